@@ -1,0 +1,101 @@
+// Package acctest runs acceptance tests: the real Terraform CLI, through
+// terraform-plugin-testing, against the in-process provider and the emulator.
+package acctest
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+	"github.com/securescore/terraform-provider-securescore/internal/provider"
+)
+
+// Emu is the emulator every test of the package talks to; Main starts it.
+var Emu *emulator.Emulator
+
+// ProviderFactories serves the provider in-process to the Terraform CLI.
+var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"securescore": providerserver.NewProtocol6WithError(provider.New("test")()),
+}
+
+// Main starts the emulator, points TLS trust and the ARM_* variables at it,
+// and runs the package's tests. Use it from TestMain.
+func Main(m *testing.M, opts emulator.Options) {
+	os.Exit(run(m, opts))
+}
+
+func run(m *testing.M, opts emulator.Options) int {
+	dir, err := os.MkdirTemp("", "securescore-acc-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir) //nolint:errcheck // a temp dir left behind is harmless
+	Emu = emulator.New(opts)
+	if err := Emu.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "starting the emulator:", err)
+		return 1
+	}
+	defer Emu.Close()
+	caPath := filepath.Join(dir, "emulator-ca.pem")
+	if err := Emu.WriteCACert(caPath); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	// Go reads SSL_CERT_FILE once, on the first TLS handshake: set it before any.
+	env := map[string]string{
+		"SSL_CERT_FILE":       caPath,
+		"ARM_TENANT_ID":       emulator.DefaultTenantID,
+		"ARM_CLIENT_ID":       emulator.ClientID,
+		"ARM_CLIENT_SECRET":   emulator.ClientSecret,
+		"ARM_SUBSCRIPTION_ID": emulator.DefaultSubscriptionID,
+		"ARM_USE_CLI":         "false",
+	}
+	for k, v := range env {
+		if err := os.Setenv(k, v); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	return m.Run()
+}
+
+// PreCheck skips nothing: the emulator is always there. It fails fast when
+// the package forgot to call Main.
+func PreCheck(t *testing.T) {
+	t.Helper()
+	if Emu == nil {
+		t.Fatal("acctest.Main was not called from TestMain")
+	}
+}
+
+// ProviderConfig is the provider block that points every endpoint at the
+// emulator; credentials come from the ARM_* variables Main set.
+func ProviderConfig() string {
+	return ProviderConfigWith("")
+}
+
+// ProviderConfigWith adds extra provider attributes (HCL lines).
+func ProviderConfigWith(extra string) string {
+	return ProviderConfigWithEndpoint("", extra)
+}
+
+// ProviderConfigWithEndpoint also adds attributes inside the endpoint block.
+func ProviderConfigWithEndpoint(endpointExtra, extra string) string {
+	return fmt.Sprintf(`
+provider "securescore" {
+  endpoint = {
+    active_directory_authority_host = %q
+    resource_manager_endpoint       = %q
+    microsoft_graph_endpoint        = %q
+%s
+  }
+%s
+}
+`, Emu.AuthorityURL(), Emu.ARMURL(), Emu.GraphURL(), endpointExtra, extra)
+}

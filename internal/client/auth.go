@@ -1,0 +1,252 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"software.sslmate.com/src/go-pkcs12"
+)
+
+// Authentication methods, in the order they are chosen from what is set.
+const (
+	AuthClientSecret      = "client_secret"
+	AuthClientCertificate = "client_certificate"
+	AuthOIDC              = "oidc"
+	AuthManagedIdentity   = "managed_identity"
+	AuthAzureCLI          = "azure_cli"
+)
+
+// oidcAudience is the audience Entra ID expects in federated tokens.
+const oidcAudience = "api://AzureADTokenExchange"
+
+// AuthConfig is the provider's credential settings after HCL and environment
+// variables were merged. It holds secrets: never log it.
+type AuthConfig struct {
+	TenantID                  string
+	ClientID                  string
+	ClientSecret              string
+	ClientCertificatePath     string
+	ClientCertificatePassword string
+	UseOIDC                   bool
+	OIDCToken                 string
+	OIDCTokenFilePath         string
+	OIDCRequestURL            string
+	OIDCRequestToken          string
+	UseMSI                    bool
+	UseCLI                    bool
+	AuxiliaryTenantIDs        []string
+}
+
+// Credential is a token source and the method that produced it.
+type Credential struct {
+	azcore.TokenCredential
+	Method string
+}
+
+// NewCredential builds the azidentity credential for cfg: client secret,
+// client certificate, OIDC client assertion, managed identity, then Azure CLI.
+// It makes no network call, so `terraform validate` works offline.
+func NewCredential(cfg AuthConfig, endpoints Endpoints, httpClient *http.Client) (*Credential, error) {
+	clientOptions := azcore.ClientOptions{
+		Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: endpoints.AuthorityHost + "/"},
+	}
+	if httpClient != nil {
+		clientOptions.Transport = httpClient
+	}
+	needsServicePrincipal := cfg.ClientSecret != "" || cfg.ClientCertificatePath != "" || cfg.UseOIDC
+	if needsServicePrincipal {
+		if cfg.ClientID == "" {
+			return nil, &ConfigError{Setting: "client_id", EnvVar: "ARM_CLIENT_ID",
+				Message: "a service principal login (client secret, certificate or OIDC) needs the application (client) id"}
+		}
+		if cfg.TenantID == "" {
+			return nil, &ConfigError{Setting: "tenant_id", EnvVar: "ARM_TENANT_ID",
+				Message: "a service principal login (client secret, certificate or OIDC) needs the directory (tenant) id"}
+		}
+	}
+
+	switch {
+	case cfg.ClientSecret != "":
+		cred, err := azidentity.NewClientSecretCredential(cfg.TenantID, cfg.ClientID, cfg.ClientSecret, &azidentity.ClientSecretCredentialOptions{
+			ClientOptions:              clientOptions,
+			AdditionallyAllowedTenants: cfg.AuxiliaryTenantIDs,
+			DisableInstanceDiscovery:   endpoints.CustomAuthority,
+		})
+		if err != nil {
+			return nil, &ConfigError{Setting: "client_secret", EnvVar: "ARM_CLIENT_SECRET", Message: err.Error()}
+		}
+		return &Credential{cred, AuthClientSecret}, nil
+
+	case cfg.ClientCertificatePath != "":
+		certs, key, err := readCertificate(cfg.ClientCertificatePath, cfg.ClientCertificatePassword)
+		if err != nil {
+			return nil, err
+		}
+		cred, err := azidentity.NewClientCertificateCredential(cfg.TenantID, cfg.ClientID, certs, key, &azidentity.ClientCertificateCredentialOptions{
+			ClientOptions:              clientOptions,
+			AdditionallyAllowedTenants: cfg.AuxiliaryTenantIDs,
+			DisableInstanceDiscovery:   endpoints.CustomAuthority,
+		})
+		if err != nil {
+			return nil, &ConfigError{Setting: "client_certificate_path", EnvVar: "ARM_CLIENT_CERTIFICATE_PATH", Message: err.Error()}
+		}
+		return &Credential{cred, AuthClientCertificate}, nil
+
+	case cfg.UseOIDC:
+		assertion, err := newOIDCAssertionSource(cfg, httpClient)
+		if err != nil {
+			return nil, err
+		}
+		cred, err := azidentity.NewClientAssertionCredential(cfg.TenantID, cfg.ClientID, assertion, &azidentity.ClientAssertionCredentialOptions{
+			ClientOptions:              clientOptions,
+			AdditionallyAllowedTenants: cfg.AuxiliaryTenantIDs,
+			DisableInstanceDiscovery:   endpoints.CustomAuthority,
+		})
+		if err != nil {
+			return nil, &ConfigError{Setting: "use_oidc", EnvVar: "ARM_USE_OIDC", Message: err.Error()}
+		}
+		return &Credential{cred, AuthOIDC}, nil
+
+	case cfg.UseMSI:
+		options := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: clientOptions}
+		if cfg.ClientID != "" {
+			options.ID = azidentity.ClientID(cfg.ClientID)
+		}
+		cred, err := azidentity.NewManagedIdentityCredential(options)
+		if err != nil {
+			return nil, &ConfigError{Setting: "use_msi", EnvVar: "ARM_USE_MSI", Message: err.Error()}
+		}
+		return &Credential{cred, AuthManagedIdentity}, nil
+
+	case cfg.UseCLI:
+		cred, err := azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{
+			TenantID:                   cfg.TenantID,
+			AdditionallyAllowedTenants: cfg.AuxiliaryTenantIDs,
+		})
+		if err != nil {
+			return nil, &ConfigError{Setting: "use_cli", EnvVar: "ARM_USE_CLI", Message: err.Error()}
+		}
+		return &Credential{cred, AuthAzureCLI}, nil
+	}
+	return nil, &ConfigError{Setting: "client_secret", EnvVar: "ARM_CLIENT_SECRET",
+		Message: "no authentication method is configured: set client_secret, client_certificate_path or use_oidc (with client_id and tenant_id), use_msi, or leave use_cli enabled and sign in with `az login`"}
+}
+
+func readCertificate(path, password string) ([]*x509.Certificate, crypto.PrivateKey, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, &ConfigError{Setting: "client_certificate_path", EnvVar: "ARM_CLIENT_CERTIFICATE_PATH",
+			Message: fmt.Sprintf("cannot read the client certificate: %v", err)}
+	}
+	var pw []byte
+	if password != "" {
+		pw = []byte(password)
+	}
+	certs, key, err := azidentity.ParseCertificates(data, pw)
+	if err != nil && !bytes.Contains(data, []byte("-----BEGIN")) {
+		// azidentity decodes PKCS#12 with x/crypto/pkcs12, which lacks the
+		// AES and SHA-256 MAC that OpenSSL 3 and current Windows export by
+		// default; go-pkcs12 reads both.
+		if key, cert, chain, pfxErr := pkcs12.DecodeChain(data, password); pfxErr == nil {
+			return append([]*x509.Certificate{cert}, chain...), key, nil
+		}
+	}
+	if err != nil {
+		return nil, nil, &ConfigError{Setting: "client_certificate_path", EnvVar: "ARM_CLIENT_CERTIFICATE_PATH",
+			Message: fmt.Sprintf("%s is not a usable PEM or PKCS#12 certificate with its private key (check client_certificate_password / ARM_CLIENT_CERTIFICATE_PASSWORD): %v", path, err)}
+	}
+	return certs, key, nil
+}
+
+// newOIDCAssertionSource returns the callback azidentity calls for a fresh
+// federated token. Sources in order: a literal token, a token file (re-read on
+// every call because pipelines rotate it), or a token-request endpoint in
+// GitHub Actions' shape. azidentity has no credential for the GitHub endpoint,
+// hence this small hand-written fetch.
+func newOIDCAssertionSource(cfg AuthConfig, httpClient *http.Client) (func(context.Context) (string, error), error) {
+	switch {
+	case cfg.OIDCToken != "":
+		token := cfg.OIDCToken
+		return func(context.Context) (string, error) { return token, nil }, nil
+	case cfg.OIDCTokenFilePath != "":
+		path := cfg.OIDCTokenFilePath
+		if _, err := os.Stat(path); err != nil {
+			return nil, &ConfigError{Setting: "oidc_token_file_path", EnvVar: "ARM_OIDC_TOKEN_FILE_PATH", Message: fmt.Sprintf("cannot read the OIDC token file: %v", err)}
+		}
+		return func(context.Context) (string, error) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return "", fmt.Errorf("reading the OIDC token file (oidc_token_file_path): %w", err)
+			}
+			return strings.TrimSpace(string(data)), nil
+		}, nil
+	case cfg.OIDCRequestURL != "" || cfg.OIDCRequestToken != "":
+		if cfg.OIDCRequestURL == "" {
+			return nil, &ConfigError{Setting: "oidc_request_url", EnvVar: "ARM_OIDC_REQUEST_URL or ACTIONS_ID_TOKEN_REQUEST_URL", Message: "oidc_request_token is set but the URL to request the token from is not"}
+		}
+		if cfg.OIDCRequestToken == "" {
+			return nil, &ConfigError{Setting: "oidc_request_token", EnvVar: "ARM_OIDC_REQUEST_TOKEN or ACTIONS_ID_TOKEN_REQUEST_TOKEN", Message: "oidc_request_url is set but the bearer token to call it with is not"}
+		}
+		if err := ValidateHTTPSURL(cfg.OIDCRequestURL); err != nil {
+			return nil, &ConfigError{Setting: "oidc_request_url", EnvVar: "ARM_OIDC_REQUEST_URL", Message: err.Error()}
+		}
+		if httpClient == nil {
+			httpClient = &http.Client{Timeout: 30 * time.Second}
+		}
+		requestURL, requestToken := cfg.OIDCRequestURL, cfg.OIDCRequestToken
+		return func(ctx context.Context) (string, error) {
+			return requestOIDCToken(ctx, httpClient, requestURL, requestToken)
+		}, nil
+	}
+	return nil, &ConfigError{Setting: "use_oidc", EnvVar: "ARM_USE_OIDC",
+		Message: "use_oidc is true but no token source is set: set oidc_token (ARM_OIDC_TOKEN), oidc_token_file_path (ARM_OIDC_TOKEN_FILE_PATH), or oidc_request_url and oidc_request_token (ARM_OIDC_REQUEST_URL / ARM_OIDC_REQUEST_TOKEN, set by GitHub Actions as ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN when the job has `permissions: id-token: write`)"}
+}
+
+func requestOIDCToken(ctx context.Context, httpClient *http.Client, requestURL, requestToken string) (string, error) {
+	u, err := url.Parse(requestURL)
+	if err != nil {
+		return "", fmt.Errorf("oidc_request_url is not a URL: %w", err)
+	}
+	q := u.Query()
+	q.Set("audience", oidcAudience)
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+requestToken)
+	req.Header.Set("Accept", "application/json")
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("requesting an OIDC token from oidc_request_url: %w", err)
+	}
+	defer resp.Body.Close() //nolint:errcheck // read-only body
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return "", fmt.Errorf("reading the OIDC token response: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("the OIDC token request answered %s: check oidc_request_token (ARM_OIDC_REQUEST_TOKEN) and that the pipeline may request ID tokens", resp.Status)
+	}
+	var payload struct {
+		Value string `json:"value"`
+	}
+	if err := json.Unmarshal(body, &payload); err != nil || payload.Value == "" {
+		return "", errors.New("the OIDC token response has no `value`: is oidc_request_url the pipeline's ID token endpoint?")
+	}
+	return payload.Value, nil
+}

@@ -1,0 +1,476 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resourcegraph/armresourcegraph"
+	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/security/armsecurity"
+)
+
+// DefaultSecureScoreName is Defender for Cloud's default initiative.
+const DefaultSecureScoreName = "ascScore"
+
+// SubscriptionIDPattern is the API's pattern for subscription ids.
+var SubscriptionIDPattern = regexp.MustCompile(`^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$`)
+
+// Resource Graph limits: rows per page and subscriptions per request.
+const (
+	resourceGraphPageSize      = 1000
+	resourceGraphMaxScopeCount = 1000
+)
+
+// DefenderScore is a subscription's secure score (ARM or Resource Graph row).
+type DefenderScore struct {
+	ID             string
+	Name           string
+	SubscriptionID string
+	DisplayName    string
+	Current        float64
+	Max            int64
+	Percentage     float64
+	Weight         int64
+}
+
+// DefenderControl is a security control and its resource counts.
+type DefenderControl struct {
+	ID                         string
+	Name                       string
+	DisplayName                string
+	Current                    float64
+	Max                        int64
+	Percentage                 float64
+	Weight                     int64
+	HealthyResourceCount       int64
+	UnhealthyResourceCount     int64
+	NotApplicableResourceCount int64
+	Definition                 *DefenderControlDefinition // with $expand=definition
+}
+
+// DefenderControlDefinition describes a control; Description is only
+// present in the definitions lists, not in the expanded copies.
+type DefenderControlDefinition struct {
+	ID                      string
+	Name                    string
+	Type                    string
+	DisplayName             string
+	Description             string
+	MaxScore                int64
+	SourceType              string
+	AssessmentDefinitionIDs []string
+}
+
+// DefenderScore gets one secure score of a subscription.
+func (c *Client) DefenderScore(ctx context.Context, subscriptionID, name string) (*DefenderScore, error) {
+	f, err := c.securityFactory(subscriptionID)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := f.NewSecureScoresClient().Get(ctx, name, nil)
+	if err != nil {
+		return nil, asAPIError(ServiceARM, err)
+	}
+	score := scoreFromItem(resp.SecureScoreItem, subscriptionID)
+	return &score, nil
+}
+
+// DefenderScores lists every secure score of a subscription.
+func (c *Client) DefenderScores(ctx context.Context, subscriptionID string) ([]DefenderScore, error) {
+	f, err := c.securityFactory(subscriptionID)
+	if err != nil {
+		return nil, err
+	}
+	var scores []DefenderScore
+	pager := f.NewSecureScoresClient().NewListPager(nil)
+	for page := 1; pager.More(); page++ {
+		resp, err := pager.NextPage(ctx)
+		if err != nil {
+			return nil, pageError(page, asAPIError(ServiceARM, err))
+		}
+		for _, item := range resp.Value {
+			if item != nil {
+				scores = append(scores, scoreFromItem(*item, subscriptionID))
+			}
+		}
+	}
+	return scores, nil
+}
+
+// DefenderControls lists a subscription's security controls with their
+// definitions, for one initiative or (scoreName "") all of them.
+func (c *Client) DefenderControls(ctx context.Context, subscriptionID, scoreName string) ([]DefenderControl, error) {
+	f, err := c.securityFactory(subscriptionID)
+	if err != nil {
+		return nil, err
+	}
+	expand := to.Ptr(armsecurity.ExpandControlsEnumDefinition)
+	var controls []DefenderControl
+	collect := func(values []*armsecurity.SecureScoreControlDetails) {
+		for _, v := range values {
+			if v != nil {
+				controls = append(controls, controlFromDetails(*v))
+			}
+		}
+	}
+	client := f.NewSecureScoreControlsClient()
+	if scoreName == "" {
+		pager := client.NewListPager(&armsecurity.SecureScoreControlsClientListOptions{Expand: expand})
+		for page := 1; pager.More(); page++ {
+			resp, err := pager.NextPage(ctx)
+			if err != nil {
+				return nil, pageError(page, asAPIError(ServiceARM, err))
+			}
+			collect(resp.Value)
+		}
+		return controls, nil
+	}
+	pager := client.NewListBySecureScorePager(scoreName, &armsecurity.SecureScoreControlsClientListBySecureScoreOptions{Expand: expand})
+	for page := 1; pager.More(); page++ {
+		resp, err := pager.NextPage(ctx)
+		if err != nil {
+			return nil, pageError(page, asAPIError(ServiceARM, err))
+		}
+		collect(resp.Value)
+	}
+	return controls, nil
+}
+
+// DefenderControlDefinitions lists the control definitions of the tenant
+// (subscriptionID "") or of one subscription.
+func (c *Client) DefenderControlDefinitions(ctx context.Context, subscriptionID string) ([]DefenderControlDefinition, error) {
+	f, err := c.securityFactory(subscriptionID)
+	if err != nil {
+		return nil, err
+	}
+	var definitions []DefenderControlDefinition
+	collect := func(values []*armsecurity.SecureScoreControlDefinitionItem) {
+		for _, v := range values {
+			if v != nil {
+				definitions = append(definitions, definitionFromItem(*v))
+			}
+		}
+	}
+	client := f.NewSecureScoreControlDefinitionsClient()
+	if subscriptionID == "" {
+		pager := client.NewListPager(nil)
+		for page := 1; pager.More(); page++ {
+			resp, err := pager.NextPage(ctx)
+			if err != nil {
+				return nil, pageError(page, asAPIError(ServiceARM, err))
+			}
+			collect(resp.Value)
+		}
+		return definitions, nil
+	}
+	pager := client.NewListBySubscriptionPager(nil)
+	for page := 1; pager.More(); page++ {
+		resp, err := pager.NextPage(ctx)
+		if err != nil {
+			return nil, pageError(page, asAPIError(ServiceARM, err))
+		}
+		collect(resp.Value)
+	}
+	return definitions, nil
+}
+
+// ScoreQuery selects secure scores across subscriptions through Resource Graph.
+type ScoreQuery struct {
+	SubscriptionIDs    []string // empty with ManagementGroupIDs empty: every visible subscription
+	ManagementGroupIDs []string
+	Name               string
+}
+
+// QueryStats says how the query was split, for logs and benchmarks.
+type QueryStats struct {
+	Batches  int // requests scopes (at most 1,000 subscriptions or management groups each)
+	Requests int // Resource Graph requests, pages of every batch included
+	Rows     int // rows received, before de-duplication by subscription
+}
+
+// kqlQuote writes s as a single-quoted KQL string literal.
+func kqlQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+// scoreScopes splits q into Resource Graph requests of at most 1,000
+// subscriptions (or management groups) each. Subscription ids are
+// de-duplicated case-insensitively first, so a repeated id cannot make a
+// batch exceed the limit or a row appear twice.
+func scoreScopes(q ScoreQuery, query string) []armresourcegraph.QueryRequest {
+	base := armresourcegraph.QueryRequest{Query: to.Ptr(query)}
+	batch := func(ids []string, set func(r *armresourcegraph.QueryRequest, ids []*string)) []armresourcegraph.QueryRequest {
+		var out []armresourcegraph.QueryRequest
+		for start := 0; start < len(ids); start += resourceGraphMaxScopeCount {
+			end := min(start+resourceGraphMaxScopeCount, len(ids))
+			r := base
+			set(&r, to.SliceOfPtrs(ids[start:end]...))
+			out = append(out, r)
+		}
+		return out
+	}
+	switch {
+	case len(q.SubscriptionIDs) > 0:
+		return batch(uniqueFold(q.SubscriptionIDs), func(r *armresourcegraph.QueryRequest, ids []*string) { r.Subscriptions = ids })
+	case len(q.ManagementGroupIDs) > 0:
+		return batch(uniqueFold(q.ManagementGroupIDs), func(r *armresourcegraph.QueryRequest, ids []*string) { r.ManagementGroups = ids })
+	default:
+		return []armresourcegraph.QueryRequest{base}
+	}
+}
+
+func uniqueFold(values []string) []string {
+	seen := make(map[string]bool, len(values))
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		if k := strings.ToLower(v); !seen[k] {
+			seen[k] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// queryPages runs one request and follows $skipToken to the last page,
+// handing each page's rows to collect. A failure on any page fails the whole
+// query: never a silently shorter result.
+func queryPages(ctx context.Context, rg *armresourcegraph.Client, request armresourcegraph.QueryRequest, stats *QueryStats, collect func(data any) error) error {
+	var skipToken *string
+	for page := 1; ; page++ {
+		r := request
+		r.Options = &armresourcegraph.QueryRequestOptions{
+			ResultFormat: to.Ptr(armresourcegraph.ResultFormatObjectArray),
+			Top:          to.Ptr(int32(resourceGraphPageSize)),
+			SkipToken:    skipToken,
+		}
+		stats.Requests++
+		resp, err := rg.Resources(ctx, r, nil)
+		if err != nil {
+			return pageError(page, asAPIError(ServiceResourceGraph, err))
+		}
+		if err := collect(resp.Data); err != nil {
+			return pageError(page, &DecodeError{Service: ServiceResourceGraph, URL: "/providers/Microsoft.ResourceGraph/resources", Err: err})
+		}
+		if resp.SkipToken == nil || *resp.SkipToken == "" {
+			return nil
+		}
+		skipToken = resp.SkipToken
+	}
+}
+
+// QueryDefenderScores reads the secure scores of many subscriptions in
+// Resource Graph queries: at most 1,000 subscriptions a request, 1,000 rows a
+// page, one row per subscription in the result whatever the paging. The
+// result is sorted by subscription id.
+func (c *Client) QueryDefenderScores(ctx context.Context, q ScoreQuery) ([]DefenderScore, QueryStats, error) {
+	var stats QueryStats
+	rg, err := c.resourceGraph()
+	if err != nil {
+		return nil, stats, err
+	}
+	name := q.Name
+	if name == "" {
+		name = DefaultSecureScoreName
+	}
+	query := "securityresources\n" +
+		"| where type == 'microsoft.security/securescores'\n" +
+		"| where name =~ " + kqlQuote(name) + "\n" +
+		"| project id, name, subscriptionId, properties\n" +
+		"| order by subscriptionId asc"
+
+	bySubscription := map[string]DefenderScore{}
+	for _, request := range scoreScopes(q, query) {
+		stats.Batches++
+		err := queryPages(ctx, rg, request, &stats, func(data any) error {
+			rows, err := decodeScoreRows(data)
+			if err != nil {
+				return err
+			}
+			stats.Rows += len(rows)
+			for _, row := range rows {
+				bySubscription[strings.ToLower(row.SubscriptionID)] = row
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, stats, err
+		}
+	}
+	scores := make([]DefenderScore, 0, len(bySubscription))
+	for _, s := range bySubscription {
+		scores = append(scores, s)
+	}
+	sort.Slice(scores, func(i, j int) bool {
+		return strings.ToLower(scores[i].SubscriptionID) < strings.ToLower(scores[j].SubscriptionID)
+	})
+	return scores, stats, nil
+}
+
+// QueryDefenderScoreNames returns up to limit distinct secure score names
+// found in q's scope (q.Name is ignored), sorted, to explain an unknown
+// name. Each request asks for one name not seen yet, so the cost is one
+// request per name plus one per batch, whatever the number of subscriptions.
+func (c *Client) QueryDefenderScoreNames(ctx context.Context, q ScoreQuery, limit int) ([]string, QueryStats, error) {
+	var stats QueryStats
+	rg, err := c.resourceGraph()
+	if err != nil {
+		return nil, stats, err
+	}
+	var names []string
+	for _, request := range scoreScopes(q, "") {
+		stats.Batches++
+		for len(names) < limit {
+			query := "securityresources\n| where type == 'microsoft.security/securescores'\n"
+			if len(names) > 0 {
+				quoted := make([]string, len(names))
+				for i, n := range names {
+					quoted[i] = kqlQuote(n)
+				}
+				query += "| where name !in~ (" + strings.Join(quoted, ", ") + ")\n"
+			}
+			query += "| project name\n| take 1"
+			r := request
+			r.Query = to.Ptr(query)
+			var found []string
+			err := queryPages(ctx, rg, r, &stats, func(data any) error {
+				raw, err := json.Marshal(data)
+				if err != nil {
+					return err
+				}
+				var rows []struct {
+					Name string `json:"name"`
+				}
+				if err := json.Unmarshal(raw, &rows); err != nil {
+					return fmt.Errorf("rows are not objects with a name: %w", err)
+				}
+				for _, row := range rows {
+					found = append(found, row.Name)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, stats, err
+			}
+			if len(found) == 0 || slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, found[0]) }) {
+				break
+			}
+			names = append(names, found[0])
+		}
+	}
+	sort.Strings(names)
+	return names, stats, nil
+}
+
+// scoreRow is a Resource Graph row of the projected raw columns; properties
+// has the ARM item's shape, so the SDK's model parses it.
+type scoreRow struct {
+	ID             string                                 `json:"id"`
+	Name           string                                 `json:"name"`
+	SubscriptionID string                                 `json:"subscriptionId"`
+	Properties     *armsecurity.SecureScoreItemProperties `json:"properties"`
+}
+
+func decodeScoreRows(data any) ([]DefenderScore, error) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return nil, err
+	}
+	var rows []scoreRow
+	if err := json.Unmarshal(raw, &rows); err != nil {
+		return nil, fmt.Errorf("rows are not secure score objects: %w", err)
+	}
+	scores := make([]DefenderScore, 0, len(rows))
+	for _, row := range rows {
+		item := armsecurity.SecureScoreItem{ID: to.Ptr(row.ID), Name: to.Ptr(row.Name), Properties: row.Properties}
+		scores = append(scores, scoreFromItem(item, row.SubscriptionID))
+	}
+	return scores, nil
+}
+
+func scoreFromItem(item armsecurity.SecureScoreItem, subscriptionID string) DefenderScore {
+	s := DefenderScore{ID: deref(item.ID), Name: deref(item.Name), SubscriptionID: subscriptionID}
+	if s.SubscriptionID == "" {
+		s.SubscriptionID = SubscriptionFromID(s.ID)
+	}
+	if p := item.Properties; p != nil {
+		s.DisplayName = deref(p.DisplayName)
+		s.Weight = deref(p.Weight)
+		if p.Score != nil {
+			s.Current = deref(p.Score.Current)
+			s.Max = int64(deref(p.Score.Max))
+			s.Percentage = deref(p.Score.Percentage)
+		}
+	}
+	return s
+}
+
+func controlFromDetails(d armsecurity.SecureScoreControlDetails) DefenderControl {
+	c := DefenderControl{ID: deref(d.ID), Name: deref(d.Name)}
+	if p := d.Properties; p != nil {
+		c.DisplayName = deref(p.DisplayName)
+		c.Weight = deref(p.Weight)
+		c.HealthyResourceCount = int64(deref(p.HealthyResourceCount))
+		c.UnhealthyResourceCount = int64(deref(p.UnhealthyResourceCount))
+		c.NotApplicableResourceCount = int64(deref(p.NotApplicableResourceCount))
+		if p.Score != nil {
+			c.Current = deref(p.Score.Current)
+			c.Max = int64(deref(p.Score.Max))
+			c.Percentage = deref(p.Score.Percentage)
+		}
+		if p.Definition != nil {
+			def := definitionFromItem(*p.Definition)
+			c.Definition = &def
+		}
+	}
+	return c
+}
+
+func definitionFromItem(item armsecurity.SecureScoreControlDefinitionItem) DefenderControlDefinition {
+	d := DefenderControlDefinition{ID: deref(item.ID), Name: deref(item.Name), Type: deref(item.Type)}
+	if p := item.Properties; p != nil {
+		d.DisplayName = deref(p.DisplayName)
+		d.Description = deref(p.Description)
+		d.MaxScore = int64(deref(p.MaxScore))
+		if p.Source != nil && p.Source.SourceType != nil {
+			d.SourceType = string(*p.Source.SourceType)
+		}
+		for _, a := range p.AssessmentDefinitions {
+			if a != nil && a.ID != nil {
+				d.AssessmentDefinitionIDs = append(d.AssessmentDefinitionIDs, *a.ID)
+			}
+		}
+	}
+	return d
+}
+
+// SubscriptionFromID extracts the subscription id of an ARM resource id
+// ("" when the id has no /subscriptions/{id} segment).
+func SubscriptionFromID(id string) string {
+	parts := strings.Split(strings.Trim(id, "/"), "/")
+	for i := 0; i+1 < len(parts); i++ {
+		if strings.EqualFold(parts[i], "subscriptions") {
+			return parts[i+1]
+		}
+	}
+	return ""
+}
+
+func pageError(page int, err error) error {
+	if page > 1 {
+		return fmt.Errorf("page %d failed, so the list is incomplete: %w", page, err)
+	}
+	return err
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

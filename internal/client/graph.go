@@ -1,0 +1,388 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/streaming"
+	"golang.org/x/sync/singleflight"
+)
+
+// GraphConcurrency is Microsoft's documented limit of concurrent secure score
+// requests per app and tenant; each tenant's GraphClient stays within it.
+const GraphConcurrency = 4
+
+// GraphClient is a small typed client for the three Microsoft Graph secure
+// score endpoints, on azcore's pipeline (msgraph-sdk-go would cost minutes
+// and gigabytes of compilation for them). One exists per tenant.
+type GraphClient struct {
+	TenantID string
+	baseURL  *url.URL // e.g. https://graph.microsoft.com/v1.0
+	pipeline runtime.Pipeline
+
+	cacheDisabled bool
+	flight        singleflight.Group
+	mu            sync.Mutex
+	profiles      *profileSnapshot
+	stale         map[string]bool // ids patched since the snapshot was taken
+}
+
+type profileSnapshot struct {
+	byID     map[string]ControlProfile
+	ordered  []ControlProfile
+	warnings []string
+}
+
+// Graph returns the Graph client for tenantID ("" = the home tenant). A
+// tenant outside tenant_id and auxiliary_tenant_ids is refused.
+func (c *Client) Graph(tenantID string) (*GraphClient, error) {
+	if !c.AllowedTenant(tenantID) {
+		return nil, &ConfigError{Setting: "auxiliary_tenant_ids", EnvVar: "ARM_AUXILIARY_TENANT_IDS",
+			Message: fmt.Sprintf("tenant %s is neither the provider's tenant_id nor one of its auxiliary_tenant_ids, so the credential may not get tokens for it; add it to auxiliary_tenant_ids", tenantID)}
+	}
+	key := strings.ToLower(tenantID)
+	if strings.EqualFold(tenantID, c.HomeTenantID) {
+		key = ""
+	}
+	c.graphMu.Lock()
+	defer c.graphMu.Unlock()
+	if g, ok := c.graphClients[key]; ok {
+		return g, nil
+	}
+	base, err := url.Parse(strings.TrimSuffix(c.Endpoints.GraphEndpoint, "/") + "/v1.0")
+	if err != nil {
+		return nil, err
+	}
+	cred := c.credential
+	if key != "" {
+		cred = tenantCredential{cred: c.credential, tenantID: tenantID}
+	}
+	options := c.withLogging(ServiceGraph)
+	options.PerRetryPolicies = append(options.PerRetryPolicies, newConcurrencyPolicy(GraphConcurrency))
+	bearer := runtime.NewBearerTokenPolicy(cred, []string{c.Endpoints.GraphScope()}, nil)
+	g := &GraphClient{
+		TenantID:      firstNonEmpty(tenantID, c.HomeTenantID),
+		baseURL:       base,
+		pipeline:      runtime.NewPipeline("securescore", "v1", runtime.PipelineOptions{PerRetry: []policy.Policy{bearer}}, &options),
+		cacheDisabled: c.disableProfileCache,
+		stale:         map[string]bool{},
+	}
+	c.graphClients[key] = g
+	return g, nil
+}
+
+// tenantCredential asks for tokens of one tenant (azidentity's
+// additionally-allowed tenants) whatever the caller's options say.
+type tenantCredential struct {
+	cred     azcore.TokenCredential
+	tenantID string
+}
+
+func (t tenantCredential) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	opts.TenantID = t.tenantID
+	return t.cred.GetToken(ctx, opts)
+}
+
+// concurrencyPolicy caps requests in flight; it sits inside the retry loop so
+// a request waiting out a Retry-After holds no slot.
+type concurrencyPolicy struct{ slots chan struct{} }
+
+func newConcurrencyPolicy(n int) concurrencyPolicy {
+	return concurrencyPolicy{slots: make(chan struct{}, n)}
+}
+
+func (p concurrencyPolicy) Do(req *policy.Request) (*http.Response, error) {
+	ctx := req.Raw().Context()
+	select {
+	case p.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	defer func() { <-p.slots }()
+	resp, err := req.Next()
+	if err == nil {
+		// Read the body while holding the slot: the request is in flight
+		// until the service has sent all of it.
+		_, err = runtime.Payload(resp)
+	}
+	return resp, err
+}
+
+// Page of a Graph collection.
+type graphPage[T any] struct {
+	Value    []T    `json:"value"`
+	NextLink string `json:"@odata.nextLink"`
+}
+
+// send runs one request and returns the body of a successful answer and the
+// warnings of a 206 Partial Content.
+func (g *GraphClient) send(ctx context.Context, method, rawURL string, body any) ([]byte, []string, error) {
+	req, err := runtime.NewRequest(ctx, method, rawURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Raw().Header.Set("Accept", "application/json")
+	if body != nil {
+		payload, err := json.Marshal(body)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := req.SetBody(streaming.NopCloser(bytes.NewReader(payload)), "application/json"); err != nil {
+			return nil, nil, err
+		}
+	}
+	resp, err := g.pipeline.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s %s: %w", ServiceGraph, method, stripQuery(rawURL), err)
+	}
+	defer resp.Body.Close() //nolint:errcheck // runtime.Payload has read it
+	if !runtime.HasStatusCode(resp, http.StatusOK, http.StatusNoContent, http.StatusPartialContent) {
+		return nil, nil, newAPIError(ServiceGraph, resp)
+	}
+	var warnings []string
+	if resp.StatusCode == http.StatusPartialContent {
+		warnings = append(warnings, partialContentWarning(method, rawURL, resp))
+	}
+	payload, err := runtime.Payload(resp)
+	if err != nil {
+		return nil, warnings, fmt.Errorf("%s %s %s: reading the response: %w", ServiceGraph, method, stripQuery(rawURL), err)
+	}
+	return payload, warnings, nil
+}
+
+func partialContentWarning(method, rawURL string, resp *http.Response) string {
+	warning := resp.Header.Get("Warning")
+	if warning == "" {
+		warning = "no Warning header"
+	}
+	return fmt.Sprintf("%s %s answered 206 Partial Content: a security provider behind Microsoft Graph failed (%s, request id %s); the data may be incomplete, so retry later if it looks short",
+		method, stripQuery(rawURL), warning, requestID(resp.Header))
+}
+
+func (g *GraphClient) getJSON(ctx context.Context, rawURL string, out any) ([]string, error) {
+	payload, warnings, err := g.send(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return warnings, err
+	}
+	if err := json.Unmarshal(payload, out); err != nil {
+		return warnings, &DecodeError{Service: ServiceGraph, URL: stripQuery(rawURL), Err: err}
+	}
+	return warnings, nil
+}
+
+// listAll follows @odata.nextLink to the end (or until limit items, when > 0).
+// A failure on any page fails the whole list: never a silently shorter one.
+func listAll[T any](ctx context.Context, g *GraphClient, rawURL string, limit int) ([]T, []string, error) {
+	var items []T
+	var warnings []string
+	for next, pageNumber := rawURL, 1; next != ""; pageNumber++ {
+		if err := g.checkSameHost(next); err != nil {
+			return nil, warnings, err
+		}
+		var page graphPage[T]
+		w, err := g.getJSON(ctx, next, &page)
+		warnings = append(warnings, w...)
+		if err != nil {
+			if pageNumber > 1 {
+				return nil, warnings, fmt.Errorf("page %d of %s failed, so the list is incomplete: %w", pageNumber, stripQuery(rawURL), err)
+			}
+			return nil, warnings, err
+		}
+		items = append(items, page.Value...)
+		if limit > 0 && len(items) >= limit {
+			return items[:limit], warnings, nil
+		}
+		next = page.NextLink
+	}
+	return items, warnings, nil
+}
+
+// checkSameHost refuses a nextLink on another host: the pipeline would send
+// it the bearer token.
+func (g *GraphClient) checkSameHost(rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return &DecodeError{Service: ServiceGraph, URL: rawURL, Err: err}
+	}
+	if !strings.EqualFold(u.Host, g.baseURL.Host) || u.Scheme != "https" {
+		return &DecodeError{Service: ServiceGraph, URL: stripQuery(rawURL), Err: fmt.Errorf("next page link leaves %s; refusing to follow it", g.baseURL.Host)}
+	}
+	return nil
+}
+
+func (g *GraphClient) endpoint(path string, query url.Values) string {
+	u := *g.baseURL
+	u.Path = strings.TrimSuffix(u.Path, "/") + path
+	if query != nil {
+		u.RawQuery = query.Encode()
+	}
+	return u.String()
+}
+
+// SecureScores returns the newest `top` daily snapshots, newest first.
+func (g *GraphClient) SecureScores(ctx context.Context, top int) ([]SecureScore, []string, error) {
+	query := url.Values{}
+	if top > 0 {
+		query.Set("$top", strconv.Itoa(top))
+	}
+	return listAll[SecureScore](ctx, g, g.endpoint("/security/secureScores", query), top)
+}
+
+// ListControlProfiles fetches every improvement action, bypassing the cache.
+func (g *GraphClient) ListControlProfiles(ctx context.Context) ([]ControlProfile, []string, error) {
+	return listAll[ControlProfile](ctx, g, g.endpoint("/security/secureScoreControlProfiles", nil), 0)
+}
+
+// GetControlProfile fetches one improvement action.
+func (g *GraphClient) GetControlProfile(ctx context.Context, id string) (*ControlProfile, []string, error) {
+	var profile ControlProfile
+	warnings, err := g.getJSON(ctx, g.endpoint("/security/secureScoreControlProfiles/"+url.PathEscape(id), nil), &profile)
+	if err != nil {
+		return nil, warnings, err
+	}
+	return &profile, warnings, nil
+}
+
+// UpdateControlProfile PATCHes an action's state, comment and assignee, and
+// marks the cached copy stale.
+func (g *GraphClient) UpdateControlProfile(ctx context.Context, id string, update ControlProfileUpdate) error {
+	_, _, err := g.send(ctx, http.MethodPatch, g.endpoint("/security/secureScoreControlProfiles/"+url.PathEscape(id), nil), update)
+	g.mu.Lock()
+	g.stale[id] = true
+	g.mu.Unlock()
+	return err
+}
+
+// ControlProfiles returns every improvement action from one paged list shared
+// by all concurrent callers of this provider process (Terraform refreshes
+// resources in parallel: one list, not one GET per resource).
+func (g *GraphClient) ControlProfiles(ctx context.Context) ([]ControlProfile, []string, error) {
+	snapshot, err := g.snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]ControlProfile, 0, len(snapshot.ordered))
+	for _, p := range snapshot.ordered {
+		if fresh, ok, _, err := g.freshIfStale(ctx, p.ID); err != nil {
+			return nil, nil, err
+		} else if ok {
+			p = fresh
+		}
+		out = append(out, p)
+	}
+	return out, snapshot.warnings, nil
+}
+
+// ControlProfile returns one action (nil when it does not exist), from the
+// shared snapshot unless it was patched since.
+func (g *GraphClient) ControlProfile(ctx context.Context, id string) (*ControlProfile, []string, error) {
+	if g.cacheDisabled {
+		p, warnings, err := g.GetControlProfile(ctx, id)
+		if IsNotFound(err) {
+			return nil, warnings, nil
+		}
+		return p, warnings, err
+	}
+	if fresh, ok, warnings, err := g.freshIfStale(ctx, id); err != nil || ok {
+		if IsNotFound(err) {
+			return nil, warnings, nil
+		}
+		if ok {
+			return &fresh, warnings, nil
+		}
+		return nil, warnings, err
+	}
+	snapshot, err := g.snapshot(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p, ok := snapshot.byID[id]; ok {
+		return &p, snapshot.warnings, nil
+	}
+	return nil, snapshot.warnings, nil
+}
+
+// freshIfStale re-reads an action patched since the snapshot.
+func (g *GraphClient) freshIfStale(ctx context.Context, id string) (ControlProfile, bool, []string, error) {
+	g.mu.Lock()
+	stale := g.stale[id]
+	g.mu.Unlock()
+	if !stale {
+		return ControlProfile{}, false, nil, nil
+	}
+	p, warnings, err := g.GetControlProfile(ctx, id)
+	if err != nil {
+		return ControlProfile{}, false, warnings, err
+	}
+	return *p, true, warnings, nil
+}
+
+func (g *GraphClient) snapshot(ctx context.Context) (*profileSnapshot, error) {
+	if g.cacheDisabled {
+		profiles, warnings, err := g.ListControlProfiles(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return newProfileSnapshot(profiles, warnings), nil
+	}
+	g.mu.Lock()
+	if g.profiles != nil {
+		s := g.profiles
+		g.mu.Unlock()
+		return s, nil
+	}
+	g.mu.Unlock()
+	v, err, _ := g.flight.Do("profiles", func() (any, error) {
+		profiles, warnings, err := g.ListControlProfiles(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s := newProfileSnapshot(profiles, warnings)
+		g.mu.Lock()
+		g.profiles = s
+		g.mu.Unlock()
+		return s, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*profileSnapshot), nil
+}
+
+func newProfileSnapshot(profiles []ControlProfile, warnings []string) *profileSnapshot {
+	s := &profileSnapshot{byID: make(map[string]ControlProfile, len(profiles)), ordered: profiles, warnings: warnings}
+	for _, p := range profiles {
+		s.byID[p.ID] = p
+	}
+	return s
+}
+
+// DecodeError is a successful answer whose body is not the documented shape.
+type DecodeError struct {
+	Service Service
+	URL     string
+	Err     error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("%s %s answered with a body that is not the documented shape: %v", e.Service, e.URL, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+func stripQuery(rawURL string) string {
+	if i := strings.IndexByte(rawURL, '?'); i >= 0 {
+		return rawURL[:i]
+	}
+	return rawURL
+}

@@ -1,0 +1,141 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// retryStatusCodes are the transient statuses retried by azcore's retry policy.
+var retryStatusCodes = []int{
+	http.StatusRequestTimeout, http.StatusTooManyRequests, http.StatusInternalServerError,
+	http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout,
+}
+
+// userAgentPolicy replaces azcore's telemetry User-Agent, whose application
+// id is capped at 24 characters, with the provider's full name and version.
+type userAgentPolicy struct{ value string }
+
+func (p userAgentPolicy) Do(req *policy.Request) (*http.Response, error) {
+	req.Raw().Header.Set("User-Agent", p.value)
+	return req.Next()
+}
+
+// fractionalRetryAfterPolicy rewrites a fractional `Retry-After: 2.128`
+// (Graph sends those) as `retry-after-ms`, which azcore's retry policy reads
+// first; azcore itself only parses whole seconds and HTTP-dates. It runs
+// inside the retry loop, so the retry policy sees the rewritten header.
+type fractionalRetryAfterPolicy struct{}
+
+func (fractionalRetryAfterPolicy) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	if err != nil || resp == nil {
+		return resp, err
+	}
+	value := strings.TrimSpace(resp.Header.Get("Retry-After"))
+	if strings.Contains(value, ".") && resp.Header.Get("retry-after-ms") == "" {
+		if seconds, parseErr := strconv.ParseFloat(value, 64); parseErr == nil && seconds > 0 {
+			resp.Header.Set("retry-after-ms", strconv.FormatInt(int64(seconds*1000+0.5), 10))
+		}
+	}
+	return resp, nil
+}
+
+// loggingPolicy logs every attempt through tflog. It allow-lists what it
+// writes (method, URL, status, duration, request id) and never touches
+// headers or bodies, so tokens and secrets cannot reach the log.
+type loggingPolicy struct{ service Service }
+
+func (p loggingPolicy) Do(req *policy.Request) (*http.Response, error) {
+	ctx := req.Raw().Context()
+	start := time.Now()
+	resp, err := req.Next()
+	fields := map[string]any{
+		"service":     string(p.service),
+		"method":      req.Raw().Method,
+		"url":         redactedURL(req),
+		"duration_ms": time.Since(start).Milliseconds(),
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+		tflog.Debug(ctx, "API request failed", fields)
+		return resp, err
+	}
+	fields["status"] = resp.StatusCode
+	if id := requestID(resp.Header); id != "" {
+		fields["request_id"] = id
+	}
+	if resp.StatusCode >= 400 {
+		tflog.Debug(ctx, "API request answered with an error", fields)
+	} else {
+		tflog.Debug(ctx, "API request", fields)
+	}
+	return resp, nil
+}
+
+// redactedURL drops the query string of token requests (none should carry
+// secrets, but identity endpoints are where a mistake would leak one).
+func redactedURL(req *policy.Request) string {
+	u := *req.Raw().URL
+	if strings.Contains(u.Path, "/oauth2/") {
+		u.RawQuery = ""
+	}
+	return u.String()
+}
+
+func requestID(h http.Header) string {
+	return firstNonEmpty(h.Get("x-ms-request-id"), h.Get("request-id"), h.Get("client-request-id"))
+}
+
+// lastTransient records the last retryable answer inside the retry loop so
+// that a deadline error can say what the service kept answering.
+type lastTransient struct {
+	mu     sync.Mutex
+	status int
+	id     string
+}
+
+type lastTransientKey struct{}
+
+// transientRecorderPolicy sits inside the retry loop.
+type transientRecorderPolicy struct{}
+
+func (transientRecorderPolicy) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	if holder, ok := req.Raw().Context().Value(lastTransientKey{}).(*lastTransient); ok && resp != nil && runtime.HasStatusCode(resp, retryStatusCodes...) {
+		holder.mu.Lock()
+		holder.status, holder.id = resp.StatusCode, requestID(resp.Header)
+		holder.mu.Unlock()
+	}
+	return resp, err
+}
+
+// deadlinePolicy sits outside the retry loop: when the operation's deadline
+// (the `timeouts` block) ends the retries, it keeps the last transient answer
+// in the error instead of a bare "context deadline exceeded".
+type deadlinePolicy struct{}
+
+func (deadlinePolicy) Do(req *policy.Request) (*http.Response, error) {
+	holder := &lastTransient{}
+	ctx := context.WithValue(req.Raw().Context(), lastTransientKey{}, holder)
+	resp, err := req.WithContext(ctx).Next()
+	if err != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+		holder.mu.Lock()
+		defer holder.mu.Unlock()
+		if holder.status != 0 {
+			return resp, fmt.Errorf("gave up when the operation's time ran out; the last attempt answered HTTP %d %s (request id %s): raise the `timeouts` of this block or retry later: %w",
+				holder.status, http.StatusText(holder.status), holder.id, err)
+		}
+		return resp, fmt.Errorf("the operation's time ran out before the service answered: raise the `timeouts` of this block or retry later: %w", err)
+	}
+	return resp, err
+}

@@ -1,0 +1,591 @@
+package emulator
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// A small subset of KQL, enough for the provider's Resource Graph queries:
+//
+//	securityresources
+//	| where type == 'microsoft.security/securescores' and name =~ 'ascScore'
+//	| where subscriptionId in~ ('…', '…')
+//	| project id, name, subscriptionId, properties
+//	| order by subscriptionId asc
+//
+// Operators: where, project (with `alias = column.path`), order by / sort by
+// (asc, desc; KQL's default is desc), take / limit. Predicates: ==, !=, =~,
+// !~, <, <=, >, >=, in, in~, !in, !in~, contains, !contains, startswith,
+// combined with and / or and parentheses. Anything else is InvalidQuery.
+
+type row = map[string]any
+
+type kqlQuery struct {
+	ops []func([]row) ([]row, error)
+}
+
+func (q *kqlQuery) run(rows []row) ([]row, error) {
+	var err error
+	for _, op := range q.ops {
+		if rows, err = op(rows); err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+type kqlToken struct {
+	kind string // "ident", "string", "number", "op"
+	text string
+	pos  int
+}
+
+func tokenizeKQL(src string) ([]kqlToken, error) {
+	var toks []kqlToken
+	i := 0
+	for i < len(src) {
+		c := rune(src[i])
+		switch {
+		case unicode.IsSpace(c):
+			i++
+		case strings.HasPrefix(src[i:], "//"):
+			for i < len(src) && src[i] != '\n' {
+				i++
+			}
+		case c == '\'' || c == '"':
+			var sb strings.Builder
+			start := i
+			i++
+			for ; i < len(src) && rune(src[i]) != c; i++ {
+				if src[i] == '\\' && i+1 < len(src) {
+					i++
+				}
+				sb.WriteByte(src[i])
+			}
+			if i >= len(src) {
+				return nil, fmt.Errorf("unterminated string literal at position %d", start)
+			}
+			i++
+			toks = append(toks, kqlToken{"string", sb.String(), start})
+		case unicode.IsDigit(c):
+			start := i
+			for i < len(src) && (unicode.IsDigit(rune(src[i])) || src[i] == '.') {
+				i++
+			}
+			toks = append(toks, kqlToken{"number", src[start:i], start})
+		case unicode.IsLetter(c) || c == '_' || c == '!' && i+1 < len(src) && unicode.IsLetter(rune(src[i+1])):
+			start := i
+			i++
+			for i < len(src) && (unicode.IsLetter(rune(src[i])) || unicode.IsDigit(rune(src[i])) || src[i] == '_' ||
+				// hyphenated operators such as project-away or mv-expand
+				src[i] == '-' && i+1 < len(src) && unicode.IsLetter(rune(src[i+1]))) {
+				i++
+			}
+			if i < len(src) && src[i] == '~' { // in~, !in~
+				i++
+			}
+			toks = append(toks, kqlToken{"ident", src[start:i], start})
+		default:
+			start := i
+			for _, op := range []string{"==", "=~", "!=", "!~", "<=", ">=", "<", ">", "=", "|", "(", ")", ",", "."} {
+				if strings.HasPrefix(src[i:], op) {
+					toks = append(toks, kqlToken{"op", op, start})
+					i += len(op)
+					break
+				}
+			}
+			if i == start {
+				return nil, fmt.Errorf("unexpected character %q at position %d", c, i)
+			}
+		}
+	}
+	return toks, nil
+}
+
+type kqlParser struct {
+	toks []kqlToken
+	i    int
+}
+
+func (p *kqlParser) peek() kqlToken {
+	if p.i < len(p.toks) {
+		return p.toks[p.i]
+	}
+	return kqlToken{kind: "eof"}
+}
+
+func (p *kqlParser) next() kqlToken {
+	t := p.peek()
+	p.i++
+	return t
+}
+
+func (p *kqlParser) isOp(text string) bool {
+	t := p.peek()
+	return t.kind == "op" && t.text == text
+}
+
+func (p *kqlParser) isWord(word string) bool {
+	t := p.peek()
+	return t.kind == "ident" && strings.EqualFold(t.text, word)
+}
+
+func (p *kqlParser) expectOp(text string) error {
+	if t := p.next(); t.kind != "op" || t.text != text {
+		return fmt.Errorf("expected '%s' at position %d, found %s", text, t.pos, describe(t))
+	}
+	return nil
+}
+
+func describe(t kqlToken) string {
+	if t.kind == "eof" {
+		return "the end of the query"
+	}
+	return fmt.Sprintf("'%s'", t.text)
+}
+
+const kqlSupported = "The emulator supports: securityresources | where (==, !=, =~, !~, <, <=, >, >=, in, in~, !in, !in~, contains, startswith; and/or) | project [alias =] column[.path], ... | order by/sort by column [asc|desc] | take/limit N. Query the raw rows (project id, name, subscriptionId, properties) and compute in Go."
+
+func parseKQL(src string) (*kqlQuery, error) {
+	toks, err := tokenizeKQL(src)
+	if err != nil {
+		return nil, err
+	}
+	p := &kqlParser{toks: toks}
+	table := p.next()
+	if table.kind != "ident" {
+		return nil, fmt.Errorf("a query starts with a table name; found %s", describe(table))
+	}
+	if !strings.EqualFold(table.text, "securityresources") {
+		return nil, fmt.Errorf("table '%s' is not available in the emulator: secure score rows live in securityresources", table.text)
+	}
+	q := &kqlQuery{}
+	for p.peek().kind != "eof" {
+		if err := p.expectOp("|"); err != nil {
+			return nil, err
+		}
+		op := p.next()
+		if op.kind != "ident" {
+			return nil, fmt.Errorf("expected a tabular operator after '|' at position %d, found %s", op.pos, describe(op))
+		}
+		switch strings.ToLower(op.text) {
+		case "where":
+			x, err := p.parseOr()
+			if err != nil {
+				return nil, err
+			}
+			q.ops = append(q.ops, func(rows []row) ([]row, error) {
+				var out []row
+				for _, r := range rows {
+					ok, err := x(r)
+					if err != nil {
+						return nil, err
+					}
+					if ok {
+						out = append(out, r)
+					}
+				}
+				return out, nil
+			})
+		case "project":
+			f, err := p.parseProject()
+			if err != nil {
+				return nil, err
+			}
+			q.ops = append(q.ops, f)
+		case "order", "sort":
+			if !p.isWord("by") {
+				return nil, fmt.Errorf("expected 'by' after '%s' at position %d", op.text, p.peek().pos)
+			}
+			p.next()
+			f, err := p.parseOrder()
+			if err != nil {
+				return nil, err
+			}
+			q.ops = append(q.ops, f)
+		case "take", "limit":
+			n := p.next()
+			count, err := strconv.Atoi(n.text)
+			if n.kind != "number" || err != nil || count < 0 {
+				return nil, fmt.Errorf("'%s' needs a row count, found %s", op.text, describe(n))
+			}
+			q.ops = append(q.ops, func(rows []row) ([]row, error) { return rows[:min(count, len(rows))], nil })
+		default:
+			return nil, fmt.Errorf("the operator '%s' is not supported by the emulator", op.text)
+		}
+	}
+	return q, nil
+}
+
+// path is a column with optional dynamic member access: properties.score.max.
+func (p *kqlParser) parsePath() ([]string, error) {
+	t := p.next()
+	if t.kind != "ident" {
+		return nil, fmt.Errorf("expected a column name at position %d, found %s", t.pos, describe(t))
+	}
+	path := []string{t.text}
+	for p.isOp(".") {
+		p.next()
+		m := p.next()
+		if m.kind != "ident" {
+			return nil, fmt.Errorf("expected a property name after '.' at position %d, found %s", m.pos, describe(m))
+		}
+		path = append(path, m.text)
+	}
+	return path, nil
+}
+
+// lookup resolves a path in a row. Column names are case-sensitive in KQL;
+// a near miss gets a hint.
+func lookup(r row, path []string) (any, error) {
+	v, ok := r[path[0]]
+	if !ok {
+		for k := range r {
+			if strings.EqualFold(k, path[0]) {
+				return nil, fmt.Errorf("failed to resolve column '%s' (column names are case-sensitive; did you mean '%s'?)", path[0], k)
+			}
+		}
+		return nil, fmt.Errorf("failed to resolve column '%s'", path[0])
+	}
+	for _, m := range path[1:] {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil, nil
+		}
+		v = obj[m]
+	}
+	return v, nil
+}
+
+type predicate func(row) (bool, error)
+
+func (p *kqlParser) parseOr() (predicate, error) {
+	left, err := p.parseAnd()
+	if err != nil {
+		return nil, err
+	}
+	for p.isWord("or") {
+		p.next()
+		right, err := p.parseAnd()
+		if err != nil {
+			return nil, err
+		}
+		l := left
+		left = func(r row) (bool, error) {
+			if ok, err := l(r); ok || err != nil {
+				return ok, err
+			}
+			return right(r)
+		}
+	}
+	return left, nil
+}
+
+func (p *kqlParser) parseAnd() (predicate, error) {
+	left, err := p.parseTerm()
+	if err != nil {
+		return nil, err
+	}
+	for p.isWord("and") {
+		p.next()
+		right, err := p.parseTerm()
+		if err != nil {
+			return nil, err
+		}
+		l := left
+		left = func(r row) (bool, error) {
+			if ok, err := l(r); !ok || err != nil {
+				return false, err
+			}
+			return right(r)
+		}
+	}
+	return left, nil
+}
+
+func (p *kqlParser) parseLiteral() (any, error) {
+	t := p.next()
+	switch t.kind {
+	case "string":
+		return t.text, nil
+	case "number":
+		f, err := strconv.ParseFloat(t.text, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad number '%s'", t.text)
+		}
+		return f, nil
+	case "ident":
+		switch strings.ToLower(t.text) {
+		case "true":
+			return true, nil
+		case "false":
+			return false, nil
+		}
+	}
+	return nil, fmt.Errorf("expected a literal at position %d, found %s", t.pos, describe(t))
+}
+
+func (p *kqlParser) parseTerm() (predicate, error) {
+	if p.isOp("(") {
+		p.next()
+		x, err := p.parseOr()
+		if err != nil {
+			return nil, err
+		}
+		return x, p.expectOp(")")
+	}
+	path, err := p.parsePath()
+	if err != nil {
+		return nil, err
+	}
+	opTok := p.next()
+	op := strings.ToLower(opTok.text)
+	switch op {
+	case "in", "in~", "!in", "!in~":
+		if err := p.expectOp("("); err != nil {
+			return nil, err
+		}
+		var set []any
+		for {
+			lit, err := p.parseLiteral()
+			if err != nil {
+				return nil, err
+			}
+			set = append(set, lit)
+			if p.isOp(")") {
+				p.next()
+				break
+			}
+			if err := p.expectOp(","); err != nil {
+				return nil, err
+			}
+		}
+		fold, negate := strings.HasSuffix(op, "~"), strings.HasPrefix(op, "!")
+		return func(r row) (bool, error) {
+			v, err := lookup(r, path)
+			if err != nil || v == nil {
+				return false, err
+			}
+			found := slices.ContainsFunc(set, func(lit any) bool { return kqlEqual(v, lit, fold) })
+			return found != negate, nil
+		}, nil
+	case "==", "!=", "=~", "!~", "<", "<=", ">", ">=", "contains", "!contains", "startswith", "!startswith":
+		lit, err := p.parseLiteral()
+		if err != nil {
+			return nil, err
+		}
+		return func(r row) (bool, error) {
+			v, err := lookup(r, path)
+			if err != nil || v == nil {
+				return false, err
+			}
+			return kqlCompare(v, op, lit), nil
+		}, nil
+	}
+	return nil, fmt.Errorf("unsupported comparison %s at position %d", describe(opTok), opTok.pos)
+}
+
+func kqlString(v any) string {
+	switch t := v.(type) {
+	case string:
+		return t
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(t)
+	default:
+		return fmt.Sprint(t)
+	}
+}
+
+func kqlNumber(v any) (float64, bool) {
+	switch t := v.(type) {
+	case float64:
+		return t, true
+	case int:
+		return float64(t), true
+	case string:
+		f, err := strconv.ParseFloat(t, 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+func kqlEqual(v, lit any, fold bool) bool {
+	if n, ok := lit.(float64); ok {
+		f, isNum := kqlNumber(v)
+		return isNum && f == n
+	}
+	if b, ok := lit.(bool); ok {
+		vb, isBool := v.(bool)
+		return isBool && vb == b
+	}
+	if fold {
+		return strings.EqualFold(kqlString(v), kqlString(lit))
+	}
+	return kqlString(v) == kqlString(lit)
+}
+
+func kqlCompare(v any, op string, lit any) bool {
+	switch op {
+	case "==":
+		return kqlEqual(v, lit, false)
+	case "!=":
+		return !kqlEqual(v, lit, false)
+	case "=~":
+		return kqlEqual(v, lit, true)
+	case "!~":
+		return !kqlEqual(v, lit, true)
+	case "contains", "!contains":
+		return strings.Contains(strings.ToLower(kqlString(v)), strings.ToLower(kqlString(lit))) == (op == "contains")
+	case "startswith", "!startswith":
+		return strings.HasPrefix(strings.ToLower(kqlString(v)), strings.ToLower(kqlString(lit))) == (op == "startswith")
+	}
+	a, ok1 := kqlNumber(v)
+	b, ok2 := kqlNumber(lit)
+	if !ok1 || !ok2 {
+		return false
+	}
+	switch op {
+	case "<":
+		return a < b
+	case "<=":
+		return a <= b
+	case ">":
+		return a > b
+	default:
+		return a >= b
+	}
+}
+
+func (p *kqlParser) parseProject() (func([]row) ([]row, error), error) {
+	type column struct {
+		name string
+		path []string
+	}
+	var cols []column
+	for {
+		var c column
+		if t := p.peek(); t.kind == "ident" && p.i+1 < len(p.toks) && p.toks[p.i+1].kind == "op" && p.toks[p.i+1].text == "=" {
+			c.name = t.text
+			p.i += 2
+		}
+		path, err := p.parsePath()
+		if err != nil {
+			return nil, err
+		}
+		c.path = path
+		if c.name == "" {
+			c.name = strings.Join(path, "_")
+		}
+		cols = append(cols, c)
+		if !p.isOp(",") {
+			break
+		}
+		p.next()
+	}
+	return func(rows []row) ([]row, error) {
+		out := make([]row, 0, len(rows))
+		for _, r := range rows {
+			nr := make(row, len(cols))
+			for _, c := range cols {
+				v, err := lookup(r, c.path)
+				if err != nil {
+					return nil, err
+				}
+				nr[c.name] = v
+			}
+			out = append(out, nr)
+		}
+		return out, nil
+	}, nil
+}
+
+func (p *kqlParser) parseOrder() (func([]row) ([]row, error), error) {
+	type key struct {
+		path []string
+		asc  bool
+	}
+	var keys []key
+	for {
+		path, err := p.parsePath()
+		if err != nil {
+			return nil, err
+		}
+		k := key{path: path}
+		if p.isWord("asc") || p.isWord("desc") {
+			k.asc = strings.EqualFold(p.next().text, "asc")
+		}
+		keys = append(keys, k)
+		if !p.isOp(",") {
+			break
+		}
+		p.next()
+	}
+	return func(rows []row) ([]row, error) {
+		var firstErr error
+		sort.SliceStable(rows, func(i, j int) bool {
+			for _, k := range keys {
+				a, errA := lookup(rows[i], k.path)
+				b, errB := lookup(rows[j], k.path)
+				if errA != nil || errB != nil {
+					firstErr = firstError(firstErr, errA, errB)
+					return false
+				}
+				c := compareValues(a, b)
+				if c == 0 {
+					continue
+				}
+				return (c < 0) == k.asc
+			}
+			return false
+		})
+		return rows, firstErr
+	}, nil
+}
+
+func firstError(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// compareValues orders nulls first, numbers numerically, the rest as strings.
+func compareValues(a, b any) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	if x, ok := a.(float64); ok {
+		if y, ok := kqlNumber(b); ok {
+			return cmpFloat(x, y)
+		}
+	}
+	if x, ok := a.(int); ok {
+		if y, ok := kqlNumber(b); ok {
+			return cmpFloat(float64(x), y)
+		}
+	}
+	return strings.Compare(kqlString(a), kqlString(b))
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,280 @@
+// Package provider defines the securescore provider: its configuration
+// schema, how settings fall back to environment variables, and the client
+// shared by every data source and resource.
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
+	"github.com/securescore/terraform-provider-securescore/internal/services/defender"
+	"github.com/securescore/terraform-provider-securescore/internal/services/microsoft365"
+	"github.com/securescore/terraform-provider-securescore/internal/validators"
+)
+
+var _ provider.Provider = &SecureScoreProvider{}
+
+// maxAuxiliaryTenants bounds auxiliary_tenant_ids.
+const maxAuxiliaryTenants = 50
+
+// SecureScoreProvider is the provider implementation.
+type SecureScoreProvider struct {
+	version string
+}
+
+// New returns the provider factory for providerserver.Serve and tests.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &SecureScoreProvider{version: version} }
+}
+
+// providerModel maps the provider schema.
+type providerModel struct {
+	TenantID                  types.String   `tfsdk:"tenant_id"`
+	ClientID                  types.String   `tfsdk:"client_id"`
+	ClientSecret              types.String   `tfsdk:"client_secret"`
+	ClientCertificatePath     types.String   `tfsdk:"client_certificate_path"`
+	ClientCertificatePassword types.String   `tfsdk:"client_certificate_password"`
+	UseOIDC                   types.Bool     `tfsdk:"use_oidc"`
+	OIDCToken                 types.String   `tfsdk:"oidc_token"`
+	OIDCTokenFilePath         types.String   `tfsdk:"oidc_token_file_path"`
+	OIDCRequestURL            types.String   `tfsdk:"oidc_request_url"`
+	OIDCRequestToken          types.String   `tfsdk:"oidc_request_token"`
+	UseMSI                    types.Bool     `tfsdk:"use_msi"`
+	UseCLI                    types.Bool     `tfsdk:"use_cli"`
+	SubscriptionID            types.String   `tfsdk:"subscription_id"`
+	AuxiliaryTenantIDs        types.List     `tfsdk:"auxiliary_tenant_ids"`
+	Environment               types.String   `tfsdk:"environment"`
+	Endpoint                  *endpointModel `tfsdk:"endpoint"`
+}
+
+type endpointModel struct {
+	ActiveDirectoryAuthorityHost types.String `tfsdk:"active_directory_authority_host"`
+	ResourceManagerEndpoint      types.String `tfsdk:"resource_manager_endpoint"`
+	ResourceManagerAudience      types.String `tfsdk:"resource_manager_audience"`
+	MicrosoftGraphEndpoint       types.String `tfsdk:"microsoft_graph_endpoint"`
+}
+
+func (p *SecureScoreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "securescore"
+	resp.Version = p.version
+}
+
+func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	httpsURL := []validator.String{validators.HTTPSURL()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads Microsoft Defender for Cloud and Microsoft 365 secure scores and manages Microsoft 365 improvement actions. " +
+			"Every setting is optional and falls back to the environment variable named in its description, the same ones the azurerm and azapi providers read.",
+		Attributes: map[string]schema.Attribute{
+			"tenant_id": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "The Microsoft Entra directory (tenant) id. Environment variable: `ARM_TENANT_ID`."},
+			"client_id": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "The application (client) id of the service principal or user-assigned managed identity. Environment variable: `ARM_CLIENT_ID`."},
+			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
+				MarkdownDescription: "A client secret of the service principal. Environment variable: `ARM_CLIENT_SECRET`."},
+			"client_certificate_path": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Path to a PEM or PKCS#12 (`.pfx`) file holding the service principal's certificate and private key. Environment variable: `ARM_CLIENT_CERTIFICATE_PATH`."},
+			"client_certificate_password": schema.StringAttribute{Optional: true, Sensitive: true,
+				MarkdownDescription: "The password of the PKCS#12 certificate, if any. Environment variable: `ARM_CLIENT_CERTIFICATE_PASSWORD`."},
+			"use_oidc": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "Authenticate with a federated OIDC token (workload identity federation: GitHub Actions, Azure DevOps, HCP Terraform). Environment variable: `ARM_USE_OIDC`."},
+			"oidc_token": schema.StringAttribute{Optional: true, Sensitive: true,
+				MarkdownDescription: "The federated OIDC token itself. Environment variable: `ARM_OIDC_TOKEN`."},
+			"oidc_token_file_path": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "A file holding the federated OIDC token, re-read whenever a new token is needed. Environment variable: `ARM_OIDC_TOKEN_FILE_PATH`."},
+			"oidc_request_url": schema.StringAttribute{Optional: true, Validators: httpsURL,
+				MarkdownDescription: "The URL to request a federated OIDC token from (GitHub Actions). Environment variables: `ARM_OIDC_REQUEST_URL`, then `ACTIONS_ID_TOKEN_REQUEST_URL`."},
+			"oidc_request_token": schema.StringAttribute{Optional: true, Sensitive: true,
+				MarkdownDescription: "The bearer token for `oidc_request_url`. Environment variables: `ARM_OIDC_REQUEST_TOKEN`, then `ACTIONS_ID_TOKEN_REQUEST_TOKEN`."},
+			"use_msi": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "Authenticate with the managed identity of the machine Terraform runs on; `client_id` picks a user-assigned identity. Environment variable: `ARM_USE_MSI`."},
+			"use_cli": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "Fall back to the Azure CLI's signed-in account (`az login`) when no other method is configured. Defaults to `true`. Environment variable: `ARM_USE_CLI`."},
+			"subscription_id": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.SubscriptionID()},
+				MarkdownDescription: "The default subscription of the Defender for Cloud data sources. Environment variable: `ARM_SUBSCRIPTION_ID`."},
+			"auxiliary_tenant_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				Validators:          []validator.List{listvalidator.SizeAtMost(maxAuxiliaryTenants), listvalidator.UniqueValues()},
+				MarkdownDescription: "Other tenants the credential may get tokens for (a multi-tenant application consented in each), at most 50. Microsoft 365 data sources and resources target them with `tenant_id`. Environment variable: `ARM_AUXILIARY_TENANT_IDS` (comma-separated)."},
+			"environment": schema.StringAttribute{Optional: true,
+				Validators:          []validator.String{stringvalidator.OneOfCaseInsensitive(client.Environments()...)},
+				MarkdownDescription: "The cloud: `public` (default), `usgovernment` or `china`. It sets the login authority, the Resource Manager endpoint and audience, and the Microsoft Graph endpoint. Environment variable: `ARM_ENVIRONMENT`."},
+			"endpoint": schema.SingleNestedAttribute{Optional: true,
+				MarkdownDescription: "Overrides single endpoints of the chosen `environment`, for private clouds and offline testing. Every endpoint must be an `https://` URL. A custom authority host disables Microsoft Entra instance discovery.",
+				Attributes: map[string]schema.Attribute{
+					"active_directory_authority_host": schema.StringAttribute{Optional: true, Validators: httpsURL,
+						MarkdownDescription: "The Microsoft Entra login authority, e.g. `https://login.microsoftonline.com`."},
+					"resource_manager_endpoint": schema.StringAttribute{Optional: true, Validators: httpsURL,
+						MarkdownDescription: "The Azure Resource Manager endpoint, e.g. `https://management.azure.com`."},
+					"resource_manager_audience": schema.StringAttribute{Optional: true, Validators: httpsURL,
+						MarkdownDescription: "The audience of Resource Manager tokens, e.g. `https://management.core.windows.net/`."},
+					"microsoft_graph_endpoint": schema.StringAttribute{Optional: true, Validators: httpsURL,
+						MarkdownDescription: "The Microsoft Graph endpoint, e.g. `https://graph.microsoft.com`."},
+				},
+			},
+		},
+	}
+}
+
+// Configure merges HCL with environment variables and builds the client. It
+// makes no network call, so `terraform validate` works offline.
+func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !config.isKnown() {
+		// Values computed from resources are unknown during the first plan;
+		// the data sources then wait for apply.
+		tflog.Debug(ctx, "provider configuration is not fully known yet; skipping client construction")
+		return
+	}
+	cfg, err := config.clientConfig(p.version)
+	if err != nil {
+		var configErr *client.ConfigError
+		if errors.As(err, &configErr) {
+			resp.Diagnostics.Append(diagnostics.ConfigAttributeError(configErr))
+		} else {
+			resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
+		}
+		return
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		var configErr *client.ConfigError
+		if errors.As(err, &configErr) {
+			resp.Diagnostics.Append(diagnostics.ConfigAttributeError(configErr))
+		} else {
+			resp.Diagnostics.AddError("Cannot build the API client", err.Error())
+		}
+		return
+	}
+	tflog.Info(ctx, "configured securescore provider", map[string]any{
+		"auth_method": c.AuthMethod, "environment": cfg.Environment,
+		"resource_manager_endpoint": c.Endpoints.ResourceManagerEndpoint, "graph_endpoint": c.Endpoints.GraphEndpoint,
+	})
+	resp.DataSourceData = c
+	resp.ResourceData = c
+}
+
+func (m providerModel) isKnown() bool {
+	values := []interface{ IsUnknown() bool }{
+		m.TenantID, m.ClientID, m.ClientSecret, m.ClientCertificatePath, m.ClientCertificatePassword,
+		m.UseOIDC, m.OIDCToken, m.OIDCTokenFilePath, m.OIDCRequestURL, m.OIDCRequestToken,
+		m.UseMSI, m.UseCLI, m.SubscriptionID, m.AuxiliaryTenantIDs, m.Environment,
+	}
+	if m.Endpoint != nil {
+		values = append(values, m.Endpoint.ActiveDirectoryAuthorityHost, m.Endpoint.ResourceManagerEndpoint,
+			m.Endpoint.ResourceManagerAudience, m.Endpoint.MicrosoftGraphEndpoint)
+	}
+	for _, v := range values {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	return true
+}
+
+// clientConfig applies the environment-variable fallbacks.
+func (m providerModel) clientConfig(version string) (client.Config, error) {
+	var errs []error
+	str := func(v types.String, envVars ...string) string {
+		if !v.IsNull() {
+			return v.ValueString()
+		}
+		for _, name := range envVars {
+			if value := os.Getenv(name); value != "" {
+				return value
+			}
+		}
+		return ""
+	}
+	boolean := func(v types.Bool, setting, envVar string, fallback bool) bool {
+		if !v.IsNull() {
+			return v.ValueBool()
+		}
+		value := os.Getenv(envVar)
+		if value == "" {
+			return fallback
+		}
+		parsed, err := strconv.ParseBool(value)
+		if err != nil {
+			errs = append(errs, &client.ConfigError{Setting: setting, EnvVar: envVar, Message: fmt.Sprintf("%q is not a boolean (use true or false)", value)})
+		}
+		return parsed
+	}
+
+	cfg := client.Config{
+		Auth: client.AuthConfig{
+			TenantID:                  str(m.TenantID, "ARM_TENANT_ID"),
+			ClientID:                  str(m.ClientID, "ARM_CLIENT_ID"),
+			ClientSecret:              str(m.ClientSecret, "ARM_CLIENT_SECRET"),
+			ClientCertificatePath:     str(m.ClientCertificatePath, "ARM_CLIENT_CERTIFICATE_PATH"),
+			ClientCertificatePassword: str(m.ClientCertificatePassword, "ARM_CLIENT_CERTIFICATE_PASSWORD"),
+			UseOIDC:                   boolean(m.UseOIDC, "use_oidc", "ARM_USE_OIDC", false),
+			OIDCToken:                 str(m.OIDCToken, "ARM_OIDC_TOKEN"),
+			OIDCTokenFilePath:         str(m.OIDCTokenFilePath, "ARM_OIDC_TOKEN_FILE_PATH"),
+			OIDCRequestURL:            str(m.OIDCRequestURL, "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"),
+			OIDCRequestToken:          str(m.OIDCRequestToken, "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+			UseMSI:                    boolean(m.UseMSI, "use_msi", "ARM_USE_MSI", false),
+			UseCLI:                    boolean(m.UseCLI, "use_cli", "ARM_USE_CLI", true),
+		},
+		Environment:         strings.ToLower(str(m.Environment, "ARM_ENVIRONMENT")),
+		SubscriptionID:      str(m.SubscriptionID, "ARM_SUBSCRIPTION_ID"),
+		ProviderVersion:     version,
+		DisableProfileCache: os.Getenv("SECURESCORE_DISABLE_PROFILE_CACHE") == "1",
+	}
+	if cfg.SubscriptionID != "" && !client.SubscriptionIDPattern.MatchString(cfg.SubscriptionID) {
+		errs = append(errs, &client.ConfigError{Setting: "subscription_id", EnvVar: "ARM_SUBSCRIPTION_ID",
+			Message: fmt.Sprintf("%q does not match %s", cfg.SubscriptionID, client.SubscriptionIDPattern)})
+	}
+	if !m.AuxiliaryTenantIDs.IsNull() {
+		for _, e := range m.AuxiliaryTenantIDs.Elements() {
+			if s, ok := e.(types.String); ok && !s.IsNull() {
+				cfg.Auth.AuxiliaryTenantIDs = append(cfg.Auth.AuxiliaryTenantIDs, s.ValueString())
+			}
+		}
+	} else if value := os.Getenv("ARM_AUXILIARY_TENANT_IDS"); value != "" {
+		for _, t := range strings.Split(value, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				cfg.Auth.AuxiliaryTenantIDs = append(cfg.Auth.AuxiliaryTenantIDs, t)
+			}
+		}
+		if len(cfg.Auth.AuxiliaryTenantIDs) > maxAuxiliaryTenants {
+			errs = append(errs, &client.ConfigError{Setting: "auxiliary_tenant_ids", EnvVar: "ARM_AUXILIARY_TENANT_IDS",
+				Message: fmt.Sprintf("%d tenants given; at most %d are allowed", len(cfg.Auth.AuxiliaryTenantIDs), maxAuxiliaryTenants)})
+		}
+	}
+	if m.Endpoint != nil {
+		cfg.Endpoints = client.EndpointOverrides{
+			AuthorityHost:           m.Endpoint.ActiveDirectoryAuthorityHost.ValueString(),
+			ResourceManagerEndpoint: m.Endpoint.ResourceManagerEndpoint.ValueString(),
+			ResourceManagerAudience: m.Endpoint.ResourceManagerAudience.ValueString(),
+			GraphEndpoint:           m.Endpoint.MicrosoftGraphEndpoint.ValueString(),
+		}
+	}
+	return cfg, errors.Join(errs...)
+}
+
+func (p *SecureScoreProvider) Resources(_ context.Context) []func() resource.Resource {
+	return microsoft365.Resources()
+}
+
+func (p *SecureScoreProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return append(defender.DataSources(), microsoft365.DataSources()...)
+}

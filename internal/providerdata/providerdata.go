@@ -1,0 +1,39 @@
+// Package providerdata hands the configured API client to data sources and
+// resources.
+package providerdata
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+)
+
+// Client returns the provider's client from Configure's ProviderData. It
+// returns nil without a diagnostic while the provider is not configured yet
+// (validation runs before Configure).
+func Client(providerData any, diags *diag.Diagnostics) *client.Client {
+	if providerData == nil {
+		return nil
+	}
+	c, ok := providerData.(*client.Client)
+	if !ok {
+		diags.AddError("Unexpected provider data type",
+			fmt.Sprintf("Expected *client.Client, got %T. This is a bug in the provider; please report it.", providerData))
+		return nil
+	}
+	return c
+}
+
+// Require adds the diagnostic for a data source or resource used before the
+// provider could be configured (e.g. its settings were unknown) and reports
+// whether the client is usable.
+func Require(c *client.Client, diags *diag.Diagnostics) bool {
+	if c == nil {
+		diags.AddError("Provider not configured",
+			"The securescore provider has no client yet: its configuration depends on values that are not known until apply. Set the provider's settings from known values or environment variables.")
+		return false
+	}
+	return true
+}

@@ -1,0 +1,110 @@
+package defender
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
+	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/validators"
+)
+
+var (
+	_ datasource.DataSource              = &ScoreDataSource{}
+	_ datasource.DataSourceWithConfigure = &ScoreDataSource{}
+)
+
+// ScoreDataSource reads one subscription's secure score.
+type ScoreDataSource struct {
+	client *client.Client
+}
+
+// NewScoreDataSource is the factory the provider registers.
+func NewScoreDataSource() datasource.DataSource { return &ScoreDataSource{} }
+
+type scoreModel struct {
+	SubscriptionID types.String   `tfsdk:"subscription_id"`
+	Name           types.String   `tfsdk:"name"`
+	ID             types.String   `tfsdk:"id"`
+	DisplayName    types.String   `tfsdk:"display_name"`
+	Current        types.Float64  `tfsdk:"current"`
+	Max            types.Int64    `tfsdk:"max"`
+	Percentage     types.Float64  `tfsdk:"percentage"`
+	Weight         types.Int64    `tfsdk:"weight"`
+	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *ScoreDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_defender_score"
+}
+
+func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads a subscription's Microsoft Defender for Cloud secure score (`GET /subscriptions/{id}/providers/Microsoft.Security/secureScores/{name}`, api-version 2020-01-01). " +
+			"Needs the Security Reader role on the subscription. For many subscriptions or a management group use `securescore_defender_scores`, which makes one Resource Graph query instead of one call per subscription.",
+		Attributes: map[string]schema.Attribute{
+			"subscription_id": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.SubscriptionID()},
+				MarkdownDescription: "The subscription. Defaults to the provider's `subscription_id` (`ARM_SUBSCRIPTION_ID`)."},
+			"name": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
+				MarkdownDescription: "The secure score initiative. Defaults to `ascScore`, Defender for Cloud's default initiative."},
+			"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The score's Azure Resource Manager id."},
+			"display_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The initiative's display name, e.g. `ASC score`."},
+			"current":      schema.Float64Attribute{Computed: true, MarkdownDescription: "The current score, in points."},
+			"max":          schema.Int64Attribute{Computed: true, MarkdownDescription: "The maximum score, in points."},
+			"percentage":   schema.Float64Attribute{Computed: true, MarkdownDescription: "The ratio `current / max` as the API reports it: between 0 and 1, 4 decimals (not a 0-100 number)."},
+			"weight":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The subscription's relative weight, used to aggregate several subscriptions."},
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+func (d *ScoreDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data scoreModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+		return
+	}
+	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	subscriptionID := resolveSubscription(d.client, data.SubscriptionID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+
+	name := data.Name.ValueString()
+	if name == "" {
+		name = client.DefaultSecureScoreName
+	}
+	score, err := d.client.DefenderScore(ctx, subscriptionID, name)
+	if client.IsNotFound(err) {
+		resp.Diagnostics.Append(scoreNotFound(ctx, d.client, "Reading the Defender for Cloud secure score", subscriptionID, name, err))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(diagnostics.FromError("Reading the Defender for Cloud secure score", err, diagnostics.Hint{}))
+		return
+	}
+
+	data.SubscriptionID = types.StringValue(subscriptionID)
+	data.Name = types.StringValue(name)
+	data.ID = types.StringValue(score.ID)
+	data.DisplayName = types.StringValue(score.DisplayName)
+	data.Current = types.Float64Value(score.Current)
+	data.Max = types.Int64Value(score.Max)
+	data.Percentage = types.Float64Value(round4(score.Percentage))
+	data.Weight = types.Int64Value(score.Weight)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
