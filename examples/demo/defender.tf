@@ -1,11 +1,37 @@
 # Defender for Cloud part of the demo summary.
+
+# The default subscription's score (ascScore).
 data "securescore_defender_score" "default" {}
 
+# Every subscription the identity can read, in one Resource Graph query.
+data "securescore_defender_scores" "all" {}
+
+# The default subscription's controls, largest potential increase first.
+data "securescore_defender_controls" "default" {}
+
 locals {
-  defender_lines = [
-    "Defender for Cloud",
-    format("  %-28s %6.2f / %-4d (%.1f%%)", data.securescore_defender_score.default.display_name,
-      data.securescore_defender_score.default.current, data.securescore_defender_score.default.max,
-    data.securescore_defender_score.default.percentage * 100),
-  ]
+  defender_score    = data.securescore_defender_score.default
+  defender_scores   = data.securescore_defender_scores.all
+  defender_controls = data.securescore_defender_controls.default.controls
+  weakest_controls  = slice(local.defender_controls, 0, min(3, length(local.defender_controls)))
+
+  # percentage values are ratios (0-1): multiplied by 100 for display only.
+  defender_lines = concat(
+    [
+      "Defender for Cloud",
+      format("  %-28s %6.2f / %-4d (%.1f%%)",
+        local.defender_score.display_name, local.defender_score.current, local.defender_score.max,
+        local.defender_score.percentage * 100,
+      ),
+      format("  %-28s %5.1f%% over %d subscriptions (weighted)",
+        "All subscriptions", local.defender_scores.aggregate_percentage * 100,
+        local.defender_scores.subscription_count,
+      ),
+      "  Weakest controls (points to gain):",
+    ],
+    [
+      for c in local.weakest_controls :
+      format("    %-38s +%5.2f  (%d unhealthy resources)", c.display_name, c.potential_score_increase, c.unhealthy_resource_count)
+    ],
+  )
 }

@@ -73,7 +73,8 @@ func FromError(action string, err error, hint Hint) diag.Diagnostic {
 			next = "The service failed after the retries. Retry later; quote the request id if you open a support case."
 		}
 	}
-	detail := apiErr.Error()
+	// err, not apiErr: wrapping adds context such as which page failed.
+	detail := err.Error()
 	if next != "" {
 		detail += "\n\n" + next
 	}

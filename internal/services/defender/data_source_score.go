@@ -50,9 +50,9 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 		MarkdownDescription: "Reads a subscription's Microsoft Defender for Cloud secure score (`GET /subscriptions/{id}/providers/Microsoft.Security/secureScores/{name}`, api-version 2020-01-01). " +
 			"Needs the Security Reader role on the subscription. For many subscriptions or a management group use `securescore_defender_scores`, which makes one Resource Graph query instead of one call per subscription.",
 		Attributes: map[string]schema.Attribute{
-			"subscription_id": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.SubscriptionID()},
+			"subscription_id": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{validators.SubscriptionID()},
 				MarkdownDescription: "The subscription. Defaults to the provider's `subscription_id` (`ARM_SUBSCRIPTION_ID`)."},
-			"name": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
+			"name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
 				MarkdownDescription: "The secure score initiative. Defaults to `ascScore`, Defender for Cloud's default initiative."},
 			"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The score's Azure Resource Manager id."},
 			"display_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The initiative's display name, e.g. `ASC score`."},
@@ -94,7 +94,7 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(diagnostics.FromError("Reading the Defender for Cloud secure score", err, diagnostics.Hint{}))
+		resp.Diagnostics.Append(errorDiagnostic("Reading the Defender for Cloud secure score", err, diagnostics.Hint{}))
 		return
 	}
 

@@ -5,6 +5,7 @@ package defender
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -27,6 +28,9 @@ const defaultReadTimeout = 5 * time.Minute
 func DataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewScoreDataSource,
+		NewControlsDataSource,
+		NewControlDefinitionsDataSource,
+		NewScoresDataSource,
 	}
 }
 
@@ -60,10 +64,130 @@ func scoreNotFound(ctx context.Context, c *client.Client, action, subscriptionID
 			hint += "; the subscription has: " + strings.Join(names, ", ")
 		}
 	}
-	return diagnostics.FromError(action, err, diagnostics.Hint{NotFound: hint})
+	return errorDiagnostic(action, err, diagnostics.Hint{NotFound: hint})
+}
+
+// errorDiagnostic is diagnostics.FromError, and makes sure the detail says
+// when a list failed after earlier pages were read (should FromError render
+// only the service's error, that the list stopped part way would be hidden).
+func errorDiagnostic(action string, err error, hint diagnostics.Hint) diag.Diagnostic {
+	d := diagnostics.FromError(action, err, hint)
+	var pageErr *client.PageError
+	if errors.As(err, &pageErr) && !strings.Contains(d.Detail(), pageErr.Error()) {
+		return diag.NewErrorDiagnostic(d.Summary(),
+			fmt.Sprintf("Page %d of the list failed, so the list is incomplete and no partial result is returned.\n\n%s", pageErr.Page, d.Detail()))
+	}
+	return d
 }
 
 // round4 keeps ratios at the API's 4 decimals. Points (sums and differences
 // of the API's 2-decimal values) are rounded the same way, which removes
 // floating-point noise without hiding any precision the API gives.
 func round4(v float64) float64 { return math.Round(v*10000) / 10000 }
+
+// potentialIncrease is what a control would add to the score once every
+// resource in it is healthy: max - current, in points.
+func potentialIncrease(c client.DefenderControl) float64 {
+	return round4(float64(c.Max) - c.Current)
+}
+
+// sortControls orders controls by potential_score_increase, largest first,
+// then by display name and name, so the most rewarding controls come first
+// and the order is stable.
+func sortControls(controls []client.DefenderControl) {
+	sort.SliceStable(controls, func(i, j int) bool {
+		a, b := controls[i], controls[j]
+		if pa, pb := potentialIncrease(a), potentialIncrease(b); pa != pb {
+			return pa > pb
+		}
+		if a.DisplayName != b.DisplayName {
+			return a.DisplayName < b.DisplayName
+		}
+		return a.Name < b.Name
+	})
+}
+
+// controlTotals sums the controls' unhealthy resources and potential increases.
+func controlTotals(controls []client.DefenderControl) (unhealthy int64, potential float64) {
+	for _, c := range controls {
+		unhealthy += c.UnhealthyResourceCount
+		potential += potentialIncrease(c)
+	}
+	return unhealthy, round4(potential)
+}
+
+// sortScores orders scores by percentage, lowest (weakest) first, then by
+// subscription id.
+func sortScores(scores []client.DefenderScore) {
+	sort.SliceStable(scores, func(i, j int) bool {
+		a, b := scores[i], scores[j]
+		if pa, pb := round4(a.Percentage), round4(b.Percentage); pa != pb {
+			return pa < pb
+		}
+		return strings.ToLower(a.SubscriptionID) < strings.ToLower(b.SubscriptionID)
+	})
+}
+
+// aggregatePercentage is Defender for Cloud's multi-subscription score:
+// sum(percentage_i * weight_i) / sum(weight_i) over the subscriptions with a
+// positive weight, rounded to 4 decimals; 0 when no subscription has one.
+func aggregatePercentage(scores []client.DefenderScore) float64 {
+	var weighted, weights float64
+	for _, s := range scores {
+		if s.Weight <= 0 {
+			continue
+		}
+		weighted += s.Percentage * float64(s.Weight)
+		weights += float64(s.Weight)
+	}
+	if weights == 0 {
+		return 0
+	}
+	return round4(weighted / weights)
+}
+
+// controlDefinitionType is the resource type of control definitions; the
+// service spells it with a lower- or upper-case S, so compare with EqualFold.
+const controlDefinitionType = "Microsoft.Security/secureScoreControlDefinitions"
+
+// isControlDefinition reports whether an item of a definitions list is a
+// control definition (an item without a type is given the benefit of the doubt).
+func isControlDefinition(d client.DefenderControlDefinition) bool {
+	return d.Type == "" || strings.EqualFold(d.Type, controlDefinitionType)
+}
+
+// sortDefinitions orders definitions by display name, then name.
+func sortDefinitions(definitions []client.DefenderControlDefinition) {
+	sort.SliceStable(definitions, func(i, j int) bool {
+		a, b := definitions[i], definitions[j]
+		if a.DisplayName != b.DisplayName {
+			return a.DisplayName < b.DisplayName
+		}
+		return a.Name < b.Name
+	})
+}
+
+// missingSubscriptions lists the requested subscriptions (in request order,
+// case-insensitively de-duplicated) that have no score in scores.
+func missingSubscriptions(requested []string, scores []client.DefenderScore) []string {
+	have := make(map[string]bool, len(scores))
+	for _, s := range scores {
+		have[strings.ToLower(s.SubscriptionID)] = true
+	}
+	var missing []string
+	for _, id := range requested {
+		if k := strings.ToLower(id); !have[k] {
+			have[k] = true
+			missing = append(missing, id)
+		}
+	}
+	return missing
+}
+
+// stringsOrEmpty never returns nil, so a list attribute is [] rather than null.
+func stringsOrEmpty(values []string) []string {
+	if values == nil {
+		return []string{}
+	}
+	return values
+}

@@ -1,0 +1,29 @@
+# Every subscription the identity can read, in one Resource Graph query.
+data "securescore_defender_scores" "all" {}
+
+# The subscriptions of a management group (its id, not its display name).
+data "securescore_defender_scores" "production" {
+  management_group_ids = ["contoso-production"]
+}
+
+# An explicit list: any length, sent 1,000 subscriptions a request.
+data "securescore_defender_scores" "selected" {
+  subscription_ids = [
+    "22222222-2222-2222-2222-222222222222",
+    "33333333-3333-3333-3333-333333333333",
+  ]
+}
+
+locals {
+  production = data.securescore_defender_scores.production
+}
+
+# aggregate_percentage is a ratio (0-1); multiply by 100 to print a percent.
+output "weighted_score_percent" {
+  value = format("%.1f%% over %d subscriptions", local.production.aggregate_percentage * 100, local.production.subscription_count)
+}
+
+# scores is ordered weakest first.
+output "weakest_subscription" {
+  value = try(data.securescore_defender_scores.all.scores[0].subscription_id, null)
+}

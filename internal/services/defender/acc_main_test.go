@@ -1,0 +1,231 @@
+package defender_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+
+	"github.com/securescore/terraform-provider-securescore/internal/acctest"
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+// The acceptance tests share one emulator: they run one after the other and
+// each starts with reset. Expected values are computed here from the
+// emulator's raw data (emulator.Tenant), never with the provider's code.
+
+func TestMain(m *testing.M) { acctest.Main(m, emulator.Options{}) }
+
+// The emulator's default page sizes (emulator.Options zero values).
+const (
+	defaultARMPageSize           = 50
+	defaultGraphPageSize         = 25
+	defaultResourceGraphPageSize = 1000
+)
+
+// reset clears faults and counts and restores the page sizes, now and when t ends.
+func reset(t *testing.T) {
+	t.Helper()
+	restore := func() {
+		acctest.Emu.ClearFaults()
+		acctest.Emu.SetPageSizes(defaultARMPageSize, defaultGraphPageSize, defaultResourceGraphPageSize)
+	}
+	restore()
+	acctest.Emu.ResetCounts()
+	t.Cleanup(restore)
+}
+
+var (
+	deniedMu  sync.Mutex
+	denied    = map[string]bool{} // lower-case ids denied by these tests
+	deniedSub string
+)
+
+// deniedSubscription is a generated subscription of the default tenant for
+// which ARM answers 403 (and Resource Graph leaves it out). Denial cannot be
+// undone, so it is never one of the seeded subscriptions other tests read.
+func deniedSubscription(t *testing.T) string {
+	t.Helper()
+	deniedMu.Lock()
+	defer deniedMu.Unlock()
+	if deniedSub == "" {
+		ids := acctest.Emu.AddSubscriptions(emulator.DefaultTenantID, 1)
+		if len(ids) != 1 {
+			t.Fatal("AddSubscriptions returned no subscription")
+		}
+		acctest.Emu.DenySubscription(ids[0])
+		denied[strings.ToLower(ids[0])] = true
+		deniedSub = ids[0]
+	}
+	return deniedSub
+}
+
+func isDenied(id string) bool {
+	deniedMu.Lock()
+	defer deniedMu.Unlock()
+	return denied[strings.ToLower(id)]
+}
+
+var (
+	poolMu sync.Mutex
+	pool   []string
+)
+
+// generatedSubscriptions returns n subscriptions (with Defender data) added
+// to the default tenant, from a pool shared by the tests so the tenant does
+// not grow more than needed.
+func generatedSubscriptions(t *testing.T, n int) []string {
+	t.Helper()
+	poolMu.Lock()
+	defer poolMu.Unlock()
+	if len(pool) < n {
+		pool = append(pool, acctest.Emu.AddSubscriptions(emulator.DefaultTenantID, n-len(pool))...)
+	}
+	if len(pool) < n {
+		t.Fatalf("the emulator added %d subscriptions, want %d", len(pool), n)
+	}
+	return append([]string(nil), pool[:n]...)
+}
+
+func defaultTenant(t *testing.T) *emulator.Tenant {
+	t.Helper()
+	tenant := acctest.Emu.Tenant(emulator.DefaultTenantID)
+	if tenant == nil {
+		t.Fatal("the emulator has no default tenant")
+	}
+	return tenant
+}
+
+// subscriptionByName finds a seeded subscription of the default tenant by display name.
+func subscriptionByName(t *testing.T, displayName string) *emulator.Subscription {
+	t.Helper()
+	for _, s := range defaultTenant(t).Subscriptions {
+		if s.DisplayName == displayName {
+			return s
+		}
+	}
+	t.Fatalf("no subscription %q in the emulator", displayName)
+	return nil
+}
+
+func subscriptionByID(t *testing.T, id string) *emulator.Subscription {
+	t.Helper()
+	for _, s := range defaultTenant(t).Subscriptions {
+		if strings.EqualFold(s.ID, id) {
+			return s
+		}
+	}
+	t.Fatalf("no subscription %s in the emulator", id)
+	return nil
+}
+
+func findScore(s *emulator.Subscription, name string) *emulator.ARMScore {
+	for _, sc := range s.Scores {
+		if strings.EqualFold(sc.Name, name) {
+			return sc
+		}
+	}
+	return nil
+}
+
+func mustScore(t *testing.T, s *emulator.Subscription, name string) *emulator.ARMScore {
+	t.Helper()
+	sc := findScore(s, name)
+	if sc == nil {
+		t.Fatalf("subscription %s has no score %q", s.ID, name)
+	}
+	return sc
+}
+
+// customScore is the one non-ascScore initiative of a subscription.
+func customScore(t *testing.T, s *emulator.Subscription) *emulator.ARMScore {
+	t.Helper()
+	for _, sc := range s.Scores {
+		if sc.Name != "ascScore" {
+			return sc
+		}
+	}
+	t.Fatalf("subscription %s has no custom initiative", s.ID)
+	return nil
+}
+
+func scoreNames(s *emulator.Subscription) []string {
+	var names []string
+	for _, sc := range s.Scores {
+		names = append(names, sc.Name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func roundTo4(v float64) float64 { return math.Round(v*10000) / 10000 }
+
+// phrase matches words separated by any whitespace: Terraform wraps long
+// diagnostic lines.
+func phrase(words string) string {
+	fields := strings.Fields(words)
+	for i, f := range fields {
+		fields[i] = regexp.QuoteMeta(f)
+	}
+	return strings.Join(fields, `\s+`)
+}
+
+// expectAll matches every part in order, across line breaks.
+func expectAll(parts ...string) *regexp.Regexp {
+	return regexp.MustCompile("(?s)" + strings.Join(parts, ".*"))
+}
+
+// hclList renders ids as an HCL list (JSON array syntax is valid HCL).
+func hclList(ids []string) string {
+	b, err := json.Marshal(ids)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+func stringChecks(values []string) []knownvalue.Check {
+	checks := make([]knownvalue.Check, 0, len(values))
+	for _, v := range values {
+		checks = append(checks, knownvalue.StringExact(v))
+	}
+	return checks
+}
+
+// float64Near accepts a number within tolerance of want, for aggregates over
+// generated data where summation order may move the last rounded digit.
+func float64Near(want, tolerance float64) knownvalue.Check {
+	return nearCheck{want: want, tolerance: tolerance}
+}
+
+type nearCheck struct{ want, tolerance float64 }
+
+func (c nearCheck) CheckValue(other any) error {
+	n, ok := other.(json.Number)
+	if !ok {
+		return fmt.Errorf("expected json.Number value for float64Near check, got: %T", other)
+	}
+	v, err := n.Float64()
+	if err != nil {
+		return err
+	}
+	if math.Abs(v-c.want) > c.tolerance {
+		return fmt.Errorf("expected value %v within %v for float64Near check, got: %v", c.want, c.tolerance, v)
+	}
+	return nil
+}
+
+func (c nearCheck) String() string { return fmt.Sprintf("%v±%v", c.want, c.tolerance) }
+
+func pages(items, size int) int {
+	if items == 0 {
+		return 1
+	}
+	return (items + size - 1) / size
+}

@@ -1,0 +1,219 @@
+package defender
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
+	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/validators"
+)
+
+var (
+	_ datasource.DataSource              = &ControlsDataSource{}
+	_ datasource.DataSourceWithConfigure = &ControlsDataSource{}
+)
+
+const readControlsAction = "Reading the Defender for Cloud security controls"
+
+// ControlsDataSource reads a subscription's security controls.
+type ControlsDataSource struct {
+	client *client.Client
+}
+
+// NewControlsDataSource is the factory the provider registers.
+func NewControlsDataSource() datasource.DataSource { return &ControlsDataSource{} }
+
+type controlsModel struct {
+	SubscriptionID         types.String   `tfsdk:"subscription_id"`
+	ScoreName              types.String   `tfsdk:"score_name"`
+	Controls               []controlModel `tfsdk:"controls"`
+	UnhealthyResourceCount types.Int64    `tfsdk:"unhealthy_resource_count"`
+	PotentialScoreIncrease types.Float64  `tfsdk:"potential_score_increase"`
+	Timeouts               timeouts.Value `tfsdk:"timeouts"`
+}
+
+type controlModel struct {
+	ID                         types.String  `tfsdk:"id"`
+	Name                       types.String  `tfsdk:"name"`
+	DisplayName                types.String  `tfsdk:"display_name"`
+	Current                    types.Float64 `tfsdk:"current"`
+	Max                        types.Int64   `tfsdk:"max"`
+	Percentage                 types.Float64 `tfsdk:"percentage"`
+	Weight                     types.Int64   `tfsdk:"weight"`
+	HealthyResourceCount       types.Int64   `tfsdk:"healthy_resource_count"`
+	UnhealthyResourceCount     types.Int64   `tfsdk:"unhealthy_resource_count"`
+	NotApplicableResourceCount types.Int64   `tfsdk:"not_applicable_resource_count"`
+	PotentialScoreIncrease     types.Float64 `tfsdk:"potential_score_increase"`
+	SourceType                 types.String  `tfsdk:"source_type"`
+	AssessmentDefinitionIDs    []string      `tfsdk:"assessment_definition_ids"`
+}
+
+func (d *ControlsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_defender_controls"
+}
+
+func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads a subscription's Microsoft Defender for Cloud security controls with their definitions " +
+			"(`GET /subscriptions/{id}/providers/Microsoft.Security/secureScores/{name}/secureScoreControls?$expand=definition`, api-version 2020-01-01), " +
+			"ordered so the controls that would raise the score most come first. A control's points count only when every recommendation in it is healthy for a resource. " +
+			"Needs the Security Reader role on the subscription. A subscription without Defender for Cloud data gives an empty list.",
+		Attributes: map[string]schema.Attribute{
+			"subscription_id": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{validators.SubscriptionID()},
+				MarkdownDescription: "The subscription. Defaults to the provider's `subscription_id` (`ARM_SUBSCRIPTION_ID`)."},
+			"score_name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthAtMost(260)},
+				MarkdownDescription: "The secure score initiative whose controls are read (`…/secureScores/{score_name}/secureScoreControls`). " +
+					"Defaults to `ascScore`, Defender for Cloud's default initiative. Set it to the empty string `\"\"` to read the subscription-wide list " +
+					"(`…/providers/Microsoft.Security/secureScoreControls`) instead of one initiative's; the attribute then stays `\"\"`. " +
+					"An initiative the subscription does not have is an error that lists the ones it has."},
+			"controls": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "The controls, ordered by `potential_score_increase` (largest first), then `display_name`.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The control's Azure Resource Manager id."},
+					"name":         schema.StringAttribute{Computed: true, MarkdownDescription: "The control's name: the name (a GUID) of its control definition."},
+					"display_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The control's display name, e.g. `Enable MFA`."},
+					"current":      schema.Float64Attribute{Computed: true, MarkdownDescription: "The points the control currently contributes."},
+					"max":          schema.Int64Attribute{Computed: true, MarkdownDescription: "The most points the control can contribute."},
+					"percentage":   schema.Float64Attribute{Computed: true, MarkdownDescription: "The ratio `current / max` as the API reports it: between 0 and 1, 4 decimals (not a 0-100 number)."},
+					"weight":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The control's relative weight, as the API reports it."},
+					"healthy_resource_count": schema.Int64Attribute{Computed: true,
+						MarkdownDescription: "Resources for which every recommendation of the control is healthy."},
+					"unhealthy_resource_count": schema.Int64Attribute{Computed: true,
+						MarkdownDescription: "Resources with at least one unhealthy recommendation of the control."},
+					"not_applicable_resource_count": schema.Int64Attribute{Computed: true,
+						MarkdownDescription: "Resources the control's recommendations do not apply to."},
+					"potential_score_increase": schema.Float64Attribute{Computed: true,
+						MarkdownDescription: "The points the score would gain if every resource were healthy: `max - current`."},
+					"source_type": schema.StringAttribute{Computed: true,
+						MarkdownDescription: "Where the control's definition comes from: `BuiltIn` or `Custom`. Null when the service returned no definition."},
+					"assessment_definition_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+						MarkdownDescription: "The resource ids of the assessments (recommendations) the control is made of."},
+				}},
+			},
+			"unhealthy_resource_count": schema.Int64Attribute{Computed: true,
+				MarkdownDescription: "The sum of the controls' `unhealthy_resource_count` (a resource unhealthy in two controls counts twice)."},
+			"potential_score_increase": schema.Float64Attribute{Computed: true,
+				MarkdownDescription: "The sum of the controls' `potential_score_increase`, in points."},
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+func (d *ControlsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *ControlsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data controlsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+		return
+	}
+	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	subscriptionID := resolveSubscription(d.client, data.SubscriptionID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+
+	// Null means the default initiative; "" (set explicitly) the subscription-wide list.
+	scoreName := client.DefaultSecureScoreName
+	if !data.ScoreName.IsNull() {
+		scoreName = data.ScoreName.ValueString()
+	}
+	controls, err := d.client.DefenderControls(ctx, subscriptionID, scoreName)
+	if client.IsNotFound(err) && scoreName != "" {
+		resp.Diagnostics.Append(scoreNotFound(ctx, d.client, readControlsAction, subscriptionID, scoreName, err))
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(errorDiagnostic(readControlsAction, err, diagnostics.Hint{}))
+		return
+	}
+	if len(controls) == 0 && scoreName != "" {
+		// The per-initiative list is empty both for an initiative the
+		// subscription does not have and for a subscription without Defender
+		// for Cloud data; only the first is a mistake worth an error.
+		resp.Diagnostics.Append(d.checkScoreExists(ctx, subscriptionID, scoreName)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+
+	sortControls(controls)
+	items := make([]controlModel, 0, len(controls))
+	for _, c := range controls {
+		item := controlModel{
+			ID:                         types.StringValue(c.ID),
+			Name:                       types.StringValue(c.Name),
+			DisplayName:                types.StringValue(c.DisplayName),
+			Current:                    types.Float64Value(c.Current),
+			Max:                        types.Int64Value(c.Max),
+			Percentage:                 types.Float64Value(round4(c.Percentage)),
+			Weight:                     types.Int64Value(c.Weight),
+			HealthyResourceCount:       types.Int64Value(c.HealthyResourceCount),
+			UnhealthyResourceCount:     types.Int64Value(c.UnhealthyResourceCount),
+			NotApplicableResourceCount: types.Int64Value(c.NotApplicableResourceCount),
+			PotentialScoreIncrease:     types.Float64Value(potentialIncrease(c)),
+			SourceType:                 types.StringNull(),
+			AssessmentDefinitionIDs:    []string{},
+		}
+		if c.Definition != nil {
+			if c.Definition.SourceType != "" {
+				item.SourceType = types.StringValue(c.Definition.SourceType)
+			}
+			item.AssessmentDefinitionIDs = stringsOrEmpty(c.Definition.AssessmentDefinitionIDs)
+		}
+		items = append(items, item)
+	}
+	unhealthy, potential := controlTotals(controls)
+
+	data.SubscriptionID = types.StringValue(subscriptionID)
+	data.ScoreName = types.StringValue(scoreName)
+	data.Controls = items
+	data.UnhealthyResourceCount = types.Int64Value(unhealthy)
+	data.PotentialScoreIncrease = types.Float64Value(potential)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// checkScoreExists explains an empty control list: an error naming the
+// initiatives that exist when the subscription has scores but not name,
+// nothing when it has no Defender for Cloud data at all.
+func (d *ControlsDataSource) checkScoreExists(ctx context.Context, subscriptionID, name string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	scores, err := d.client.DefenderScores(ctx, subscriptionID)
+	if err != nil {
+		diags.Append(errorDiagnostic(readControlsAction, err, diagnostics.Hint{}))
+		return diags
+	}
+	names := make([]string, 0, len(scores))
+	for _, s := range scores {
+		if strings.EqualFold(s.Name, name) {
+			return diags
+		}
+		names = append(names, s.Name)
+	}
+	if len(names) == 0 {
+		return diags
+	}
+	sort.Strings(names)
+	diags.AddAttributeError(path.Root("score_name"), "Unknown secure score",
+		fmt.Sprintf("Subscription %s has no secure score named %q; it has: %s. Set score_name to one of them, omit it for ascScore, or set it to \"\" for the subscription-wide list.",
+			subscriptionID, name, strings.Join(names, ", ")))
+	return diags
+}

@@ -1,0 +1,243 @@
+package defender_test
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/securescore/terraform-provider-securescore/internal/acctest"
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+const controlsAddress = "data.securescore_defender_controls.test"
+
+// controlsChecks expects sc's controls, ordered by max - current descending,
+// then display name, then name, with the sums at the top level.
+func controlsChecks(subscriptionID, scoreNameAttr string, sc *emulator.ARMScore) []statecheck.StateCheck {
+	type expected struct {
+		c         *emulator.ARMControl
+		potential float64
+	}
+	list := make([]expected, 0, len(sc.Controls))
+	var unhealthy int64
+	var potential float64
+	for _, c := range sc.Controls {
+		p := roundTo4(float64(c.Max) - c.Current)
+		list = append(list, expected{c, p})
+		unhealthy += int64(c.UnhealthyResourceCount)
+		potential += p
+	}
+	sort.SliceStable(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if a.potential != b.potential {
+			return a.potential > b.potential
+		}
+		if a.c.DisplayName != b.c.DisplayName {
+			return a.c.DisplayName < b.c.DisplayName
+		}
+		return a.c.Name < b.c.Name
+	})
+	items := make([]knownvalue.Check, 0, len(list))
+	for _, e := range list {
+		c := e.c
+		items = append(items, knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"id":                            knownvalue.StringExact("/subscriptions/" + subscriptionID + "/providers/Microsoft.Security/secureScores/" + sc.Name + "/secureScoreControls/" + c.Name),
+			"name":                          knownvalue.StringExact(c.Name),
+			"display_name":                  knownvalue.StringExact(c.DisplayName),
+			"current":                       knownvalue.Float64Exact(c.Current),
+			"max":                           knownvalue.Int64Exact(int64(c.Max)),
+			"percentage":                    knownvalue.Float64Exact(c.Percentage),
+			"weight":                        knownvalue.Int64Exact(int64(c.Weight)),
+			"healthy_resource_count":        knownvalue.Int64Exact(int64(c.HealthyResourceCount)),
+			"unhealthy_resource_count":      knownvalue.Int64Exact(int64(c.UnhealthyResourceCount)),
+			"not_applicable_resource_count": knownvalue.Int64Exact(int64(c.NotApplicableResourceCount)),
+			"potential_score_increase":      knownvalue.Float64Exact(e.potential),
+			"source_type":                   knownvalue.StringExact(c.Definition.SourceType),
+			"assessment_definition_ids":     knownvalue.ListExact(stringChecks(c.Definition.AssessmentDefinitions)),
+		}))
+	}
+	attr := func(name string, check knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New(name), check)
+	}
+	return []statecheck.StateCheck{
+		attr("subscription_id", knownvalue.StringExact(subscriptionID)),
+		attr("score_name", knownvalue.StringExact(scoreNameAttr)),
+		attr("controls", knownvalue.ListExact(items)),
+		attr("unhealthy_resource_count", knownvalue.Int64Exact(unhealthy)),
+		attr("potential_score_increase", knownvalue.Float64Exact(roundTo4(potential))),
+	}
+}
+
+func controlsTest(t *testing.T, config string, checks []statecheck.StateCheck) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            acctest.ProviderConfig() + config,
+			ConfigStateChecks: checks,
+		}},
+	})
+}
+
+func controlsError(t *testing.T, config string, expect *regexp.Regexp) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ProviderConfig() + config,
+			ExpectError: expect,
+		}},
+	})
+}
+
+func TestAccDefenderControls_default(t *testing.T) {
+	reset(t)
+	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
+	controlsTest(t, `data "securescore_defender_controls" "test" {}`,
+		controlsChecks(sub.ID, "ascScore", mustScore(t, sub, "ascScore")))
+}
+
+func TestAccDefenderControls_explicitName(t *testing.T) {
+	reset(t)
+	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
+	custom := customScore(t, sub)
+	hasCustom := false
+	for _, c := range custom.Controls {
+		hasCustom = hasCustom || c.Definition.SourceType == "Custom"
+	}
+	if !hasCustom {
+		t.Fatalf("initiative %s has no Custom control", custom.Name)
+	}
+	controlsTest(t, fmt.Sprintf(`
+data "securescore_defender_controls" "test" {
+  subscription_id = %q
+  score_name      = %q
+}`, sub.ID, custom.Name), controlsChecks(sub.ID, custom.Name, custom))
+}
+
+func TestAccDefenderControls_otherSubscription(t *testing.T) {
+	reset(t)
+	sub := subscriptionByName(t, "Contoso Data Platform")
+	controlsTest(t, fmt.Sprintf(`
+data "securescore_defender_controls" "test" {
+  subscription_id = %q
+  score_name      = "ascScore"
+}`, sub.ID), controlsChecks(sub.ID, "ascScore", mustScore(t, sub, "ascScore")))
+}
+
+// score_name = "" reads the subscription-wide list, which the service (and
+// the emulator) fills with the default initiative's controls.
+func TestAccDefenderControls_subscriptionWide(t *testing.T) {
+	reset(t)
+	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
+	controlsTest(t, `
+data "securescore_defender_controls" "test" {
+  score_name = ""
+}`, controlsChecks(sub.ID, "", mustScore(t, sub, "ascScore")))
+	if acctest.Emu.Count(emulator.RouteARMControlList) == 0 {
+		t.Error("no control list request reached the emulator")
+	}
+}
+
+func TestAccDefenderControls_paging(t *testing.T) {
+	reset(t)
+	acctest.Emu.SetPageSizes(2, 0, 0)
+	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
+	sc := mustScore(t, sub, "ascScore")
+	controlsTest(t, `data "securescore_defender_controls" "test" {}`, controlsChecks(sub.ID, "ascScore", sc))
+	perRead := pages(len(sc.Controls), 2)
+	n := acctest.Emu.Count(emulator.RouteARMControlList)
+	if n == 0 || n%perRead != 0 {
+		t.Errorf("control list requests = %d; want a multiple of %d (every page of %d controls, 2 a page, on each read)", n, perRead, len(sc.Controls))
+	}
+	t.Logf("%d controls, page size 2: %d pages a read, %d requests in the test", len(sc.Controls), perRead, n)
+}
+
+func TestAccDefenderControls_throttledOnSecondPage(t *testing.T) {
+	reset(t)
+	acctest.Emu.SetPageSizes(2, 0, 0)
+	acctest.Emu.SetFault(emulator.RouteARMControlList, emulator.Fault{Status: 429, RetryAfter: "1", Page: 2, Times: 1})
+	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
+	sc := mustScore(t, sub, "ascScore")
+	controlsTest(t, `data "securescore_defender_controls" "test" {}`, controlsChecks(sub.ID, "ascScore", sc))
+	perRead := pages(len(sc.Controls), 2)
+	if n := acctest.Emu.Count(emulator.RouteARMControlList); (n-1)%perRead != 0 {
+		t.Errorf("control list requests = %d; want every page of each read plus the one retried", n)
+	}
+}
+
+func TestAccDefenderControls_failedLaterPageIsAnError(t *testing.T) {
+	reset(t)
+	acctest.Emu.SetPageSizes(2, 0, 0)
+	acctest.Emu.SetFault(emulator.RouteARMControlList, emulator.Fault{Status: 400, Page: 3})
+	controlsError(t, `data "securescore_defender_controls" "test" {}`,
+		expectAll(`(?i)page\s+3\s+(of\s+the\s+list\s+)?failed,\s+so\s+the\s+list\s+is\s+incomplete`, `HTTP 400`))
+}
+
+func TestAccDefenderControls_unknownNameListsExisting(t *testing.T) {
+	reset(t)
+	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
+	names := scoreNames(sub)
+	controlsError(t, `
+data "securescore_defender_controls" "test" {
+  score_name = "noSuchInitiative"
+}`, expectAll(`Unknown secure score`, `"noSuchInitiative"`, regexp.QuoteMeta(names[0])+`,\s+`+regexp.QuoteMeta(names[1])))
+}
+
+func TestAccDefenderControls_noDefenderDataIsEmpty(t *testing.T) {
+	reset(t)
+	legacy := subscriptionByName(t, "Contoso Legacy (no Defender)")
+	if len(legacy.Scores) != 0 {
+		t.Fatalf("%s should have no Defender data", legacy.DisplayName)
+	}
+	controlsTest(t, fmt.Sprintf(`
+data "securescore_defender_controls" "test" {
+  subscription_id = %q
+}`, legacy.ID), []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New("controls"), knownvalue.ListSizeExact(0)),
+		statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New("unhealthy_resource_count"), knownvalue.Int64Exact(0)),
+		statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New("potential_score_increase"), knownvalue.Float64Exact(0)),
+	})
+}
+
+func TestAccDefenderControls_badSubscriptionID(t *testing.T) {
+	reset(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderConfig() + `
+data "securescore_defender_controls" "test" {
+  subscription_id = "subscription-1"
+}`,
+			PlanOnly:    true,
+			ExpectError: expectAll(phrase("must be a subscription id"), regexp.QuoteMeta(`^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$`)),
+		}},
+	})
+	if n := acctest.Emu.Count(emulator.RouteARMControlList); n != 0 {
+		t.Errorf("a bad subscription id reached ARM %d times", n)
+	}
+}
+
+func TestAccDefenderControls_missingSubscription(t *testing.T) {
+	reset(t)
+	t.Setenv("ARM_SUBSCRIPTION_ID", "")
+	controlsError(t, `data "securescore_defender_controls" "test" {}`,
+		expectAll(`subscription_id`, `ARM_SUBSCRIPTION_ID`))
+}
+
+func TestAccDefenderControls_forbiddenNamesRole(t *testing.T) {
+	reset(t)
+	controlsError(t, fmt.Sprintf(`
+data "securescore_defender_controls" "test" {
+  subscription_id = %q
+}`, deniedSubscription(t)), expectAll(`HTTP 403`, phrase("Security Reader")))
+}

@@ -1,0 +1,180 @@
+package defender_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/securescore/terraform-provider-securescore/internal/acctest"
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+const scoreAddress = "data.securescore_defender_score.test"
+
+func scoreChecks(subscriptionID string, sc *emulator.ARMScore) []statecheck.StateCheck {
+	attr := func(name string, check knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New(name), check)
+	}
+	return []statecheck.StateCheck{
+		attr("subscription_id", knownvalue.StringExact(subscriptionID)),
+		attr("name", knownvalue.StringExact(sc.Name)),
+		attr("id", knownvalue.StringExact("/subscriptions/"+subscriptionID+"/providers/Microsoft.Security/secureScores/"+sc.Name)),
+		attr("display_name", knownvalue.StringExact(sc.DisplayName)),
+		attr("current", knownvalue.Float64Exact(sc.Current)),
+		attr("max", knownvalue.Int64Exact(int64(sc.Max))),
+		attr("percentage", knownvalue.Float64Exact(sc.Percentage)),
+		attr("weight", knownvalue.Int64Exact(int64(sc.Weight))),
+	}
+}
+
+func TestAccDefenderScore_default(t *testing.T) {
+	reset(t)
+	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            acctest.ProviderConfig() + `data "securescore_defender_score" "test" {}`,
+			ConfigStateChecks: scoreChecks(emulator.DefaultSubscriptionID, mustScore(t, sub, "ascScore")),
+		}},
+	})
+}
+
+func TestAccDefenderScore_explicitName(t *testing.T) {
+	reset(t)
+	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
+	custom := customScore(t, sub)
+	other := subscriptionByName(t, "Contoso Shared Services")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ProviderConfig() + fmt.Sprintf(`
+data "securescore_defender_score" "test" {
+  subscription_id = %q
+  name            = %q
+}`, sub.ID, custom.Name),
+				ConfigStateChecks: scoreChecks(sub.ID, custom),
+			},
+			{
+				Config: acctest.ProviderConfig() + fmt.Sprintf(`
+data "securescore_defender_score" "test" {
+  subscription_id = %q
+  name            = "ascScore"
+}`, other.ID),
+				ConfigStateChecks: scoreChecks(other.ID, mustScore(t, other, "ascScore")),
+			},
+		},
+	})
+}
+
+func TestAccDefenderScore_unknownNameListsExisting(t *testing.T) {
+	reset(t)
+	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
+	names := scoreNames(sub)
+	if len(names) < 2 {
+		t.Fatalf("the default subscription should have two initiatives, has %v", names)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderConfig() + `
+data "securescore_defender_score" "test" {
+  name = "noSuchInitiative"
+}`,
+			ExpectError: expectAll(`HTTP 404`, `"noSuchInitiative"`, regexp.QuoteMeta(names[0])+`,\s+`+regexp.QuoteMeta(names[1])),
+		}},
+	})
+}
+
+func TestAccDefenderScore_noDefenderData(t *testing.T) {
+	reset(t)
+	legacy := subscriptionByName(t, "Contoso Legacy (no Defender)")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderConfig() + fmt.Sprintf(`
+data "securescore_defender_score" "test" {
+  subscription_id = %q
+}`, legacy.ID),
+			ExpectError: expectAll(phrase("the subscription has no secure scores (is Defender for Cloud enabled on it?)")),
+		}},
+	})
+}
+
+func TestAccDefenderScore_badSubscriptionID(t *testing.T) {
+	reset(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderConfig() + `
+data "securescore_defender_score" "test" {
+  subscription_id = "7444d220-dc62-4eed-8552-76d7697c3f7"
+}`,
+			PlanOnly:    true,
+			ExpectError: expectAll(`subscription_id`, phrase("must be a subscription id"), regexp.QuoteMeta(`^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$`)),
+		}},
+	})
+	if n := acctest.Emu.Count(emulator.RouteARMSecureScoreGet); n != 0 {
+		t.Errorf("a bad subscription id reached ARM %d times; it must be refused at plan time", n)
+	}
+}
+
+func TestAccDefenderScore_missingSubscription(t *testing.T) {
+	reset(t)
+	t.Setenv("ARM_SUBSCRIPTION_ID", "")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ProviderConfig() + `data "securescore_defender_score" "test" {}`,
+			ExpectError: expectAll(`No subscription`, `subscription_id`, `ARM_SUBSCRIPTION_ID`),
+		}},
+	})
+	if n := acctest.Emu.Count(emulator.RouteARMSecureScoreGet); n != 0 {
+		t.Errorf("ARM was called %d times without a subscription", n)
+	}
+}
+
+func TestAccDefenderScore_forbiddenNamesRole(t *testing.T) {
+	reset(t)
+	id := deniedSubscription(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderConfig() + fmt.Sprintf(`
+data "securescore_defender_score" "test" {
+  subscription_id = %q
+}`, id),
+			ExpectError: expectAll(`HTTP 403`, `AuthorizationFailed`, phrase("Security Reader")),
+		}},
+	})
+}
+
+func TestAccDefenderScore_throttledThenSuccess(t *testing.T) {
+	reset(t)
+	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
+	acctest.Emu.SetFault(emulator.RouteARMSecureScoreGet, emulator.Fault{Status: 429, RetryAfter: "1", Times: 1})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            acctest.ProviderConfig() + `data "securescore_defender_score" "test" {}`,
+			ConfigStateChecks: scoreChecks(emulator.DefaultSubscriptionID, mustScore(t, sub, "ascScore")),
+		}},
+	})
+	// The throttled attempt, its retry, and the later reads of the test.
+	if n := acctest.Emu.Count(emulator.RouteARMSecureScoreGet); n < 2 {
+		t.Errorf("score gets = %d; want the throttled attempt and its retry", n)
+	}
+}

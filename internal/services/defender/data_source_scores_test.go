@@ -1,0 +1,438 @@
+package defender_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/securescore/terraform-provider-securescore/internal/acctest"
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+const scoresAddress = "data.securescore_defender_scores.test"
+
+type expectedScore struct {
+	sub *emulator.Subscription
+	sc  *emulator.ARMScore
+}
+
+// expectedScores is what Resource Graph has for subs: one row per readable
+// subscription that has a score called name.
+func expectedScores(subs []*emulator.Subscription, name string) []expectedScore {
+	var out []expectedScore
+	for _, s := range subs {
+		if isDenied(s.ID) {
+			continue
+		}
+		if sc := findScore(s, name); sc != nil {
+			out = append(out, expectedScore{s, sc})
+		}
+	}
+	return out
+}
+
+func visibleSubscriptions(t *testing.T) []*emulator.Subscription {
+	t.Helper()
+	return defaultTenant(t).Subscriptions
+}
+
+func subscriptionsByID(t *testing.T, ids []string) []*emulator.Subscription {
+	t.Helper()
+	byID := map[string]*emulator.Subscription{}
+	for _, s := range defaultTenant(t).Subscriptions {
+		byID[strings.ToLower(s.ID)] = s
+	}
+	var out []*emulator.Subscription
+	for _, id := range ids {
+		if s := byID[strings.ToLower(id)]; s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// scoresChecks expects rows ordered by percentage ascending, then
+// subscription id, and the weighted aggregate over positive weights.
+// tolerance 0 compares the aggregate exactly.
+func scoresChecks(name string, rows []expectedScore, tolerance float64) []statecheck.StateCheck {
+	sorted := append([]expectedScore(nil), rows...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
+		if a.sc.Percentage != b.sc.Percentage {
+			return a.sc.Percentage < b.sc.Percentage
+		}
+		return strings.ToLower(a.sub.ID) < strings.ToLower(b.sub.ID)
+	})
+	items := make([]knownvalue.Check, 0, len(sorted))
+	var weighted, weights float64
+	for _, r := range sorted {
+		items = append(items, knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"subscription_id": knownvalue.StringExact(r.sub.ID),
+			"display_name":    knownvalue.StringExact(r.sc.DisplayName),
+			"current":         knownvalue.Float64Exact(r.sc.Current),
+			"max":             knownvalue.Int64Exact(int64(r.sc.Max)),
+			"percentage":      knownvalue.Float64Exact(r.sc.Percentage),
+			"weight":          knownvalue.Int64Exact(int64(r.sc.Weight)),
+		}))
+		if r.sc.Weight > 0 {
+			weighted += r.sc.Percentage * float64(r.sc.Weight)
+			weights += float64(r.sc.Weight)
+		}
+	}
+	aggregate := 0.0
+	if weights > 0 {
+		aggregate = roundTo4(weighted / weights)
+	}
+	var aggregateCheck knownvalue.Check = knownvalue.Float64Exact(aggregate)
+	if tolerance > 0 {
+		aggregateCheck = float64Near(aggregate, tolerance)
+	}
+	attr := func(attribute string, check knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New(attribute), check)
+	}
+	return []statecheck.StateCheck{
+		attr("name", knownvalue.StringExact(name)),
+		attr("scores", knownvalue.ListExact(items)),
+		attr("subscription_count", knownvalue.Int64Exact(int64(len(rows)))),
+		attr("aggregate_percentage", aggregateCheck),
+	}
+}
+
+func scoresTest(t *testing.T, config string, checks []statecheck.StateCheck) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            acctest.ProviderConfig() + config,
+			ConfigStateChecks: checks,
+		}},
+	})
+}
+
+func scoresError(t *testing.T, config string, expect *regexp.Regexp) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ProviderConfig() + config,
+			ExpectError: expect,
+		}},
+	})
+}
+
+// checkRequestsPerRead asserts that the Resource Graph requests of a test
+// are a whole number of reads of perRead requests each (a read is one
+// query: every batch, every page), and that there were only a few reads.
+func checkRequestsPerRead(t *testing.T, perRead int) int {
+	t.Helper()
+	n := acctest.Emu.Count(emulator.RouteResourceGraph)
+	if n == 0 || n%perRead != 0 || n/perRead > 6 {
+		t.Errorf("Resource Graph requests = %d; want a few reads of exactly %d requests each", n, perRead)
+	}
+	return n
+}
+
+// Neither subscription_ids nor management_group_ids: every subscription the
+// identity can read, in one query.
+func TestAccDefenderScores_allVisible(t *testing.T) {
+	reset(t)
+	rows := expectedScores(visibleSubscriptions(t), "ascScore")
+	scoresTest(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
+	checkRequestsPerRead(t, pages(len(rows), 1000))
+}
+
+func TestAccDefenderScores_subscriptionIDs(t *testing.T) {
+	reset(t)
+	ids := []string{
+		subscriptionByName(t, "Contoso Development").ID,
+		strings.ToUpper(subscriptionByName(t, "Contoso Sandbox").ID), // weight 0: listed, not in the aggregate
+		subscriptionByName(t, "Contoso Legacy (no Defender)").ID,     // no score: left out with a warning
+		emulator.DefaultSubscriptionID,
+		emulator.DefaultSubscriptionID, // duplicates are read once
+	}
+	rows := expectedScores(subscriptionsByID(t, ids[:4]), "ascScore")
+	if len(rows) != 3 {
+		t.Fatalf("expected 3 subscriptions with a score, got %d", len(rows))
+	}
+	scoresTest(t, fmt.Sprintf(`
+data "securescore_defender_scores" "test" {
+  subscription_ids = %s
+}`, hclList(ids)), scoresChecks("ascScore", rows, 0))
+	checkRequestsPerRead(t, 1)
+}
+
+func TestAccDefenderScores_managementGroup(t *testing.T) {
+	reset(t)
+	members := defaultTenant(t).ManagementGroups[emulator.ManagementGroupID]
+	if len(members) == 0 {
+		t.Fatalf("management group %s has no subscriptions", emulator.ManagementGroupID)
+	}
+	rows := expectedScores(subscriptionsByID(t, members), "ascScore")
+	scoresTest(t, fmt.Sprintf(`
+data "securescore_defender_scores" "test" {
+  management_group_ids = [%q]
+}`, emulator.ManagementGroupID), scoresChecks("ascScore", rows, 0))
+	checkRequestsPerRead(t, 1)
+}
+
+func TestAccDefenderScores_explicitName(t *testing.T) {
+	reset(t)
+	custom := customScore(t, subscriptionByID(t, emulator.DefaultSubscriptionID))
+	rows := expectedScores(visibleSubscriptions(t), custom.Name)
+	if len(rows) == 0 {
+		t.Fatal("no subscription has the custom initiative")
+	}
+	scoresTest(t, fmt.Sprintf(`
+data "securescore_defender_scores" "test" {
+  name = %q
+}`, custom.Name), scoresChecks(custom.Name, rows, 0))
+}
+
+func TestAccDefenderScores_unknownNameListsExisting(t *testing.T) {
+	reset(t)
+	names := scoreNames(subscriptionByID(t, emulator.DefaultSubscriptionID))
+	scoresError(t, `
+data "securescore_defender_scores" "test" {
+  name = "noSuchInitiative"
+}`, expectAll(`Unknown secure score`, `"noSuchInitiative"`, regexp.QuoteMeta(names[0])+`,\s+`+regexp.QuoteMeta(names[1])))
+}
+
+// A scope without any Defender for Cloud data is an empty list, not an error.
+func TestAccDefenderScores_noDefenderDataIsEmpty(t *testing.T) {
+	reset(t)
+	legacy := subscriptionByName(t, "Contoso Legacy (no Defender)")
+	scoresTest(t, fmt.Sprintf(`
+data "securescore_defender_scores" "test" {
+  subscription_ids = [%q]
+}`, legacy.ID), scoresChecks("ascScore", nil, 0))
+}
+
+// An explicitly empty list reads nothing; it must not mean "every subscription".
+func TestAccDefenderScores_emptyListReadsNothing(t *testing.T) {
+	reset(t)
+	scoresTest(t, `
+data "securescore_defender_scores" "test" {
+  subscription_ids = []
+}`, scoresChecks("ascScore", nil, 0))
+	if n := acctest.Emu.Count(emulator.RouteResourceGraph); n != 0 {
+		t.Errorf("an empty subscription_ids made %d Resource Graph requests", n)
+	}
+}
+
+func TestAccDefenderScores_paging(t *testing.T) {
+	reset(t)
+	acctest.Emu.SetPageSizes(0, 0, 2)
+	rows := expectedScores(visibleSubscriptions(t), "ascScore")
+	scoresTest(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
+	n := checkRequestsPerRead(t, pages(len(rows), 2))
+	t.Logf("%d subscriptions, page size 2: %d pages a read, %d requests in the test", len(rows), pages(len(rows), 2), n)
+}
+
+func TestAccDefenderScores_throttledOnSecondPage(t *testing.T) {
+	reset(t)
+	acctest.Emu.SetPageSizes(0, 0, 2)
+	acctest.Emu.SetFault(emulator.RouteResourceGraph, emulator.Fault{Status: 429, RetryAfter: "1", Page: 2, Times: 1})
+	rows := expectedScores(visibleSubscriptions(t), "ascScore")
+	scoresTest(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
+	perRead := pages(len(rows), 2)
+	if n := acctest.Emu.Count(emulator.RouteResourceGraph); (n-1)%perRead != 0 {
+		t.Errorf("Resource Graph requests = %d; want every page of each read plus the one retried", n)
+	}
+}
+
+func TestAccDefenderScores_failedLaterPageIsAnError(t *testing.T) {
+	reset(t)
+	acctest.Emu.SetPageSizes(0, 0, 2)
+	acctest.Emu.SetFault(emulator.RouteResourceGraph, emulator.Fault{Status: 400, Page: 2})
+	scoresError(t, `data "securescore_defender_scores" "test" {}`,
+		expectAll(`(?i)page\s+2\s+(of\s+the\s+list\s+)?failed,\s+so\s+the\s+list\s+is\s+incomplete`, `HTTP 400`))
+}
+
+func TestAccDefenderScores_forbiddenNamesRole(t *testing.T) {
+	reset(t)
+	acctest.Emu.SetFault(emulator.RouteResourceGraph, emulator.Fault{Status: 403})
+	scoresError(t, `data "securescore_defender_scores" "test" {}`,
+		expectAll(`Azure Resource Graph`, `HTTP 403`, phrase("Security Reader")))
+}
+
+func TestAccDefenderScores_unknownManagementGroup(t *testing.T) {
+	reset(t)
+	scoresError(t, `
+data "securescore_defender_scores" "test" {
+  management_group_ids = ["no-such-group"]
+}`, expectAll(`HTTP 400`, `no-such-group`))
+}
+
+func TestAccDefenderScores_badSubscriptionID(t *testing.T) {
+	reset(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderConfig() + fmt.Sprintf(`
+data "securescore_defender_scores" "test" {
+  subscription_ids = [%q, "not-a-subscription"]
+}`, emulator.DefaultSubscriptionID),
+			PlanOnly:    true,
+			ExpectError: expectAll(`subscription_ids\[1\]`, phrase("must be a subscription id"), regexp.QuoteMeta(`^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$`)),
+		}},
+	})
+	if n := acctest.Emu.Count(emulator.RouteResourceGraph); n != 0 {
+		t.Errorf("a bad subscription id reached Resource Graph %d times", n)
+	}
+}
+
+func TestAccDefenderScores_conflictingScopes(t *testing.T) {
+	reset(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderConfig() + fmt.Sprintf(`
+data "securescore_defender_scores" "test" {
+  subscription_ids     = [%q]
+  management_group_ids = [%q]
+}`, emulator.DefaultSubscriptionID, emulator.ManagementGroupID),
+			PlanOnly:    true,
+			ExpectError: expectAll(`Invalid Attribute Combination`, `management_group_ids`),
+		}},
+	})
+}
+
+// newDirectClient is a client of the emulator outside Terraform, to count
+// the requests of exactly one read.
+func newDirectClient(t *testing.T) *client.Client {
+	t.Helper()
+	c, err := client.New(client.Config{
+		Auth: client.AuthConfig{TenantID: emulator.DefaultTenantID, ClientID: emulator.ClientID, ClientSecret: emulator.ClientSecret},
+		Endpoints: client.EndpointOverrides{
+			AuthorityHost: acctest.Emu.AuthorityURL(), ResourceManagerEndpoint: acctest.Emu.ARMURL(), GraphEndpoint: acctest.Emu.GraphURL(),
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// directRead runs one read through the client and checks its request count
+// against the emulator's.
+func directRead(t *testing.T, c *client.Client, q client.ScoreQuery) ([]client.DefenderScore, client.QueryStats, time.Duration) {
+	t.Helper()
+	before := acctest.Emu.Count(emulator.RouteResourceGraph)
+	start := time.Now()
+	scores, stats, err := c.QueryDefenderScores(context.Background(), q)
+	elapsed := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := acctest.Emu.Count(emulator.RouteResourceGraph) - before; got != stats.Requests {
+		t.Errorf("the emulator saw %d Resource Graph requests, the client counted %d", got, stats.Requests)
+	}
+	return scores, stats, elapsed
+}
+
+// 1,500 subscriptions: two requests of at most 1,000 subscriptions, each
+// paged, one row per subscription; never one call per subscription.
+func TestAccDefenderScores_1500Subscriptions(t *testing.T) {
+	reset(t)
+	ids := generatedSubscriptions(t, 1500)
+	rows := expectedScores(subscriptionsByID(t, ids), "ascScore")
+	if len(rows) != 1500 {
+		t.Fatalf("expected 1500 generated subscriptions with a score, got %d", len(rows))
+	}
+
+	// One read, counted exactly: 1,000 + 500 subscriptions, one page each.
+	c := newDirectClient(t)
+	scores, stats, _ := directRead(t, c, client.ScoreQuery{SubscriptionIDs: ids})
+	if len(scores) != 1500 || stats.Batches != 2 || stats.Requests != 2 {
+		t.Errorf("1500 subscriptions: %d scores in %d batches, %d requests; want 1500 in 2 batches, 2 requests", len(scores), stats.Batches, stats.Requests)
+	}
+	// With 400 rows a page: 1,000 -> 3 pages, 500 -> 2 pages.
+	acctest.Emu.SetPageSizes(0, 0, 400)
+	scores, stats, _ = directRead(t, c, client.ScoreQuery{SubscriptionIDs: ids})
+	if want := pages(1000, 400) + pages(500, 400); len(scores) != 1500 || stats.Batches != 2 || stats.Requests != want {
+		t.Errorf("1500 subscriptions, 400 a page: %d scores in %d batches, %d requests; want 1500 in 2 batches, %d requests", len(scores), stats.Batches, stats.Requests, want)
+	}
+
+	// Through Terraform, still paged by 400.
+	acctest.Emu.ResetCounts()
+	scoresTest(t, fmt.Sprintf(`
+data "securescore_defender_scores" "test" {
+  subscription_ids = %s
+}`, hclList(ids)), scoresChecks("ascScore", rows, 0.0001))
+	n := checkRequestsPerRead(t, pages(1000, 400)+pages(500, 400))
+	t.Logf("1500 subscriptions through Terraform, 400 rows a page: %d Resource Graph requests in the test (%d a read)", n, pages(1000, 400)+pages(500, 400))
+}
+
+// Every visible subscription with more than 1,000 of them: one request
+// (no subscription list), paged by 1,000 rows.
+func TestAccDefenderScores_allVisibleOver1000(t *testing.T) {
+	reset(t)
+	generatedSubscriptions(t, 1500)
+	rows := expectedScores(visibleSubscriptions(t), "ascScore")
+	if len(rows) <= 1000 {
+		t.Fatalf("want more than 1000 visible subscriptions, have %d", len(rows))
+	}
+	scoresTest(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0.0001))
+	n := checkRequestsPerRead(t, pages(len(rows), 1000))
+	t.Logf("%d visible subscriptions: %d pages a read, %d Resource Graph requests in the test", len(rows), pages(len(rows), 1000), n)
+}
+
+// TestAccDefenderScores_scale measures 1, 100 and 1,500 subscriptions: the
+// Resource Graph requests and wall time of one read through the client, of
+// a plan-only test (two `terraform plan` runs) and of a full test (plan,
+// apply, and the plans that follow).
+func TestAccDefenderScores_scale(t *testing.T) {
+	reset(t)
+	c := newDirectClient(t)
+	for _, n := range []int{1, 100, 1500} {
+		t.Run(fmt.Sprintf("%d", n), func(t *testing.T) {
+			ids := generatedSubscriptions(t, n)
+			rows := expectedScores(subscriptionsByID(t, ids), "ascScore")
+			config := fmt.Sprintf(`
+data "securescore_defender_scores" "test" {
+  subscription_ids = %s
+}`, hclList(ids))
+
+			_, stats, readTime := directRead(t, c, client.ScoreQuery{SubscriptionIDs: ids})
+
+			acctest.Emu.ResetCounts()
+			start := time.Now()
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:   acctest.ProviderConfig() + config,
+					PlanOnly: true,
+				}},
+			})
+			planTime, planRequests := time.Since(start), acctest.Emu.Count(emulator.RouteResourceGraph)
+
+			acctest.Emu.ResetCounts()
+			start = time.Now()
+			scoresTest(t, config, scoresChecks("ascScore", rows, 0.0001))
+			fullTime, fullRequests := time.Since(start), acctest.Emu.Count(emulator.RouteResourceGraph)
+
+			wantPerRead := (n + 999) / 1000
+			if stats.Requests != wantPerRead {
+				t.Errorf("one read of %d subscriptions made %d requests, want %d", n, stats.Requests, wantPerRead)
+			}
+			checkRequestsPerRead(t, wantPerRead)
+			t.Logf("subscriptions=%d: one read = %d batches, %d Resource Graph requests, %s; plan-only test (2 x terraform plan) = %d requests, %s; full test = %d requests, %s",
+				n, stats.Batches, stats.Requests, readTime.Round(time.Millisecond), planRequests, planTime.Round(time.Millisecond), fullRequests, fullTime.Round(time.Millisecond))
+		})
+	}
+}
