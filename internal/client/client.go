@@ -42,6 +42,7 @@ type Client struct {
 	AuthMethod            string
 	DefaultSubscriptionID string
 	HomeTenantID          string
+	ClientID              string // the application id, for admin-consent links
 	AuxiliaryTenantIDs    []string
 
 	credential    azcore.TokenCredential
@@ -99,6 +100,7 @@ func New(cfg Config) (*Client, error) {
 		AuthMethod:            cred.Method,
 		DefaultSubscriptionID: cfg.SubscriptionID,
 		HomeTenantID:          cfg.Auth.TenantID,
+		ClientID:              cfg.Auth.ClientID,
 		AuxiliaryTenantIDs:    cfg.Auth.AuxiliaryTenantIDs,
 		credential:            cred.TokenCredential,
 		clientOptions:         clientOptions,

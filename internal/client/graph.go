@@ -35,6 +35,8 @@ type GraphClient struct {
 	mu            sync.Mutex
 	profiles      *profileSnapshot
 	stale         map[string]bool // ids patched since the snapshot was taken
+	// latestScore is the newest secure score, shared like the profiles.
+	latestScore *latestScoreSnapshot
 }
 
 type profileSnapshot struct {

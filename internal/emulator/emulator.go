@@ -230,6 +230,11 @@ func (e *Emulator) SetStaleReads(n int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.staleReads = max(n, 0)
+	if n == 0 {
+		// Turning stale reads off also drops the views still pending, so a
+		// test that used them leaves nothing behind for the next one.
+		e.stale = map[string]*staleView{}
+	}
 }
 
 // DenySubscription makes ARM answer 403 AuthorizationFailed for the

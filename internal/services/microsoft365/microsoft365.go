@@ -9,10 +9,17 @@ import (
 
 // DataSources lists this package's data sources for the provider.
 func DataSources() []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewScoreDataSource,
+		NewImprovementActionsDataSource,
+		NewImprovementActionDataSource,
+		NewTenantScoresDataSource,
+	}
 }
 
 // Resources lists this package's resources for the provider.
 func Resources() []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewImprovementActionResource,
+	}
 }

@@ -1,0 +1,25 @@
+# Open quick wins in Identity and Apps, in the portal's order (most points first).
+data "securescore_microsoft365_improvement_actions" "quick_wins" {
+  categories      = ["Identity", "Apps"]
+  statuses        = ["to_address", "planned"]
+  only_quick_wins = true
+}
+
+output "quick_wins" {
+  value = [
+    for a in data.securescore_microsoft365_improvement_actions.quick_wins.actions :
+    format("+%.2f %s (%s)", a.points_remaining, a.title, a.action_url)
+  ]
+}
+
+# Every risk-accepted action, with who accepted it and why.
+data "securescore_microsoft365_improvement_actions" "risk_accepted" {
+  statuses = ["risk_accepted"]
+}
+
+output "risk_accepted" {
+  value = {
+    for a in data.securescore_microsoft365_improvement_actions.risk_accepted.actions :
+    a.id => "${a.updated_by}: ${a.notes}"
+  }
+}

@@ -1,0 +1,159 @@
+package microsoft365
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
+	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/validators"
+)
+
+var (
+	_ datasource.DataSource              = &ImprovementActionDataSource{}
+	_ datasource.DataSourceWithConfigure = &ImprovementActionDataSource{}
+)
+
+// ImprovementActionDataSource reads one Microsoft 365 improvement action.
+type ImprovementActionDataSource struct {
+	client *client.Client
+}
+
+// NewImprovementActionDataSource is the factory the provider registers.
+func NewImprovementActionDataSource() datasource.DataSource {
+	return &ImprovementActionDataSource{}
+}
+
+type improvementActionDataSourceModel struct {
+	actionModel
+	TenantID types.String       `tfsdk:"tenant_id"`
+	History  []stateChangeModel `tfsdk:"history"`
+	Timeouts timeouts.Value     `tfsdk:"timeouts"`
+}
+
+func (d *ImprovementActionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_microsoft365_improvement_action"
+}
+
+func (d *ImprovementActionDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attributes := actionAttributes(schema.StringAttribute{Required: true,
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		MarkdownDescription: "The action's id, the control name, e.g. `AdminMFAV2` (as listed by `securescore_microsoft365_improvement_actions`)."})
+	attributes["tenant_id"] = schema.StringAttribute{Optional: true, Computed: true,
+		Validators:          []validator.String{stringvalidator.Any(stringvalidator.OneOf(""), validators.TenantID())},
+		MarkdownDescription: "The Microsoft 365 tenant. Defaults to the provider's `tenant_id` (`ARM_TENANT_ID`); another tenant must be listed in the provider's `auxiliary_tenant_ids`."}
+	attributes["history"] = schema.ListNestedAttribute{Computed: true,
+		MarkdownDescription: "Every state update of the action (`controlStateUpdates`), oldest first; the last one is the current state.",
+		NestedObject:        schema.NestedAttributeObject{Attributes: stateChangeAttributes()},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one Microsoft 365 Secure Score improvement action (`GET /security/secureScoreControlProfiles`, joined with the newest `GET /security/secureScores`) with its status history. " +
+			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
+		Attributes: attributes,
+		Blocks:     map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+func (d *ImprovementActionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *ImprovementActionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data improvementActionDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+		return
+	}
+	readTimeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	g := graphClient(d.client, data.TenantID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+
+	id := data.ID.ValueString()
+	tenant, err := fetchTenant(ctx, g, 1)
+	resp.Diagnostics.Append(diagnostics.Warnings(tenant.Warnings)...)
+	if err != nil {
+		resp.Diagnostics.Append(readError("Reading the Microsoft 365 improvement action "+id, err))
+		return
+	}
+	profile := findProfile(tenant.Profiles, id)
+	if profile == nil {
+		resp.Diagnostics.Append(actionNotFound(g.TenantID, id, tenant.Profiles))
+		return
+	}
+	action := NewActions([]client.ControlProfile{*profile}, tenant.Newest())[0]
+
+	data = improvementActionDataSourceModel{
+		actionModel: newActionModel(action),
+		TenantID:    tenantValue(g, data.TenantID),
+		History:     newStateChangeModels(action.History),
+		Timeouts:    data.Timeouts,
+	}
+	// An id matched case-insensitively stays as configured: Terraform
+	// expects arguments back unchanged.
+	data.ID = types.StringValue(id)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// findProfile finds id exactly, else case-insensitively when that is unambiguous.
+func findProfile(profiles []client.ControlProfile, id string) *client.ControlProfile {
+	var folded *client.ControlProfile
+	matches := 0
+	for i := range profiles {
+		if profiles[i].ID == id {
+			return &profiles[i]
+		}
+		if strings.EqualFold(profiles[i].ID, id) {
+			folded = &profiles[i]
+			matches++
+		}
+	}
+	if matches == 1 {
+		return folded
+	}
+	return nil
+}
+
+// actionNotFound explains an unknown id with the closest ids that exist.
+func actionNotFound(tenantID, id string, profiles []client.ControlProfile) diag.Diagnostic {
+	ids := make([]string, 0, len(profiles))
+	for _, p := range profiles {
+		ids = append(ids, p.ID)
+	}
+	detail := fmt.Sprintf("Tenant %s has no improvement action %q.", tenantID, id)
+	if closest := diagnostics.Closest(id, ids, 3); len(closest) > 0 {
+		detail += " Did you mean " + quoteJoin(closest) + "?"
+	} else {
+		detail += " The tenant has no improvement actions at all (is it licensed for Microsoft 365?)."
+	}
+	detail += " The data source securescore_microsoft365_improvement_actions lists every id."
+	return diag.NewAttributeErrorDiagnostic(path.Root("id"), "Improvement action not found", detail)
+}
+
+func quoteJoin(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	switch len(quoted) {
+	case 1:
+		return quoted[0]
+	default:
+		return strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
+	}
+}

@@ -1,0 +1,137 @@
+package microsoft365
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
+	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/validators"
+)
+
+var (
+	_ datasource.DataSource              = &ImprovementActionsDataSource{}
+	_ datasource.DataSourceWithConfigure = &ImprovementActionsDataSource{}
+)
+
+// ImprovementActionsDataSource lists a tenant's Microsoft 365 improvement actions.
+type ImprovementActionsDataSource struct {
+	client *client.Client
+}
+
+// NewImprovementActionsDataSource is the factory the provider registers.
+func NewImprovementActionsDataSource() datasource.DataSource {
+	return &ImprovementActionsDataSource{}
+}
+
+type improvementActionsDataSourceModel struct {
+	TenantID          types.String   `tfsdk:"tenant_id"`
+	Categories        types.Set      `tfsdk:"categories"`
+	Services          types.Set      `tfsdk:"services"`
+	Statuses          types.Set      `tfsdk:"statuses"`
+	IncludeDeprecated types.Bool     `tfsdk:"include_deprecated"`
+	OnlyQuickWins     types.Bool     `tfsdk:"only_quick_wins"`
+	Actions           []actionModel  `tfsdk:"actions"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *ImprovementActionsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_microsoft365_improvement_actions"
+}
+
+func (d *ImprovementActionsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists a tenant's Microsoft 365 Secure Score improvement actions (`GET /security/secureScoreControlProfiles`, every page, joined with the newest `GET /security/secureScores`), " +
+			"ordered the way the portal ranks them: points remaining (most first), implementation cost (`Low`, `Moderate`, `High`), user impact (`Low`, `Moderate`, `High`), then Microsoft's `rank`. " +
+			"Every filter is optional; filters combine with AND, the values of one filter with OR. " +
+			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
+		Attributes: map[string]schema.Attribute{
+			"tenant_id": schema.StringAttribute{Optional: true, Computed: true,
+				Validators:          []validator.String{stringvalidator.Any(stringvalidator.OneOf(""), validators.TenantID())},
+				MarkdownDescription: "The Microsoft 365 tenant. Defaults to the provider's `tenant_id` (`ARM_TENANT_ID`); another tenant must be listed in the provider's `auxiliary_tenant_ids`."},
+			"categories": schema.SetAttribute{Optional: true, ElementType: types.StringType,
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+				MarkdownDescription: "Only actions of these control categories, e.g. `Identity`, `Data`, `Device`, `Apps`, `Infrastructure` (case-insensitive). Empty or unset: every category."},
+			"services": schema.SetAttribute{Optional: true, ElementType: types.StringType,
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
+				MarkdownDescription: "Only actions of these services, e.g. `AzureAD`, `EXO`, `SPO`, `MDO`, `Intune` (case-insensitive). Empty or unset: every service."},
+			"statuses": schema.SetAttribute{Optional: true, ElementType: types.StringType,
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(filterStatuses...))},
+				MarkdownDescription: "Only actions with these statuses: `completed`, `to_address`, `planned`, `risk_accepted`, `resolved_through_third_party`, `resolved_through_alternate_mitigation`. Empty or unset: every status."},
+			"include_deprecated": schema.BoolAttribute{Optional: true, Computed: true,
+				MarkdownDescription: "Also list the actions Microsoft deprecated (they count for no points). Defaults to `false`."},
+			"only_quick_wins": schema.BoolAttribute{Optional: true, Computed: true,
+				MarkdownDescription: "Only the quick wins: actions with points remaining, `Low` implementation cost and `Low` user impact. Defaults to `false`."},
+			"actions": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "The matching improvement actions, in the portal's order.",
+				NestedObject: schema.NestedAttributeObject{Attributes: actionAttributes(schema.StringAttribute{Computed: true,
+					MarkdownDescription: "The action's id, the control name, e.g. `AdminMFAV2`."})},
+			},
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+func (d *ImprovementActionsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *ImprovementActionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data improvementActionsDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+		return
+	}
+	readTimeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	filter := ActionFilter{
+		Categories:        setStrings(ctx, data.Categories, &resp.Diagnostics),
+		Services:          setStrings(ctx, data.Services, &resp.Diagnostics),
+		Statuses:          setStrings(ctx, data.Statuses, &resp.Diagnostics),
+		IncludeDeprecated: data.IncludeDeprecated.ValueBool(),
+		OnlyQuickWins:     data.OnlyQuickWins.ValueBool(),
+	}
+	g := graphClient(d.client, data.TenantID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+
+	tenant, err := fetchTenant(ctx, g, 1)
+	resp.Diagnostics.Append(diagnostics.Warnings(tenant.Warnings)...)
+	if err != nil {
+		resp.Diagnostics.Append(readError("Reading the Microsoft 365 improvement actions", err))
+		return
+	}
+	actions := FilterActions(NewActions(tenant.Profiles, tenant.Newest()), filter)
+	SortActions(actions)
+
+	data.TenantID = tenantValue(g, data.TenantID)
+	data.IncludeDeprecated = types.BoolValue(filter.IncludeDeprecated)
+	data.OnlyQuickWins = types.BoolValue(filter.OnlyQuickWins)
+	data.Actions = make([]actionModel, 0, len(actions))
+	for _, a := range actions {
+		data.Actions = append(data.Actions, newActionModel(a))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// setStrings reads a set of strings; null gives nil.
+func setStrings(ctx context.Context, set types.Set, diags *diag.Diagnostics) []string {
+	if set.IsNull() || set.IsUnknown() {
+		return nil
+	}
+	var out []string
+	diags.Append(set.ElementsAs(ctx, &out, false)...)
+	return out
+}

@@ -1,0 +1,268 @@
+package microsoft365
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
+	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/validators"
+)
+
+var (
+	_ datasource.DataSource              = &ScoreDataSource{}
+	_ datasource.DataSourceWithConfigure = &ScoreDataSource{}
+)
+
+// defaultHistoryDays is history_days when the configuration leaves it out.
+const defaultHistoryDays = 30
+
+// ScoreDataSource reads a tenant's Microsoft 365 Secure Score.
+type ScoreDataSource struct {
+	client *client.Client
+}
+
+// NewScoreDataSource is the factory the provider registers.
+func NewScoreDataSource() datasource.DataSource { return &ScoreDataSource{} }
+
+type scoreDataSourceModel struct {
+	TenantID               types.String                  `tfsdk:"tenant_id"`
+	HistoryDays            types.Int64                   `tfsdk:"history_days"`
+	ID                     types.String                  `tfsdk:"id"`
+	CreatedDateTime        types.String                  `tfsdk:"created_date_time"`
+	CurrentScore           types.Float64                 `tfsdk:"current_score"`
+	MaxScore               types.Float64                 `tfsdk:"max_score"`
+	Percentage             types.Float64                 `tfsdk:"percentage"`
+	ActiveUserCount        types.Int64                   `tfsdk:"active_user_count"`
+	LicensedUserCount      types.Int64                   `tfsdk:"licensed_user_count"`
+	EnabledServices        []types.String                `tfsdk:"enabled_services"`
+	PointsAvailable        types.Float64                 `tfsdk:"points_available"`
+	Categories             map[string]categoryScoreModel `tfsdk:"categories"`
+	Comparisons            []comparisonModel             `tfsdk:"comparisons"`
+	History                []historyPointModel           `tfsdk:"history"`
+	PercentageChange30Days types.Float64                 `tfsdk:"percentage_change_30_days"`
+	StatusCounts           *statusCountsModel            `tfsdk:"status_counts"`
+	PlannedScore           types.Float64                 `tfsdk:"planned_score"`
+	AchievableScore        types.Float64                 `tfsdk:"achievable_score"`
+	Timeouts               timeouts.Value                `tfsdk:"timeouts"`
+}
+
+type categoryScoreModel struct {
+	Score      types.Float64 `tfsdk:"score"`
+	MaxScore   types.Float64 `tfsdk:"max_score"`
+	Percentage types.Float64 `tfsdk:"percentage"`
+}
+
+type comparisonModel struct {
+	Basis                 types.String             `tfsdk:"basis"`
+	AverageScore          types.Float64            `tfsdk:"average_score"`
+	CategoryAverageScores map[string]types.Float64 `tfsdk:"category_average_scores"`
+	Details               map[string]types.String  `tfsdk:"details"`
+}
+
+type historyPointModel struct {
+	Date         types.String  `tfsdk:"date"`
+	CurrentScore types.Float64 `tfsdk:"current_score"`
+	MaxScore     types.Float64 `tfsdk:"max_score"`
+	Percentage   types.Float64 `tfsdk:"percentage"`
+}
+
+type statusCountsModel struct {
+	Completed                 types.Int64 `tfsdk:"completed"`
+	ToAddress                 types.Int64 `tfsdk:"to_address"`
+	Planned                   types.Int64 `tfsdk:"planned"`
+	RiskAccepted              types.Int64 `tfsdk:"risk_accepted"`
+	ResolvedThroughThirdParty types.Int64 `tfsdk:"resolved_through_third_party"`
+	Other                     types.Int64 `tfsdk:"other"`
+}
+
+func (d *ScoreDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_microsoft365_score"
+}
+
+func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	points := func(description string) schema.Attribute {
+		return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
+	}
+	count := func(status string) schema.Attribute {
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: "Actions whose status is `" + status + "`."}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads a tenant's Microsoft 365 Secure Score from Microsoft Graph v1.0 (`GET /security/secureScores` and `GET /security/secureScoreControlProfiles`): " +
+			"the newest daily score, its categories, comparisons with other tenants, history, status counts and the projections the portal offers. " +
+			"Scores are in points, as Graph reports them; every `percentage` is a ratio between 0 and 1 with 4 decimals. " +
+			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
+		Attributes: map[string]schema.Attribute{
+			"tenant_id": schema.StringAttribute{Optional: true, Computed: true,
+				Validators:          []validator.String{stringvalidator.Any(stringvalidator.OneOf(""), validators.TenantID())},
+				MarkdownDescription: "The Microsoft 365 tenant. Defaults to the provider's `tenant_id` (`ARM_TENANT_ID`); another tenant must be listed in the provider's `auxiliary_tenant_ids`."},
+			"history_days": schema.Int64Attribute{Optional: true, Computed: true,
+				Validators:          []validator.Int64{int64validator.Between(1, 90)},
+				MarkdownDescription: fmt.Sprintf("How many daily scores `history` holds, 1 to 90 (Graph keeps 90 days). Defaults to %d.", defaultHistoryDays)},
+			"id":                  schema.StringAttribute{Computed: true, MarkdownDescription: "The newest score's id, `{tenant id}_{date}`."},
+			"created_date_time":   schema.StringAttribute{Computed: true, MarkdownDescription: "When the newest score was computed (RFC 3339, UTC)."},
+			"current_score":       points("The tenant's score, in points."),
+			"max_score":           points("The highest score the tenant can reach, in points (Graph's `maxScore`)."),
+			"percentage":          points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals (not a 0-100 number)."),
+			"active_user_count":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Active users in the tenant."},
+			"licensed_user_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Licensed users in the tenant."},
+			"enabled_services": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The services the score covers, e.g. `HasExchange`, `HasSharePoint`."},
+			"points_available": points("The points still to gain: Σ `max_score - score` over the improvement actions that are neither deprecated nor risk accepted."),
+			"categories": schema.MapNestedAttribute{Computed: true,
+				MarkdownDescription: "The score by control category (`Identity`, `Data`, `Device`, `Apps`, and any other the tenant has, such as `Infrastructure`), keyed by category.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"score":      points("Σ of the category's points in the newest score (`controlScores`)."),
+					"max_score":  points("Σ `maxScore` of the category's improvement actions that are not deprecated."),
+					"percentage": points("`score / max_score`: a ratio between 0 and 1, 4 decimals; 0 when `max_score` is 0."),
+				}},
+			},
+			"comparisons": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "How other tenants score, one entry per comparison Graph sends (`averageComparativeScores`).",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"basis":         schema.StringAttribute{Computed: true, MarkdownDescription: "What the comparison is with: `AllTenants`, `TotalSeats` (tenants of similar size), `IndustryTypes` (tenants of the same industry), or another basis Graph adds."},
+					"average_score": points("The average score of the compared tenants, in points."),
+					"category_average_scores": schema.MapAttribute{Computed: true, ElementType: types.Float64Type,
+						MarkdownDescription: "Average points by category, keyed `Identity`, `Data`, `Device`, `Apps` (from Graph's `identityScore`, `dataScore`, …, which it sends as numbers or as strings)."},
+					"details": schema.MapAttribute{Computed: true, ElementType: types.StringType,
+						MarkdownDescription: "Every other field of the comparison, as text, e.g. `seatSizeRangeLowerValue`, `seatSizeRangeUpperValue` or `categoryValue` (the industry)."},
+				}},
+			},
+			"history": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "The last `history_days` daily scores, oldest first (fewer when the tenant is younger).",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"date":          schema.StringAttribute{Computed: true, MarkdownDescription: "The day, `YYYY-MM-DD` (UTC)."},
+					"current_score": points("The day's score, in points."),
+					"max_score":     points("The day's maximum score, in points."),
+					"percentage":    points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
+				}},
+			},
+			"percentage_change_30_days": points("The newest `percentage` minus the one 30 days earlier (a difference of ratios, e.g. `0.05` = 5 points of percentage); null when Graph has no score from 30 days earlier."),
+			"status_counts": schema.SingleNestedAttribute{Computed: true,
+				MarkdownDescription: "How many improvement actions (deprecated ones left out) have each status.",
+				Attributes: map[string]schema.Attribute{
+					"completed":                    count(StatusCompleted),
+					"to_address":                   count(StatusToAddress),
+					"planned":                      count(StatusPlanned),
+					"risk_accepted":                count(StatusRiskAccepted),
+					"resolved_through_third_party": count(StatusResolvedThroughThirdParty),
+					"other": schema.Int64Attribute{Computed: true,
+						MarkdownDescription: "Actions with any other status, such as `resolved_through_alternate_mitigation` or a state this provider does not know."},
+				},
+			},
+			"planned_score":    points("The score once the planned actions are done: `current_score` + Σ points remaining of `planned` actions."),
+			"achievable_score": points("The highest score reachable without the risk-accepted actions: `max_score` − Σ points remaining of `risk_accepted` actions."),
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+func (d *ScoreDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data scoreDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+		return
+	}
+	readTimeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	g := graphClient(d.client, data.TenantID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+
+	historyDays := defaultHistoryDays
+	if !data.HistoryDays.IsNull() && !data.HistoryDays.IsUnknown() {
+		historyDays = int(data.HistoryDays.ValueInt64())
+	}
+	tenant, err := fetchTenant(ctx, g, historyTop(historyDays))
+	resp.Diagnostics.Append(diagnostics.Warnings(tenant.Warnings)...)
+	if err != nil {
+		resp.Diagnostics.Append(readError("Reading the Microsoft 365 secure score", err))
+		return
+	}
+	newest := tenant.Newest()
+	if newest == nil {
+		resp.Diagnostics.AddError("No Microsoft 365 secure score yet",
+			fmt.Sprintf("Microsoft Graph has no secure score for tenant %s. Microsoft computes the first one about a day after the tenant gets a Microsoft 365 subscription; retry later.", g.TenantID))
+		return
+	}
+	actions := NewActions(tenant.Profiles, newest)
+	summary := Summarize(*newest, actions)
+
+	data.TenantID = tenantValue(g, data.TenantID)
+	data.HistoryDays = types.Int64Value(int64(historyDays))
+	data.ID = types.StringValue(newest.ID)
+	data.CreatedDateTime = rfc3339(&newest.CreatedDateTime)
+	data.CurrentScore = types.Float64Value(newest.CurrentScore)
+	data.MaxScore = types.Float64Value(newest.MaxScore)
+	data.Percentage = types.Float64Value(ratio(newest.CurrentScore, newest.MaxScore))
+	data.ActiveUserCount = types.Int64Value(newest.ActiveUserCount)
+	data.LicensedUserCount = types.Int64Value(newest.LicensedUserCount)
+	data.EnabledServices = stringValues(newest.EnabledServices)
+	data.PointsAvailable = types.Float64Value(summary.PointsAvailable)
+	data.Categories = make(map[string]categoryScoreModel, len(summary.Categories))
+	for name, c := range summary.Categories {
+		data.Categories[name] = categoryScoreModel{
+			Score: types.Float64Value(c.Score), MaxScore: types.Float64Value(c.MaxScore), Percentage: types.Float64Value(c.Percentage),
+		}
+	}
+	data.Comparisons = newComparisonModels(newest.AverageComparativeScores)
+	data.History = make([]historyPointModel, 0, historyDays)
+	for _, h := range History(tenant.Snapshots, historyDays) {
+		data.History = append(data.History, historyPointModel{
+			Date: types.StringValue(h.Date), CurrentScore: types.Float64Value(h.CurrentScore),
+			MaxScore: types.Float64Value(h.MaxScore), Percentage: types.Float64Value(h.Percentage),
+		})
+	}
+	data.PercentageChange30Days = types.Float64Null()
+	if change, ok := PercentageChange30Days(tenant.Snapshots); ok {
+		data.PercentageChange30Days = types.Float64Value(change)
+	}
+	counts := summary.StatusCounts
+	data.StatusCounts = &statusCountsModel{
+		Completed:                 types.Int64Value(counts.Completed),
+		ToAddress:                 types.Int64Value(counts.ToAddress),
+		Planned:                   types.Int64Value(counts.Planned),
+		RiskAccepted:              types.Int64Value(counts.RiskAccepted),
+		ResolvedThroughThirdParty: types.Int64Value(counts.ResolvedThroughThirdParty),
+		Other:                     types.Int64Value(counts.Other),
+	}
+	data.PlannedScore = types.Float64Value(summary.PlannedScore)
+	data.AchievableScore = types.Float64Value(summary.AchievableScore)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+func newComparisonModels(scores []client.AverageComparativeScore) []comparisonModel {
+	out := make([]comparisonModel, 0, len(scores))
+	for _, s := range scores {
+		m := comparisonModel{
+			Basis:                 types.StringValue(s.Basis),
+			AverageScore:          types.Float64Value(s.AverageScore),
+			CategoryAverageScores: make(map[string]types.Float64, len(s.CategoryAverageScores)),
+			Details:               make(map[string]types.String, len(s.Details)),
+		}
+		for category, v := range s.CategoryAverageScores {
+			m.CategoryAverageScores[category] = types.Float64Value(v)
+		}
+		for key, v := range s.Details {
+			m.Details[key] = types.StringValue(v)
+		}
+		out = append(out, m)
+	}
+	return out
+}

@@ -1,0 +1,310 @@
+package microsoft365
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
+	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/validators"
+)
+
+var (
+	_ datasource.DataSource              = &TenantScoresDataSource{}
+	_ datasource.DataSourceWithConfigure = &TenantScoresDataSource{}
+)
+
+// maxTenantsInFlight bounds how many tenants are read at once; each tenant
+// also has its own Graph concurrency limit.
+const maxTenantsInFlight = 8
+
+// TenantScoresDataSource reads the Microsoft 365 secure score of several
+// tenants: a managed service provider's portfolio.
+type TenantScoresDataSource struct {
+	client *client.Client
+}
+
+// NewTenantScoresDataSource is the factory the provider registers.
+func NewTenantScoresDataSource() datasource.DataSource { return &TenantScoresDataSource{} }
+
+type tenantScoresModel struct {
+	TenantIDs           types.Set          `tfsdk:"tenant_ids"`
+	HistoryDays         types.Int64        `tfsdk:"history_days"`
+	FailOnError         types.Bool         `tfsdk:"fail_on_error"`
+	Tenants             []tenantScoreModel `tfsdk:"tenants"`
+	TenantCount         types.Int64        `tfsdk:"tenant_count"`
+	FailedTenantCount   types.Int64        `tfsdk:"failed_tenant_count"`
+	PortfolioPercentage types.Float64      `tfsdk:"portfolio_percentage"`
+	MedianPercentage    types.Float64      `tfsdk:"median_percentage"`
+	Timeouts            timeouts.Value     `tfsdk:"timeouts"`
+}
+
+type tenantScoreModel struct {
+	TenantID               types.String                  `tfsdk:"tenant_id"`
+	CurrentScore           types.Float64                 `tfsdk:"current_score"`
+	MaxScore               types.Float64                 `tfsdk:"max_score"`
+	Percentage             types.Float64                 `tfsdk:"percentage"`
+	Categories             map[string]categoryScoreModel `tfsdk:"categories"`
+	History                []historyPointModel           `tfsdk:"history"`
+	PercentageChange30Days types.Float64                 `tfsdk:"percentage_change_30_days"`
+	LicensedUserCount      types.Int64                   `tfsdk:"licensed_user_count"`
+	Error                  types.String                  `tfsdk:"error"`
+}
+
+func (d *TenantScoresDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_microsoft365_tenant_scores"
+}
+
+func (d *TenantScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	points := func(description string) schema.Attribute {
+		return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the Microsoft 365 Secure Score of many tenants with one multi-tenant application: a managed service provider's portfolio view, " +
+			"like the portal's comparison with \"your other tenants\". Tenants are read in parallel (at most 8 at once, each within Microsoft's limit of 4 concurrent requests). " +
+			"A tenant that cannot be read (consent missing, permission missing, throttled past the deadline) shows its `error` instead of failing the whole read, unless `fail_on_error` is set. " +
+			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All`, consented in every tenant.",
+		Attributes: map[string]schema.Attribute{
+			"tenant_ids": schema.SetAttribute{Optional: true, ElementType: types.StringType,
+				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(validators.TenantID())},
+				MarkdownDescription: "The tenants to read. Defaults to the provider's `tenant_id` and every one of its `auxiliary_tenant_ids`; " +
+					"each must be one of those, since the credential may only get tokens for them."},
+			"history_days": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.Between(0, 90)},
+				MarkdownDescription: fmt.Sprintf("How many daily scores each tenant's `history` holds, 0 to 90. Defaults to %d.", defaultHistoryDays)},
+			"fail_on_error": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "Fail the read when any tenant cannot be read. Defaults to `false`: failures stay visible in each tenant's `error` and in one warning."},
+			"tenants": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "One entry per tenant, the weakest `percentage` first; tenants that could not be read come last.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"tenant_id":     schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant."},
+					"current_score": points("The tenant's newest score, in points; null when the tenant could not be read."),
+					"max_score":     points("The tenant's highest reachable score, in points."),
+					"percentage":    points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
+					"categories": schema.MapNestedAttribute{Computed: true,
+						MarkdownDescription: "The score by control category, as in `securescore_microsoft365_score`.",
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"score":      points("Σ of the category's points in the newest score."),
+							"max_score":  points("Σ `maxScore` of the category's improvement actions that are not deprecated."),
+							"percentage": points("`score / max_score`, 0 to 1."),
+						}},
+					},
+					"history": schema.ListNestedAttribute{Computed: true,
+						MarkdownDescription: "The last `history_days` daily scores, oldest first.",
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"date":          schema.StringAttribute{Computed: true, MarkdownDescription: "The day, `YYYY-MM-DD` (UTC)."},
+							"current_score": points("The day's score, in points."),
+							"max_score":     points("The day's maximum score, in points."),
+							"percentage":    points("`current_score / max_score`, 0 to 1."),
+						}},
+					},
+					"percentage_change_30_days": points("The newest `percentage` minus the one 30 days earlier; null without data."),
+					"licensed_user_count":       schema.Int64Attribute{Computed: true, MarkdownDescription: "Licensed users in the tenant."},
+					"error":                     schema.StringAttribute{Computed: true, MarkdownDescription: "Null, or why the tenant could not be read and what to do."},
+				}},
+			},
+			"tenant_count":         schema.Int64Attribute{Computed: true, MarkdownDescription: "How many tenants were asked for."},
+			"failed_tenant_count":  schema.Int64Attribute{Computed: true, MarkdownDescription: "How many of them could not be read."},
+			"portfolio_percentage": points("Σ `current_score` / Σ `max_score` over the tenants read: the portfolio's score as one ratio, 0 to 1; null when no tenant was read."),
+			"median_percentage":    points("The median `percentage` of the tenants read; null when no tenant was read."),
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+func (d *TenantScoresDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *TenantScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data tenantScoresModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+		return
+	}
+	readTimeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	tenantIDs := d.tenants(ctx, data.TenantIDs, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	historyDays := defaultHistoryDays
+	if !data.HistoryDays.IsNull() {
+		historyDays = int(data.HistoryDays.ValueInt64())
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+
+	results := make([]tenantScoreModel, len(tenantIDs))
+	var group errgroup.Group
+	group.SetLimit(maxTenantsInFlight)
+	for i, tenantID := range tenantIDs {
+		group.Go(func() error {
+			results[i] = d.readTenant(ctx, tenantID, historyDays)
+			return nil
+		})
+	}
+	_ = group.Wait() // readTenant records each tenant's error in its result
+
+	data.Tenants = orderTenants(results)
+	data.TenantCount = types.Int64Value(int64(len(results)))
+	var failed []string
+	var percentages []float64
+	var current, maxScore float64
+	for _, t := range data.Tenants {
+		if !t.Error.IsNull() {
+			failed = append(failed, t.TenantID.ValueString()+": "+t.Error.ValueString())
+			continue
+		}
+		current += t.CurrentScore.ValueFloat64()
+		maxScore += t.MaxScore.ValueFloat64()
+		percentages = append(percentages, t.Percentage.ValueFloat64())
+	}
+	data.FailedTenantCount = types.Int64Value(int64(len(failed)))
+	data.PortfolioPercentage, data.MedianPercentage = types.Float64Null(), types.Float64Null()
+	if len(percentages) > 0 {
+		data.PortfolioPercentage = types.Float64Value(ratio(current, maxScore))
+		data.MedianPercentage = types.Float64Value(roundPoints(median(percentages)))
+	}
+	if len(failed) > 0 {
+		detail := fmt.Sprintf("%d of %d tenants could not be read:\n- %s", len(failed), len(results), strings.Join(failed, "\n- "))
+		if data.FailOnError.ValueBool() {
+			resp.Diagnostics.AddError("Tenants could not be read", detail+"\n\nSet fail_on_error = false to read the others and see each failure in `error`.")
+			return
+		}
+		resp.Diagnostics.AddWarning("Tenants could not be read", detail)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// tenants resolves tenant_ids, or the home and auxiliary tenants, and
+// refuses a tenant the credential may not use.
+func (d *TenantScoresDataSource) tenants(ctx context.Context, configured types.Set, diags *diag.Diagnostics) []string {
+	var ids []string
+	if configured.IsNull() {
+		ids = append(ids, d.client.HomeTenantID)
+		ids = append(ids, d.client.AuxiliaryTenantIDs...)
+	} else {
+		diags.Append(configured.ElementsAs(ctx, &ids, false)...)
+	}
+	seen := map[string]bool{}
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		key := strings.ToLower(id)
+		if id == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		if !d.client.AllowedTenant(id) {
+			diags.AddAttributeError(path.Root("tenant_ids"), "Tenant not allowed",
+				fmt.Sprintf("Tenant %s is neither the provider's tenant_id nor one of its auxiliary_tenant_ids (ARM_AUXILIARY_TENANT_IDS), so the credential may not get tokens for it. Add it to auxiliary_tenant_ids.", id))
+			continue
+		}
+		out = append(out, id)
+	}
+	if len(out) == 0 && !diags.HasError() {
+		diags.AddAttributeError(path.Root("tenant_ids"), "No tenant to read",
+			"Set tenant_ids, or the provider's tenant_id / auxiliary_tenant_ids.")
+	}
+	return out
+}
+
+// readTenant reads one tenant; a failure becomes the tenant's error.
+func (d *TenantScoresDataSource) readTenant(ctx context.Context, tenantID string, historyDays int) tenantScoreModel {
+	result := tenantScoreModel{
+		TenantID: types.StringValue(tenantID), CurrentScore: types.Float64Null(), MaxScore: types.Float64Null(),
+		Percentage: types.Float64Null(), PercentageChange30Days: types.Float64Null(), LicensedUserCount: types.Int64Null(),
+		Error: types.StringNull(), History: []historyPointModel{},
+	}
+	g, err := d.client.Graph(tenantID)
+	if err != nil {
+		result.Error = types.StringValue(err.Error())
+		return result
+	}
+	tenant, err := fetchTenant(ctx, g, historyTop(historyDays))
+	if err != nil {
+		result.Error = types.StringValue(d.explain(tenantID, err))
+		return result
+	}
+	newest := tenant.Newest()
+	if newest == nil {
+		result.Error = types.StringValue("Microsoft Graph has no secure score for this tenant yet; Microsoft computes the first about a day after the tenant gets Microsoft 365.")
+		return result
+	}
+	summary := Summarize(*newest, NewActions(tenant.Profiles, newest))
+	result.CurrentScore = types.Float64Value(newest.CurrentScore)
+	result.MaxScore = types.Float64Value(newest.MaxScore)
+	result.Percentage = types.Float64Value(ratio(newest.CurrentScore, newest.MaxScore))
+	result.LicensedUserCount = types.Int64Value(newest.LicensedUserCount)
+	result.Categories = make(map[string]categoryScoreModel, len(summary.Categories))
+	for name, c := range summary.Categories {
+		result.Categories[name] = categoryScoreModel{Score: types.Float64Value(c.Score), MaxScore: types.Float64Value(c.MaxScore), Percentage: types.Float64Value(c.Percentage)}
+	}
+	for _, h := range History(tenant.Snapshots, historyDays) {
+		result.History = append(result.History, historyPointModel{
+			Date: types.StringValue(h.Date), CurrentScore: types.Float64Value(h.CurrentScore),
+			MaxScore: types.Float64Value(h.MaxScore), Percentage: types.Float64Value(h.Percentage),
+		})
+	}
+	if change, ok := PercentageChange30Days(tenant.Snapshots); ok {
+		result.PercentageChange30Days = types.Float64Value(change)
+	}
+	return result
+}
+
+// explain turns a tenant's failure into what happened and what to do.
+func (d *TenantScoresDataSource) explain(tenantID string, err error) string {
+	var apiErr *client.APIError
+	switch {
+	case strings.Contains(err.Error(), "AADSTS65001"):
+		return fmt.Sprintf("consent missing (AADSTS65001): no administrator of this tenant has consented to the application. Send them %s/%s/adminconsent?client_id=%s",
+			d.client.Endpoints.AuthorityHost, tenantID, d.client.ClientID)
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
+		return "permission missing: grant the application " + diagnostics.GraphReadPermission + " in this tenant (" + apiErr.Error() + ")"
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests,
+		errors.Is(err, context.DeadlineExceeded):
+		return "throttled past the deadline: Microsoft Graph kept answering 429 until the read's time ran out; retry later or raise `timeouts.read` (" + err.Error() + ")"
+	}
+	return err.Error()
+}
+
+// orderTenants puts the weakest percentage first and failed tenants last.
+func orderTenants(tenants []tenantScoreModel) []tenantScoreModel {
+	out := append([]tenantScoreModel{}, tenants...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Error.IsNull() != b.Error.IsNull() {
+			return a.Error.IsNull()
+		}
+		if a.Error.IsNull() && a.Percentage.ValueFloat64() != b.Percentage.ValueFloat64() {
+			return a.Percentage.ValueFloat64() < b.Percentage.ValueFloat64()
+		}
+		return a.TenantID.ValueString() < b.TenantID.ValueString()
+	})
+	return out
+}
+
+func median(values []float64) float64 {
+	sorted := append([]float64{}, values...)
+	sort.Float64s(sorted)
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
+}

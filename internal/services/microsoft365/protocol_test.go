@@ -1,0 +1,100 @@
+package microsoft365_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/securescore/terraform-provider-securescore/internal/acctest"
+)
+
+// readDataSource configures the provider against the emulator and reads one
+// data source through the plugin protocol, bypassing the Terraform CLI, so a
+// test can see warnings (terraform-plugin-testing cannot).
+func readDataSource(t *testing.T, typeName string, arguments map[string]tftypes.Value) *tfprotov6.ReadDataSourceResponse {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1")
+	}
+	ctx := context.Background()
+	server, err := acctest.ProviderFactories["securescore"]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	providerType := schemas.Provider.ValueType().(tftypes.Object)
+	endpointType := providerType.AttributeTypes["endpoint"]
+	endpoint := objectValue(t, endpointType, map[string]tftypes.Value{
+		"active_directory_authority_host": tftypes.NewValue(tftypes.String, acctest.Emu.AuthorityURL()),
+		"resource_manager_endpoint":       tftypes.NewValue(tftypes.String, acctest.Emu.ARMURL()),
+		"microsoft_graph_endpoint":        tftypes.NewValue(tftypes.String, acctest.Emu.GraphURL()),
+	})
+	providerConfig := dynamicValue(t, providerType, objectValue(t, providerType, map[string]tftypes.Value{"endpoint": endpoint}))
+	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.0", Config: &providerConfig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range configured.Diagnostics {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			t.Fatalf("configuring the provider: %s: %s", d.Summary, d.Detail)
+		}
+	}
+	dataSourceSchema, ok := schemas.DataSourceSchemas[typeName]
+	if !ok {
+		t.Fatalf("no data source %s", typeName)
+	}
+	dataSourceType := dataSourceSchema.ValueType().(tftypes.Object)
+	config := dynamicValue(t, dataSourceType, objectValue(t, dataSourceType, arguments))
+	resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: &config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// objectValue is an object of type typ with the given attributes, the others null.
+func objectValue(t *testing.T, typ tftypes.Type, set map[string]tftypes.Value) tftypes.Value {
+	t.Helper()
+	object := typ.(tftypes.Object)
+	values := map[string]tftypes.Value{}
+	for name, attributeType := range object.AttributeTypes {
+		if v, ok := set[name]; ok {
+			values[name] = v
+			continue
+		}
+		values[name] = tftypes.NewValue(attributeType, nil)
+	}
+	for name := range set {
+		if _, ok := object.AttributeTypes[name]; !ok {
+			t.Fatalf("no attribute %s", name)
+		}
+	}
+	return tftypes.NewValue(typ, values)
+}
+
+func dynamicValue(t *testing.T, typ tftypes.Type, value tftypes.Value) tfprotov6.DynamicValue {
+	t.Helper()
+	dv, err := tfprotov6.NewDynamicValue(typ, value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dv
+}
+
+// diagnosticsOf splits a response's diagnostics by severity.
+func diagnosticsOf(diags []*tfprotov6.Diagnostic) (errs, warnings []*tfprotov6.Diagnostic) {
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			errs = append(errs, d)
+		} else {
+			warnings = append(warnings, d)
+		}
+	}
+	return errs, warnings
+}
