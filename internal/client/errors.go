@@ -139,3 +139,23 @@ func firstNonEmpty(values ...string) string {
 	}
 	return ""
 }
+
+// PageError is a failure on a later page of a list: the pages before it
+// were read, but returning them would be a silently shorter list.
+type PageError struct {
+	Page int // 2 or more
+	Err  error
+}
+
+func (e *PageError) Error() string {
+	return fmt.Sprintf("page %d failed, so the list is incomplete: %v", e.Page, e.Err)
+}
+
+func (e *PageError) Unwrap() error { return e.Err }
+
+func pageError(page int, err error) error {
+	if page > 1 {
+		return &PageError{Page: page, Err: err}
+	}
+	return err
+}

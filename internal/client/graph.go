@@ -195,10 +195,7 @@ func listAll[T any](ctx context.Context, g *GraphClient, rawURL string, limit in
 		w, err := g.getJSON(ctx, next, &page)
 		warnings = append(warnings, w...)
 		if err != nil {
-			if pageNumber > 1 {
-				return nil, warnings, fmt.Errorf("page %d of %s failed, so the list is incomplete: %w", pageNumber, stripQuery(rawURL), err)
-			}
-			return nil, warnings, err
+			return nil, warnings, pageError(pageNumber, err)
 		}
 		items = append(items, page.Value...)
 		if limit > 0 && len(items) >= limit {

@@ -61,3 +61,13 @@ func TestWarningsAreDeduplicated(t *testing.T) {
 		t.Errorf("got %d warnings", n)
 	}
 }
+
+// A failure on a later page says which page failed, so nobody mistakes the
+// error for a short list.
+func TestFromErrorKeepsThePageContext(t *testing.T) {
+	apiErr := &client.APIError{Service: client.ServiceARM, Method: "GET", URL: "https://management.azure.com/x", StatusCode: 500, Code: "InternalServerError", Message: "boom"}
+	d := FromError("Reading", fmt.Errorf("listing: %w", &client.PageError{Page: 3, Err: apiErr}), Hint{})
+	if d.Summary() != "Reading failed (HTTP 500)" || !strings.Contains(d.Detail(), "page 3 failed, so the list is incomplete") || !strings.Contains(d.Detail(), "InternalServerError: boom") {
+		t.Errorf("diagnostic = %q / %q", d.Summary(), d.Detail())
+	}
+}

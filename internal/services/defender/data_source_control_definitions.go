@@ -106,7 +106,7 @@ func (d *ControlDefinitionsDataSource) Read(ctx context.Context, req datasource.
 		if subscriptionID != "" {
 			hint.NotFound = "subscription " + subscriptionID + " (check the id, and that it belongs to the provider's tenant)"
 		}
-		resp.Diagnostics.Append(errorDiagnostic("Reading the Defender for Cloud control definitions", err, hint))
+		resp.Diagnostics.Append(diagnostics.FromError("Reading the Defender for Cloud control definitions", err, hint))
 		return
 	}
 

@@ -142,7 +142,7 @@ func (d *ControlsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(errorDiagnostic(readControlsAction, err, diagnostics.Hint{}))
+		resp.Diagnostics.Append(diagnostics.FromError(readControlsAction, err, diagnostics.Hint{}))
 		return
 	}
 	if len(controls) == 0 && scoreName != "" {
@@ -198,7 +198,7 @@ func (d *ControlsDataSource) checkScoreExists(ctx context.Context, subscriptionI
 	var diags diag.Diagnostics
 	scores, err := d.client.DefenderScores(ctx, subscriptionID)
 	if err != nil {
-		diags.Append(errorDiagnostic(readControlsAction, err, diagnostics.Hint{}))
+		diags.Append(diagnostics.FromError(readControlsAction, err, diagnostics.Hint{}))
 		return diags
 	}
 	names := make([]string, 0, len(scores))

@@ -94,7 +94,7 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(errorDiagnostic("Reading the Defender for Cloud secure score", err, diagnostics.Hint{}))
+		resp.Diagnostics.Append(diagnostics.FromError("Reading the Defender for Cloud secure score", err, diagnostics.Hint{}))
 		return
 	}
 

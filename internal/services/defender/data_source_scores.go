@@ -150,7 +150,7 @@ func (d *ScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 			"batches": stats.Batches, "requests": stats.Requests, "rows": stats.Rows, "duration_ms": time.Since(start).Milliseconds(),
 		})
 		if err != nil {
-			resp.Diagnostics.Append(errorDiagnostic(readScoresAction, err, diagnostics.Hint{}))
+			resp.Diagnostics.Append(diagnostics.FromError(readScoresAction, err, diagnostics.Hint{}))
 			return
 		}
 		if len(scores) == 0 {
@@ -194,7 +194,7 @@ func (d *ScoresDataSource) checkNameExists(ctx context.Context, q client.ScoreQu
 	var diags diag.Diagnostics
 	names, _, err := d.client.QueryDefenderScoreNames(ctx, q, maxListedNames)
 	if err != nil {
-		diags.Append(errorDiagnostic(readScoresAction, err, diagnostics.Hint{}))
+		diags.Append(diagnostics.FromError(readScoresAction, err, diagnostics.Hint{}))
 		return diags
 	}
 	if len(names) == 0 {

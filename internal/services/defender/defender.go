@@ -5,7 +5,6 @@ package defender
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -64,20 +63,7 @@ func scoreNotFound(ctx context.Context, c *client.Client, action, subscriptionID
 			hint += "; the subscription has: " + strings.Join(names, ", ")
 		}
 	}
-	return errorDiagnostic(action, err, diagnostics.Hint{NotFound: hint})
-}
-
-// errorDiagnostic is diagnostics.FromError, and makes sure the detail says
-// when a list failed after earlier pages were read (should FromError render
-// only the service's error, that the list stopped part way would be hidden).
-func errorDiagnostic(action string, err error, hint diagnostics.Hint) diag.Diagnostic {
-	d := diagnostics.FromError(action, err, hint)
-	var pageErr *client.PageError
-	if errors.As(err, &pageErr) && !strings.Contains(d.Detail(), pageErr.Error()) {
-		return diag.NewErrorDiagnostic(d.Summary(),
-			fmt.Sprintf("Page %d of the list failed, so the list is incomplete and no partial result is returned.\n\n%s", pageErr.Page, d.Detail()))
-	}
-	return d
+	return diagnostics.FromError(action, err, diagnostics.Hint{NotFound: hint})
 }
 
 // round4 keeps ratios at the API's 4 decimals. Points (sums and differences

@@ -1,14 +1,10 @@
 package defender
 
 import (
-	"fmt"
 	"reflect"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
-	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 )
 
 func TestAggregatePercentage(t *testing.T) {
@@ -220,31 +216,5 @@ func TestAbbreviate(t *testing.T) {
 	}
 	if got := abbreviate([]string{"a", "b", "c", "d"}, 2); got != "a, b and 2 more" {
 		t.Errorf("abbreviate = %q", got)
-	}
-}
-
-var pageFailed = regexp.MustCompile(`(?i)page 3 (of the list )?failed, so the list is incomplete`)
-
-func TestErrorDiagnosticNamesTheFailedPage(t *testing.T) {
-	apiErr := &client.APIError{Service: client.ServiceARM, Method: "GET", URL: "https://management.azure.com/x", StatusCode: 500, Code: "InternalServerError", Message: "boom"}
-	tests := []struct {
-		name       string
-		err        error
-		wantPage   bool
-		wantDetail string
-	}{
-		{"first page", apiErr, false, "HTTP 500 InternalServerError: boom"},
-		{"later page", fmt.Errorf("listing: %w", &client.PageError{Page: 3, Err: apiErr}), true, "HTTP 500 InternalServerError: boom"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d := errorDiagnostic("Reading", tt.err, diagnostics.Hint{})
-			if got := len(pageFailed.FindAllString(d.Detail(), -1)); got != map[bool]int{false: 0, true: 1}[tt.wantPage] {
-				t.Errorf("detail names the failed page %d times, want it once if and only if a later page failed: %s", got, d.Detail())
-			}
-			if !strings.Contains(d.Detail(), tt.wantDetail) || d.Summary() != "Reading failed (HTTP 500)" {
-				t.Errorf("diagnostic = %q / %q", d.Summary(), d.Detail())
-			}
-		})
 	}
 }

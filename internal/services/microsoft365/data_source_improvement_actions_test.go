@@ -176,7 +176,7 @@ func TestAccMicrosoft365ImprovementActions_errors(t *testing.T) {
 					acctest.Emu.SetFault(emulator.RouteGraphProfileList, emulator.Fault{Status: 400, Page: 2})
 				},
 				Config:      actionsConfig(""),
-				ExpectError: regexp.MustCompile(`page 2 of[\s\S]*incomplete[\s\S]*HTTP 400`),
+				ExpectError: regexp.MustCompile(`page 2 failed, so the list is incomplete[\s\S]*HTTP 400`),
 			},
 		},
 	})

@@ -240,7 +240,7 @@ func TestAccMicrosoft365Score_failedLaterPage(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      scoreConfig(""),
-			ExpectError: regexp.MustCompile(`page 3 of[\s\S]*incomplete`),
+			ExpectError: regexp.MustCompile(`page 3 failed, so the list is incomplete`),
 		}},
 	})
 }
