@@ -16,6 +16,44 @@ import (
 // test can see warnings (terraform-plugin-testing cannot).
 func readDataSource(t *testing.T, typeName string, arguments map[string]tftypes.Value) *tfprotov6.ReadDataSourceResponse {
 	t.Helper()
+	server, schemas := configuredServer(t)
+	dataSourceSchema, ok := schemas.DataSourceSchemas[typeName]
+	if !ok {
+		t.Fatalf("no data source %s", typeName)
+	}
+	dataSourceType := dataSourceSchema.ValueType().(tftypes.Object)
+	config := dynamicValue(t, dataSourceType, objectValue(t, dataSourceType, arguments))
+	resp, err := server.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: &config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// planResourceCreate plans creating a resource through the plugin protocol,
+// so a test can see the plan's warnings.
+func planResourceCreate(t *testing.T, typeName string, arguments map[string]tftypes.Value) *tfprotov6.PlanResourceChangeResponse {
+	t.Helper()
+	server, schemas := configuredServer(t)
+	resourceSchema, ok := schemas.ResourceSchemas[typeName]
+	if !ok {
+		t.Fatalf("no resource %s", typeName)
+	}
+	resourceType := resourceSchema.ValueType().(tftypes.Object)
+	config := dynamicValue(t, resourceType, objectValue(t, resourceType, arguments))
+	prior := dynamicValue(t, resourceType, tftypes.NewValue(resourceType, nil))
+	resp, err := server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: typeName, Config: &config, ProposedNewState: &config, PriorState: &prior,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// configuredServer is the provider server, configured against the emulator.
+func configuredServer(t *testing.T) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
@@ -45,17 +83,7 @@ func readDataSource(t *testing.T, typeName string, arguments map[string]tftypes.
 			t.Fatalf("configuring the provider: %s: %s", d.Summary, d.Detail)
 		}
 	}
-	dataSourceSchema, ok := schemas.DataSourceSchemas[typeName]
-	if !ok {
-		t.Fatalf("no data source %s", typeName)
-	}
-	dataSourceType := dataSourceSchema.ValueType().(tftypes.Object)
-	config := dynamicValue(t, dataSourceType, objectValue(t, dataSourceType, arguments))
-	resp, err := server.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: &config})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	return server, schemas
 }
 
 // objectValue is an object of type typ with the given attributes, the others null.

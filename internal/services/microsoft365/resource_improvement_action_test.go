@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -450,4 +451,41 @@ func TestAccImprovementActionImportIDIsValidated(t *testing.T) {
 			ExpectError:   regexp.MustCompile(`(?s)Invalid import id.*<tenant_id>/<control_id>`),
 		}},
 	})
+}
+
+// Setting a completed action to planned or risk_accepted is allowed, with a
+// warning at plan time that the portal shows it as completed anyway.
+func TestAccImprovementActionCompletedWarns(t *testing.T) {
+	resetEmulator(t)
+	open, completed := freshActions(t, 2)
+	for _, tc := range []struct {
+		id, status  string
+		wantWarning bool
+	}{
+		{completed[0], "planned", true},
+		{completed[0], "risk_accepted", true},
+		{completed[0], "to_address", false},
+		{open[0], "planned", false},
+	} {
+		resp := planResourceCreate(t, "securescore_microsoft365_improvement_action", map[string]tftypes.Value{
+			"control_id": tftypes.NewValue(tftypes.String, tc.id),
+			"status":     tftypes.NewValue(tftypes.String, tc.status),
+		})
+		errs, warnings := diagnosticsOf(resp.Diagnostics)
+		if len(errs) > 0 {
+			t.Fatalf("%s %s: %s: %s", tc.id, tc.status, errs[0].Summary, errs[0].Detail)
+		}
+		warned := false
+		for _, w := range warnings {
+			if w.Summary == "Improvement action already completed" && strings.Contains(w.Detail, tc.id) {
+				warned = true
+			}
+		}
+		if warned != tc.wantWarning {
+			t.Errorf("%s %s: warned %v, want %v (%d warnings)", tc.id, tc.status, warned, tc.wantWarning, len(warnings))
+		}
+	}
+	if n := acctest.Emu.Count(emulator.RouteGraphProfilePatch); n != 0 {
+		t.Errorf("planning sent %d PATCH requests", n)
+	}
 }
