@@ -118,14 +118,7 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"enabled_services": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "The services the score covers, e.g. `HasExchange`, `HasSharePoint`."},
 			"points_available": points("The points still to gain: Σ `max_score - score` over the improvement actions that are neither deprecated nor risk accepted."),
-			"categories": schema.MapNestedAttribute{Computed: true,
-				MarkdownDescription: "The score by control category (`Identity`, `Data`, `Device`, `Apps`, and any other the tenant has, such as `Infrastructure`), keyed by category.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"score":      points("Σ of the category's points in the newest score (`controlScores`)."),
-					"max_score":  points("Σ `maxScore` of the category's improvement actions that are not deprecated."),
-					"percentage": points("`score / max_score`: a ratio between 0 and 1, 4 decimals; 0 when `max_score` is 0."),
-				}},
-			},
+			"categories":       categoriesAttribute(),
 			"comparisons": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "How other tenants score, one entry per comparison Graph sends (`averageComparativeScores`).",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
@@ -137,15 +130,7 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 						MarkdownDescription: "Every other field of the comparison, as text, e.g. `seatSizeRangeLowerValue`, `seatSizeRangeUpperValue` or `categoryValue` (the industry)."},
 				}},
 			},
-			"history": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "The last `history_days` daily scores, oldest first (fewer when the tenant is younger).",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"date":          schema.StringAttribute{Computed: true, MarkdownDescription: "The day, `YYYY-MM-DD` (UTC)."},
-					"current_score": points("The day's score, in points."),
-					"max_score":     points("The day's maximum score, in points."),
-					"percentage":    points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
-				}},
-			},
+			"history":                   historyAttribute(),
 			"percentage_change_30_days": points("The newest `percentage` minus the one 30 days earlier (a difference of ratios, e.g. `0.05` = 5 points of percentage); null when Graph has no score from 30 days earlier."),
 			"status_counts": schema.SingleNestedAttribute{Computed: true,
 				MarkdownDescription: "How many improvement actions (deprecated ones left out) have each status.",
@@ -215,20 +200,9 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	data.LicensedUserCount = types.Int64Value(newest.LicensedUserCount)
 	data.EnabledServices = stringValues(newest.EnabledServices)
 	data.PointsAvailable = types.Float64Value(summary.PointsAvailable)
-	data.Categories = make(map[string]categoryScoreModel, len(summary.Categories))
-	for name, c := range summary.Categories {
-		data.Categories[name] = categoryScoreModel{
-			Score: types.Float64Value(c.Score), MaxScore: types.Float64Value(c.MaxScore), Percentage: types.Float64Value(c.Percentage),
-		}
-	}
+	data.Categories = newCategoryModels(summary.Categories)
 	data.Comparisons = newComparisonModels(newest.AverageComparativeScores)
-	data.History = make([]historyPointModel, 0, historyDays)
-	for _, h := range History(tenant.Snapshots, historyDays) {
-		data.History = append(data.History, historyPointModel{
-			Date: types.StringValue(h.Date), CurrentScore: types.Float64Value(h.CurrentScore),
-			MaxScore: types.Float64Value(h.MaxScore), Percentage: types.Float64Value(h.Percentage),
-		})
-	}
+	data.History = newHistoryModels(History(tenant.Snapshots, historyDays))
 	data.PercentageChange30Days = types.Float64Null()
 	if change, ok := PercentageChange30Days(tenant.Snapshots); ok {
 		data.PercentageChange30Days = types.Float64Value(change)
@@ -263,6 +237,57 @@ func newComparisonModels(scores []client.AverageComparativeScore) []comparisonMo
 			m.Details[key] = types.StringValue(v)
 		}
 		out = append(out, m)
+	}
+	return out
+}
+
+// categoriesAttribute is the score by control category, shared with the
+// tenant scores data source.
+func categoriesAttribute() schema.Attribute {
+	points := func(description string) schema.Attribute {
+		return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
+	}
+	return schema.MapNestedAttribute{Computed: true,
+		MarkdownDescription: "The score by control category (`Identity`, `Data`, `Device`, `Apps`, and any other the tenant has, such as `Infrastructure`), keyed by category.",
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"score":      points("Σ of the category's points in the newest score (`controlScores`)."),
+			"max_score":  points("Σ `maxScore` of the category's improvement actions that are not deprecated."),
+			"percentage": points("`score / max_score`: a ratio between 0 and 1, 4 decimals; 0 when `max_score` is 0."),
+		}},
+	}
+}
+
+// historyAttribute is the daily scores, shared with the tenant scores data source.
+func historyAttribute() schema.Attribute {
+	points := func(description string) schema.Attribute {
+		return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
+	}
+	return schema.ListNestedAttribute{Computed: true,
+		MarkdownDescription: "The last `history_days` daily scores, oldest first (fewer when the tenant is younger).",
+		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+			"date":          schema.StringAttribute{Computed: true, MarkdownDescription: "The day, `YYYY-MM-DD` (UTC)."},
+			"current_score": points("The day's score, in points."),
+			"max_score":     points("The day's maximum score, in points."),
+			"percentage":    points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
+		}},
+	}
+}
+
+func newCategoryModels(categories map[string]CategoryScore) map[string]categoryScoreModel {
+	out := make(map[string]categoryScoreModel, len(categories))
+	for name, c := range categories {
+		out[name] = categoryScoreModel{Score: types.Float64Value(c.Score), MaxScore: types.Float64Value(c.MaxScore), Percentage: types.Float64Value(c.Percentage)}
+	}
+	return out
+}
+
+func newHistoryModels(points []HistoryPoint) []historyPointModel {
+	out := make([]historyPointModel, 0, len(points))
+	for _, h := range points {
+		out = append(out, historyPointModel{
+			Date: types.StringValue(h.Date), CurrentScore: types.Float64Value(h.CurrentScore),
+			MaxScore: types.Float64Value(h.MaxScore), Percentage: types.Float64Value(h.Percentage),
+		})
 	}
 	return out
 }

@@ -92,27 +92,12 @@ func (d *TenantScoresDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"tenants": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "One entry per tenant, the weakest `percentage` first; tenants that could not be read come last.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"tenant_id":     schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant."},
-					"current_score": points("The tenant's newest score, in points; null when the tenant could not be read."),
-					"max_score":     points("The tenant's highest reachable score, in points."),
-					"percentage":    points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
-					"categories": schema.MapNestedAttribute{Computed: true,
-						MarkdownDescription: "The score by control category, as in `securescore_microsoft365_score`.",
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"score":      points("Σ of the category's points in the newest score."),
-							"max_score":  points("Σ `maxScore` of the category's improvement actions that are not deprecated."),
-							"percentage": points("`score / max_score`, 0 to 1."),
-						}},
-					},
-					"history": schema.ListNestedAttribute{Computed: true,
-						MarkdownDescription: "The last `history_days` daily scores, oldest first.",
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"date":          schema.StringAttribute{Computed: true, MarkdownDescription: "The day, `YYYY-MM-DD` (UTC)."},
-							"current_score": points("The day's score, in points."),
-							"max_score":     points("The day's maximum score, in points."),
-							"percentage":    points("`current_score / max_score`, 0 to 1."),
-						}},
-					},
+					"tenant_id":                 schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant."},
+					"current_score":             points("The tenant's newest score, in points; null when the tenant could not be read."),
+					"max_score":                 points("The tenant's highest reachable score, in points."),
+					"percentage":                points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
+					"categories":                categoriesAttribute(),
+					"history":                   historyAttribute(),
 					"percentage_change_30_days": points("The newest `percentage` minus the one 30 days earlier; null without data."),
 					"licensed_user_count":       schema.Int64Attribute{Computed: true, MarkdownDescription: "Licensed users in the tenant."},
 					"error":                     schema.StringAttribute{Computed: true, MarkdownDescription: "Null, or why the tenant could not be read and what to do."},
@@ -251,16 +236,8 @@ func (d *TenantScoresDataSource) readTenant(ctx context.Context, tenantID string
 	result.MaxScore = types.Float64Value(newest.MaxScore)
 	result.Percentage = types.Float64Value(ratio(newest.CurrentScore, newest.MaxScore))
 	result.LicensedUserCount = types.Int64Value(newest.LicensedUserCount)
-	result.Categories = make(map[string]categoryScoreModel, len(summary.Categories))
-	for name, c := range summary.Categories {
-		result.Categories[name] = categoryScoreModel{Score: types.Float64Value(c.Score), MaxScore: types.Float64Value(c.MaxScore), Percentage: types.Float64Value(c.Percentage)}
-	}
-	for _, h := range History(tenant.Snapshots, historyDays) {
-		result.History = append(result.History, historyPointModel{
-			Date: types.StringValue(h.Date), CurrentScore: types.Float64Value(h.CurrentScore),
-			MaxScore: types.Float64Value(h.MaxScore), Percentage: types.Float64Value(h.Percentage),
-		})
-	}
+	result.Categories = newCategoryModels(summary.Categories)
+	result.History = newHistoryModels(History(tenant.Snapshots, historyDays))
 	if change, ok := PercentageChange30Days(tenant.Snapshots); ok {
 		result.PercentageChange30Days = types.Float64Value(change)
 	}
