@@ -17,6 +17,7 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"software.sslmate.com/src/go-pkcs12"
 )
@@ -62,7 +63,8 @@ type Credential struct {
 // It makes no network call, so `terraform validate` works offline.
 func NewCredential(cfg AuthConfig, endpoints Endpoints, httpClient *http.Client) (*Credential, error) {
 	clientOptions := azcore.ClientOptions{
-		Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: endpoints.AuthorityHost + "/"},
+		Cloud:            cloud.Configuration{ActiveDirectoryAuthorityHost: endpoints.AuthorityHost + "/"},
+		PerRetryPolicies: []policy.Policy{tokenRecorderPolicy{}},
 	}
 	if httpClient != nil {
 		clientOptions.Transport = httpClient

@@ -68,6 +68,13 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	credential := newRefreshingCredential(cred.TokenCredential, func() (azcore.TokenCredential, error) {
+		fresh, err := NewCredential(cfg.Auth, endpoints, cfg.HTTPClient)
+		if err != nil {
+			return nil, err
+		}
+		return fresh.TokenCredential, nil
+	})
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = 4
 	}
@@ -89,7 +96,7 @@ func New(cfg Config) (*Client, error) {
 			StatusCodes:   retryStatusCodes,
 		},
 		Telemetry:        policy.TelemetryOptions{Disabled: true},
-		PerCallPolicies:  []policy.Policy{userAgentPolicy{value: "terraform-provider-securescore/" + version}, deadlinePolicy{}},
+		PerCallPolicies:  []policy.Policy{userAgentPolicy{value: "terraform-provider-securescore/" + version}, deadlinePolicy{}, reauthPolicy{cred: credential}},
 		PerRetryPolicies: []policy.Policy{fractionalRetryAfterPolicy{}, transientRecorderPolicy{}},
 	}
 	if cfg.HTTPClient != nil {
@@ -102,7 +109,7 @@ func New(cfg Config) (*Client, error) {
 		HomeTenantID:          cfg.Auth.TenantID,
 		ClientID:              cfg.Auth.ClientID,
 		AuxiliaryTenantIDs:    cfg.Auth.AuxiliaryTenantIDs,
-		credential:            cred.TokenCredential,
+		credential:            credential,
 		clientOptions:         clientOptions,
 		armFactories:          map[string]*armsecurity.ClientFactory{},
 		graphClients:          map[string]*GraphClient{},
@@ -113,14 +120,16 @@ func New(cfg Config) (*Client, error) {
 // withLogging returns a copy of the options that also logs each attempt for service.
 func (c *Client) withLogging(service Service) azcore.ClientOptions {
 	o := c.clientOptions
-	o.PerRetryPolicies = append(append([]policy.Policy{}, o.PerRetryPolicies...), loggingPolicy{service: service})
+	o.PerRetryPolicies = append(append([]policy.Policy{}, o.PerRetryPolicies...), loggingPolicy{service: service}, bodyCheckPolicy{service: service})
 	return o
 }
 
 func (c *Client) armOptions(service Service) *arm.ClientOptions {
 	// The provider only reads from Microsoft.Security: registering resource
 	// providers on a 409 would need write permissions the user may not have.
-	return &arm.ClientOptions{ClientOptions: c.withLogging(service), DisableRPRegistration: true}
+	o := c.withLogging(service)
+	o.PerCallPolicies = append(append([]policy.Policy{}, o.PerCallPolicies...), sameHostPolicy{service: service, host: hostOf(c.Endpoints.ResourceManagerEndpoint)})
+	return &arm.ClientOptions{ClientOptions: o, DisableRPRegistration: true}
 }
 
 func (c *Client) securityFactory(subscriptionID string) (*armsecurity.ClientFactory, error) {

@@ -72,9 +72,13 @@ func (c *Client) DefenderScore(ctx context.Context, subscriptionID, name string)
 	if err != nil {
 		return nil, err
 	}
+	ctx, capt := captured(ctx)
 	resp, err := f.NewSecureScoresClient().Get(ctx, name, nil)
 	if err != nil {
-		return nil, asAPIError(ServiceARM, err)
+		return nil, capt.sdkError(ServiceARM, err)
+	}
+	if resp.ID == nil || resp.Properties == nil {
+		return nil, capt.shapeError(ServiceARM, "", "the secure score has no `id` or `properties`")
 	}
 	score := scoreFromItem(resp.SecureScoreItem, subscriptionID)
 	return &score, nil
@@ -89,9 +93,9 @@ func (c *Client) DefenderScores(ctx context.Context, subscriptionID string) ([]D
 	var scores []DefenderScore
 	pager := f.NewSecureScoresClient().NewListPager(nil)
 	for page := 1; pager.More(); page++ {
-		resp, err := pager.NextPage(ctx)
+		resp, err := nextARMPage(ctx, pager, page, func(r armsecurity.SecureScoresClientListResponse) bool { return r.Value != nil })
 		if err != nil {
-			return nil, pageError(page, asAPIError(ServiceARM, err))
+			return nil, err
 		}
 		for _, item := range resp.Value {
 			if item != nil {
@@ -122,9 +126,9 @@ func (c *Client) DefenderControls(ctx context.Context, subscriptionID, scoreName
 	if scoreName == "" {
 		pager := client.NewListPager(&armsecurity.SecureScoreControlsClientListOptions{Expand: expand})
 		for page := 1; pager.More(); page++ {
-			resp, err := pager.NextPage(ctx)
+			resp, err := nextARMPage(ctx, pager, page, func(r armsecurity.SecureScoreControlsClientListResponse) bool { return r.Value != nil })
 			if err != nil {
-				return nil, pageError(page, asAPIError(ServiceARM, err))
+				return nil, err
 			}
 			collect(resp.Value)
 		}
@@ -132,9 +136,9 @@ func (c *Client) DefenderControls(ctx context.Context, subscriptionID, scoreName
 	}
 	pager := client.NewListBySecureScorePager(scoreName, &armsecurity.SecureScoreControlsClientListBySecureScoreOptions{Expand: expand})
 	for page := 1; pager.More(); page++ {
-		resp, err := pager.NextPage(ctx)
+		resp, err := nextARMPage(ctx, pager, page, func(r armsecurity.SecureScoreControlsClientListBySecureScoreResponse) bool { return r.Value != nil })
 		if err != nil {
-			return nil, pageError(page, asAPIError(ServiceARM, err))
+			return nil, err
 		}
 		collect(resp.Value)
 	}
@@ -160,9 +164,9 @@ func (c *Client) DefenderControlDefinitions(ctx context.Context, subscriptionID 
 	if subscriptionID == "" {
 		pager := client.NewListPager(nil)
 		for page := 1; pager.More(); page++ {
-			resp, err := pager.NextPage(ctx)
+			resp, err := nextARMPage(ctx, pager, page, func(r armsecurity.SecureScoreControlDefinitionsClientListResponse) bool { return r.Value != nil })
 			if err != nil {
-				return nil, pageError(page, asAPIError(ServiceARM, err))
+				return nil, err
 			}
 			collect(resp.Value)
 		}
@@ -170,9 +174,11 @@ func (c *Client) DefenderControlDefinitions(ctx context.Context, subscriptionID 
 	}
 	pager := client.NewListBySubscriptionPager(nil)
 	for page := 1; pager.More(); page++ {
-		resp, err := pager.NextPage(ctx)
+		resp, err := nextARMPage(ctx, pager, page, func(r armsecurity.SecureScoreControlDefinitionsClientListBySubscriptionResponse) bool {
+			return r.Value != nil
+		})
 		if err != nil {
-			return nil, pageError(page, asAPIError(ServiceARM, err))
+			return nil, err
 		}
 		collect(resp.Value)
 	}
@@ -249,12 +255,16 @@ func queryPages(ctx context.Context, rg *armresourcegraph.Client, request armres
 			SkipToken:    skipToken,
 		}
 		stats.Requests++
-		resp, err := rg.Resources(ctx, r, nil)
+		pageCtx, c := captured(ctx)
+		resp, err := rg.Resources(pageCtx, r, nil)
 		if err != nil {
-			return pageError(page, asAPIError(ServiceResourceGraph, err))
+			return pageError(page, c.sdkError(ServiceResourceGraph, err))
+		}
+		if resp.Data == nil {
+			return pageError(page, c.shapeError(ServiceResourceGraph, "/providers/Microsoft.ResourceGraph/resources", "the answer has no `data`"))
 		}
 		if err := collect(resp.Data); err != nil {
-			return pageError(page, &DecodeError{Service: ServiceResourceGraph, URL: "/providers/Microsoft.ResourceGraph/resources", Err: err})
+			return pageError(page, &DecodeError{Service: ServiceResourceGraph, URL: c.url("/providers/Microsoft.ResourceGraph/resources"), RequestID: c.requestID(), Err: err})
 		}
 		if resp.SkipToken == nil || *resp.SkipToken == "" {
 			return nil

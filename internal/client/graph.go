@@ -172,12 +172,18 @@ func partialContentWarning(method, rawURL string, resp *http.Response) string {
 }
 
 func (g *GraphClient) getJSON(ctx context.Context, rawURL string, out any) ([]string, error) {
+	ctx, c := captured(ctx)
 	payload, warnings, err := g.send(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return warnings, err
 	}
 	if err := json.Unmarshal(payload, out); err != nil {
-		return warnings, &DecodeError{Service: ServiceGraph, URL: stripQuery(rawURL), Err: err}
+		return warnings, &DecodeError{Service: ServiceGraph, URL: stripQuery(rawURL), RequestID: c.requestID(), Err: err}
+	}
+	if check, ok := out.(interface{ shapeError() error }); ok {
+		if err := check.shapeError(); err != nil {
+			return warnings, &DecodeError{Service: ServiceGraph, URL: stripQuery(rawURL), RequestID: c.requestID(), Err: err}
+		}
 	}
 	return warnings, nil
 }
@@ -255,7 +261,12 @@ func (g *GraphClient) GetControlProfile(ctx context.Context, id string) (*Contro
 // UpdateControlProfile PATCHes an action's state, comment and assignee, and
 // marks the cached copy stale.
 func (g *GraphClient) UpdateControlProfile(ctx context.Context, id string, update ControlProfileUpdate) error {
-	_, _, err := g.send(ctx, http.MethodPatch, g.endpoint("/security/secureScoreControlProfiles/"+url.PathEscape(id), nil), update)
+	ctx, c := captured(ctx)
+	rawURL := g.endpoint("/security/secureScoreControlProfiles/"+url.PathEscape(id), nil)
+	payload, _, err := g.send(ctx, http.MethodPatch, rawURL, update)
+	if err == nil {
+		err = checkPatchAnswer(payload, stripQuery(rawURL), c.requestID())
+	}
 	g.mu.Lock()
 	g.stale[id] = true
 	g.mu.Unlock()
@@ -368,12 +379,16 @@ func newProfileSnapshot(profiles []ControlProfile, warnings []string) *profileSn
 
 // DecodeError is a successful answer whose body is not the documented shape.
 type DecodeError struct {
-	Service Service
-	URL     string
-	Err     error
+	Service   Service
+	URL       string
+	RequestID string // "" when the answer had none
+	Err       error
 }
 
 func (e *DecodeError) Error() string {
+	if e.RequestID != "" {
+		return fmt.Sprintf("%s %s answered with a body that is not the documented shape (request id %s): %v", e.Service, e.URL, e.RequestID, e.Err)
+	}
 	return fmt.Sprintf("%s %s answered with a body that is not the documented shape: %v", e.Service, e.URL, e.Err)
 }
 

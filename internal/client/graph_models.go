@@ -2,9 +2,11 @@ package client
 
 import (
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The Microsoft Graph v1.0 secure score resources, decoded from the documented
@@ -65,7 +67,8 @@ func (s *AverageComparativeScore) UnmarshalJSON(data []byte) error {
 			var f FlexFloat64
 			if json.Unmarshal(value, &f) == nil {
 				category := strings.TrimSuffix(key, "Score")
-				s.CategoryAverageScores[strings.ToUpper(category[:1])+category[1:]] = float64(f)
+				first, size := utf8.DecodeRuneInString(category)
+				s.CategoryAverageScores[strings.ToUpper(string(first))+category[size:]] = float64(f)
 				continue
 			}
 			s.Details[key] = rawToString(value)
@@ -97,7 +100,7 @@ func (f *FlexFloat64) UnmarshalJSON(data []byte) error {
 		return nil
 	}
 	v, err := strconv.ParseFloat(text, 64)
-	if err != nil {
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return &json.UnmarshalTypeError{Value: string(data), Type: nil}
 	}
 	*f = FlexFloat64(v)

@@ -184,6 +184,15 @@ func (e *Emulator) resourceGraphScope(tenantID string, subscriptions, management
 // with the columns Resource Graph returns.
 func securityRows(subs []*Subscription) []row {
 	var rows []row
+	for _, s := range subs {
+		rows = append(rows, cachedSubscriptionRows(s)...)
+	}
+	return rows
+}
+
+// buildSubscriptionRows is one subscription's rows of securityRows.
+func buildSubscriptionRows(s *Subscription) []row {
+	var rows []row
 	add := func(s *Subscription, id, name, typ string, props map[string]any) {
 		rows = append(rows, row{
 			"id": id, "name": name, "type": typ, "tenantId": s.TenantID, "kind": "", "location": "",
@@ -191,14 +200,12 @@ func securityRows(subs []*Subscription) []row {
 			"properties": props, "tags": nil, "identity": nil, "zones": nil, "extendedLocation": nil,
 		})
 	}
-	for _, s := range subs {
-		for _, sc := range s.Scores {
-			add(s, scoreID(s.ID, sc.Name), sc.Name, "microsoft.security/securescores", jsonTree(scoreProperties(sc)))
-		}
-		for _, sc := range s.Scores {
-			for _, c := range sc.Controls {
-				add(s, controlID(s.ID, sc.Name, c.Name), c.Name, "microsoft.security/securescores/securescorecontrols", jsonTree(controlProperties(c, true)))
-			}
+	for _, sc := range s.Scores {
+		add(s, scoreID(s.ID, sc.Name), sc.Name, "microsoft.security/securescores", jsonTree(scoreProperties(sc)))
+	}
+	for _, sc := range s.Scores {
+		for _, c := range sc.Controls {
+			add(s, controlID(s.ID, sc.Name, c.Name), c.Name, "microsoft.security/securescores/securescorecontrols", jsonTree(controlProperties(c, true)))
 		}
 	}
 	return rows

@@ -282,19 +282,23 @@ func TestAccProviderLogRedaction(t *testing.T) {
 	t.Setenv("TF_ACC_LOG_PATH", logPath)
 	secrets := []string{emulator.ClientSecret, emulator.FederatedToken, emulator.OIDCRequestToken, "certificate-password"}
 	pfx := writePFX(t, pkcs12.Modern, "certificate-password")
+	pem := writeFile(t, "client.pem", emulator.CertificatePEM+"\n"+emulator.PrivateKeyPEM)
+	tokenFile := writeFile(t, "oidc-token", emulator.FederatedToken+"\n")
 
 	authPaths := []map[string]string{
 		{},
 		{"ARM_CLIENT_SECRET": "", "ARM_USE_OIDC": "true", "ARM_OIDC_TOKEN": emulator.FederatedToken},
 		{"ARM_CLIENT_SECRET": "", "ARM_USE_OIDC": "true", "ARM_OIDC_REQUEST_URL": acctest.Emu.OIDCRequestURL(), "ARM_OIDC_REQUEST_TOKEN": emulator.OIDCRequestToken},
 		{"ARM_CLIENT_SECRET": "", "ARM_CLIENT_CERTIFICATE_PATH": pfx, "ARM_CLIENT_CERTIFICATE_PASSWORD": "certificate-password"},
+		{"ARM_CLIENT_SECRET": "", "ARM_CLIENT_CERTIFICATE_PATH": pem},
+		{"ARM_CLIENT_SECRET": "", "ARM_USE_OIDC": "true", "ARM_OIDC_TOKEN_FILE_PATH": tokenFile},
 	}
 	for i, env := range authPaths {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			for k, v := range env {
 				t.Setenv(k, v)
 			}
-			runProbe(t, "")
+			runEveryAPI(t)
 		})
 	}
 
@@ -313,5 +317,10 @@ func TestAccProviderLogRedaction(t *testing.T) {
 	}
 	if regexp.MustCompile(`(?i)bearer [a-z0-9._-]{8,}`).MatchString(log) {
 		t.Error("the TRACE log contains a bearer token")
+	}
+	// The certificate credential's client assertion is a JWT no test can
+	// know in advance: nothing JWT-shaped may be in the log.
+	if m := jwtLike.FindString(log); m != "" {
+		t.Errorf("the TRACE log contains a JWT-shaped string starting %q", m[:12])
 	}
 }

@@ -43,22 +43,13 @@ type ScoresDataSource struct {
 func NewScoresDataSource() datasource.DataSource { return &ScoresDataSource{} }
 
 type scoresModel struct {
-	SubscriptionIDs     types.List        `tfsdk:"subscription_ids"`
-	ManagementGroupIDs  types.List        `tfsdk:"management_group_ids"`
-	Name                types.String      `tfsdk:"name"`
-	Scores              []scoreEntryModel `tfsdk:"scores"`
-	SubscriptionCount   types.Int64       `tfsdk:"subscription_count"`
-	AggregatePercentage types.Float64     `tfsdk:"aggregate_percentage"`
-	Timeouts            timeouts.Value    `tfsdk:"timeouts"`
-}
-
-type scoreEntryModel struct {
-	SubscriptionID types.String  `tfsdk:"subscription_id"`
-	DisplayName    types.String  `tfsdk:"display_name"`
-	Current        types.Float64 `tfsdk:"current"`
-	Max            types.Int64   `tfsdk:"max"`
-	Percentage     types.Float64 `tfsdk:"percentage"`
-	Weight         types.Int64   `tfsdk:"weight"`
+	SubscriptionIDs     types.List     `tfsdk:"subscription_ids"`
+	ManagementGroupIDs  types.List     `tfsdk:"management_group_ids"`
+	Name                types.String   `tfsdk:"name"`
+	Scores              types.List     `tfsdk:"scores"` // of scoreEntryAttrTypes objects
+	SubscriptionCount   types.Int64    `tfsdk:"subscription_count"`
+	AggregatePercentage types.Float64  `tfsdk:"aggregate_percentage"`
+	Timeouts            timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *ScoresDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -168,21 +159,9 @@ func (d *ScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 
 	sortScores(scores)
-	items := make([]scoreEntryModel, 0, len(scores))
-	for _, s := range scores {
-		items = append(items, scoreEntryModel{
-			SubscriptionID: types.StringValue(s.SubscriptionID),
-			DisplayName:    types.StringValue(s.DisplayName),
-			Current:        types.Float64Value(s.Current),
-			Max:            types.Int64Value(s.Max),
-			Percentage:     types.Float64Value(round4(s.Percentage)),
-			Weight:         types.Int64Value(s.Weight),
-		})
-	}
-
 	data.Name = types.StringValue(q.Name)
-	data.Scores = items
-	data.SubscriptionCount = types.Int64Value(int64(len(items)))
+	data.Scores = scoresListValue(scores)
+	data.SubscriptionCount = types.Int64Value(int64(len(scores)))
 	data.AggregatePercentage = types.Float64Value(aggregatePercentage(scores))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
