@@ -1,0 +1,99 @@
+# Shell helpers shared by the scripts that run Terraform against the bundled
+# emulator (demo.sh, test-policy.sh). Source it; it defines functions only.
+#
+#   source "$root/scripts/lib.sh"
+#   start_emulator "$work"        # builds and starts it, exports its environment
+#   write_cli_config "$work/terraformrc" dev_overrides "$(dirname "$provider_bin")"
+#   write_emulator_override "$work/module"
+#
+# The caller owns $work and must call stop_emulator (e.g. from an EXIT trap).
+
+emulator_pid=""
+
+# start_emulator DIR builds the emulator into DIR, starts it, waits for its
+# env file and sources it: ARM_* credentials, SSL_CERT_FILE (its CA) and
+# SECURESCORE_EMULATOR_AUTHORITY / _ARM / _GRAPH. Its log is DIR/emulator.log.
+start_emulator() {
+  local dir="$1" root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  go build -o "$dir/securescore-emulator" "$root/internal/emulator/cmd/securescore-emulator"
+  "$dir/securescore-emulator" -ca "$dir/ca.pem" -env "$dir/emulator.env" >"$dir/emulator.log" 2>&1 &
+  emulator_pid=$!
+  local _
+  for _ in $(seq 1 100); do
+    [[ -s "$dir/emulator.env" ]] && break
+    kill -0 "$emulator_pid" 2>/dev/null || { cat "$dir/emulator.log" >&2; echo "the emulator exited" >&2; return 1; }
+    sleep 0.1
+  done
+  [[ -s "$dir/emulator.env" ]] || { echo "the emulator did not start" >&2; return 1; }
+  # shellcheck disable=SC1091
+  source "$dir/emulator.env"
+  export ARM_USE_CLI=false
+}
+
+# stop_emulator stops the emulator start_emulator started, if any.
+stop_emulator() {
+  if [[ -n "$emulator_pid" ]]; then
+    kill "$emulator_pid" 2>/dev/null || true
+    wait "$emulator_pid" 2>/dev/null || true
+    emulator_pid=""
+  fi
+}
+
+# write_cli_config FILE dev_overrides PROVIDER_DIR
+# write_cli_config FILE filesystem_mirror MIRROR_DIR
+# write_cli_config FILE implied
+# writes a Terraform CLI configuration that finds the securescore provider
+# without a registry: dev_overrides (the built binary, no `init` needed), an
+# explicit filesystem mirror, or none at all so that the implied local
+# directories (~/.terraform.d/plugins, where `make install` puts it) apply.
+write_cli_config() {
+  local file="$1" mode="$2" dir="${3:-}"
+  case "$mode" in
+    dev_overrides)
+      cat >"$file" <<RC
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/securescore/securescore" = "$dir"
+  }
+  direct {}
+}
+RC
+      ;;
+    filesystem_mirror)
+      cat >"$file" <<RC
+provider_installation {
+  filesystem_mirror {
+    path    = "$dir"
+    include = ["*/securescore/securescore"]
+  }
+  direct {
+    exclude = ["*/securescore/securescore"]
+  }
+}
+RC
+      ;;
+    implied)
+      : >"$file"
+      ;;
+    *)
+      echo "write_cli_config: unknown mode $mode" >&2
+      return 1
+      ;;
+  esac
+}
+
+# write_emulator_override MODULE_DIR adds emulator_override.tf to a copy of a
+# root module: a Terraform override file that points the module's provider
+# block at the running emulator, leaving the module's own files untouched.
+write_emulator_override() {
+  cat >"$1/emulator_override.tf" <<HCL
+provider "securescore" {
+  endpoint = {
+    active_directory_authority_host = "$SECURESCORE_EMULATOR_AUTHORITY"
+    resource_manager_endpoint       = "$SECURESCORE_EMULATOR_ARM"
+    microsoft_graph_endpoint        = "$SECURESCORE_EMULATOR_GRAPH"
+  }
+}
+HCL
+}
