@@ -10,7 +10,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -228,4 +230,30 @@ func pages(items, size int) int {
 		return 1
 	}
 	return (items + size - 1) / size
+}
+
+// runConfig applies config (after the provider block) and runs checks.
+func runConfig(t *testing.T, config string, checks []statecheck.StateCheck) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            acctest.ProviderConfig() + config,
+			ConfigStateChecks: checks,
+		}},
+	})
+}
+
+// expectConfigError plans config and expects an error matching expect.
+func expectConfigError(t *testing.T, config string, expect *regexp.Regexp) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ProviderConfig() + config,
+			ExpectError: expect,
+		}},
+	})
 }

@@ -45,30 +45,6 @@ func definitionsChecks(defs []emulator.ControlDefinition) []statecheck.StateChec
 	}
 }
 
-func definitionsTest(t *testing.T, config string, checks []statecheck.StateCheck) {
-	t.Helper()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            acctest.ProviderConfig() + config,
-			ConfigStateChecks: checks,
-		}},
-	})
-}
-
-func definitionsError(t *testing.T, config string, expect *regexp.Regexp) {
-	t.Helper()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      acctest.ProviderConfig() + config,
-			ExpectError: expect,
-		}},
-	})
-}
-
 // The tenant-wide list mixes both spellings of the resource type; every
 // item must come through.
 func TestAccDefenderControlDefinitions_tenant(t *testing.T) {
@@ -81,7 +57,7 @@ func TestAccDefenderControlDefinitions_tenant(t *testing.T) {
 	if !spellings["Microsoft.Security/secureScoreControlDefinitions"] || !spellings["Microsoft.Security/SecureScoreControlDefinitions"] {
 		t.Fatalf("the emulator should serve both spellings of the type, serves %v", spellings)
 	}
-	definitionsTest(t, `data "securescore_defender_control_definitions" "test" {}`, append(definitionsChecks(defs),
+	runConfig(t, `data "securescore_defender_control_definitions" "test" {}`, append(definitionsChecks(defs),
 		statecheck.ExpectKnownValue(definitionsAddress, tfjsonpath.New("subscription_id"), knownvalue.Null())))
 	if n := acctest.Emu.Count(emulator.RouteARMDefinitionList); n == 0 {
 		t.Error("no definitions list request reached the emulator")
@@ -101,7 +77,7 @@ func TestAccDefenderControlDefinitions_subscription(t *testing.T) {
 	if custom == 0 {
 		t.Fatal("the default subscription should have a custom definition")
 	}
-	definitionsTest(t, fmt.Sprintf(`
+	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_control_definitions" "test" {
   subscription_id = %q
 }`, emulator.DefaultSubscriptionID), append(definitionsChecks(defs),
@@ -112,7 +88,7 @@ func TestAccDefenderControlDefinitions_paging(t *testing.T) {
 	reset(t)
 	acctest.Emu.SetPageSizes(2, 0, 0)
 	defs := acctest.Emu.ControlDefinitions("")
-	definitionsTest(t, `data "securescore_defender_control_definitions" "test" {}`, definitionsChecks(defs))
+	runConfig(t, `data "securescore_defender_control_definitions" "test" {}`, definitionsChecks(defs))
 	perRead := pages(len(defs), 2)
 	n := acctest.Emu.Count(emulator.RouteARMDefinitionList)
 	if n == 0 || n%perRead != 0 {
@@ -126,7 +102,7 @@ func TestAccDefenderControlDefinitions_throttledOnSecondPage(t *testing.T) {
 	acctest.Emu.SetPageSizes(2, 0, 0)
 	acctest.Emu.SetFault(emulator.RouteARMDefinitionList, emulator.Fault{Status: 429, RetryAfter: "1", Page: 2, Times: 1})
 	defs := acctest.Emu.ControlDefinitions(emulator.DefaultSubscriptionID)
-	definitionsTest(t, fmt.Sprintf(`
+	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_control_definitions" "test" {
   subscription_id = %q
 }`, emulator.DefaultSubscriptionID), definitionsChecks(defs))
@@ -140,14 +116,14 @@ func TestAccDefenderControlDefinitions_failedLaterPageIsAnError(t *testing.T) {
 	reset(t)
 	acctest.Emu.SetPageSizes(2, 0, 0)
 	acctest.Emu.SetFault(emulator.RouteARMDefinitionList, emulator.Fault{WrongShape: true, Page: 2})
-	definitionsError(t, `data "securescore_defender_control_definitions" "test" {}`,
+	expectConfigError(t, `data "securescore_defender_control_definitions" "test" {}`,
 		expectAll(`(?i)page\s+2\s+(of\s+the\s+list\s+)?failed,\s+so\s+the\s+list\s+is\s+incomplete`, `cannot\s+unmarshal`))
 }
 
 func TestAccDefenderControlDefinitions_noDefenderDataIsEmpty(t *testing.T) {
 	reset(t)
 	legacy := subscriptionByName(t, "Contoso Legacy (no Defender)")
-	definitionsTest(t, fmt.Sprintf(`
+	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_control_definitions" "test" {
   subscription_id = %q
 }`, legacy.ID), []statecheck.StateCheck{
@@ -158,7 +134,7 @@ data "securescore_defender_control_definitions" "test" {
 func TestAccDefenderControlDefinitions_unknownSubscription(t *testing.T) {
 	reset(t)
 	unknown := "00000000-0000-4000-8000-000000000000"
-	definitionsError(t, fmt.Sprintf(`
+	expectConfigError(t, fmt.Sprintf(`
 data "securescore_defender_control_definitions" "test" {
   subscription_id = %q
 }`, unknown), expectAll(`HTTP 404`, `SubscriptionNotFound`, phrase("Not found: subscription "+unknown)))
@@ -185,7 +161,7 @@ data "securescore_defender_control_definitions" "test" {
 
 func TestAccDefenderControlDefinitions_forbiddenNamesRole(t *testing.T) {
 	reset(t)
-	definitionsError(t, fmt.Sprintf(`
+	expectConfigError(t, fmt.Sprintf(`
 data "securescore_defender_control_definitions" "test" {
   subscription_id = %q
 }`, deniedSubscription(t)), expectAll(`HTTP 403`, phrase("Security Reader")))

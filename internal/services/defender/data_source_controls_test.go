@@ -74,34 +74,10 @@ func controlsChecks(subscriptionID, scoreNameAttr string, sc *emulator.ARMScore)
 	}
 }
 
-func controlsTest(t *testing.T, config string, checks []statecheck.StateCheck) {
-	t.Helper()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            acctest.ProviderConfig() + config,
-			ConfigStateChecks: checks,
-		}},
-	})
-}
-
-func controlsError(t *testing.T, config string, expect *regexp.Regexp) {
-	t.Helper()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      acctest.ProviderConfig() + config,
-			ExpectError: expect,
-		}},
-	})
-}
-
 func TestAccDefenderControls_default(t *testing.T) {
 	reset(t)
 	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
-	controlsTest(t, `data "securescore_defender_controls" "test" {}`,
+	runConfig(t, `data "securescore_defender_controls" "test" {}`,
 		controlsChecks(sub.ID, "ascScore", mustScore(t, sub, "ascScore")))
 }
 
@@ -116,7 +92,7 @@ func TestAccDefenderControls_explicitName(t *testing.T) {
 	if !hasCustom {
 		t.Fatalf("initiative %s has no Custom control", custom.Name)
 	}
-	controlsTest(t, fmt.Sprintf(`
+	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_controls" "test" {
   subscription_id = %q
   score_name      = %q
@@ -126,7 +102,7 @@ data "securescore_defender_controls" "test" {
 func TestAccDefenderControls_otherSubscription(t *testing.T) {
 	reset(t)
 	sub := subscriptionByName(t, "Contoso Data Platform")
-	controlsTest(t, fmt.Sprintf(`
+	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_controls" "test" {
   subscription_id = %q
   score_name      = "ascScore"
@@ -138,7 +114,7 @@ data "securescore_defender_controls" "test" {
 func TestAccDefenderControls_subscriptionWide(t *testing.T) {
 	reset(t)
 	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
-	controlsTest(t, `
+	runConfig(t, `
 data "securescore_defender_controls" "test" {
   score_name = ""
 }`, controlsChecks(sub.ID, "", mustScore(t, sub, "ascScore")))
@@ -152,7 +128,7 @@ func TestAccDefenderControls_paging(t *testing.T) {
 	acctest.Emu.SetPageSizes(2, 0, 0)
 	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
 	sc := mustScore(t, sub, "ascScore")
-	controlsTest(t, `data "securescore_defender_controls" "test" {}`, controlsChecks(sub.ID, "ascScore", sc))
+	runConfig(t, `data "securescore_defender_controls" "test" {}`, controlsChecks(sub.ID, "ascScore", sc))
 	perRead := pages(len(sc.Controls), 2)
 	n := acctest.Emu.Count(emulator.RouteARMControlList)
 	if n == 0 || n%perRead != 0 {
@@ -167,7 +143,7 @@ func TestAccDefenderControls_throttledOnSecondPage(t *testing.T) {
 	acctest.Emu.SetFault(emulator.RouteARMControlList, emulator.Fault{Status: 429, RetryAfter: "1", Page: 2, Times: 1})
 	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
 	sc := mustScore(t, sub, "ascScore")
-	controlsTest(t, `data "securescore_defender_controls" "test" {}`, controlsChecks(sub.ID, "ascScore", sc))
+	runConfig(t, `data "securescore_defender_controls" "test" {}`, controlsChecks(sub.ID, "ascScore", sc))
 	perRead := pages(len(sc.Controls), 2)
 	if n := acctest.Emu.Count(emulator.RouteARMControlList); (n-1)%perRead != 0 {
 		t.Errorf("control list requests = %d; want every page of each read plus the one retried", n)
@@ -178,7 +154,7 @@ func TestAccDefenderControls_failedLaterPageIsAnError(t *testing.T) {
 	reset(t)
 	acctest.Emu.SetPageSizes(2, 0, 0)
 	acctest.Emu.SetFault(emulator.RouteARMControlList, emulator.Fault{Status: 400, Page: 3})
-	controlsError(t, `data "securescore_defender_controls" "test" {}`,
+	expectConfigError(t, `data "securescore_defender_controls" "test" {}`,
 		expectAll(`(?i)page\s+3\s+(of\s+the\s+list\s+)?failed,\s+so\s+the\s+list\s+is\s+incomplete`, `HTTP 400`))
 }
 
@@ -186,7 +162,7 @@ func TestAccDefenderControls_unknownNameListsExisting(t *testing.T) {
 	reset(t)
 	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
 	names := scoreNames(sub)
-	controlsError(t, `
+	expectConfigError(t, `
 data "securescore_defender_controls" "test" {
   score_name = "noSuchInitiative"
 }`, expectAll(`Unknown secure score`, `"noSuchInitiative"`, regexp.QuoteMeta(names[0])+`,\s+`+regexp.QuoteMeta(names[1])))
@@ -198,7 +174,7 @@ func TestAccDefenderControls_noDefenderDataIsEmpty(t *testing.T) {
 	if len(legacy.Scores) != 0 {
 		t.Fatalf("%s should have no Defender data", legacy.DisplayName)
 	}
-	controlsTest(t, fmt.Sprintf(`
+	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_controls" "test" {
   subscription_id = %q
 }`, legacy.ID), []statecheck.StateCheck{
@@ -230,13 +206,13 @@ data "securescore_defender_controls" "test" {
 func TestAccDefenderControls_missingSubscription(t *testing.T) {
 	reset(t)
 	t.Setenv("ARM_SUBSCRIPTION_ID", "")
-	controlsError(t, `data "securescore_defender_controls" "test" {}`,
+	expectConfigError(t, `data "securescore_defender_controls" "test" {}`,
 		expectAll(`subscription_id`, `ARM_SUBSCRIPTION_ID`))
 }
 
 func TestAccDefenderControls_forbiddenNamesRole(t *testing.T) {
 	reset(t)
-	controlsError(t, fmt.Sprintf(`
+	expectConfigError(t, fmt.Sprintf(`
 data "securescore_defender_controls" "test" {
   subscription_id = %q
 }`, deniedSubscription(t)), expectAll(`HTTP 403`, phrase("Security Reader")))

@@ -108,30 +108,6 @@ func scoresChecks(name string, rows []expectedScore, tolerance float64) []statec
 	}
 }
 
-func scoresTest(t *testing.T, config string, checks []statecheck.StateCheck) {
-	t.Helper()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            acctest.ProviderConfig() + config,
-			ConfigStateChecks: checks,
-		}},
-	})
-}
-
-func scoresError(t *testing.T, config string, expect *regexp.Regexp) {
-	t.Helper()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      acctest.ProviderConfig() + config,
-			ExpectError: expect,
-		}},
-	})
-}
-
 // checkRequestsPerRead asserts that the Resource Graph requests of a test
 // are a whole number of reads of perRead requests each (a read is one
 // query: every batch, every page), and that there were only a few reads.
@@ -149,7 +125,7 @@ func checkRequestsPerRead(t *testing.T, perRead int) int {
 func TestAccDefenderScores_allVisible(t *testing.T) {
 	reset(t)
 	rows := expectedScores(visibleSubscriptions(t), "ascScore")
-	scoresTest(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
+	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
 	checkRequestsPerRead(t, pages(len(rows), 1000))
 }
 
@@ -166,7 +142,7 @@ func TestAccDefenderScores_subscriptionIDs(t *testing.T) {
 	if len(rows) != 3 {
 		t.Fatalf("expected 3 subscriptions with a score, got %d", len(rows))
 	}
-	scoresTest(t, fmt.Sprintf(`
+	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
   subscription_ids = %s
 }`, hclList(ids)), scoresChecks("ascScore", rows, 0))
@@ -180,7 +156,7 @@ func TestAccDefenderScores_managementGroup(t *testing.T) {
 		t.Fatalf("management group %s has no subscriptions", emulator.ManagementGroupID)
 	}
 	rows := expectedScores(subscriptionsByID(t, members), "ascScore")
-	scoresTest(t, fmt.Sprintf(`
+	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
   management_group_ids = [%q]
 }`, emulator.ManagementGroupID), scoresChecks("ascScore", rows, 0))
@@ -194,7 +170,7 @@ func TestAccDefenderScores_explicitName(t *testing.T) {
 	if len(rows) == 0 {
 		t.Fatal("no subscription has the custom initiative")
 	}
-	scoresTest(t, fmt.Sprintf(`
+	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
   name = %q
 }`, custom.Name), scoresChecks(custom.Name, rows, 0))
@@ -203,7 +179,7 @@ data "securescore_defender_scores" "test" {
 func TestAccDefenderScores_unknownNameListsExisting(t *testing.T) {
 	reset(t)
 	names := scoreNames(subscriptionByID(t, emulator.DefaultSubscriptionID))
-	scoresError(t, `
+	expectConfigError(t, `
 data "securescore_defender_scores" "test" {
   name = "noSuchInitiative"
 }`, expectAll(`Unknown secure score`, `"noSuchInitiative"`, regexp.QuoteMeta(names[0])+`,\s+`+regexp.QuoteMeta(names[1])))
@@ -213,7 +189,7 @@ data "securescore_defender_scores" "test" {
 func TestAccDefenderScores_noDefenderDataIsEmpty(t *testing.T) {
 	reset(t)
 	legacy := subscriptionByName(t, "Contoso Legacy (no Defender)")
-	scoresTest(t, fmt.Sprintf(`
+	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
   subscription_ids = [%q]
 }`, legacy.ID), scoresChecks("ascScore", nil, 0))
@@ -222,7 +198,7 @@ data "securescore_defender_scores" "test" {
 // An explicitly empty list reads nothing; it must not mean "every subscription".
 func TestAccDefenderScores_emptyListReadsNothing(t *testing.T) {
 	reset(t)
-	scoresTest(t, `
+	runConfig(t, `
 data "securescore_defender_scores" "test" {
   subscription_ids = []
 }`, scoresChecks("ascScore", nil, 0))
@@ -235,7 +211,7 @@ func TestAccDefenderScores_paging(t *testing.T) {
 	reset(t)
 	acctest.Emu.SetPageSizes(0, 0, 2)
 	rows := expectedScores(visibleSubscriptions(t), "ascScore")
-	scoresTest(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
+	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
 	n := checkRequestsPerRead(t, pages(len(rows), 2))
 	t.Logf("%d subscriptions, page size 2: %d pages a read, %d requests in the test", len(rows), pages(len(rows), 2), n)
 }
@@ -245,7 +221,7 @@ func TestAccDefenderScores_throttledOnSecondPage(t *testing.T) {
 	acctest.Emu.SetPageSizes(0, 0, 2)
 	acctest.Emu.SetFault(emulator.RouteResourceGraph, emulator.Fault{Status: 429, RetryAfter: "1", Page: 2, Times: 1})
 	rows := expectedScores(visibleSubscriptions(t), "ascScore")
-	scoresTest(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
+	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
 	perRead := pages(len(rows), 2)
 	if n := acctest.Emu.Count(emulator.RouteResourceGraph); (n-1)%perRead != 0 {
 		t.Errorf("Resource Graph requests = %d; want every page of each read plus the one retried", n)
@@ -256,20 +232,20 @@ func TestAccDefenderScores_failedLaterPageIsAnError(t *testing.T) {
 	reset(t)
 	acctest.Emu.SetPageSizes(0, 0, 2)
 	acctest.Emu.SetFault(emulator.RouteResourceGraph, emulator.Fault{Status: 400, Page: 2})
-	scoresError(t, `data "securescore_defender_scores" "test" {}`,
+	expectConfigError(t, `data "securescore_defender_scores" "test" {}`,
 		expectAll(`(?i)page\s+2\s+(of\s+the\s+list\s+)?failed,\s+so\s+the\s+list\s+is\s+incomplete`, `HTTP 400`))
 }
 
 func TestAccDefenderScores_forbiddenNamesRole(t *testing.T) {
 	reset(t)
 	acctest.Emu.SetFault(emulator.RouteResourceGraph, emulator.Fault{Status: 403})
-	scoresError(t, `data "securescore_defender_scores" "test" {}`,
+	expectConfigError(t, `data "securescore_defender_scores" "test" {}`,
 		expectAll(`Azure Resource Graph`, `HTTP 403`, phrase("Security Reader")))
 }
 
 func TestAccDefenderScores_unknownManagementGroup(t *testing.T) {
 	reset(t)
-	scoresError(t, `
+	expectConfigError(t, `
 data "securescore_defender_scores" "test" {
   management_group_ids = ["no-such-group"]
 }`, expectAll(`HTTP 400`, `no-such-group`))
@@ -369,7 +345,7 @@ func TestAccDefenderScores_1500Subscriptions(t *testing.T) {
 
 	// Through Terraform, still paged by 400.
 	acctest.Emu.ResetCounts()
-	scoresTest(t, fmt.Sprintf(`
+	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
   subscription_ids = %s
 }`, hclList(ids)), scoresChecks("ascScore", rows, 0.0001))
@@ -386,7 +362,7 @@ func TestAccDefenderScores_allVisibleOver1000(t *testing.T) {
 	if len(rows) <= 1000 {
 		t.Fatalf("want more than 1000 visible subscriptions, have %d", len(rows))
 	}
-	scoresTest(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0.0001))
+	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0.0001))
 	n := checkRequestsPerRead(t, pages(len(rows), 1000))
 	t.Logf("%d visible subscriptions: %d pages a read, %d Resource Graph requests in the test", len(rows), pages(len(rows), 1000), n)
 }
@@ -423,7 +399,7 @@ data "securescore_defender_scores" "test" {
 
 			acctest.Emu.ResetCounts()
 			start = time.Now()
-			scoresTest(t, config, scoresChecks("ascScore", rows, 0.0001))
+			runConfig(t, config, scoresChecks("ascScore", rows, 0.0001))
 			fullTime, fullRequests := time.Since(start), acctest.Emu.Count(emulator.RouteResourceGraph)
 
 			wantPerRead := (n + 999) / 1000

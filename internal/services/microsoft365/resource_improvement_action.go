@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -225,32 +226,28 @@ func (r *ImprovementActionResource) unknownActionDetail(ctx context.Context, g *
 }
 
 func (r *ImprovementActionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan improvementActionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
-		return
-	}
-	timeout, diags := plan.Timeouts.Create(ctx, resourceTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	if r.write(ctx, &plan, &resp.Diagnostics) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	}
+	r.applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
 }
 
 func (r *ImprovementActionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan improvementActionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
+	r.applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+}
+
+// applyPlan writes the plan within its create or update timeout and saves
+// the state only when the write succeeded: never a half-written state.
+func (r *ImprovementActionResource) applyPlan(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics,
+	timeoutOf func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)) {
+	var m improvementActionModel
+	diags.Append(plan.Get(ctx, &m)...)
+	if diags.HasError() || !providerdata.Require(r.client, diags) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, resourceTimeout)
-	resp.Diagnostics.Append(diags...)
+	timeout, timeoutDiags := timeoutOf(m.Timeouts, ctx, resourceTimeout)
+	diags.Append(timeoutDiags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if r.write(ctx, &plan, &resp.Diagnostics) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if r.write(ctx, &m, diags) {
+		diags.Append(state.Set(ctx, &m)...)
 	}
 }
 
