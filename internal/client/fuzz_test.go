@@ -11,7 +11,7 @@ import (
 
 // Fuzz targets for what the provider parses from users and services. Seed
 // corpora live in testdata/fuzz/<target>; `make fuzz` runs each target for
-// FUZZTIME.
+// FUZZTIME executions.
 
 // FuzzSubscriptionFromID: never panics, and returns the segment after the
 // first "subscriptions" segment (case-insensitive), as an independent
