@@ -10,10 +10,11 @@ output "admin_mfa" {
   data.securescore_microsoft365_improvement_action.admin_mfa.max_score)
 }
 
-# Every status change, oldest first.
+# Every status change, oldest first. updated_by and comment are null when the
+# service has none, so coalesce gives them a placeholder.
 output "admin_mfa_history" {
   value = [
     for h in data.securescore_microsoft365_improvement_action.admin_mfa.history :
-    "${h.updated_date_time} ${h.status} by ${h.updated_by}: ${h.comment}"
+    "${h.updated_date_time} ${h.status} by ${coalesce(h.updated_by, "unknown")}: ${coalesce(h.comment, "-")}"
   ]
 }

@@ -20,6 +20,6 @@ data "securescore_microsoft365_improvement_actions" "risk_accepted" {
 output "risk_accepted" {
   value = {
     for a in data.securescore_microsoft365_improvement_actions.risk_accepted.actions :
-    a.id => "${a.updated_by}: ${a.notes}"
+    a.id => "${coalesce(a.updated_by, "unknown")}: ${coalesce(a.notes, "no notes")}"
   }
 }

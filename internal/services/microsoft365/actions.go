@@ -427,9 +427,9 @@ func newActionModel(a Action) actionModel {
 		ActionURL:          types.StringValue(a.ActionURL),
 		Deprecated:         types.BoolValue(a.Deprecated),
 		Status:             types.StringValue(a.Status),
-		Notes:              types.StringValue(a.Notes),
-		AssignedTo:         types.StringValue(a.AssignedTo),
-		UpdatedBy:          types.StringValue(a.UpdatedBy),
+		Notes:              nullIfEmpty(a.Notes),
+		AssignedTo:         nullIfEmpty(a.AssignedTo),
+		UpdatedBy:          nullIfEmpty(a.UpdatedBy),
 		UpdatedDateTime:    rfc3339(a.UpdatedDateTime),
 		Compliance:         make([]complianceModel, 0, len(a.Compliance)),
 		QuickWin:           types.BoolValue(a.QuickWin),
@@ -449,9 +449,9 @@ func newStateChangeModels(history []StateChange) []stateChangeModel {
 		out = append(out, stateChangeModel{
 			State:           types.StringValue(h.State),
 			Status:          types.StringValue(h.Status),
-			Comment:         types.StringValue(h.Comment),
-			AssignedTo:      types.StringValue(h.AssignedTo),
-			UpdatedBy:       types.StringValue(h.UpdatedBy),
+			Comment:         nullIfEmpty(h.Comment),
+			AssignedTo:      nullIfEmpty(h.AssignedTo),
+			UpdatedBy:       nullIfEmpty(h.UpdatedBy),
 			UpdatedDateTime: rfc3339(h.UpdatedDateTime),
 		})
 	}
@@ -490,9 +490,9 @@ func actionAttributes(id schema.Attribute) map[string]schema.Attribute {
 		"action_url":         computedString("The admin portal page where the action is implemented."),
 		"deprecated":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether Microsoft retired the action; deprecated actions count for no points."},
 		"status":             computedString(statusDescription),
-		"notes":              computedString("The comment of the newest state update; empty when there is none."),
-		"assigned_to":        computedString("Who the newest state update assigned the action to; empty when nobody."),
-		"updated_by":         computedString("Who made the newest state update; empty when there is none."),
+		"notes":              computedString("The comment of the newest state update; null when there is none."),
+		"assigned_to":        computedString("Who the newest state update assigned the action to; null when nobody."),
+		"updated_by":         computedString("Who made the newest state update; null when there is none."),
 		"updated_date_time":  computedString("When the newest state update was made (RFC 3339, UTC); null when the action never had one."),
 		"compliance": schema.ListNestedAttribute{Computed: true,
 			MarkdownDescription: "The certifications the action contributes to.",
@@ -512,9 +512,9 @@ func stateChangeAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"state":             schema.StringAttribute{Computed: true, MarkdownDescription: "Graph's state, e.g. `Default`, `Reviewed`, `Ignored`, `ThirdParty`."},
 		"status":            schema.StringAttribute{Computed: true, MarkdownDescription: "The state in the portal's words (never `completed`, which depends on points, not on updates)."},
-		"comment":           schema.StringAttribute{Computed: true, MarkdownDescription: "The update's comment (the action's notes)."},
-		"assigned_to":       schema.StringAttribute{Computed: true, MarkdownDescription: "Who the update assigned the action to."},
-		"updated_by":        schema.StringAttribute{Computed: true, MarkdownDescription: "Who made the update."},
+		"comment":           schema.StringAttribute{Computed: true, MarkdownDescription: "The update's comment (the action's notes); null when it has none."},
+		"assigned_to":       schema.StringAttribute{Computed: true, MarkdownDescription: "Who the update assigned the action to; null when nobody."},
+		"updated_by":        schema.StringAttribute{Computed: true, MarkdownDescription: "Who made the update; null when the service does not say."},
 		"updated_date_time": schema.StringAttribute{Computed: true, MarkdownDescription: "When the update was made (RFC 3339, UTC)."},
 	}
 }

@@ -36,9 +36,9 @@ func singularChecks(address string, a expectedAction, configuredID string) []sta
 		history = append(history, knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"state":             knownvalue.StringExact(u.State),
 			"status":            knownvalue.StringExact(expectedStatusOfState[u.State]),
-			"comment":           knownvalue.StringExact(u.Comment),
-			"assigned_to":       knownvalue.StringExact(u.AssignedTo),
-			"updated_by":        knownvalue.StringExact(u.UpdatedBy),
+			"comment":           stringOrNull(u.Comment),
+			"assigned_to":       stringOrNull(u.AssignedTo),
+			"updated_by":        stringOrNull(u.UpdatedBy),
 			"updated_date_time": knownvalue.StringExact(rfc3339(u.UpdatedDateTime)),
 		}))
 	}

@@ -22,10 +22,9 @@ output "improvement_actions" {
   description = "The actions someone already decided on, by control id. Device actions and Microsoft Defender for Endpoint (scid_) actions are left out: their status is managed in the Microsoft Defender portal, and the secure score API refuses to set it."
   value = {
     for a in data.securescore_microsoft365_improvement_actions.decided.actions : a.id => {
-      status = a.status
-      # The resource takes null, not "", for no notes and nobody.
-      notes       = a.notes != "" ? a.notes : null
-      assigned_to = a.assigned_to != "" ? a.assigned_to : null
+      status      = a.status
+      notes       = a.notes
+      assigned_to = a.assigned_to
     } if a.category != "Device" && !startswith(lower(a.id), "scid_")
   }
 }
