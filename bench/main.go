@@ -38,7 +38,7 @@ import (
 // Environment of the wrapper mode.
 const (
 	wrapProviderEnv = "SECURESCORE_BENCH_PROVIDER" // the real provider binary
-	wrapRSSEnv      = "SECURESCORE_BENCH_RSS_FILE" // where each child's max RSS (KiB) is appended
+	wrapRSSEnv      = "SECURESCORE_BENCH_RSS_FILE" // where each child's max RSS (KiB) and CPU time (µs) are appended
 )
 
 // Tenants created for the Microsoft 365 scenarios, sized exactly.
@@ -57,7 +57,7 @@ func main() {
 }
 
 // wrap runs the real provider as a child with this process's stdio, args and
-// environment, and appends the child's peak RSS to the RSS file.
+// environment, and appends the child's peak RSS and CPU time to the RSS file.
 func wrap() int {
 	cmd := exec.Command(os.Getenv(wrapProviderEnv), os.Args[1:]...) //nolint:gosec,noctx // the benchmark's own binary; it must outlive no context
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
@@ -76,7 +76,11 @@ func wrap() int {
 	err := cmd.Wait()
 	if usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		if f, openErr := os.OpenFile(os.Getenv(wrapRSSEnv), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); openErr == nil {
-			_, _ = fmt.Fprintf(f, "%d\n", usage.Maxrss) // KiB on Linux
+			// The wrapper's own CPU time is this program's start-up, not
+			// Terraform's: it is reported so the caller can leave it out.
+			var self syscall.Rusage
+			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+			_, _ = fmt.Fprintf(f, "%d %d %d\n", usage.Maxrss, cpuTime(usage).Microseconds(), cpuTime(&self).Microseconds()) // KiB on Linux
 			_ = f.Close()
 		}
 	}
@@ -372,24 +376,43 @@ resource "securescore_microsoft365_improvement_action" "managed" {
 }
 
 type result struct {
-	s        scenario
-	counts   map[emulator.Route]int // of the last timed plan
-	times    []time.Duration
-	rssKiB   int64
-	timedOut bool
+	s      scenario
+	counts map[emulator.Route]int // of the last timed plan
+	times  []time.Duration
+	rssKiB int64
+	// CPU time of each timed plan: all of it (Terraform and its provider
+	// processes, without the measuring wrappers), and the providers' part.
+	totalCPU, providerCPU []time.Duration
+	timedOut              bool
 }
 
-func (r result) median() time.Duration {
-	if len(r.times) == 0 {
+func (r result) median() time.Duration { return median(r.times) }
+
+func median(values []time.Duration) time.Duration {
+	if len(values) == 0 {
 		return 0
 	}
-	t := append([]time.Duration{}, r.times...)
+	t := append([]time.Duration{}, values...)
 	sort.Slice(t, func(i, j int) bool { return t[i] < t[j] })
 	return t[len(t)/2]
 }
 
+// cpuSummary is the median CPU time of a plan in Terraform itself and in
+// its provider processes: where a plan's time goes beyond waiting for
+// requests.
+func (r result) cpuSummary() string {
+	if len(r.totalCPU) == 0 || r.timedOut {
+		return "not measured"
+	}
+	terraform := make([]time.Duration, len(r.totalCPU))
+	for i := range r.totalCPU {
+		terraform[i] = max(r.totalCPU[i]-r.providerCPU[i], 0)
+	}
+	return fmt.Sprintf("%s / %s", median(terraform).Round(10*time.Millisecond), median(r.providerCPU).Round(10*time.Millisecond))
+}
+
 func (r result) line() string {
-	return fmt.Sprintf("%s | median %s of %d | peak RSS %.1f MB", routeSummary(r.counts), r.median().Round(10*time.Millisecond), len(r.times), float64(r.rssKiB)/1024)
+	return fmt.Sprintf("%s | median %s of %d | CPU Terraform / provider %s | peak RSS %.1f MB", routeSummary(r.counts), r.median().Round(10*time.Millisecond), len(r.times), r.cpuSummary(), float64(r.rssKiB)/1024)
 }
 
 // armRequests counts requests to Azure Resource Manager (Resource Graph included).
@@ -435,21 +458,21 @@ func (b *bench) measure(s scenario) (result, error) {
 	}
 	env := append(append([]string{}, b.env...), s.env...)
 	if s.apply {
-		if _, err := b.terraform(dir, env, 0, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err != nil {
+		if _, _, err := b.terraform(dir, env, 0, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err != nil {
 			return r, err
 		}
 	}
 	if !s.cold {
 		// One untimed plan first, so that no timed plan pays for cold caches
 		// (the file system's, and the emulator's rows of new subscriptions).
-		if _, err := b.terraform(dir, env, 0, "plan", "-input=false", "-no-color", "-lock=false"); err != nil {
+		if _, _, err := b.terraform(dir, env, 0, "plan", "-input=false", "-no-color", "-lock=false"); err != nil {
 			return r, err
 		}
 	}
 	for range s.runs {
 		_ = os.Remove(b.rssFile)
 		b.emu.ResetCounts()
-		elapsed, err := b.terraform(dir, env, s.timeBox, "plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode")
+		elapsed, cpu, err := b.terraform(dir, env, s.timeBox, "plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode")
 		if errors.Is(err, errTimeBox) {
 			r.timedOut = true
 			r.times = append(r.times, elapsed)
@@ -461,24 +484,27 @@ func (b *bench) measure(s scenario) (result, error) {
 		}
 		r.times = append(r.times, elapsed)
 		r.counts = b.emu.Counts()
-		r.rssKiB = max(r.rssKiB, peakRSS(b.rssFile))
+		rss, providerCPU, wrapperCPU := providerUsage(b.rssFile)
+		r.rssKiB = max(r.rssKiB, rss)
+		r.totalCPU, r.providerCPU = append(r.totalCPU, max(cpu-wrapperCPU, 0)), append(r.providerCPU, providerCPU)
 	}
 	return r, nil
 }
 
 var errTimeBox = errors.New("time box exceeded")
 
-// terraform runs one command in dir and returns its wall time. A plan that
-// shows changes (exit code 2 with -detailed-exitcode) is an error: the
-// refresh must match what was applied.
-func (b *bench) terraform(dir string, env []string, timeBox time.Duration, args ...string) (time.Duration, error) {
+// terraform runs one command in dir and returns its wall time and CPU time
+// (Terraform's and its providers'). A plan that shows changes (exit code 2
+// with -detailed-exitcode) is an error: the refresh must match what was
+// applied.
+func (b *bench) terraform(dir string, env []string, timeBox time.Duration, args ...string) (time.Duration, time.Duration, error) {
 	cmd := exec.Command(b.o.terraform, args...) //nolint:noctx // bounded by the time box below
 	cmd.Dir, cmd.Env = dir, env
 	var output strings.Builder
 	cmd.Stdout, cmd.Stderr = &output, &output
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -489,10 +515,14 @@ func (b *bench) terraform(dir string, env []string, timeBox time.Duration, args 
 	select {
 	case err := <-done:
 		elapsed := time.Since(start)
-		if err != nil {
-			return elapsed, fmt.Errorf("terraform %s: %w\n%s", args[0], err, tail(output.String(), 3000))
+		var cpu time.Duration
+		if usage, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			cpu = cpuTime(usage)
 		}
-		return elapsed, nil
+		if err != nil {
+			return elapsed, cpu, fmt.Errorf("terraform %s: %w\n%s", args[0], err, tail(output.String(), 3000))
+		}
+		return elapsed, cpu, nil
 	case <-timeout:
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
@@ -501,7 +531,7 @@ func (b *bench) terraform(dir string, env []string, timeBox time.Duration, args 
 			_ = cmd.Process.Kill()
 			<-done //nolint:errcheck // killed on purpose
 		}
-		return time.Since(start), errTimeBox
+		return time.Since(start), 0, errTimeBox
 	}
 }
 
@@ -512,18 +542,29 @@ func tail(s string, n int) string {
 	return s
 }
 
-func peakRSS(path string) int64 {
+// providerUsage reads the RSS file: the highest peak RSS (KiB) of the
+// provider processes of one plan, their CPU time together, and the CPU time
+// of the wrappers that measured them.
+func providerUsage(path string) (peakKiB int64, providerCPU, wrapperCPU time.Duration) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return 0
+		return 0, 0, 0
 	}
-	var peak int64
-	for _, line := range strings.Fields(string(data)) {
-		if v, err := strconv.ParseInt(line, 10, 64); err == nil {
-			peak = max(peak, v)
+	for _, line := range strings.Split(string(data), "\n") {
+		var rss, provider, wrapper int64
+		if _, err := fmt.Sscan(line, &rss, &provider, &wrapper); err == nil {
+			peakKiB = max(peakKiB, rss)
+			providerCPU += time.Duration(provider) * time.Microsecond
+			wrapperCPU += time.Duration(wrapper) * time.Microsecond
 		}
 	}
-	return peak
+	return peakKiB, providerCPU, wrapperCPU
+}
+
+// cpuTime is user plus system time. The rusage of a waited-for process
+// includes the children it waited for, so Terraform's covers its providers.
+func cpuTime(usage *syscall.Rusage) time.Duration {
+	return time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
 }
 
 // --- the report ------------------------------------------------------------
@@ -534,18 +575,18 @@ func (b *bench) report(results []result) string {
 	var w strings.Builder
 	fmt.Fprintf(&w, "# Benchmark results\n\n")
 	fmt.Fprintf(&w, "`make bench` (`go run ./bench`): the built provider under the real Terraform CLI against the in-process emulator, which adds **%s to every request** (token requests included). ", b.o.latency)
-	fmt.Fprintf(&w, "Each scenario runs `terraform plan` %d time(s) after one untimed warm-up plan (and after one `terraform apply` where it manages resources); the table gives the HTTP requests of one plan by route, the median wall time of the plans, and the highest peak RSS of any provider process Terraform started for them (the kernel's rusage maximum resident set size).\n\n", b.o.runs)
+	fmt.Fprintf(&w, "Each scenario runs `terraform plan` %d time(s) after one untimed warm-up plan (and after one `terraform apply` where it manages resources); the table gives the HTTP requests of one plan by route, the median wall time of the plans, the median CPU time of a plan spent in Terraform itself and in the provider processes (rusage: user + system), and the highest peak RSS of any provider process Terraform started for them (the kernel's rusage maximum resident set size).\n\n", b.o.runs)
 	fmt.Fprintf(&w, "## Machine\n\n%s\n\n", machine(b))
-	fmt.Fprintf(&w, "## Results\n\n| scenario | HTTP requests of one plan, by route | `terraform plan`, median | plans | provider peak RSS |\n| --- | --- | --- | --- | --- |\n")
+	fmt.Fprintf(&w, "## Results\n\n| scenario | HTTP requests of one plan, by route | `terraform plan`, median | CPU: Terraform / provider, median | plans | provider peak RSS |\n| --- | --- | --- | --- | --- | --- |\n")
 	group := ""
 	for _, r := range results {
 		if r.s.group != group {
 			group = r.s.group
-			fmt.Fprintf(&w, "| **%s** | | | | |\n", group)
+			fmt.Fprintf(&w, "| **%s** | | | | | |\n", group)
 		}
-		median := r.median().Round(10 * time.Millisecond).String()
+		wall := r.median().Round(10 * time.Millisecond).String()
 		if r.timedOut {
-			median = "> " + r.s.timeBox.String() + " (stopped)"
+			wall = "> " + r.s.timeBox.String() + " (stopped)"
 		}
 		name := r.s.name
 		if r.s.note != "" {
@@ -561,7 +602,7 @@ func (b *bench) report(results []result) string {
 		case r.rssKiB == 0:
 			rss = "no provider process"
 		}
-		fmt.Fprintf(&w, "| %s | %s | %s | %d | %s |\n", name, requests, median, len(r.times), rss)
+		fmt.Fprintf(&w, "| %s | %s | %s | %s | %d | %s |\n", name, requests, wall, r.cpuSummary(), len(r.times), rss)
 	}
 	fmt.Fprintf(&w, "\n## Targets\n\n")
 	for _, t := range b.targets(results) {
@@ -600,6 +641,7 @@ func (b *bench) targets(results []result) []string {
 		ratio := float64(thousand.median()) / float64(one.median())
 		out = append(out, fmt.Sprintf("1,000-subscription aggregate plans in %s, %.2f× the 1-subscription case (%s), target ≤ 1.5×: %s.",
 			thousand.median().Round(10*time.Millisecond), ratio, one.median().Round(10*time.Millisecond), verdict(ratio <= 1.5)))
+		out = append(out, fmt.Sprintf("Where it goes: CPU time of one plan, Terraform / provider processes: %s for 1 subscription, %s for 1,000.", one.cpuSummary(), thousand.cpuSummary()))
 	}
 	if one, three := find("refresh-1", false), find("refresh-300", false); one != nil && three != nil {
 		limit := (300+24)/25 + 1
@@ -608,6 +650,7 @@ func (b *bench) targets(results []result) []string {
 		ratio := float64(three.median()) / float64(one.median())
 		out = append(out, fmt.Sprintf("300-action refresh plans in %s, %.2f× the 1-action refresh (%s), target ≤ 2×: %s.",
 			three.median().Round(10*time.Millisecond), ratio, one.median().Round(10*time.Millisecond), verdict(ratio <= 2)))
+		out = append(out, fmt.Sprintf("Where it goes: CPU time of one plan, Terraform / provider processes: %s for 1 action, %s for 300.", one.cpuSummary(), three.cpuSummary()))
 		if core := find("terraform-data-300", false); core != nil && one.median() > 0 {
 			out = append(out, fmt.Sprintf("For scale: Terraform alone plans 300 instances of its built-in `terraform_data` (no provider process, no request) in %s, %.2f× the 1-action refresh.",
 				core.median().Round(10*time.Millisecond), float64(core.median())/float64(one.median())))

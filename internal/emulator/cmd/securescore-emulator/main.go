@@ -34,6 +34,8 @@ func run() error {
 	rgPage := flag.Int("resource-graph-page-size", 0, "rows per Resource Graph page (default 1000)")
 	lifetime := flag.Duration("token-lifetime", 0, "lifetime of issued tokens (default 1h)")
 	staleReads := flag.Int("stale-reads", 0, "reads that still show the old state after a PATCH")
+	extraSubscriptions := flag.Int("subscriptions", 0, "generated subscriptions with a secure score to add to the default tenant (to try securescore_defender_scores at scale)")
+	extraProfiles := flag.Int("profiles", 0, "generated improvement actions to add to the default tenant")
 	flag.Parse()
 
 	e := emulator.New(emulator.Options{
@@ -41,6 +43,8 @@ func run() error {
 		Latency: *latency, TokenLifetime: *lifetime,
 	})
 	e.SetStaleReads(*staleReads)
+	e.AddSubscriptions(emulator.DefaultTenantID, *extraSubscriptions)
+	e.AddProfiles(emulator.DefaultTenantID, *extraProfiles)
 	if err := e.Start(); err != nil {
 		return err
 	}
