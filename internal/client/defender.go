@@ -441,39 +441,29 @@ func scoreFromRow(row map[string]any) (DefenderScore, error) {
 	return s, err
 }
 
-// The row helpers read one member; absent and null are the zero value.
-
-func rowString(m map[string]any, key string) (string, error) {
+// rowValue reads one member as a T; absent and null are the zero value.
+func rowValue[T string | float64 | map[string]any](m map[string]any, key, want string) (T, error) {
+	var zero T
 	switch v := m[key].(type) {
 	case nil:
-		return "", nil
-	case string:
+		return zero, nil
+	case T:
 		return v, nil
 	default:
-		return "", fmt.Errorf("%s is %s, not a string", key, jsonKind(v))
+		return zero, fmt.Errorf("%s is %s, not %s", key, jsonKind(v), want)
 	}
+}
+
+func rowString(m map[string]any, key string) (string, error) {
+	return rowValue[string](m, key, "a string")
 }
 
 func rowObject(m map[string]any, key string) (map[string]any, error) {
-	switch v := m[key].(type) {
-	case nil:
-		return nil, nil
-	case map[string]any:
-		return v, nil
-	default:
-		return nil, fmt.Errorf("%s is %s, not an object", key, jsonKind(v))
-	}
+	return rowValue[map[string]any](m, key, "an object")
 }
 
 func rowNumber(m map[string]any, key string) (float64, error) {
-	switch v := m[key].(type) {
-	case nil:
-		return 0, nil
-	case float64:
-		return v, nil
-	default:
-		return 0, fmt.Errorf("%s is %s, not a number", key, jsonKind(v))
-	}
+	return rowValue[float64](m, key, "a number")
 }
 
 // rowInteger takes the last part of name as the key and names the member
