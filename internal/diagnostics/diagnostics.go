@@ -3,8 +3,10 @@
 package diagnostics
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"sort"
 	"strings"
@@ -44,6 +46,9 @@ func FromError(action string, err error, hint Hint) diag.Diagnostic {
 			return diag.NewErrorDiagnostic(action+" failed: unexpected response",
 				err.Error()+"\n\nThe service answered with a body this provider cannot read. Retry; if it persists, report it with the request above.")
 		}
+		if next := transportHint(err); next != "" {
+			return diag.NewErrorDiagnostic(action+" failed", err.Error()+"\n\n"+next)
+		}
 		return diag.NewErrorDiagnostic(action+" failed", err.Error())
 	}
 	var next string
@@ -79,6 +84,25 @@ func FromError(action string, err error, hint Hint) diag.Diagnostic {
 		detail += "\n\n" + next
 	}
 	return diag.NewErrorDiagnostic(fmt.Sprintf("%s failed (HTTP %d)", action, apiErr.StatusCode), detail)
+}
+
+// transportHint says what to do when no answer came back: the network or
+// the TLS certificate. azidentity and MSAL flatten some of these errors to
+// text, so the text is checked too.
+func transportHint(err error) string {
+	msg := err.Error()
+	var unknownAuthority x509.UnknownAuthorityError
+	var invalidCert x509.CertificateInvalidError
+	var hostnameErr x509.HostnameError
+	if errors.As(err, &unknownAuthority) || errors.As(err, &invalidCert) || errors.As(err, &hostnameErr) || strings.Contains(msg, "x509: ") {
+		return "The service's TLS certificate is not trusted. If a proxy inspects TLS, add its CA to the system trust store (or point SSL_CERT_FILE at it); the provider does not turn off certificate verification."
+	}
+	var opErr *net.OpError
+	var dnsErr *net.DNSError
+	if errors.As(err, &opErr) || errors.As(err, &dnsErr) || strings.Contains(msg, "dial tcp ") || strings.Contains(msg, "no such host") || strings.Contains(msg, "connection reset by peer") {
+		return "The address in the error above could not be reached. Check the network path to it and any proxy (HTTPS_PROXY, NO_PROXY), and that `environment` (or the `endpoint` overrides) names the cloud you use."
+	}
+	return ""
 }
 
 // ConfigAttributeError places a ConfigError on its provider attribute.

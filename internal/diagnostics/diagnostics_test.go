@@ -1,8 +1,11 @@
 package diagnostics
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -69,5 +72,31 @@ func TestFromErrorKeepsThePageContext(t *testing.T) {
 	d := FromError("Reading", fmt.Errorf("listing: %w", &client.PageError{Page: 3, Err: apiErr}), Hint{})
 	if d.Summary() != "Reading failed (HTTP 500)" || !strings.Contains(d.Detail(), "page 3 failed, so the list is incomplete") || !strings.Contains(d.Detail(), "InternalServerError: boom") {
 		t.Errorf("diagnostic = %q / %q", d.Summary(), d.Detail())
+	}
+}
+
+func TestFromErrorExplainsTransportFailures(t *testing.T) {
+	refused := &url.Error{Op: "Get", URL: "https://login.microsoftonline.com/t/oauth2/v2.0/token",
+		Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}}
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"wrapped net error", fmt.Errorf("Microsoft Graph GET https://graph.microsoft.com/v1.0/security/secureScores: %w", refused), "HTTPS_PROXY"},
+		// azidentity and MSAL flatten some transport errors to text.
+		{"flattened dial error", errors.New(`ClientSecretCredential: unable to resolve an endpoint: server response error:
+ Get "https://127.0.0.1:1/t/v2.0/.well-known/openid-configuration?": dial tcp 127.0.0.1:1: connect: connection refused`), "HTTPS_PROXY"},
+		{"unknown host", &net.DNSError{Err: "no such host", Name: "management.azure.invalid"}, "`environment`"},
+		{"untrusted certificate", fmt.Errorf("Get https://management.azure.com: %w", x509.UnknownAuthorityError{}), "SSL_CERT_FILE"},
+	} {
+		d := FromError("Reading the secure score", tc.err, Hint{})
+		if d.Summary() != "Reading the secure score failed" || !strings.Contains(d.Detail(), tc.want) || !strings.HasPrefix(d.Detail(), tc.err.Error()) {
+			t.Errorf("%s: got %q / %q, want the error and %q", tc.name, d.Summary(), d.Detail(), tc.want)
+		}
+	}
+	// An error that is neither gets no transport advice.
+	if d := FromError("Reading x", errors.New("something else"), Hint{}); d.Detail() != "something else" {
+		t.Errorf("unrelated error: %q", d.Detail())
 	}
 }
