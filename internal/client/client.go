@@ -48,12 +48,12 @@ type Client struct {
 	credential    azcore.TokenCredential
 	clientOptions azcore.ClientOptions
 
-	armMu        sync.Mutex
-	armFactories map[string]*armsecurity.ClientFactory
-	graphClient  *armresourcegraph.Client
+	armMu         sync.Mutex
+	armFactories  map[string]*armsecurity.ClientFactory
+	resourceGraph *armresourcegraph.Client
 
 	graphMu             sync.Mutex
-	graphClients        map[string]*GraphClient
+	msGraph             map[string]*GraphClient
 	disableProfileCache bool
 }
 
@@ -112,7 +112,7 @@ func New(cfg Config) (*Client, error) {
 		credential:            credential,
 		clientOptions:         clientOptions,
 		armFactories:          map[string]*armsecurity.ClientFactory{},
-		graphClients:          map[string]*GraphClient{},
+		msGraph:               map[string]*GraphClient{},
 		disableProfileCache:   cfg.DisableProfileCache,
 	}, nil
 }
@@ -146,17 +146,17 @@ func (c *Client) securityFactory(subscriptionID string) (*armsecurity.ClientFact
 	return f, nil
 }
 
-func (c *Client) resourceGraph() (*armresourcegraph.Client, error) {
+func (c *Client) resourceGraphClient() (*armresourcegraph.Client, error) {
 	c.armMu.Lock()
 	defer c.armMu.Unlock()
-	if c.graphClient != nil {
-		return c.graphClient, nil
+	if c.resourceGraph != nil {
+		return c.resourceGraph, nil
 	}
 	rg, err := armresourcegraph.NewClient(c.credential, c.armOptions(ServiceResourceGraph))
 	if err != nil {
 		return nil, fmt.Errorf("building the Resource Graph client: %w", err)
 	}
-	c.graphClient = rg
+	c.resourceGraph = rg
 	return rg, nil
 }
 

@@ -43,9 +43,9 @@ func FuzzSubscriptionFromID(f *testing.F) {
 	})
 }
 
-// FuzzSubscriptionIDPattern: the pattern accepts exactly the 8-4-4-4-12
+// FuzzGUIDPattern: the pattern accepts exactly the 8-4-4-4-12
 // hexadecimal GUID shape, nothing around it.
-func FuzzSubscriptionIDPattern(f *testing.F) {
+func FuzzGUIDPattern(f *testing.F) {
 	for _, seed := range []string{
 		"7444d220-dc62-4eed-8552-76d7697c3f78", "7444D220-DC62-4EED-8552-76D7697C3F78", "not-a-guid", "",
 		"7444d220-dc62-4eed-8552-76d7697c3f78\n", " 7444d220-dc62-4eed-8552-76d7697c3f78", "7444d220dc624eed855276d7697c3f78",
@@ -64,8 +64,8 @@ func FuzzSubscriptionIDPattern(f *testing.F) {
 				want = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 			}
 		}
-		if got := SubscriptionIDPattern.MatchString(s); got != want {
-			t.Fatalf("SubscriptionIDPattern.MatchString(%q) = %v, want %v", s, got, want)
+		if got := GUIDPattern.MatchString(s); got != want {
+			t.Fatalf("GUIDPattern.MatchString(%q) = %v, want %v", s, got, want)
 		}
 	})
 }

@@ -58,7 +58,7 @@ func (c *Client) Graph(tenantID string) (*GraphClient, error) {
 	}
 	c.graphMu.Lock()
 	defer c.graphMu.Unlock()
-	if g, ok := c.graphClients[key]; ok {
+	if g, ok := c.msGraph[key]; ok {
 		return g, nil
 	}
 	base, err := url.Parse(strings.TrimSuffix(c.Endpoints.GraphEndpoint, "/") + "/v1.0")
@@ -79,7 +79,7 @@ func (c *Client) Graph(tenantID string) (*GraphClient, error) {
 		cacheDisabled: c.disableProfileCache,
 		stale:         map[string]bool{},
 	}
-	c.graphClients[key] = g
+	c.msGraph[key] = g
 	return g, nil
 }
 

@@ -239,9 +239,9 @@ func (m providerModel) clientConfig(version string) (client.Config, error) {
 		ProviderVersion:     version,
 		DisableProfileCache: os.Getenv("SECURESCORE_DISABLE_PROFILE_CACHE") == "1",
 	}
-	if cfg.SubscriptionID != "" && !client.SubscriptionIDPattern.MatchString(cfg.SubscriptionID) {
+	if cfg.SubscriptionID != "" && !client.GUIDPattern.MatchString(cfg.SubscriptionID) {
 		errs = append(errs, &client.ConfigError{Setting: "subscription_id", EnvVar: "ARM_SUBSCRIPTION_ID",
-			Message: fmt.Sprintf("%q does not match %s", cfg.SubscriptionID, client.SubscriptionIDPattern)})
+			Message: fmt.Sprintf("%q does not match %s", cfg.SubscriptionID, client.GUIDPattern)})
 	}
 	if !m.AuxiliaryTenantIDs.IsNull() {
 		for _, e := range m.AuxiliaryTenantIDs.Elements() {

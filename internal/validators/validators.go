@@ -14,14 +14,14 @@ import (
 
 // SubscriptionID refuses a value that is not a subscription id, naming the pattern.
 func SubscriptionID() validator.String {
-	return stringvalidator.RegexMatches(client.SubscriptionIDPattern,
-		"must be a subscription id (a GUID) matching "+client.SubscriptionIDPattern.String())
+	return stringvalidator.RegexMatches(client.GUIDPattern,
+		"must be a subscription id (a GUID) matching "+client.GUIDPattern.String())
 }
 
 // TenantID refuses a value that is not a directory (tenant) id.
 func TenantID() validator.String {
-	return stringvalidator.RegexMatches(client.SubscriptionIDPattern,
-		"must be a directory (tenant) id (a GUID) matching "+client.SubscriptionIDPattern.String())
+	return stringvalidator.RegexMatches(client.GUIDPattern,
+		"must be a directory (tenant) id (a GUID) matching "+client.GUIDPattern.String())
 }
 
 // HTTPSURL refuses anything but an absolute https:// URL. The validators

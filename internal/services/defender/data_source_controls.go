@@ -18,6 +18,7 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
@@ -164,7 +165,7 @@ func (d *ControlsDataSource) Read(ctx context.Context, req datasource.ReadReques
 			DisplayName:                types.StringValue(c.DisplayName),
 			Current:                    types.Float64Value(c.Current),
 			Max:                        types.Int64Value(c.Max),
-			Percentage:                 types.Float64Value(round4(c.Percentage)),
+			Percentage:                 types.Float64Value(scoremath.RoundRatio(c.Percentage)),
 			Weight:                     types.Int64Value(c.Weight),
 			HealthyResourceCount:       types.Int64Value(c.HealthyResourceCount),
 			UnhealthyResourceCount:     types.Int64Value(c.UnhealthyResourceCount),

@@ -13,6 +13,7 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
@@ -104,7 +105,7 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	data.DisplayName = types.StringValue(score.DisplayName)
 	data.Current = types.Float64Value(score.Current)
 	data.Max = types.Int64Value(score.Max)
-	data.Percentage = types.Float64Value(round4(score.Percentage))
+	data.Percentage = types.Float64Value(scoremath.RoundRatio(score.Percentage))
 	data.Weight = types.Int64Value(score.Weight)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }

@@ -6,7 +6,6 @@ package defender
 import (
 	"context"
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 	"time"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
+	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
 )
 
 // defaultReadTimeout bounds a read, retries included, unless `timeouts` says otherwise.
@@ -66,15 +66,10 @@ func scoreNotFound(ctx context.Context, c *client.Client, action, subscriptionID
 	return diagnostics.FromError(action, err, diagnostics.Hint{NotFound: hint})
 }
 
-// round4 keeps ratios at the API's 4 decimals. Points (sums and differences
-// of the API's 2-decimal values) are rounded the same way, which removes
-// floating-point noise without hiding any precision the API gives.
-func round4(v float64) float64 { return math.Round(v*10000) / 10000 }
-
 // potentialIncrease is what a control would add to the score once every
 // resource in it is healthy: max - current, in points.
 func potentialIncrease(c client.DefenderControl) float64 {
-	return round4(float64(c.Max) - c.Current)
+	return scoremath.RoundPoints(float64(c.Max) - c.Current)
 }
 
 // sortControls orders controls by potential_score_increase, largest first,
@@ -99,7 +94,7 @@ func controlTotals(controls []client.DefenderControl) (unhealthy int64, potentia
 		unhealthy += c.UnhealthyResourceCount
 		potential += potentialIncrease(c)
 	}
-	return unhealthy, round4(potential)
+	return unhealthy, scoremath.RoundPoints(potential)
 }
 
 // sortScores orders scores by percentage, lowest (weakest) first, then by
@@ -107,7 +102,7 @@ func controlTotals(controls []client.DefenderControl) (unhealthy int64, potentia
 func sortScores(scores []client.DefenderScore) {
 	sort.SliceStable(scores, func(i, j int) bool {
 		a, b := scores[i], scores[j]
-		if pa, pb := round4(a.Percentage), round4(b.Percentage); pa != pb {
+		if pa, pb := scoremath.RoundRatio(a.Percentage), scoremath.RoundRatio(b.Percentage); pa != pb {
 			return pa < pb
 		}
 		return strings.ToLower(a.SubscriptionID) < strings.ToLower(b.SubscriptionID)
@@ -129,7 +124,7 @@ func aggregatePercentage(scores []client.DefenderScore) float64 {
 	if weights == 0 {
 		return 0
 	}
-	return round4(weighted / weights)
+	return scoremath.RoundRatio(weighted / weights)
 }
 
 // controlDefinitionType is the resource type of control definitions; the

@@ -5,6 +5,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
 )
 
 // scoreEntryAttrTypes is the object type of an element of
@@ -31,7 +32,7 @@ func scoresListValue(scores []client.DefenderScore) types.List {
 			"display_name":    types.StringValue(s.DisplayName),
 			"current":         types.Float64Value(s.Current),
 			"max":             types.Int64Value(s.Max),
-			"percentage":      types.Float64Value(round4(s.Percentage)),
+			"percentage":      types.Float64Value(scoremath.RoundRatio(s.Percentage)),
 			"weight":          types.Int64Value(s.Weight),
 		}))
 	}

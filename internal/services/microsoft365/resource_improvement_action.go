@@ -412,7 +412,7 @@ func (r *ImprovementActionResource) ImportState(ctx context.Context, req resourc
 	if !found {
 		tenantID, controlID = "", req.ID
 	}
-	if controlID == "" || (found && !client.SubscriptionIDPattern.MatchString(tenantID)) {
+	if controlID == "" || (found && !client.GUIDPattern.MatchString(tenantID)) {
 		resp.Diagnostics.AddError("Invalid import id",
 			fmt.Sprintf("%q is not an improvement action id: use `<control_id>` (e.g. AdminMFAV2), or `<tenant_id>/<control_id>` for a tenant other than the provider's, where tenant_id is a GUID.", req.ID))
 		return
