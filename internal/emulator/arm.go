@@ -14,7 +14,7 @@ var subscriptionIDPattern = regexp.MustCompile(`^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-
 
 func (e *Emulator) armRoutes() []routeDef {
 	const sub = "/subscriptions/{subscriptionId}/providers/Microsoft.Security"
-	return []routeDef{
+	return append([]routeDef{
 		def(http.MethodGet, sub+"/secureScores", RouteARMSecureScoreList, e.handleScoreList),
 		def(http.MethodGet, sub+"/secureScores/{name}", RouteARMSecureScoreGet, e.handleScoreGet),
 		def(http.MethodGet, sub+"/secureScoreControls", RouteARMControlList, e.handleControlList),
@@ -22,7 +22,7 @@ func (e *Emulator) armRoutes() []routeDef {
 		def(http.MethodGet, "/providers/Microsoft.Security/secureScoreControlDefinitions", RouteARMDefinitionList, e.handleDefinitionList),
 		def(http.MethodGet, sub+"/secureScoreControlDefinitions", RouteARMDefinitionList, e.handleDefinitionList),
 		def(http.MethodPost, "/providers/Microsoft.ResourceGraph/resources", RouteResourceGraph, e.handleResourceGraph),
-	}
+	}, e.governanceRoutes()...)
 }
 
 // armAuth checks the bearer token the way ARM does; false means an error

@@ -68,6 +68,7 @@ type Emulator struct {
 	inflight    map[string]int // Graph requests in flight, by lower-case tenant id
 	maxInflight map[string]int
 	generated   int // sequence for AddSubscriptions/AddProfiles
+	gov         governanceStore
 
 	caPEM      []byte
 	serverCert tls.Certificate

@@ -68,7 +68,7 @@ func (e *Emulator) handleResourceGraph(rc *reqCtx) {
 		rc.fail(http.StatusBadRequest, "BadRequest", msg)
 		return
 	}
-	rows, err := q.run(securityRows(subs))
+	rows, err := q.run(append(securityRows(subs), e.governanceRows(subs)...))
 	if err != nil {
 		rc.rgInvalidQuery(err.Error())
 		return

@@ -19,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -122,13 +123,38 @@ type routeDef struct {
 	pattern []string
 	route   Route
 	handle  func(*reqCtx)
+	scopeAt int // index of a "{scope...}" segment, or -1
 }
 
 func def(method, pattern string, route Route, handle func(*reqCtx)) routeDef {
-	return routeDef{method, strings.Split(strings.Trim(pattern, "/"), "/"), route, handle}
+	segs := strings.Split(strings.Trim(pattern, "/"), "/")
+	return routeDef{method, segs, route, handle, slices.Index(segs, "{scope...}")}
+}
+
+// matchScope matches a pattern whose "{scope...}" segment stands for a
+// resource id of any length (ARM's /{scope}/providers/... routes).
+func (d routeDef) matchScope(segs []string) (map[string]string, bool) {
+	n := len(segs) - len(d.pattern) + 1
+	if n < 2 {
+		return nil, false
+	}
+	rest := append(append([]string{}, segs[:d.scopeAt]...), "scope")
+	rest = append(rest, segs[d.scopeAt+n:]...)
+	plain := d
+	plain.scopeAt = -1
+	plain.pattern = slices.Clone(d.pattern)
+	plain.pattern[d.scopeAt] = "scope"
+	params, ok := plain.match(rest)
+	if ok {
+		params["scope"] = strings.Join(segs[d.scopeAt:d.scopeAt+n], "/")
+	}
+	return params, ok
 }
 
 func (d routeDef) match(segs []string) (map[string]string, bool) {
+	if d.scopeAt >= 0 {
+		return d.matchScope(segs)
+	}
 	if len(segs) != len(d.pattern) {
 		return nil, false
 	}
