@@ -20,10 +20,12 @@ locals {
     [
       "Defender for Cloud",
       format("  %-28s %6.2f / %-4d (%.1f%%)",
-        local.defender_score.display_name, local.defender_score.current, local.defender_score.max,
+        local.defender_score.display_name, local.defender_score.current_score, local.defender_score.max_score,
         local.defender_score.percentage * 100,
       ),
-      format("  %-28s %5.1f%% over %d subscriptions (weighted)",
+      # aggregate_percentage is null when no subscription has a weighted score.
+      local.defender_scores.aggregate_percentage == null ? format("  %-28s no weighted score", "All subscriptions") : format(
+        "  %-28s %5.1f%% over %d subscriptions (weighted)",
         "All subscriptions", local.defender_scores.aggregate_percentage * 100,
         local.defender_scores.subscription_count,
       ),

@@ -28,7 +28,9 @@ locals {
   defender     = data.securescore_defender_scores.this
   microsoft365 = data.securescore_microsoft365_score.this
 
-  defender_passed     = local.defender.aggregate_percentage >= var.defender_minimum_percentage
+  # aggregate_percentage is null when no subscription in scope has a weighted
+  # score: no score is no pass.
+  defender_passed     = local.defender.aggregate_percentage == null ? false : local.defender.aggregate_percentage >= var.defender_minimum_percentage
   microsoft365_passed = local.microsoft365.percentage >= var.microsoft365_minimum_percentage
 
   # Subscriptions below the minimum on their own, even when the weighted
@@ -67,8 +69,10 @@ resource "terraform_data" "gate" {
   lifecycle {
     precondition {
       condition = !var.enforce || local.defender_passed
-      error_message = format("The Defender for Cloud secure score is %.1f%% over %d subscriptions, below the minimum of %.1f%% (defender_minimum_percentage).",
-      local.defender.aggregate_percentage * 100, local.defender.subscription_count, var.defender_minimum_percentage * 100)
+      error_message = (local.defender.aggregate_percentage == null ?
+        format("No subscription in scope has a Defender for Cloud secure score yet, so it cannot meet the minimum of %.1f%% (defender_minimum_percentage).", var.defender_minimum_percentage * 100) :
+        format("The Defender for Cloud secure score is %.1f%% over %d subscriptions, below the minimum of %.1f%% (defender_minimum_percentage).",
+      local.defender.aggregate_percentage * 100, local.defender.subscription_count, var.defender_minimum_percentage * 100))
     }
 
     precondition {

@@ -28,7 +28,7 @@ data "securescore_defender_score" "probe" {}
 `
 
 var probeReadsScore = []statecheck.StateCheck{
-	statecheck.ExpectKnownValue("data.securescore_defender_score.probe", tfjsonpath.New("name"), knownvalue.StringExact("ascScore")),
+	statecheck.ExpectKnownValue("data.securescore_defender_score.probe", tfjsonpath.New("score_name"), knownvalue.StringExact("ascScore")),
 	statecheck.ExpectKnownValue("data.securescore_defender_score.probe", tfjsonpath.New("subscription_id"), knownvalue.StringExact(emulator.DefaultSubscriptionID)),
 }
 

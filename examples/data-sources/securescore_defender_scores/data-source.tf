@@ -18,12 +18,20 @@ locals {
   production = data.securescore_defender_scores.production
 }
 
-# aggregate_percentage is a ratio (0-1); multiply by 100 to print a percent.
+# aggregate_percentage is a ratio (0-1), null when no subscription in scope
+# has a weighted score; multiply by 100 to print a percent.
 output "weighted_score_percent" {
-  value = format("%.1f%% over %d subscriptions", local.production.aggregate_percentage * 100, local.production.subscription_count)
+  value = (local.production.aggregate_percentage == null ? "no score yet" :
+  format("%.1f%% over %d subscriptions", local.production.aggregate_percentage * 100, local.production.subscription_count))
 }
 
 # scores is ordered weakest first.
 output "weakest_subscription" {
   value = try(data.securescore_defender_scores.all.scores[0].subscription_id, null)
+}
+
+# scores_by_subscription_id finds one subscription whatever its rank
+# (keys are lower case).
+output "selected_percentage" {
+  value = try(data.securescore_defender_scores.selected.scores_by_subscription_id["22222222-2222-2222-2222-222222222222"].percentage, null)
 }

@@ -120,3 +120,15 @@ run "no_history_is_no_warning" {
     error_message = "a tenant younger than 30 days has no change, and that is not a warning"
   }
 }
+
+run "blocks_when_defender_has_no_score_yet" {
+  command = plan
+  override_data {
+    target = data.securescore_defender_scores.this
+    values = {
+      aggregate_percentage = null
+      subscription_count   = 0
+    }
+  }
+  expect_failures = [terraform_data.gate]
+}

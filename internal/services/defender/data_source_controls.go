@@ -50,8 +50,8 @@ type controlModel struct {
 	ID                         types.String  `tfsdk:"id"`
 	Name                       types.String  `tfsdk:"name"`
 	DisplayName                types.String  `tfsdk:"display_name"`
-	Current                    types.Float64 `tfsdk:"current"`
-	Max                        types.Int64   `tfsdk:"max"`
+	CurrentScore               types.Float64 `tfsdk:"current_score"`
+	MaxScore                   types.Int64   `tfsdk:"max_score"`
 	Percentage                 types.Float64 `tfsdk:"percentage"`
 	Weight                     types.Int64   `tfsdk:"weight"`
 	HealthyResourceCount       types.Int64   `tfsdk:"healthy_resource_count"`
@@ -83,13 +83,13 @@ func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 			"controls": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "The controls, ordered by `potential_score_increase` (largest first), then `display_name`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The control's Azure Resource Manager id."},
-					"name":         schema.StringAttribute{Computed: true, MarkdownDescription: "The control's name: the name (a GUID) of its control definition."},
-					"display_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The control's display name, e.g. `Enable MFA`."},
-					"current":      schema.Float64Attribute{Computed: true, MarkdownDescription: "The points the control currently contributes."},
-					"max":          schema.Int64Attribute{Computed: true, MarkdownDescription: "The most points the control can contribute."},
-					"percentage":   schema.Float64Attribute{Computed: true, MarkdownDescription: "The ratio `current / max` as the API reports it: between 0 and 1, 4 decimals (not a 0-100 number)."},
-					"weight":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The control's relative weight, as the API reports it."},
+					"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "The control's Azure Resource Manager id."},
+					"name":          schema.StringAttribute{Computed: true, MarkdownDescription: "The control's name: the name (a GUID) of its control definition."},
+					"display_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The control's display name, e.g. `Enable MFA`."},
+					"current_score": schema.Float64Attribute{Computed: true, MarkdownDescription: "The points the control currently contributes."},
+					"max_score":     schema.Int64Attribute{Computed: true, MarkdownDescription: "The most points the control can contribute."},
+					"percentage":    schema.Float64Attribute{Computed: true, MarkdownDescription: "The ratio `current_score / max_score` as the API reports it: between 0 and 1, 4 decimals (not a 0-100 number)."},
+					"weight":        schema.Int64Attribute{Computed: true, MarkdownDescription: "The control's relative weight, as the API reports it."},
 					"healthy_resource_count": schema.Int64Attribute{Computed: true,
 						MarkdownDescription: "Resources for which every recommendation of the control is healthy."},
 					"unhealthy_resource_count": schema.Int64Attribute{Computed: true,
@@ -97,7 +97,7 @@ func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 					"not_applicable_resource_count": schema.Int64Attribute{Computed: true,
 						MarkdownDescription: "Resources the control's recommendations do not apply to."},
 					"potential_score_increase": schema.Float64Attribute{Computed: true,
-						MarkdownDescription: "The points the score would gain if every resource were healthy: `max - current`."},
+						MarkdownDescription: "The points the score would gain if every resource were healthy: `max_score - current_score`."},
 					"source_type": schema.StringAttribute{Computed: true,
 						MarkdownDescription: "Where the control's definition comes from: `BuiltIn` or `Custom`. Null when the service returned no definition."},
 					"assessment_definition_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
@@ -163,8 +163,8 @@ func (d *ControlsDataSource) Read(ctx context.Context, req datasource.ReadReques
 			ID:                         types.StringValue(c.ID),
 			Name:                       types.StringValue(c.Name),
 			DisplayName:                types.StringValue(c.DisplayName),
-			Current:                    types.Float64Value(c.Current),
-			Max:                        types.Int64Value(c.Max),
+			CurrentScore:               types.Float64Value(c.Current),
+			MaxScore:                   types.Int64Value(c.Max),
 			Percentage:                 types.Float64Value(scoremath.RoundRatio(c.Percentage)),
 			Weight:                     types.Int64Value(c.Weight),
 			HealthyResourceCount:       types.Int64Value(c.HealthyResourceCount),

@@ -17,7 +17,7 @@ import (
 
 const controlsAddress = "data.securescore_defender_controls.test"
 
-// controlsChecks expects sc's controls, ordered by max - current descending,
+// controlsChecks expects sc's controls, ordered by max_score - current_score descending,
 // then display name, then name, with the sums at the top level.
 func controlsChecks(subscriptionID, scoreNameAttr string, sc *emulator.ARMScore) []statecheck.StateCheck {
 	type expected struct {
@@ -50,8 +50,8 @@ func controlsChecks(subscriptionID, scoreNameAttr string, sc *emulator.ARMScore)
 			"id":                            knownvalue.StringExact("/subscriptions/" + subscriptionID + "/providers/Microsoft.Security/secureScores/" + sc.Name + "/secureScoreControls/" + c.Name),
 			"name":                          knownvalue.StringExact(c.Name),
 			"display_name":                  knownvalue.StringExact(c.DisplayName),
-			"current":                       knownvalue.Float64Exact(c.Current),
-			"max":                           knownvalue.Int64Exact(int64(c.Max)),
+			"current_score":                 knownvalue.Float64Exact(c.Current),
+			"max_score":                     knownvalue.Int64Exact(int64(c.Max)),
 			"percentage":                    knownvalue.Float64Exact(c.Percentage),
 			"weight":                        knownvalue.Int64Exact(int64(c.Weight)),
 			"healthy_resource_count":        knownvalue.Int64Exact(int64(c.HealthyResourceCount)),

@@ -32,11 +32,11 @@ func NewScoreDataSource() datasource.DataSource { return &ScoreDataSource{} }
 
 type scoreModel struct {
 	SubscriptionID types.String   `tfsdk:"subscription_id"`
-	Name           types.String   `tfsdk:"name"`
+	ScoreName      types.String   `tfsdk:"score_name"`
 	ID             types.String   `tfsdk:"id"`
 	DisplayName    types.String   `tfsdk:"display_name"`
-	Current        types.Float64  `tfsdk:"current"`
-	Max            types.Int64    `tfsdk:"max"`
+	CurrentScore   types.Float64  `tfsdk:"current_score"`
+	MaxScore       types.Int64    `tfsdk:"max_score"`
 	Percentage     types.Float64  `tfsdk:"percentage"`
 	Weight         types.Int64    `tfsdk:"weight"`
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
@@ -53,14 +53,14 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 		Attributes: map[string]schema.Attribute{
 			"subscription_id": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{validators.SubscriptionID()},
 				MarkdownDescription: "The subscription. Defaults to the provider's `subscription_id` (`ARM_SUBSCRIPTION_ID`)."},
-			"name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
+			"score_name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
 				MarkdownDescription: "The secure score initiative. Defaults to `ascScore`, Defender for Cloud's default initiative."},
-			"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The score's Azure Resource Manager id."},
-			"display_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The initiative's display name, e.g. `ASC score`."},
-			"current":      schema.Float64Attribute{Computed: true, MarkdownDescription: "The current score, in points."},
-			"max":          schema.Int64Attribute{Computed: true, MarkdownDescription: "The maximum score, in points."},
-			"percentage":   schema.Float64Attribute{Computed: true, MarkdownDescription: "The ratio `current / max` as the API reports it: between 0 and 1, 4 decimals (not a 0-100 number)."},
-			"weight":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The subscription's relative weight, used to aggregate several subscriptions."},
+			"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "The score's Azure Resource Manager id."},
+			"display_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The initiative's display name, e.g. `ASC score`."},
+			"current_score": schema.Float64Attribute{Computed: true, MarkdownDescription: "The current score, in points."},
+			"max_score":     schema.Int64Attribute{Computed: true, MarkdownDescription: "The maximum score, in points."},
+			"percentage":    schema.Float64Attribute{Computed: true, MarkdownDescription: "The ratio `current_score / max_score` as the API reports it: between 0 and 1, 4 decimals (not a 0-100 number)."},
+			"weight":        schema.Int64Attribute{Computed: true, MarkdownDescription: "The subscription's relative weight, used to aggregate several subscriptions."},
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
@@ -85,7 +85,7 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 
-	name := data.Name.ValueString()
+	name := data.ScoreName.ValueString()
 	if name == "" {
 		name = client.DefaultSecureScoreName
 	}
@@ -100,11 +100,11 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 
 	data.SubscriptionID = types.StringValue(subscriptionID)
-	data.Name = types.StringValue(name)
+	data.ScoreName = types.StringValue(name)
 	data.ID = types.StringValue(score.ID)
 	data.DisplayName = types.StringValue(score.DisplayName)
-	data.Current = types.Float64Value(score.Current)
-	data.Max = types.Int64Value(score.Max)
+	data.CurrentScore = types.Float64Value(score.Current)
+	data.MaxScore = types.Int64Value(score.Max)
 	data.Percentage = types.Float64Value(scoremath.RoundRatio(score.Percentage))
 	data.Weight = types.Int64Value(score.Weight)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)

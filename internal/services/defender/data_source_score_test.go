@@ -22,11 +22,11 @@ func scoreChecks(subscriptionID string, sc *emulator.ARMScore) []statecheck.Stat
 	}
 	return []statecheck.StateCheck{
 		attr("subscription_id", knownvalue.StringExact(subscriptionID)),
-		attr("name", knownvalue.StringExact(sc.Name)),
+		attr("score_name", knownvalue.StringExact(sc.Name)),
 		attr("id", knownvalue.StringExact("/subscriptions/"+subscriptionID+"/providers/Microsoft.Security/secureScores/"+sc.Name)),
 		attr("display_name", knownvalue.StringExact(sc.DisplayName)),
-		attr("current", knownvalue.Float64Exact(sc.Current)),
-		attr("max", knownvalue.Int64Exact(int64(sc.Max))),
+		attr("current_score", knownvalue.Float64Exact(sc.Current)),
+		attr("max_score", knownvalue.Int64Exact(int64(sc.Max))),
 		attr("percentage", knownvalue.Float64Exact(sc.Percentage)),
 		attr("weight", knownvalue.Int64Exact(int64(sc.Weight))),
 	}
@@ -58,7 +58,7 @@ func TestAccDefenderScore_explicitName(t *testing.T) {
 				Config: acctest.ProviderConfig() + fmt.Sprintf(`
 data "securescore_defender_score" "test" {
   subscription_id = %q
-  name            = %q
+  score_name      = %q
 }`, sub.ID, custom.Name),
 				ConfigStateChecks: scoreChecks(sub.ID, custom),
 			},
@@ -66,7 +66,7 @@ data "securescore_defender_score" "test" {
 				Config: acctest.ProviderConfig() + fmt.Sprintf(`
 data "securescore_defender_score" "test" {
   subscription_id = %q
-  name            = "ascScore"
+  score_name      = "ascScore"
 }`, other.ID),
 				ConfigStateChecks: scoreChecks(other.ID, mustScore(t, other, "ascScore")),
 			},
@@ -87,7 +87,7 @@ func TestAccDefenderScore_unknownNameListsExisting(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderConfig() + `
 data "securescore_defender_score" "test" {
-  name = "noSuchInitiative"
+  score_name = "noSuchInitiative"
 }`,
 			ExpectError: expectAll(`HTTP 404`, `"noSuchInitiative"`, regexp.QuoteMeta(names[0])+`,\s+`+regexp.QuoteMeta(names[1])),
 		}},

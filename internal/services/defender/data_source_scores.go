@@ -43,13 +43,14 @@ type ScoresDataSource struct {
 func NewScoresDataSource() datasource.DataSource { return &ScoresDataSource{} }
 
 type scoresModel struct {
-	SubscriptionIDs     types.List     `tfsdk:"subscription_ids"`
-	ManagementGroupIDs  types.List     `tfsdk:"management_group_ids"`
-	Name                types.String   `tfsdk:"name"`
-	Scores              types.List     `tfsdk:"scores"` // of scoreEntryAttrTypes objects
-	SubscriptionCount   types.Int64    `tfsdk:"subscription_count"`
-	AggregatePercentage types.Float64  `tfsdk:"aggregate_percentage"`
-	Timeouts            timeouts.Value `tfsdk:"timeouts"`
+	SubscriptionIDs      types.List     `tfsdk:"subscription_ids"`
+	ManagementGroupIDs   types.List     `tfsdk:"management_group_ids"`
+	ScoreName            types.String   `tfsdk:"score_name"`
+	Scores               types.List     `tfsdk:"scores"` // of scoreEntryAttrTypes objects
+	ScoresBySubscription types.Map      `tfsdk:"scores_by_subscription_id"`
+	SubscriptionCount    types.Int64    `tfsdk:"subscription_count"`
+	AggregatePercentage  types.Float64  `tfsdk:"aggregate_percentage"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (d *ScoresDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -77,24 +78,22 @@ func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 				},
 				MarkdownDescription: "The management groups (ids, not display names) whose subscriptions are read, through Resource Graph's `managementGroups` scope. " +
 					"An empty list reads nothing. Conflicts with `subscription_ids`."},
-			"name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
+			"score_name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
 				MarkdownDescription: "The secure score initiative. Defaults to `ascScore`, Defender for Cloud's default initiative. " +
 					"A name no subscription in scope has is an error that lists the names found."},
 			"scores": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "One entry per subscription with a score, ordered by `percentage` ascending (the weakest first), then `subscription_id`.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"subscription_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The subscription."},
-					"display_name":    schema.StringAttribute{Computed: true, MarkdownDescription: "The initiative's display name, e.g. `ASC score`."},
-					"current":         schema.Float64Attribute{Computed: true, MarkdownDescription: "The current score, in points."},
-					"max":             schema.Int64Attribute{Computed: true, MarkdownDescription: "The maximum score, in points."},
-					"percentage":      schema.Float64Attribute{Computed: true, MarkdownDescription: "The ratio `current / max` as the API reports it: between 0 and 1, 4 decimals (not a 0-100 number)."},
-					"weight":          schema.Int64Attribute{Computed: true, MarkdownDescription: "The subscription's relative weight in `aggregate_percentage`."},
-				}},
+				NestedObject:        scoreEntrySchema(),
+			},
+			"scores_by_subscription_id": schema.MapNestedAttribute{Computed: true,
+				MarkdownDescription: "The entries of `scores` keyed by `subscription_id` in lower case (Resource Graph's spelling), for lookups that do not move when the order does: " +
+					"`scores_by_subscription_id[lower(var.subscription_id)]`.",
+				NestedObject: scoreEntrySchema(),
 			},
 			"subscription_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "The number of subscriptions in `scores`."},
 			"aggregate_percentage": schema.Float64Attribute{Computed: true,
 				MarkdownDescription: "Defender for Cloud's multi-subscription score: `sum(percentage_i * weight_i) / sum(weight_i)` over the subscriptions whose weight is greater than 0; " +
-					"a ratio between 0 and 1, 4 decimals. 0 when no subscription has a positive weight."},
+					"a ratio between 0 and 1, 4 decimals. Null when no subscription has a positive weight (no data), so `aggregate_percentage == null` tells it from a score of 0."},
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
@@ -121,7 +120,7 @@ func (d *ScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 
-	q.Name = data.Name.ValueString()
+	q.Name = data.ScoreName.ValueString()
 	if q.Name == "" {
 		q.Name = client.DefaultSecureScoreName
 	}
@@ -159,10 +158,10 @@ func (d *ScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 
 	sortScores(scores)
-	data.Name = types.StringValue(q.Name)
-	data.Scores = scoresListValue(scores)
+	data.ScoreName = types.StringValue(q.Name)
+	data.Scores, data.ScoresBySubscription = scoresValues(scores)
 	data.SubscriptionCount = types.Int64Value(int64(len(scores)))
-	data.AggregatePercentage = types.Float64Value(aggregatePercentage(scores))
+	data.AggregatePercentage = types.Float64PointerValue(aggregatePercentage(scores))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
@@ -179,8 +178,8 @@ func (d *ScoresDataSource) checkNameExists(ctx context.Context, q client.ScoreQu
 	if len(names) == 0 {
 		return diags
 	}
-	diags.AddAttributeError(path.Root("name"), "Unknown secure score",
-		fmt.Sprintf("No subscription in scope has a secure score named %q; the names found are: %s. Set name to one of them or omit it for ascScore.",
+	diags.AddAttributeError(path.Root("score_name"), "Unknown secure score",
+		fmt.Sprintf("No subscription in scope has a secure score named %q; the names found are: %s. Set score_name to one of them or omit it for ascScore.",
 			q.Name, strings.Join(names, ", ")))
 	return diags
 }

@@ -74,35 +74,40 @@ func scoresChecks(name string, rows []expectedScore, tolerance float64) []statec
 		return strings.ToLower(a.sub.ID) < strings.ToLower(b.sub.ID)
 	})
 	items := make([]knownvalue.Check, 0, len(sorted))
+	byID := make(map[string]knownvalue.Check, len(sorted))
 	var weighted, weights float64
 	for _, r := range sorted {
-		items = append(items, knownvalue.ObjectExact(map[string]knownvalue.Check{
+		entry := map[string]knownvalue.Check{
 			"subscription_id": knownvalue.StringExact(r.sub.ID),
 			"display_name":    knownvalue.StringExact(r.sc.DisplayName),
-			"current":         knownvalue.Float64Exact(r.sc.Current),
-			"max":             knownvalue.Int64Exact(int64(r.sc.Max)),
+			"current_score":   knownvalue.Float64Exact(r.sc.Current),
+			"max_score":       knownvalue.Int64Exact(int64(r.sc.Max)),
 			"percentage":      knownvalue.Float64Exact(r.sc.Percentage),
 			"weight":          knownvalue.Int64Exact(int64(r.sc.Weight)),
-		}))
+		}
+		items = append(items, knownvalue.ObjectExact(entry))
+		byID[strings.ToLower(r.sub.ID)] = knownvalue.ObjectExact(entry)
 		if r.sc.Weight > 0 {
 			weighted += r.sc.Percentage * float64(r.sc.Weight)
 			weights += float64(r.sc.Weight)
 		}
 	}
-	aggregate := 0.0
+	// No subscription with a positive weight is no data: null, not 0.
+	var aggregateCheck knownvalue.Check = knownvalue.Null()
 	if weights > 0 {
-		aggregate = roundTo4(weighted / weights)
-	}
-	var aggregateCheck knownvalue.Check = knownvalue.Float64Exact(aggregate)
-	if tolerance > 0 {
-		aggregateCheck = float64Near(aggregate, tolerance)
+		aggregate := roundTo4(weighted / weights)
+		aggregateCheck = knownvalue.Float64Exact(aggregate)
+		if tolerance > 0 {
+			aggregateCheck = float64Near(aggregate, tolerance)
+		}
 	}
 	attr := func(attribute string, check knownvalue.Check) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New(attribute), check)
 	}
 	return []statecheck.StateCheck{
-		attr("name", knownvalue.StringExact(name)),
+		attr("score_name", knownvalue.StringExact(name)),
 		attr("scores", knownvalue.ListExact(items)),
+		attr("scores_by_subscription_id", knownvalue.MapExact(byID)),
 		attr("subscription_count", knownvalue.Int64Exact(int64(len(rows)))),
 		attr("aggregate_percentage", aggregateCheck),
 	}
@@ -172,7 +177,7 @@ func TestAccDefenderScores_explicitName(t *testing.T) {
 	}
 	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
-  name = %q
+  score_name = %q
 }`, custom.Name), scoresChecks(custom.Name, rows, 0))
 }
 
@@ -181,7 +186,7 @@ func TestAccDefenderScores_unknownNameListsExisting(t *testing.T) {
 	names := scoreNames(subscriptionByID(t, emulator.DefaultSubscriptionID))
 	expectConfigError(t, `
 data "securescore_defender_scores" "test" {
-  name = "noSuchInitiative"
+  score_name = "noSuchInitiative"
 }`, expectAll(`Unknown secure score`, `"noSuchInitiative"`, regexp.QuoteMeta(names[0])+`,\s+`+regexp.QuoteMeta(names[1])))
 }
 
@@ -411,4 +416,43 @@ data "securescore_defender_scores" "test" {
 				n, stats.Batches, stats.Requests, readTime.Round(time.Millisecond), planRequests, planTime.Round(time.Millisecond), fullRequests, fullTime.Round(time.Millisecond))
 		})
 	}
+}
+
+// Hand-written from the emulator's seed: Contoso Production scores 50.95 of
+// 60 (0.8492, weight 67), Contoso Development 34.29 of 58 (0.5912, weight
+// 23). The aggregate is (0.8492 × 67 + 0.5912 × 23) / 90 = 70.494 / 90 =
+// 0.78327, 0.7833 at 4 decimals. The map finds a subscription by its id
+// whatever its place in the ordered list.
+func TestAccDefenderScores_bySubscriptionID(t *testing.T) {
+	reset(t)
+	runConfig(t, `
+data "securescore_defender_scores" "test" {
+  subscription_ids = ["7444D220-DC62-4EED-8552-76D7697C3F78", "da33051b-d48d-4764-a425-4063eca91a0d"]
+}`, []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("aggregate_percentage"), knownvalue.Float64Exact(0.7833)),
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("scores").AtSliceIndex(0).AtMapKey("subscription_id"),
+			knownvalue.StringExact("da33051b-d48d-4764-a425-4063eca91a0d")),
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("scores_by_subscription_id").AtMapKey("7444d220-dc62-4eed-8552-76d7697c3f78"),
+			knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"subscription_id": knownvalue.StringExact("7444d220-dc62-4eed-8552-76d7697c3f78"),
+				"display_name":    knownvalue.StringExact("ASC score"),
+				"current_score":   knownvalue.Float64Exact(50.95),
+				"max_score":       knownvalue.Int64Exact(60),
+				"percentage":      knownvalue.Float64Exact(0.8492),
+				"weight":          knownvalue.Int64Exact(67),
+			})),
+	})
+}
+
+// Contoso Sandbox has a score of weight 0: it is listed, but there is no
+// data to aggregate, so aggregate_percentage is null, not 0.
+func TestAccDefenderScores_noWeightIsNullAggregate(t *testing.T) {
+	reset(t)
+	runConfig(t, `
+data "securescore_defender_scores" "test" {
+  subscription_ids = ["28d34203-eca3-4e39-9722-4ce523ba3282"]
+}`, []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("subscription_count"), knownvalue.Int64Exact(1)),
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("aggregate_percentage"), knownvalue.Null()),
+	})
 }

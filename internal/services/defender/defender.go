@@ -111,8 +111,9 @@ func sortScores(scores []client.DefenderScore) {
 
 // aggregatePercentage is Defender for Cloud's multi-subscription score:
 // sum(percentage_i * weight_i) / sum(weight_i) over the subscriptions with a
-// positive weight, rounded to 4 decimals; 0 when no subscription has one.
-func aggregatePercentage(scores []client.DefenderScore) float64 {
+// positive weight, rounded to 4 decimals; nil (no data) when no subscription
+// has one.
+func aggregatePercentage(scores []client.DefenderScore) *float64 {
 	var weighted, weights float64
 	for _, s := range scores {
 		if s.Weight <= 0 {
@@ -122,9 +123,10 @@ func aggregatePercentage(scores []client.DefenderScore) float64 {
 		weights += float64(s.Weight)
 	}
 	if weights == 0 {
-		return 0
+		return nil
 	}
-	return scoremath.RoundRatio(weighted / weights)
+	aggregate := scoremath.RoundRatio(weighted / weights)
+	return &aggregate
 }
 
 // controlDefinitionType is the resource type of control definitions; the

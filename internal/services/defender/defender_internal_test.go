@@ -14,10 +14,11 @@ func TestAggregatePercentage(t *testing.T) {
 	tests := []struct {
 		name   string
 		scores []client.DefenderScore
-		want   float64
+		want   float64 // -1: no data (nil)
 	}{
-		{"no subscriptions", nil, 0},
-		{"only zero weights", []client.DefenderScore{score(0.5, 0), score(0.9, 0)}, 0},
+		{"no subscriptions is no data", nil, -1},
+		{"only zero weights is no data", []client.DefenderScore{score(0.5, 0), score(0.9, 0)}, -1},
+		{"a zero score is data", []client.DefenderScore{score(0, 4)}, 0},
 		{"one subscription", []client.DefenderScore{score(0.6033, 67)}, 0.6033},
 		{"equal weights are the mean", []client.DefenderScore{score(0.2, 10), score(0.6, 10)}, 0.4},
 		// (0.6033*67 + 0.25*23) / 90 = 46.1711 / 90 = 0.51301...
@@ -30,8 +31,14 @@ func TestAggregatePercentage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := aggregatePercentage(tt.scores); got != tt.want {
-				t.Errorf("aggregatePercentage() = %v, want %v", got, tt.want)
+			got := aggregatePercentage(tt.scores)
+			switch {
+			case tt.want == -1 && got != nil:
+				t.Errorf("aggregatePercentage() = %v, want nil (no data)", *got)
+			case tt.want != -1 && got == nil:
+				t.Errorf("aggregatePercentage() = nil, want %v", tt.want)
+			case got != nil && *got != tt.want:
+				t.Errorf("aggregatePercentage() = %v, want %v", *got, tt.want)
 			}
 		})
 	}

@@ -1,7 +1,10 @@
 package defender
 
 import (
+	"strings"
+
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
@@ -13,28 +16,50 @@ import (
 var scoreEntryAttrTypes = map[string]attr.Type{
 	"subscription_id": types.StringType,
 	"display_name":    types.StringType,
-	"current":         types.Float64Type,
-	"max":             types.Int64Type,
+	"current_score":   types.Float64Type,
+	"max_score":       types.Int64Type,
 	"percentage":      types.Float64Type,
 	"weight":          types.Int64Type,
 }
 
-// scoresListValue builds the scores list without the framework's reflection,
-// which costs about 0.2 ms a struct (it compiles a regular expression per
-// field): a 1,000-subscription aggregate spent more time in State.Set than
-// waiting for Resource Graph (see bench/RESULTS.md).
-func scoresListValue(scores []client.DefenderScore) types.List {
+// scoreEntrySchema is an element of scores and scores_by_subscription_id.
+func scoreEntrySchema() schema.NestedAttributeObject {
+	return schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+		"subscription_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The subscription."},
+		"display_name":    schema.StringAttribute{Computed: true, MarkdownDescription: "The initiative's display name, e.g. `ASC score`."},
+		"current_score":   schema.Float64Attribute{Computed: true, MarkdownDescription: "The current score, in points."},
+		"max_score":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The maximum score, in points."},
+		"percentage": schema.Float64Attribute{Computed: true,
+			MarkdownDescription: "The ratio `current_score / max_score` as the API reports it: between 0 and 1, 4 decimals (not a 0-100 number)."},
+		"weight": schema.Int64Attribute{Computed: true, MarkdownDescription: "The subscription's relative weight in `aggregate_percentage`."},
+	}}
+}
+
+// subscriptionKey is the key of scores_by_subscription_id: Resource Graph
+// spells subscription ids in lower case, and so do the keys, whatever case
+// the row had.
+func subscriptionKey(id string) string { return strings.ToLower(id) }
+
+// scoresValues builds the scores list and its map by subscription id
+// without the framework's reflection, which costs about 0.2 ms a struct (it
+// compiles a regular expression per field): a 1,000-subscription aggregate
+// spent more time in State.Set than waiting for Resource Graph (see
+// bench/RESULTS.md). Both hold the same objects.
+func scoresValues(scores []client.DefenderScore) (types.List, types.Map) {
 	elemType := types.ObjectType{AttrTypes: scoreEntryAttrTypes}
 	elements := make([]attr.Value, 0, len(scores))
+	byID := make(map[string]attr.Value, len(scores))
 	for _, s := range scores {
-		elements = append(elements, types.ObjectValueMust(scoreEntryAttrTypes, map[string]attr.Value{
+		entry := types.ObjectValueMust(scoreEntryAttrTypes, map[string]attr.Value{
 			"subscription_id": types.StringValue(s.SubscriptionID),
 			"display_name":    types.StringValue(s.DisplayName),
-			"current":         types.Float64Value(s.Current),
-			"max":             types.Int64Value(s.Max),
+			"current_score":   types.Float64Value(s.Current),
+			"max_score":       types.Int64Value(s.Max),
 			"percentage":      types.Float64Value(scoremath.RoundRatio(s.Percentage)),
 			"weight":          types.Int64Value(s.Weight),
-		}))
+		})
+		elements = append(elements, entry)
+		byID[subscriptionKey(s.SubscriptionID)] = entry
 	}
-	return types.ListValueMust(elemType, elements)
+	return types.ListValueMust(elemType, elements), types.MapValueMust(elemType, byID)
 }
