@@ -786,3 +786,50 @@ func (e *Emulator) governanceRows(subs []*Subscription) []row {
 	}
 	return rows
 }
+
+// GovernanceRuleProperties returns a copy of a stored rule's properties as
+// the last write left them, or nil when there is no such rule.
+func (e *Emulator) GovernanceRuleProperties(scope, ruleID string) map[string]any {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.govLocked().rules[ruleKey(scope, ruleID)]
+	if r == nil {
+		return nil
+	}
+	return jsonTree(r.props)
+}
+
+// GovernanceAssignmentProperties returns a copy of a stored assignment's
+// properties, or nil when there is no such assignment.
+func (e *Emulator) GovernanceAssignmentProperties(id string) map[string]any {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	a := e.govLocked().assignments[strings.ToLower(id)]
+	if a == nil {
+		return nil
+	}
+	return jsonTree(a.props)
+}
+
+// GovernanceRuleIDs lists the rule ids of a scope, by priority.
+func (e *Emulator) GovernanceRuleIDs(scope string) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var ids []string
+	for _, r := range e.rulesInScopeLocked(scope) {
+		ids = append(ids, r.name)
+	}
+	return ids
+}
+
+// DeleteGovernanceRule is a deletion made in the portal. It reports whether
+// the rule existed.
+func (e *Emulator) DeleteGovernanceRule(scope, ruleID string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	g := e.govLocked()
+	k := ruleKey(scope, ruleID)
+	_, ok := g.rules[k]
+	delete(g.rules, k)
+	return ok
+}

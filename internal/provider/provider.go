@@ -272,7 +272,7 @@ func (m providerModel) clientConfig(version string) (client.Config, error) {
 }
 
 func (p *SecureScoreProvider) Resources(_ context.Context) []func() resource.Resource {
-	return microsoft365.Resources()
+	return append(defender.Resources(), microsoft365.Resources()...)
 }
 
 func (p *SecureScoreProvider) DataSources(_ context.Context) []func() datasource.DataSource {

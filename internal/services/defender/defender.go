@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
@@ -30,6 +31,14 @@ func DataSources() []func() datasource.DataSource {
 		NewControlsDataSource,
 		NewControlDefinitionsDataSource,
 		NewScoresDataSource,
+	}
+}
+
+// Resources lists this package's resources for the provider.
+func Resources() []func() resource.Resource {
+	return []func() resource.Resource{
+		NewGovernanceRuleResource,
+		NewGovernanceAssignmentResource,
 	}
 }
 

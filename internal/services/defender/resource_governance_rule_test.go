@@ -1,0 +1,445 @@
+package defender_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/securescore/terraform-provider-securescore/internal/acctest"
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+const ruleAddress = "securescore_defender_governance_rule.test"
+
+func subscriptionScope(id string) string { return "/subscriptions/" + id }
+
+func mgScope(id string) string { return "/providers/Microsoft.Management/managementGroups/" + id }
+
+// storedRule is the rule the emulator holds for the resource in state.
+func storedRule(s *terraform.State, address string) (map[string]any, string, error) {
+	rs, ok := s.RootModule().Resources[address]
+	if !ok {
+		return nil, "", fmt.Errorf("%s is not in state", address)
+	}
+	scope := subscriptionScope(rs.Primary.Attributes["subscription_id"])
+	if mg := rs.Primary.Attributes["management_group_id"]; mg != "" {
+		scope = mgScope(mg)
+	}
+	return acctest.Emu.GovernanceRuleProperties(scope, rs.Primary.Attributes["rule_id"]), rs.Primary.ID, nil
+}
+
+// expectStoredRule checks members of the stored properties, by dotted path.
+func expectStoredRule(address string, want map[string]any) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		props, id, err := storedRule(s, address)
+		if err != nil {
+			return err
+		}
+		if props == nil {
+			return fmt.Errorf("the emulator holds no rule %s", id)
+		}
+		for key, v := range want {
+			var got any = props
+			for _, k := range strings.Split(key, ".") {
+				m, _ := got.(map[string]any)
+				got = m[k]
+			}
+			if fmt.Sprint(got) != fmt.Sprint(v) {
+				return fmt.Errorf("stored %s = %v, want %v", key, got, v)
+			}
+		}
+		return nil
+	}
+}
+
+// noRulesLeft is the CheckDestroy of the rule tests.
+func noRulesLeft(before int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := acctest.Emu.GovernanceRuleCount(); n != before {
+			return fmt.Errorf("%d governance rules stored after destroy, want %d", n, before)
+		}
+		return nil
+	}
+}
+
+// expectNoWrites checks that no governance rule or assignment was written
+// since reset, and that the store holds what it held before.
+func expectNoWrites(t *testing.T, rulesBefore, assignmentsBefore int) {
+	t.Helper()
+	if n := acctest.Emu.Count(emulator.RouteARMGovernanceRulePut) + acctest.Emu.Count(emulator.RouteARMGovernanceAssignmentPut); n != 0 {
+		t.Errorf("%d governance PUT requests were sent, want none", n)
+	}
+	expectNothingStored(t, rulesBefore, assignmentsBefore)
+}
+
+func expectNothingStored(t *testing.T, rulesBefore, assignmentsBefore int) {
+	t.Helper()
+	if n := acctest.Emu.GovernanceRuleCount(); n != rulesBefore {
+		t.Errorf("%d governance rules stored, want %d", n, rulesBefore)
+	}
+	if n := acctest.Emu.GovernanceAssignmentCount(); n != assignmentsBefore {
+		t.Errorf("%d governance assignments stored, want %d", n, assignmentsBefore)
+	}
+}
+
+func ruleConfig(name, body string) string {
+	return fmt.Sprintf(`
+resource "securescore_defender_governance_rule" %q {
+%s
+}
+`, name, body)
+}
+
+func TestAccGovernanceRuleLifecycle(t *testing.T) {
+	reset(t)
+	before := acctest.Emu.GovernanceRuleCount()
+	sub := emulator.DefaultSubscriptionID
+	create := ruleConfig("test", fmt.Sprintf(`
+  subscription_id            = %q
+  display_name               = "High and medium severity"
+  priority                   = 101
+  remediation_timeframe_days = 14
+  owner_email                = "secops@contoso.com"
+  notify_manager             = false
+  conditions = [{ severities = ["Medium", "High"] }]
+`, sub))
+	update := ruleConfig("test", fmt.Sprintf(`
+  subscription_id            = %q
+  display_name               = "Storage owners"
+  description                = "Owners come from the owner tag"
+  priority                   = 102
+  remediation_timeframe_days = 30
+  grace_period               = true
+  owner_tag                  = "owner"
+  conditions = [
+    { severities = ["Low"], assessment_keys = ["b1cd27e0-4ecc-4246-939f-49c426d9d72f"] },
+    { assessment_keys = ["fe83f80b-073d-4ccf-93d9-6797eb870201", "b1cd27e0-4ecc-4246-939f-49c426d9d72f"] },
+  ]
+`, sub))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             noRulesLeft(before),
+		Steps: []resource.TestStep{
+			{
+				Config: acctest.ProviderConfig() + create,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(
+						expectAll("^/subscriptions/"+sub+"/providers/Microsoft.Security/governanceRules/[0-9a-f-]{36}$"))),
+					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("grace_period"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("notify_owner"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("disabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("description"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("owner_tag"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("excluded_scopes"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("created_date_time"), knownvalue.NotNull()),
+				},
+				Check: expectStoredRule(ruleAddress, map[string]any{
+					"remediationTimeframe": "14.00:00:00",
+					"rulePriority":         101,
+					"ruleType":             "Integrated",
+					"sourceResourceType":   "Assessments",
+					"ownerSource.type":     "Manually",
+					"ownerSource.value":    "secops@contoso.com",
+					"governanceEmailNotification.disableManagerEmailNotification": true,
+					"governanceEmailNotification.disableOwnerEmailNotification":   false,
+					"conditionSets": `[map[conditions:[map[operator:In property:$.Metadata.Severity value:["High","Medium"]]]]]`,
+				}),
+			},
+			{
+				ResourceName:      ruleAddress,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				Config: acctest.ProviderConfig() + update,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(ruleAddress, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("owner_email"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("notify_manager"), knownvalue.Bool(true)),
+				},
+				Check: expectStoredRule(ruleAddress, map[string]any{
+					"remediationTimeframe": "30.00:00:00",
+					"rulePriority":         102,
+					"isGracePeriod":        true,
+					"description":          "Owners come from the owner tag",
+					"ownerSource.type":     "ByTag",
+					"ownerSource.value":    "owner",
+					"conditionSets": `[map[conditions:[map[operator:Equals property:$.Metadata.Severity value:Low] map[operator:Equals property:$.AssessmentKey value:b1cd27e0-4ecc-4246-939f-49c426d9d72f]]] ` +
+						`map[conditions:[map[operator:In property:$.AssessmentKey value:["b1cd27e0-4ecc-4246-939f-49c426d9d72f","fe83f80b-073d-4ccf-93d9-6797eb870201"]]]]]`,
+				}),
+			},
+			{
+				ResourceName:      ruleAddress,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				// Drift: the rule is changed in the portal; the plan puts it back.
+				PreConfig: func() {
+					ids := acctest.Emu.GovernanceRuleIDs(subscriptionScope(sub))
+					if len(ids) == 0 {
+						t.Fatal("no rule to change")
+					}
+					for _, id := range ids {
+						acctest.Emu.PatchGovernanceRule(subscriptionScope(sub), id, map[string]any{"displayName": "Changed in the portal", "isDisabled": true})
+					}
+				},
+				Config: acctest.ProviderConfig() + update,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(ruleAddress, plancheck.ResourceActionUpdate),
+				}},
+				Check: expectStoredRule(ruleAddress, map[string]any{"displayName": "Storage owners", "isDisabled": false}),
+			},
+		},
+	})
+}
+
+func TestAccGovernanceRuleManagementGroup(t *testing.T) {
+	reset(t)
+	before := acctest.Emu.GovernanceRuleCount()
+	excluded := subscriptionByName(t, "Contoso Data Platform").ID
+	config := acctest.ProviderConfig() + ruleConfig("test", fmt.Sprintf(`
+  management_group_id        = %q
+  rule_id                    = "6f5c3a1e-2b7d-4c8e-9a0f-1d2e3f4a5b6c"
+  display_name               = "Production: high severity in 7 days"
+  priority                   = 10
+  remediation_timeframe_days = 7
+  owner_tag                  = "owner"
+  conditions                 = [{ severities = ["High"] }]
+  excluded_scopes            = ["/subscriptions/%s"]
+`, emulator.ManagementGroupID, excluded))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if acctest.Emu.Count(emulator.RouteARMGovernanceOperation) == 0 {
+				return fmt.Errorf("the management-group delete was not polled")
+			}
+			return noRulesLeft(before)(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("id"), knownvalue.StringExact(
+						"/providers/Microsoft.Management/managementGroups/"+emulator.ManagementGroupID+"/providers/Microsoft.Security/governanceRules/6f5c3a1e-2b7d-4c8e-9a0f-1d2e3f4a5b6c")),
+					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("subscription_id"), knownvalue.Null()),
+				},
+				Check: expectStoredRule(ruleAddress, map[string]any{"excludedScopes": "[/subscriptions/" + excluded + "]", "remediationTimeframe": "7.00:00:00"}),
+			},
+			{ResourceName: ruleAddress, ImportState: true, ImportStateVerify: true},
+			{
+				// The import id may come without its leading slash, as the service writes ids.
+				ResourceName:      ruleAddress,
+				ImportState:       true,
+				ImportStateId:     "providers/Microsoft.Management/managementGroups/" + emulator.ManagementGroupID + "/providers/Microsoft.Security/governanceRules/6f5c3a1e-2b7d-4c8e-9a0f-1d2e3f4a5b6c",
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccGovernanceRulePriorityClash(t *testing.T) {
+	reset(t)
+	before := acctest.Emu.GovernanceRuleCount()
+	sub := subscriptionByName(t, "Contoso Shared Services").ID
+	first := ruleConfig("first", fmt.Sprintf(`
+  subscription_id            = %q
+  display_name               = "Shared services owners"
+  priority                   = 300
+  remediation_timeframe_days = 30
+  owner_email                = "shared@contoso.com"
+  conditions                 = [{ severities = ["High"] }]
+`, sub))
+	second := ruleConfig("second", fmt.Sprintf(`
+  subscription_id            = %q
+  display_name               = "Another rule"
+  priority                   = 300
+  remediation_timeframe_days = 7
+  owner_email                = "other@contoso.com"
+  conditions                 = [{ severities = ["Low"] }]
+`, sub))
+	var putsBefore int
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             noRulesLeft(before),
+		Steps: []resource.TestStep{
+			{Config: acctest.ProviderConfig() + first},
+			{
+				PreConfig:   func() { putsBefore = acctest.Emu.Count(emulator.RouteARMGovernanceRulePut) },
+				Config:      acctest.ProviderConfig() + first + second,
+				ExpectError: expectAll(phrase("Governance rule priority already used"), phrase(`Priority 300 is already used by governance rule "Shared services owners"`), "/subscriptions/"+sub),
+			},
+			{
+				PreConfig: func() {
+					if n := acctest.Emu.Count(emulator.RouteARMGovernanceRulePut); n != putsBefore {
+						t.Errorf("the clash sent %d PUT requests", n-putsBefore)
+					}
+					if n := acctest.Emu.GovernanceRuleCount(); n != before+1 {
+						t.Errorf("%d rules stored, want %d", n, before+1)
+					}
+				},
+				Config:   acctest.ProviderConfig() + first,
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+func TestAccGovernanceRulePlanTimeRefusals(t *testing.T) {
+	base := func(extra string) string {
+		return acctest.ProviderConfig() + ruleConfig("test", `
+  subscription_id = "`+emulator.DefaultSubscriptionID+`"
+  display_name    = "Refused"
+  conditions      = [{ severities = ["High"] }]
+`+extra)
+	}
+	cases := []struct {
+		name, config string
+		expect       []string
+	}{
+		{"priority above 1000", base(`priority = 1001
+  remediation_timeframe_days = 7
+  owner_email = "a@contoso.com"`), []string{"priority", "value must be between 0 and 1000, got: 1001"}},
+		{"time frame not offered", base(`priority = 5
+  remediation_timeframe_days = 10
+  owner_email = "a@contoso.com"`), []string{"remediation_timeframe_days", `value must be one of: ["7" "14" "30" "90"], got: 10`}},
+		{"owner not an email", base(`priority = 5
+  remediation_timeframe_days = 7
+  owner_email = "secops"`), []string{"Invalid email address", `"secops" is not an email address`}},
+		{"two owner sources", base(`priority = 5
+  remediation_timeframe_days = 7
+  owner_email = "a@contoso.com"
+  owner_tag = "owner"`), []string{"Invalid Attribute Combination", "owner_tag", "owner_email"}},
+		{"excluded scopes at subscription scope", base(`priority = 5
+  remediation_timeframe_days = 7
+  owner_email = "a@contoso.com"
+  excluded_scopes = ["/subscriptions/` + emulator.DefaultSubscriptionID + `"]`), []string{"Invalid Attribute Combination", "subscription_id"}},
+		{"unknown severity", acctest.ProviderConfig() + ruleConfig("test", `
+  subscription_id = "`+emulator.DefaultSubscriptionID+`"
+  display_name = "Refused"
+  priority = 5
+  remediation_timeframe_days = 7
+  owner_email = "a@contoso.com"
+  conditions = [{ severities = ["Critical"] }]`), []string{"severities", "Critical"}},
+		{"empty condition", acctest.ProviderConfig() + ruleConfig("test", `
+  subscription_id = "`+emulator.DefaultSubscriptionID+`"
+  display_name = "Refused"
+  priority = 5
+  remediation_timeframe_days = 7
+  owner_email = "a@contoso.com"
+  conditions = [{}]`), []string{"Empty condition", "conditions[0] selects nothing: give severities, assessment_keys or both"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			reset(t)
+			rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
+			parts := make([]string, len(tc.expect))
+			for i, e := range tc.expect {
+				parts[i] = phrase(e)
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: expectAll(parts...)}},
+			})
+			expectNoWrites(t, rules, assignments)
+		})
+	}
+}
+
+func TestAccGovernanceRuleWithoutDefenderCSPM(t *testing.T) {
+	reset(t)
+	sub := subscriptionByName(t, "Contoso Development").ID
+	if acctest.Emu.DefenderCSPM(sub) {
+		t.Fatalf("%s has Defender CSPM in the emulator; the test needs a subscription without it", sub)
+	}
+	rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderConfig() + ruleConfig("test", fmt.Sprintf(`
+  subscription_id            = %q
+  display_name               = "Development"
+  priority                   = 1
+  remediation_timeframe_days = 7
+  owner_email                = "dev@contoso.com"
+  conditions                 = [{ severities = ["High"] }]
+`, sub)),
+			ExpectError: expectAll(phrase("Writing the governance rule failed (HTTP 400)"), phrase("requires the Defender CSPM plan"),
+				phrase("The subscription does not have the Defender CSPM plan"), phrase("Microsoft.Security/pricings/CloudPosture")),
+		}},
+	})
+	expectNothingStored(t, rules, assignments)
+}
+
+func TestAccGovernanceRuleManagementGroup500(t *testing.T) {
+	reset(t)
+	acctest.Emu.SetFault(emulator.RouteARMGovernanceRulePut, emulator.Fault{Status: 500})
+	rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: acctest.ProviderConfig() + ruleConfig("test", fmt.Sprintf(`
+  management_group_id        = %q
+  display_name               = "Production"
+  priority                   = 2
+  remediation_timeframe_days = 7
+  owner_email                = "prod@contoso.com"
+  conditions                 = [{ severities = ["High"] }]
+`, emulator.ManagementGroupID)),
+			ExpectError: expectAll(phrase("Writing the governance rule failed (HTTP 500)"), phrase("Azure/terraform-provider-azapi#934"),
+				phrase("management_group_id is the group's id"), phrase("create the rule per subscription (subscription_id)")),
+		}},
+	})
+	expectNothingStored(t, rules, assignments)
+}
+
+func TestAccGovernanceRuleRemovedOutOfBand(t *testing.T) {
+	reset(t)
+	before := acctest.Emu.GovernanceRuleCount()
+	sub := subscriptionByName(t, "Contoso Data Platform").ID
+	id := "0b7e4e2a-5d1c-4f3b-8a6e-9c2d1b0a7f65"
+	config := acctest.ProviderConfig() + ruleConfig("test", fmt.Sprintf(`
+  subscription_id            = %q
+  rule_id                    = %q
+  display_name               = "Data platform"
+  priority                   = 20
+  remediation_timeframe_days = 90
+  owner_email                = "data@contoso.com"
+  conditions                 = [{ severities = ["Medium"] }]
+`, sub, id))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             noRulesLeft(before),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// Deleted in the portal: refresh drops it, the plan creates it again.
+				PreConfig: func() {
+					if !acctest.Emu.DeleteGovernanceRule(subscriptionScope(sub), id) {
+						t.Fatal("no rule to delete")
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(ruleAddress, plancheck.ResourceActionCreate),
+				}},
+			},
+		},
+	})
+}
