@@ -142,10 +142,77 @@ func NewCredential(cfg AuthConfig, endpoints Endpoints, httpClient *http.Client)
 		if err != nil {
 			return nil, &ConfigError{Setting: "use_cli", EnvVar: "ARM_USE_CLI", Message: err.Error()}
 		}
-		return &Credential{cred, AuthAzureCLI}, nil
+		return &Credential{azureCLIFallback{inner: cred, set: configuredSettings(cfg)}, AuthAzureCLI}, nil
 	}
-	return nil, &ConfigError{Setting: "client_secret", EnvVar: "ARM_CLIENT_SECRET",
-		Message: "no authentication method is configured: set client_secret, client_certificate_path or use_oidc (with client_id and tenant_id), use_msi, or leave use_cli enabled and sign in with `az login`"}
+	return nil, &NoCredentialsError{Set: configuredSettings(cfg)}
+}
+
+// NoCredentialsError says that nothing usable is configured: no service
+// principal or managed identity, and no Azure CLI token (use_cli off, the
+// CLI missing, or nobody signed in). It names what is set, never values.
+type NoCredentialsError struct {
+	Set      []string // the credential settings that have a value
+	CLIError string   // why the Azure CLI gave no token; "" when use_cli is false
+}
+
+func (e *NoCredentialsError) Error() string {
+	var b strings.Builder
+	if e.CLIError != "" {
+		fmt.Fprintf(&b, "no service principal or managed identity is configured, so the provider asked the Azure CLI (use_cli, on by default), which gave no token: %s.", e.CLIError)
+	} else {
+		b.WriteString("no authentication method is configured, and the Azure CLI fallback is off (use_cli = false or ARM_USE_CLI=false).")
+	}
+	if len(e.Set) > 0 {
+		fmt.Fprintf(&b, " Set now: %s.", strings.Join(e.Set, ", "))
+	} else {
+		b.WriteString(" No credential setting is set.")
+	}
+	for _, name := range e.Set {
+		if strings.HasPrefix(name, "oidc_") {
+			b.WriteString(" An OIDC token source is set but use_oidc is not: set use_oidc = true (ARM_USE_OIDC=true).")
+			break
+		}
+	}
+	b.WriteString(" Use one of: client_secret (ARM_CLIENT_SECRET), client_certificate_path (ARM_CLIENT_CERTIFICATE_PATH) or use_oidc = true (ARM_USE_OIDC) with an OIDC token," +
+		" each with client_id (ARM_CLIENT_ID) and tenant_id (ARM_TENANT_ID); use_msi = true (ARM_USE_MSI) on a machine with a managed identity;" +
+		" or install the Azure CLI and sign in with `az login`.")
+	return b.String()
+}
+
+// configuredSettings names the credential settings that have a value.
+func configuredSettings(cfg AuthConfig) []string {
+	var set []string
+	for _, s := range []struct {
+		name string
+		set  bool
+	}{
+		{"tenant_id", cfg.TenantID != ""}, {"client_id", cfg.ClientID != ""},
+		{"client_certificate_password", cfg.ClientCertificatePassword != ""},
+		{"oidc_token", cfg.OIDCToken != ""}, {"oidc_token_file_path", cfg.OIDCTokenFilePath != ""},
+		{"oidc_request_url", cfg.OIDCRequestURL != ""}, {"oidc_request_token", cfg.OIDCRequestToken != ""},
+		{"auxiliary_tenant_ids", len(cfg.AuxiliaryTenantIDs) > 0},
+	} {
+		if s.set {
+			set = append(set, s.name)
+		}
+	}
+	return set
+}
+
+// azureCLIFallback is the Azure CLI credential chosen because nothing else
+// is configured: when it gives no token, the error says what could be set
+// instead of azidentity's bare "AzureCLICredential: executable not found on path".
+type azureCLIFallback struct {
+	inner azcore.TokenCredential
+	set   []string
+}
+
+func (c azureCLIFallback) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	tok, err := c.inner.GetToken(ctx, opts)
+	if err != nil && ctx.Err() == nil {
+		return tok, &NoCredentialsError{Set: c.set, CLIError: strings.TrimPrefix(firstLine(err.Error()), "AzureCLICredential: ")}
+	}
+	return tok, err
 }
 
 func readCertificate(path, password string) ([]*x509.Certificate, crypto.PrivateKey, error) {

@@ -25,17 +25,16 @@ type Endpoints struct {
 	CustomAuthority bool
 }
 
-// ARMScope is the token scope for Azure Resource Manager.
-func (e Endpoints) ARMScope() string {
-	return strings.TrimSuffix(e.ResourceManagerAudience, "/") + "/.default"
-}
-
 // GraphScope is the token scope for Microsoft Graph.
 func (e Endpoints) GraphScope() string {
 	return strings.TrimSuffix(e.GraphEndpoint, "/") + "/.default"
 }
 
-// clouds is the one table of per-cloud endpoints (see REFERENCE.md, "Clouds").
+// clouds is the one table of per-cloud endpoints: Microsoft Entra authorities
+// (https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud),
+// Resource Manager (https://learn.microsoft.com/azure/azure-government/compare-azure-government-global-azure,
+// https://learn.microsoft.com/azure/china/resources-developer-guide) and
+// Microsoft Graph (https://learn.microsoft.com/graph/deployments).
 var clouds = map[string]Endpoints{
 	EnvironmentPublic: {
 		AuthorityHost:           "https://login.microsoftonline.com",

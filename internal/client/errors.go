@@ -64,9 +64,6 @@ func (e *APIError) Error() string {
 // IsNotFound reports whether err is an API 404.
 func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
 
-// IsForbidden reports whether err is an API 403.
-func IsForbidden(err error) bool { return statusOf(err) == http.StatusForbidden }
-
 func statusOf(err error) int {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
@@ -93,16 +90,9 @@ func newAPIError(service Service, resp *http.Response) *APIError {
 	apiErr := &APIError{Service: service, StatusCode: resp.StatusCode}
 	if resp.Request != nil {
 		apiErr.Method = resp.Request.Method
-		u := *resp.Request.URL
-		u.RawQuery = ""
-		apiErr.URL = u.String()
+		apiErr.URL = stripQuery(resp.Request.URL.String())
 	}
-	for _, h := range []string{"x-ms-request-id", "request-id", "client-request-id"} {
-		if v := resp.Header.Get(h); v != "" {
-			apiErr.RequestID = v
-			break
-		}
-	}
+	apiErr.RequestID = requestID(resp.Header)
 	body, _ := runtime.Payload(resp)
 	var parsed errorBody
 	if json.Unmarshal(body, &parsed) == nil {

@@ -1,10 +1,13 @@
 package client
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -138,4 +141,57 @@ func (deadlinePolicy) Do(req *policy.Request) (*http.Response, error) {
 		return resp, fmt.Errorf("the operation's time ran out before the service answered: raise the `timeouts` of this block or retry later: %w", err)
 	}
 	return resp, err
+}
+
+// NonRetriable tells azcore's retry policy not to retry a body it cannot
+// read: the same request gets the same answer.
+func (*DecodeError) NonRetriable() {}
+
+// bodyCheckPolicy sits inside the retry loop and refuses a successful
+// answer whose body is not JSON, with the request id, before a decoder
+// (the Azure SDK's, which drops both the type and the request id) sees it.
+type bodyCheckPolicy struct{ service Service }
+
+func (p bodyCheckPolicy) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	if err != nil || resp == nil || resp.StatusCode < 200 || resp.StatusCode > 299 || req.Raw().Method == http.MethodHead {
+		return resp, err
+	}
+	payload, err := runtime.Payload(resp)
+	if err != nil {
+		return resp, err
+	}
+	if len(bytes.TrimSpace(payload)) == 0 || json.Valid(payload) {
+		return resp, nil
+	}
+	var v any
+	syntaxErr := json.Unmarshal(payload, &v)
+	return resp, &DecodeError{Service: p.service, URL: stripQuery(req.Raw().URL.String()), RequestID: requestID(resp.Header),
+		Err: fmt.Errorf("the body is not valid JSON: %w", syntaxErr)}
+}
+
+// sameHostPolicy refuses any request of an ARM pipeline to another host
+// than the Resource Manager endpoint: the Azure SDK's pagers follow
+// `nextLink` wherever it points, and the bearer token policy would hand that
+// host an ARM token.
+type sameHostPolicy struct {
+	service Service
+	host    string
+}
+
+func (p sameHostPolicy) Do(req *policy.Request) (*http.Response, error) {
+	u := req.Raw().URL
+	if !strings.EqualFold(u.Host, p.host) || !strings.EqualFold(u.Scheme, "https") {
+		return nil, &DecodeError{Service: p.service, URL: stripQuery(u.String()),
+			Err: fmt.Errorf("a next page link leaves %s; refusing to follow it (the token would go with it)", p.host)}
+	}
+	return req.Next()
+}
+
+func hostOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }

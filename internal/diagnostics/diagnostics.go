@@ -39,6 +39,9 @@ func FromError(action string, err error, hint Hint) diag.Diagnostic {
 	if errors.As(err, &configErr) {
 		return diag.NewErrorDiagnostic("Invalid provider configuration", configErr.Error())
 	}
+	if d, ok := NoCredentials(err); ok {
+		return d
+	}
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) {
 		var decodeErr *client.DecodeError
@@ -103,6 +106,16 @@ func transportHint(err error) string {
 		return "The address in the error above could not be reached. Check the network path to it and any proxy (HTTPS_PROXY, NO_PROXY), and that `environment` (or the `endpoint` overrides) names the cloud you use."
 	}
 	return ""
+}
+
+// NoCredentials is the diagnostic for a *client.NoCredentialsError in err's chain.
+func NoCredentials(err error) (diag.Diagnostic, bool) {
+	var noCreds *client.NoCredentialsError
+	if !errors.As(err, &noCreds) {
+		return nil, false
+	}
+	msg := noCreds.Error()
+	return diag.NewErrorDiagnostic("No credentials for Microsoft Entra ID", strings.ToUpper(msg[:1])+msg[1:]), true
 }
 
 // ConfigAttributeError places a ConfigError on its provider attribute.

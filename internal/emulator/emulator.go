@@ -1,9 +1,3 @@
-// Package emulator is an offline stand-in for the Microsoft identity
-// platform, Azure Resource Manager (Microsoft.Security secure scores and
-// Resource Graph) and Microsoft Graph (Secure Score), built from the JSON
-// shapes documented in shared/api/REFERENCE.md. Acceptance tests and the demo
-// run the provider against it; it deliberately imports nothing from the
-// provider so a shared misunderstanding cannot hide on both sides.
 package emulator
 
 import (

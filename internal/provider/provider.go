@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -81,8 +82,8 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 		MarkdownDescription: "Reads Microsoft Defender for Cloud and Microsoft 365 secure scores and manages Microsoft 365 improvement actions. " +
 			"Every setting is optional and falls back to the environment variable named in its description, the same ones the azurerm and azapi providers read.",
 		Attributes: map[string]schema.Attribute{
-			"tenant_id": schema.StringAttribute{Optional: true,
-				MarkdownDescription: "The Microsoft Entra directory (tenant) id. Environment variable: `ARM_TENANT_ID`."},
+			"tenant_id": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.TenantID()},
+				MarkdownDescription: "The Microsoft Entra directory (tenant) id, a GUID. Environment variable: `ARM_TENANT_ID`."},
 			"client_id": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "The application (client) id of the service principal or user-assigned managed identity. Environment variable: `ARM_CLIENT_ID`."},
 			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
@@ -108,7 +109,8 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"subscription_id": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.SubscriptionID()},
 				MarkdownDescription: "The default subscription of the Defender for Cloud data sources. Environment variable: `ARM_SUBSCRIPTION_ID`."},
 			"auxiliary_tenant_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-				Validators:          []validator.List{listvalidator.SizeAtMost(maxAuxiliaryTenants), listvalidator.UniqueValues()},
+				Validators: []validator.List{listvalidator.SizeAtMost(maxAuxiliaryTenants), listvalidator.UniqueValues(),
+					listvalidator.ValueStringsAre(validators.TenantIDOrWildcard())},
 				MarkdownDescription: "Other tenants the credential may get tokens for (a multi-tenant application consented in each), at most 50. Microsoft 365 data sources and resources target them with `tenant_id`. Environment variable: `ARM_AUXILIARY_TENANT_IDS` (comma-separated)."},
 			"environment": schema.StringAttribute{Optional: true,
 				Validators:          []validator.String{stringvalidator.OneOfCaseInsensitive(client.Environments()...)},
@@ -138,10 +140,15 @@ func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.Config
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if !config.isKnown() {
-		// Values computed from resources are unknown during the first plan;
-		// the data sources then wait for apply.
-		tflog.Debug(ctx, "provider configuration is not fully known yet; skipping client construction")
+	// Terraform configures the provider during plan too, and the data sources
+	// and the resource's plan need the client then: a setting computed from a
+	// resource that does not exist yet cannot be waited for.
+	for _, setting := range config.unknownSettings() {
+		resp.Diagnostics.AddAttributeError(setting.path, "Provider setting not known until apply",
+			fmt.Sprintf("The provider's %s is computed from a value that is known only after apply, but the provider needs it during plan to read data sources and plan resources. "+
+				"Set it from a known value (a variable, a literal) or its environment variable, or apply what it comes from first (terraform apply -target=...).", setting.name))
+	}
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	cfg, err := config.clientConfig(p.version)
@@ -157,7 +164,9 @@ func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.Config
 	c, err := client.New(cfg)
 	if err != nil {
 		var configErr *client.ConfigError
-		if errors.As(err, &configErr) {
+		if d, ok := diagnostics.NoCredentials(err); ok {
+			resp.Diagnostics.Append(d)
+		} else if errors.As(err, &configErr) {
 			resp.Diagnostics.Append(diagnostics.ConfigAttributeError(configErr))
 		} else {
 			resp.Diagnostics.AddError("Cannot build the API client", err.Error())
@@ -172,22 +181,48 @@ func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.Config
 	resp.ResourceData = c
 }
 
-func (m providerModel) isKnown() bool {
-	values := []interface{ IsUnknown() bool }{
-		m.TenantID, m.ClientID, m.ClientSecret, m.ClientCertificatePath, m.ClientCertificatePassword,
-		m.UseOIDC, m.OIDCToken, m.OIDCTokenFilePath, m.OIDCRequestURL, m.OIDCRequestToken,
-		m.UseMSI, m.UseCLI, m.SubscriptionID, m.AuxiliaryTenantIDs, m.Environment,
+type unknownSetting struct {
+	name string
+	path path.Path
+}
+
+// unknownSettings lists the settings whose value is unknown (computed from a
+// resource during plan), in schema order.
+func (m providerModel) unknownSettings() []unknownSetting {
+	settings := []struct {
+		name  string
+		value interface{ IsUnknown() bool }
+	}{
+		{"tenant_id", m.TenantID}, {"client_id", m.ClientID}, {"client_secret", m.ClientSecret},
+		{"client_certificate_path", m.ClientCertificatePath}, {"client_certificate_password", m.ClientCertificatePassword},
+		{"use_oidc", m.UseOIDC}, {"oidc_token", m.OIDCToken}, {"oidc_token_file_path", m.OIDCTokenFilePath},
+		{"oidc_request_url", m.OIDCRequestURL}, {"oidc_request_token", m.OIDCRequestToken},
+		{"use_msi", m.UseMSI}, {"use_cli", m.UseCLI}, {"subscription_id", m.SubscriptionID},
+		{"auxiliary_tenant_ids", m.AuxiliaryTenantIDs}, {"environment", m.Environment},
 	}
-	if m.Endpoint != nil {
-		values = append(values, m.Endpoint.ActiveDirectoryAuthorityHost, m.Endpoint.ResourceManagerEndpoint,
-			m.Endpoint.ResourceManagerAudience, m.Endpoint.MicrosoftGraphEndpoint)
-	}
-	for _, v := range values {
-		if v.IsUnknown() {
-			return false
+	var out []unknownSetting
+	for _, s := range settings {
+		if s.value.IsUnknown() {
+			out = append(out, unknownSetting{s.name, path.Root(s.name)})
 		}
 	}
-	return true
+	if m.Endpoint != nil {
+		nested := []struct {
+			name  string
+			value types.String
+		}{
+			{"active_directory_authority_host", m.Endpoint.ActiveDirectoryAuthorityHost},
+			{"resource_manager_endpoint", m.Endpoint.ResourceManagerEndpoint},
+			{"resource_manager_audience", m.Endpoint.ResourceManagerAudience},
+			{"microsoft_graph_endpoint", m.Endpoint.MicrosoftGraphEndpoint},
+		}
+		for _, s := range nested {
+			if s.value.IsUnknown() {
+				out = append(out, unknownSetting{"endpoint." + s.name, path.Root("endpoint").AtName(s.name)})
+			}
+		}
+	}
+	return out
 }
 
 // clientConfig applies the environment-variable fallbacks.
@@ -239,9 +274,13 @@ func (m providerModel) clientConfig(version string) (client.Config, error) {
 		ProviderVersion:     version,
 		DisableProfileCache: os.Getenv("SECURESCORE_DISABLE_PROFILE_CACHE") == "1",
 	}
-	if cfg.SubscriptionID != "" && !client.GUIDPattern.MatchString(cfg.SubscriptionID) {
-		errs = append(errs, &client.ConfigError{Setting: "subscription_id", EnvVar: "ARM_SUBSCRIPTION_ID",
-			Message: fmt.Sprintf("%q does not match %s", cfg.SubscriptionID, client.GUIDPattern)})
+	// Values from HCL were checked by the schema's validators; these catch
+	// the environment variables.
+	if problem := validators.CheckSubscriptionID(cfg.SubscriptionID); cfg.SubscriptionID != "" && m.SubscriptionID.IsNull() && problem != "" {
+		errs = append(errs, &client.ConfigError{Setting: "subscription_id", EnvVar: "ARM_SUBSCRIPTION_ID", Message: problem})
+	}
+	if problem := validators.CheckTenantID(cfg.Auth.TenantID); cfg.Auth.TenantID != "" && m.TenantID.IsNull() && problem != "" {
+		errs = append(errs, &client.ConfigError{Setting: "tenant_id", EnvVar: "ARM_TENANT_ID", Message: problem})
 	}
 	if !m.AuxiliaryTenantIDs.IsNull() {
 		for _, e := range m.AuxiliaryTenantIDs.Elements() {
@@ -253,6 +292,11 @@ func (m providerModel) clientConfig(version string) (client.Config, error) {
 		for _, t := range strings.Split(value, ",") {
 			if t = strings.TrimSpace(t); t != "" {
 				cfg.Auth.AuxiliaryTenantIDs = append(cfg.Auth.AuxiliaryTenantIDs, t)
+			}
+		}
+		for _, t := range cfg.Auth.AuxiliaryTenantIDs {
+			if problem := validators.CheckTenantID(t); t != "*" && problem != "" {
+				errs = append(errs, &client.ConfigError{Setting: "auxiliary_tenant_ids", EnvVar: "ARM_AUXILIARY_TENANT_IDS", Message: problem})
 			}
 		}
 		if len(cfg.Auth.AuxiliaryTenantIDs) > maxAuxiliaryTenants {

@@ -3,6 +3,7 @@ package provider_test
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -175,18 +176,42 @@ func TestAccProviderConfigurationErrors(t *testing.T) {
 		{"unreadable certificate", map[string]string{"ARM_CLIENT_SECRET": ""}, `client_certificate_path = "/nonexistent/cert.pfx"`, `(?s)client_certificate_path.*cannot read the client certificate`},
 		{"certificate that is not one", map[string]string{"ARM_CLIENT_SECRET": "", "ARM_CLIENT_CERTIFICATE_PATH": "GARBAGE"}, "", `(?s)not a usable PEM or PKCS#12`},
 		{"oidc without a token source", map[string]string{"ARM_CLIENT_SECRET": ""}, "use_oidc = true", `(?s)use_oidc.*no token source`},
-		{"nothing configured", map[string]string{"ARM_CLIENT_SECRET": "", "ARM_USE_CLI": "false"}, "", `no authentication method is configured`},
+		{"nothing configured", map[string]string{"ARM_CLIENT_SECRET": "", "ARM_USE_CLI": "false"}, "",
+			`(?s)No credentials for Microsoft Entra ID.*No authentication method is configured, and the Azure CLI fallback is off.*Set now: tenant_id, client_id\..*client_secret \(ARM_CLIENT_SECRET\).*use_msi = true.*az login`},
+		{"OIDC token without use_oidc", map[string]string{"ARM_CLIENT_SECRET": "", "ARM_USE_CLI": "false", "ARM_OIDC_TOKEN": "eyJ.x.y"}, "",
+			`(?s)Set now: tenant_id, client_id, oidc_token\. An OIDC token source is set but use_oidc is not: set use_oidc = true`},
+		// No Azure CLI on PATH: what could be set, not azidentity's bare error.
+		{"nothing configured and no Azure CLI", map[string]string{"ARM_CLIENT_SECRET": "", "ARM_USE_CLI": "true", "PATH": "EMPTYDIR"}, "",
+			`(?s)No credentials for Microsoft Entra ID.*asked the Azure CLI \(use_cli, on by default\), which gave no token: executable not found on path\..*Set now: tenant_id, client_id\..*az login`},
 		{"not a boolean", map[string]string{"ARM_USE_OIDC": "maybe"}, "", `use_oidc \(ARM_USE_OIDC\): "maybe" is not a boolean`},
 		{"unknown environment", nil, `environment = "mars"`, `(?s)environment.*value must be one of`},
-		{"plain http endpoint", nil, "", `(?s)must be an absolute https:// URL`},
-		{"bad default subscription", nil, `subscription_id = "not-a-guid"`, `(?s)must be a subscription id.*\^\[0-9A-Fa-f\]\{8\}`},
-		{"bad subscription in the environment", map[string]string{"ARM_SUBSCRIPTION_ID": "1234"}, "", `subscription_id \(ARM_SUBSCRIPTION_ID\): "1234" does not match`},
+		{"plain http endpoint", nil, "", `(?s)Invalid endpoint.*endpoint.resource_manager_endpoint: "http://127.0.0.1:[0-9]+" must be an absolute https:// URL`},
+		{"bad default subscription", nil, `subscription_id = "not-a-guid"`, `(?s)Invalid subscription id.*"not-a-guid" is not a subscription id: it must be a GUID`},
+		{"subscription resource id", nil, `subscription_id = "/subscriptions/` + emulator.DefaultSubscriptionID + `"`,
+			`(?s)Invalid subscription id.*drop the /subscriptions/ prefix and use "` + emulator.DefaultSubscriptionID + `"`},
+		{"bad subscription in the environment", map[string]string{"ARM_SUBSCRIPTION_ID": "1234"}, "", `subscription_id \(ARM_SUBSCRIPTION_ID\): "1234" is not a subscription id: it must be a GUID`},
+		// Entra would refuse it later with AADSTS90002: refused at plan time instead.
+		{"tenant name", nil, `tenant_id = "contoso"`, `(?s)Invalid tenant id.*"contoso" is not a directory \(tenant\) id: it must be a GUID`},
+		{"tenant name in the environment", map[string]string{"ARM_TENANT_ID": "contoso.onmicrosoft.com"}, "",
+			`tenant_id \(ARM_TENANT_ID\): "contoso.onmicrosoft.com" is not a directory \(tenant\) id`},
+		{"auxiliary tenant name", nil, `auxiliary_tenant_ids = ["fabrikam"]`, `(?s)Invalid tenant id.*"fabrikam" is not a directory \(tenant\) id`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			if _, ok := tc.env["PATH"]; ok && os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+				// terraform-plugin-testing finds Terraform on PATH otherwise.
+				tf, err := exec.LookPath("terraform")
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Setenv("TF_ACC_TERRAFORM_PATH", tf)
+			}
 			for k, v := range tc.env {
-				if v == "GARBAGE" {
+				switch v {
+				case "GARBAGE":
 					v = writeFile(t, "garbage.pem", "-----BEGIN NOTHING-----")
+				case "EMPTYDIR":
+					v = t.TempDir()
 				}
 				t.Setenv(k, v)
 			}
@@ -322,5 +347,25 @@ func TestAccProviderLogRedaction(t *testing.T) {
 	// know in advance: nothing JWT-shaped may be in the log.
 	if m := jwtLike.FindString(log); m != "" {
 		t.Errorf("the TRACE log contains a JWT-shaped string starting %q", m[:12])
+	}
+}
+
+// A setting computed from a resource is unknown during plan, when the data
+// sources read: one error that names it, not a generic "not configured".
+func TestAccProviderUnknownSetting(t *testing.T) {
+	reset()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "tenant" {
+  input = "` + emulator.DefaultTenantID + `"
+}
+` + acctest.ProviderConfigWith(`tenant_id = terraform_data.tenant.output`) + probe,
+			ExpectError: wrapped(`(?s)Provider setting not known until apply.*The provider's tenant_id is computed from a value that is known only after apply`),
+		}},
+	})
+	if n := acctest.Emu.Count(emulator.RouteToken); n != 0 {
+		t.Errorf("an unconfigured provider requested %d tokens", n)
 	}
 }

@@ -2,7 +2,6 @@ package defender_test
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -151,7 +150,7 @@ data "securescore_defender_control_definitions" "test" {
   subscription_id = "` + strings.ToUpper(emulator.DefaultSubscriptionID) + `0"
 }`,
 			PlanOnly:    true,
-			ExpectError: expectAll(phrase("must be a subscription id"), regexp.QuoteMeta(`^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$`)),
+			ExpectError: expectAll(phrase("is not a subscription id: it must be a GUID")),
 		}},
 	})
 	if n := acctest.Emu.Count(emulator.RouteARMDefinitionList); n != 0 {

@@ -195,7 +195,7 @@ data "securescore_defender_controls" "test" {
   subscription_id = "subscription-1"
 }`,
 			PlanOnly:    true,
-			ExpectError: expectAll(phrase("must be a subscription id"), regexp.QuoteMeta(`^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$`)),
+			ExpectError: expectAll(phrase("is not a subscription id: it must be a GUID")),
 		}},
 	})
 	if n := acctest.Emu.Count(emulator.RouteARMControlList); n != 0 {

@@ -121,7 +121,7 @@ data "securescore_defender_score" "test" {
   subscription_id = "7444d220-dc62-4eed-8552-76d7697c3f7"
 }`,
 			PlanOnly:    true,
-			ExpectError: expectAll(`subscription_id`, phrase("must be a subscription id"), regexp.QuoteMeta(`^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$`)),
+			ExpectError: expectAll(`subscription_id`, phrase("is not a subscription id: it must be a GUID")),
 		}},
 	})
 	if n := acctest.Emu.Count(emulator.RouteARMSecureScoreGet); n != 0 {

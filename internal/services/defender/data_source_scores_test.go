@@ -267,7 +267,7 @@ data "securescore_defender_scores" "test" {
   subscription_ids = [%q, "not-a-subscription"]
 }`, emulator.DefaultSubscriptionID),
 			PlanOnly:    true,
-			ExpectError: expectAll(`subscription_ids\[1\]`, phrase("must be a subscription id"), regexp.QuoteMeta(`^[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}$`)),
+			ExpectError: expectAll(`subscription_ids\[1\]`, phrase("is not a subscription id: it must be a GUID")),
 		}},
 	})
 	if n := acctest.Emu.Count(emulator.RouteResourceGraph); n != 0 {
