@@ -833,3 +833,19 @@ func (e *Emulator) DeleteGovernanceRule(scope, ruleID string) bool {
 	delete(g.rules, k)
 	return ok
 }
+
+// GovernanceAssignmentIDs lists the ids of the assignments of one
+// assessment on one resource, sorted.
+func (e *Emulator) GovernanceAssignmentIDs(resourceID, assessmentKey string) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	prefix := strings.ToLower(assignmentID(resourceID, assessmentKey, ""))
+	var ids []string
+	for k, a := range e.govLocked().assignments {
+		if strings.HasPrefix(k, prefix) {
+			ids = append(ids, a.id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}

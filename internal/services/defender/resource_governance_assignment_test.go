@@ -1,0 +1,310 @@
+package defender_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/securescore/terraform-provider-securescore/internal/acctest"
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+const assignmentAddress = "securescore_defender_governance_assignment.test"
+
+// assessment is the n-th seeded assessment of a subscription; the test puts
+// its status back when it ends.
+func assessment(t *testing.T, subscriptionID string, n int) emulator.Assessment {
+	t.Helper()
+	as := acctest.Emu.Assessments(subscriptionID)
+	if len(as) <= n {
+		t.Fatalf("subscription %s has %d assessments, the test needs %d", subscriptionID, len(as), n+1)
+	}
+	a := as[n]
+	t.Cleanup(func() { acctest.Emu.SetAssessmentStatus(a.ResourceID, a.Key, a.Status) })
+	return a
+}
+
+func assignmentConfig(a emulator.Assessment, body string) string {
+	return acctest.ProviderConfig() + fmt.Sprintf(`
+resource "securescore_defender_governance_assignment" "test" {
+  resource_id    = %q
+  assessment_key = %q
+%s
+}
+`, a.ResourceID, a.Key, body)
+}
+
+func storedAssignment(s *terraform.State) (map[string]any, error) {
+	rs, ok := s.RootModule().Resources[assignmentAddress]
+	if !ok {
+		return nil, fmt.Errorf("%s is not in state", assignmentAddress)
+	}
+	props := acctest.Emu.GovernanceAssignmentProperties(rs.Primary.ID)
+	if props == nil {
+		return nil, fmt.Errorf("the emulator holds no assignment %s", rs.Primary.ID)
+	}
+	return props, nil
+}
+
+func expectStoredAssignment(want map[string]any) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		props, err := storedAssignment(s)
+		if err != nil {
+			return err
+		}
+		for key, v := range want {
+			if got := fmt.Sprint(props[key]); got != fmt.Sprint(v) {
+				return fmt.Errorf("stored %s = %s, want %v", key, got, v)
+			}
+		}
+		return nil
+	}
+}
+
+func noAssignmentsLeft(before int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := acctest.Emu.GovernanceAssignmentCount(); n != before {
+			return fmt.Errorf("%d governance assignments stored after destroy, want %d", n, before)
+		}
+		return nil
+	}
+}
+
+func TestAccGovernanceAssignmentLifecycle(t *testing.T) {
+	reset(t)
+	before := acctest.Emu.GovernanceAssignmentCount()
+	a := assessment(t, emulator.DefaultSubscriptionID, 0)
+	// Whole days ahead, written with an offset: the state keeps this spelling.
+	due := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 30)
+	dueOffset := due.In(time.FixedZone("CEST", 2*3600)).Format(time.RFC3339)
+	later := due.AddDate(0, 0, 14).Format(time.RFC3339)
+	create := assignmentConfig(a, fmt.Sprintf(`
+  owner_email               = "alex.wilber@contoso.com"
+  remediation_due_date_time = %q
+`, dueOffset))
+	update := assignmentConfig(a, fmt.Sprintf(`
+  owner_email               = "lee.gu@contoso.com"
+  remediation_due_date_time = %q
+  grace_period              = true
+  notify_manager            = false
+  ticket_link               = "https://contoso.service-now.com/nav_to.do?uri=incident.do?sys_id=42"
+`, later))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             noAssignmentsLeft(before),
+		Steps: []resource.TestStep{
+			{
+				Config: create,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(assignmentAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(
+						expectAll("^"+a.ID+"/governanceAssignments/[0-9a-f-]{36}$"))),
+					statecheck.ExpectKnownValue(assignmentAddress, tfjsonpath.New("remediation_due_date_time"), knownvalue.StringExact(dueOffset)),
+					statecheck.ExpectKnownValue(assignmentAddress, tfjsonpath.New("grace_period"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(assignmentAddress, tfjsonpath.New("notify_owner"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(assignmentAddress, tfjsonpath.New("ticket_link"), knownvalue.Null()),
+				},
+				Check: expectStoredAssignment(map[string]any{
+					"owner":              "alex.wilber@contoso.com",
+					"remediationDueDate": due.Format(time.RFC3339),
+					"isGracePeriod":      false,
+				}),
+			},
+			{
+				ResourceName:            assignmentAddress,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"remediation_due_date_time"}, // imported in UTC; the configuration wrote an offset
+			},
+			{
+				Config: update,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(assignmentAddress, plancheck.ResourceActionUpdate),
+				}},
+				Check: expectStoredAssignment(map[string]any{
+					"owner":                       "lee.gu@contoso.com",
+					"remediationDueDate":          later,
+					"isGracePeriod":               true,
+					"governanceEmailNotification": "map[disableManagerEmailNotification:true disableOwnerEmailNotification:false]",
+					"additionalData":              "map[ticketLink:https://contoso.service-now.com/nav_to.do?uri=incident.do?sys_id=42]",
+				}),
+			},
+			{ResourceName: assignmentAddress, ImportState: true, ImportStateVerify: true},
+			{
+				// Drift: the owner is changed in the portal, with a ticket
+				// number the resource does not manage; the plan puts the owner
+				// back and the ticket number stays.
+				PreConfig: func() {
+					ids := acctest.Emu.GovernanceAssignmentIDs(a.ResourceID, a.Key)
+					if len(ids) != 1 {
+						t.Fatalf("%d assignments on the assessment, want 1", len(ids))
+					}
+					for _, id := range ids {
+						acctest.Emu.PatchGovernanceAssignment(id, map[string]any{
+							"owner":          "someone.else@contoso.com",
+							"additionalData": map[string]any{"ticketLink": "https://contoso.service-now.com/nav_to.do?uri=incident.do?sys_id=42", "ticketNumber": 42},
+						})
+					}
+				},
+				Config: update,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(assignmentAddress, plancheck.ResourceActionUpdate),
+				}},
+				Check: expectStoredAssignment(map[string]any{
+					"owner":          "lee.gu@contoso.com",
+					"additionalData": "map[ticketLink:https://contoso.service-now.com/nav_to.do?uri=incident.do?sys_id=42 ticketNumber:42]",
+				}),
+			},
+		},
+	})
+}
+
+func TestAccGovernanceAssignmentAssessmentResolved(t *testing.T) {
+	reset(t)
+	before := acctest.Emu.GovernanceAssignmentCount()
+	a := assessment(t, emulator.DefaultSubscriptionID, 1)
+	config := assignmentConfig(a, fmt.Sprintf(`
+  owner_email               = "megan.bowen@contoso.com"
+  remediation_due_date_time = %q
+`, time.Now().UTC().AddDate(0, 0, 7).Truncate(time.Second).Format(time.RFC3339)))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             noAssignmentsLeft(before),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// The resource is fixed: the recommendation and its assignment go.
+				PreConfig: func() {
+					if !acctest.Emu.SetAssessmentStatus(a.ResourceID, a.Key, "Healthy") {
+						t.Fatal("no assessment to resolve")
+					}
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: func(s *terraform.State) error {
+					if _, ok := s.RootModule().Resources[assignmentAddress]; ok {
+						return fmt.Errorf("%s is still in state after its assessment became healthy", assignmentAddress)
+					}
+					return nil
+				},
+			},
+			{
+				// Creating it again is refused by the service, naming the recommendation.
+				Config: config,
+				ExpectError: expectAll(phrase("Writing the governance assignment failed (HTTP 404)"),
+					phrase("Not found: recommendation "+a.Key+" on "+a.ResourceID)),
+			},
+		},
+	})
+}
+
+func TestAccGovernanceAssignmentPlanTimeRefusals(t *testing.T) {
+	a := assessment(t, emulator.DefaultSubscriptionID, 2)
+	future := time.Now().UTC().AddDate(0, 1, 0).Format(time.RFC3339)
+	cases := []struct {
+		name, config string
+		expect       []string
+	}{
+		{"owner not an email", assignmentConfig(a, `owner_email = "Alex Wilber"
+  remediation_due_date_time = "`+future+`"`), []string{"Invalid email address", `"Alex Wilber" is not an email address`}},
+		{"due date not a timestamp", assignmentConfig(a, `owner_email = "alex@contoso.com"
+  remediation_due_date_time = "next Friday"`), []string{"Invalid timestamp", `"next Friday" is not an RFC 3339 timestamp`}},
+		{"due date in the past", assignmentConfig(a, `owner_email = "alex@contoso.com"
+  remediation_due_date_time = "2020-01-31T00:00:00Z"`), []string{"Due date in the past", "2020-01-31T00:00:00Z is before now"}},
+		{"resource id not an ARM id", acctest.ProviderConfig() + `
+resource "securescore_defender_governance_assignment" "test" {
+  resource_id               = "vm-web-01"
+  assessment_key            = "` + a.Key + `"
+  owner_email               = "alex@contoso.com"
+  remediation_due_date_time = "` + future + `"
+}`, []string{"Invalid resource id", `"vm-web-01" is not an Azure resource id`}},
+		{"resource id without subscription", acctest.ProviderConfig() + `
+resource "securescore_defender_governance_assignment" "test" {
+  resource_id               = "/subscriptions/not-a-guid/resourceGroups/rg"
+  assessment_key            = "` + a.Key + `"
+  owner_email               = "alex@contoso.com"
+  remediation_due_date_time = "` + future + `"
+}`, []string{"Invalid resource id", "under a subscription"}},
+		{"assessment key not a GUID", acctest.ProviderConfig() + `
+resource "securescore_defender_governance_assignment" "test" {
+  resource_id               = "` + a.ResourceID + `"
+  assessment_key            = "Enable MFA"
+  owner_email               = "alex@contoso.com"
+  remediation_due_date_time = "` + future + `"
+}`, []string{"assessment_key", "must be an assessment key (a GUID)"}},
+		{"ticket link not https", assignmentConfig(a, `owner_email = "alex@contoso.com"
+  remediation_due_date_time = "`+future+`"
+  ticket_link = "INC0042"`), []string{"ticket_link", "https://"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			reset(t)
+			rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
+			parts := make([]string, len(tc.expect))
+			for i, e := range tc.expect {
+				parts[i] = phrase(e)
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: expectAll(parts...)}},
+			})
+			expectNoWrites(t, rules, assignments)
+		})
+	}
+}
+
+func TestAccGovernanceAssignmentWithoutDefenderCSPM(t *testing.T) {
+	reset(t)
+	sub := subscriptionByName(t, "Contoso Development").ID
+	a := assessment(t, sub, 0)
+	rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: assignmentConfig(a, fmt.Sprintf(`
+  owner_email               = "dev@contoso.com"
+  remediation_due_date_time = %q
+`, time.Now().UTC().AddDate(0, 0, 14).Format(time.RFC3339))),
+			ExpectError: expectAll(phrase("Writing the governance assignment failed (HTTP 400)"), phrase("The subscription does not have the Defender CSPM plan")),
+		}},
+	})
+	expectNothingStored(t, rules, assignments)
+}
+
+func TestAccGovernanceAssignmentExistingKey(t *testing.T) {
+	reset(t)
+	a := assessment(t, emulator.DefaultSubscriptionID, 3)
+	id := acctest.Emu.AddGovernanceAssignment(a.ResourceID, a.Key, "portal.owner@contoso.com", time.Now().AddDate(0, 0, 5), false)
+	if id == "" {
+		t.Fatal("AddGovernanceAssignment made nothing")
+	}
+	t.Cleanup(func() { acctest.Emu.RemoveGovernanceAssignments(emulator.DefaultSubscriptionID) })
+	key := id[len(id)-36:]
+	rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: assignmentConfig(a, fmt.Sprintf(`
+  assignment_key            = %q
+  owner_email               = "new.owner@contoso.com"
+  remediation_due_date_time = %q
+`, key, time.Now().UTC().AddDate(0, 0, 14).Format(time.RFC3339))),
+			ExpectError: expectAll(phrase("Governance assignment already exists"), phrase("owner portal.owner@contoso.com"), phrase("Import it instead")),
+		}},
+	})
+	expectNoWrites(t, rules, assignments)
+	if got := acctest.Emu.GovernanceAssignmentProperties(id)["owner"]; got != "portal.owner@contoso.com" {
+		t.Errorf("the existing assignment's owner is now %v", got)
+	}
+}
