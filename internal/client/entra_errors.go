@@ -63,6 +63,10 @@ func entraError(err error, call *tokenCall) error {
 		return err
 	}
 	if authErr.RawResponse == nil {
+		// MSAL flattens transport errors to text: keep their kind.
+		if msg := err.Error(); strings.Contains(msg, "connect: connection refused") || strings.Contains(msg, "x509: ") {
+			return &UnreachableError{Err: err}
+		}
 		if !strings.Contains(err.Error(), "raw message was") {
 			return err
 		}

@@ -5,10 +5,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -270,5 +273,92 @@ func TestCheckPatchAnswer(t *testing.T) {
 		if err := checkPatchAnswer([]byte(body), "https://graph/x", "rid"); (err == nil) != ok {
 			t.Errorf("%q: %v", body, err)
 		}
+	}
+}
+
+// countingHTTPClient trusts pool and counts the connections it opens, by address.
+func countingHTTPClient(pool *x509.CertPool) (*http.Client, func(addr string) int) {
+	var mu sync.Mutex
+	dials := map[string]int{}
+	dialer := &net.Dialer{}
+	transport := &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			mu.Lock()
+			dials[addr]++
+			mu.Unlock()
+			return dialer.DialContext(ctx, network, addr)
+		},
+	}
+	return &http.Client{Transport: transport}, func(addr string) int {
+		mu.Lock()
+		defer mu.Unlock()
+		return dials[addr]
+	}
+}
+
+// refusedAddress is a loopback address where nothing listens.
+func refusedAddress(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	return addr
+}
+
+// A refused connection or an untrusted certificate answers the same on every
+// attempt: one connection, then the error (it took 25 s of retries before).
+// Attempts are counted, not timed.
+func TestUnreachableEndpointsAreNotRetried(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	untrusted := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("a request reached the server with the untrusted certificate")
+	}))
+	defer untrusted.Close()
+	refused := refusedAddress(t)
+	trusted := x509.NewCertPool()
+	trusted.AppendCertsFromPEM(e.CACertPEM())
+
+	cases := []struct {
+		name      string
+		authority string
+		arm       string
+		dialed    string // the address that must have been dialled exactly once
+		kind      func(error) bool
+	}{
+		{"Resource Manager refuses the connection", e.AuthorityURL(), "https://" + refused, refused,
+			func(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }},
+		// MSAL flattens the error to text.
+		{"the identity platform refuses the connection", "https://" + refused, e.ARMURL(), refused,
+			func(err error) bool { return strings.Contains(err.Error(), "connect: connection refused") }},
+		{"Resource Manager's certificate is not trusted", e.AuthorityURL(), untrusted.URL, strings.TrimPrefix(untrusted.URL, "https://"),
+			func(err error) bool {
+				var unknownAuthority x509.UnknownAuthorityError
+				return errors.As(err, &unknownAuthority)
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			httpClient, dials := countingHTTPClient(trusted)
+			c, err := New(Config{
+				Auth:       AuthConfig{TenantID: emulator.DefaultTenantID, ClientID: emulator.ClientID, ClientSecret: emulator.ClientSecret},
+				Endpoints:  EndpointOverrides{AuthorityHost: tc.authority, ResourceManagerEndpoint: tc.arm, GraphEndpoint: e.GraphURL()},
+				HTTPClient: httpClient,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.DefenderScore(testContext(t), emulator.DefaultSubscriptionID, "ascScore")
+			var unreachable *UnreachableError
+			if !tc.kind(err) || !errors.As(err, &unreachable) {
+				t.Fatalf("want an UnreachableError of the right kind, got %T: %v", err, err)
+			}
+			if n := dials(tc.dialed); n != 1 {
+				t.Errorf("%s was dialled %d times; want 1 (no retries)", tc.dialed, n)
+			}
+		})
 	}
 }

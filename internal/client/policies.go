@@ -3,6 +3,8 @@ package client
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -194,4 +197,39 @@ func hostOf(rawURL string) string {
 		return ""
 	}
 	return u.Host
+}
+
+// unreachablePolicy sits inside the retry loop, next to the transport. A
+// refused connection (nothing listens at the address) and a TLS certificate
+// the machine does not trust get the same answer on every attempt, so it
+// marks them not to be retried: azcore's retry policy retries every other
+// transport error, which made a wrong endpoint fail after 25 s of retries.
+// A reset connection, a timeout or a DNS failure stay retried: they pass.
+type unreachablePolicy struct{}
+
+func (unreachablePolicy) Do(req *policy.Request) (*http.Response, error) {
+	resp, err := req.Next()
+	if err != nil && permanentTransportError(err) {
+		return resp, &UnreachableError{Err: err}
+	}
+	return resp, err
+}
+
+// UnreachableError is a transport failure that retrying cannot fix: a
+// refused connection or an untrusted TLS certificate.
+type UnreachableError struct{ Err error }
+
+func (e *UnreachableError) Error() string { return e.Err.Error() }
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// NonRetriable tells azcore's retry policy not to retry.
+func (*UnreachableError) NonRetriable() {}
+
+func permanentTransportError(err error) bool {
+	var unknownAuthority x509.UnknownAuthorityError
+	var invalidCert x509.CertificateInvalidError
+	var hostnameErr x509.HostnameError
+	var verifyErr *tls.CertificateVerificationError
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &verifyErr) ||
+		errors.As(err, &unknownAuthority) || errors.As(err, &invalidCert) || errors.As(err, &hostnameErr)
 }
