@@ -1,0 +1,186 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Governance assignments and unhealthy assessments across subscriptions,
+// read from Resource Graph's securityresources table
+// (https://learn.microsoft.com/azure/governance/resource-graph/reference/supported-tables-resources).
+
+// GovernanceAssignmentRow is a governance assignment as Resource Graph holds it.
+type GovernanceAssignmentRow struct {
+	ID             string
+	SubscriptionID string
+	ResourceID     string
+	AssessmentKey  string
+	Key            string
+	Owner          string
+	DueDate        time.Time
+	GracePeriod    bool
+	TicketLink     string
+}
+
+// AssessmentRow is an unhealthy assessment (a recommendation on a resource).
+type AssessmentRow struct {
+	ID             string
+	SubscriptionID string
+	ResourceID     string
+	Key            string
+	DisplayName    string
+	Severity       string
+}
+
+const governanceAssignmentsKQL = "securityresources\n" +
+	"| where type == 'microsoft.security/assessments/governanceassignments'\n" +
+	"| project id, name, subscriptionId, properties\n" +
+	"| order by id asc"
+
+const unhealthyAssessmentsKQL = "securityresources\n" +
+	"| where type == 'microsoft.security/assessments'\n" +
+	"| where properties.status.code =~ 'Unhealthy'\n" +
+	"| project id, name, subscriptionId, properties\n" +
+	"| order by id asc"
+
+// QueryGovernanceAssignments reads the governance assignments of scope,
+// sorted by id, each once whatever the batching.
+func (c *Client) QueryGovernanceAssignments(ctx context.Context, scope ResourceGraphScope) ([]GovernanceAssignmentRow, QueryStats, error) {
+	var stats QueryStats
+	byID := map[string]GovernanceAssignmentRow{}
+	err := c.queryResourceGraph(ctx, scope, governanceAssignmentsKQL, &stats, func(data any) error {
+		rows, err := decodeRows(data, "governance assignments", assignmentFromRow)
+		if err != nil {
+			return err
+		}
+		stats.Rows += len(rows)
+		for _, r := range rows {
+			byID[strings.ToLower(r.ID)] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, stats, err
+	}
+	out := make([]GovernanceAssignmentRow, 0, len(byID))
+	for _, r := range byID {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].ID) < strings.ToLower(out[j].ID) })
+	return out, stats, nil
+}
+
+// QueryUnhealthyAssessments reads the unhealthy assessments of scope, sorted by id.
+func (c *Client) QueryUnhealthyAssessments(ctx context.Context, scope ResourceGraphScope) ([]AssessmentRow, QueryStats, error) {
+	var stats QueryStats
+	byID := map[string]AssessmentRow{}
+	err := c.queryResourceGraph(ctx, scope, unhealthyAssessmentsKQL, &stats, func(data any) error {
+		rows, err := decodeRows(data, "assessments", assessmentFromRow)
+		if err != nil {
+			return err
+		}
+		stats.Rows += len(rows)
+		for _, r := range rows {
+			byID[strings.ToLower(r.ID)] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, stats, err
+	}
+	out := make([]AssessmentRow, 0, len(byID))
+	for _, r := range byID {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].ID) < strings.ToLower(out[j].ID) })
+	return out, stats, nil
+}
+
+func assignmentFromRow(row map[string]any) (GovernanceAssignmentRow, error) {
+	var r GovernanceAssignmentRow
+	var err error
+	if r.ID, err = rowString(row, "id"); err != nil {
+		return r, err
+	}
+	if r.SubscriptionID, err = rowString(row, "subscriptionId"); err != nil {
+		return r, err
+	}
+	resourceID, assessmentKey, key, perr := ParseGovernanceAssignmentID(r.ID)
+	if perr != nil {
+		return r, perr
+	}
+	r.ResourceID, r.AssessmentKey, r.Key = resourceID, assessmentKey, key
+	props, err := rowObject(row, "properties")
+	if err != nil {
+		return r, err
+	}
+	if r.Owner, err = rowString(props, "owner"); err != nil {
+		return r, fmt.Errorf("properties.%w", err)
+	}
+	due, err := rowString(props, "remediationDueDate")
+	if err != nil {
+		return r, fmt.Errorf("properties.%w", err)
+	}
+	if r.DueDate, err = time.Parse(time.RFC3339, due); err != nil {
+		return r, fmt.Errorf("properties.remediationDueDate %q is not a date-time", due)
+	}
+	r.DueDate = r.DueDate.UTC()
+	switch v := props["isGracePeriod"].(type) {
+	case nil:
+	case bool:
+		r.GracePeriod = v
+	default:
+		return r, fmt.Errorf("properties.isGracePeriod is %s, not a boolean", jsonKind(v))
+	}
+	if extra, err := rowObject(props, "additionalData"); err != nil {
+		return r, fmt.Errorf("properties.%w", err)
+	} else if extra != nil {
+		if r.TicketLink, err = rowString(extra, "ticketLink"); err != nil {
+			return r, fmt.Errorf("properties.additionalData.%w", err)
+		}
+	}
+	return r, nil
+}
+
+func assessmentFromRow(row map[string]any) (AssessmentRow, error) {
+	var r AssessmentRow
+	var err error
+	if r.ID, err = rowString(row, "id"); err != nil {
+		return r, err
+	}
+	if r.Key, err = rowString(row, "name"); err != nil {
+		return r, err
+	}
+	if r.SubscriptionID, err = rowString(row, "subscriptionId"); err != nil {
+		return r, err
+	}
+	if i := strings.LastIndex(strings.ToLower(r.ID), strings.ToLower(assessmentsSegment)); i > 0 {
+		r.ResourceID = r.ID[:i]
+	}
+	props, err := rowObject(row, "properties")
+	if err != nil {
+		return r, err
+	}
+	if r.DisplayName, err = rowString(props, "displayName"); err != nil {
+		return r, fmt.Errorf("properties.%w", err)
+	}
+	if meta, err := rowObject(props, "metadata"); err != nil {
+		return r, fmt.Errorf("properties.%w", err)
+	} else if meta != nil {
+		if r.Severity, err = rowString(meta, "severity"); err != nil {
+			return r, fmt.Errorf("properties.metadata.%w", err)
+		}
+	}
+	return r, nil
+}
+
+// AssessmentIDOf is the id of the assessment an assignment belongs to.
+func AssessmentIDOf(assignmentID string) string {
+	if i := strings.LastIndex(strings.ToLower(assignmentID), "/governanceassignments/"); i > 0 {
+		return assignmentID[:i]
+	}
+	return ""
+}

@@ -1,0 +1,290 @@
+package defender
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
+	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/validators"
+)
+
+var (
+	_ datasource.DataSource              = &GovernanceAssignmentsDataSource{}
+	_ datasource.DataSourceWithConfigure = &GovernanceAssignmentsDataSource{}
+)
+
+// GovernanceAssignmentsDataSource reads governance assignments and the
+// unhealthy recommendations nobody owns, across subscriptions.
+type GovernanceAssignmentsDataSource struct {
+	client *client.Client
+	now    func() time.Time
+}
+
+// NewGovernanceAssignmentsDataSource is the factory the provider registers.
+func NewGovernanceAssignmentsDataSource() datasource.DataSource {
+	return &GovernanceAssignmentsDataSource{now: time.Now}
+}
+
+type governanceAssignmentsModel struct {
+	SubscriptionIDs             types.List                   `tfsdk:"subscription_ids"`
+	ManagementGroupIDs          types.List                   `tfsdk:"management_group_ids"`
+	OverdueThresholdDays        types.Int64                  `tfsdk:"overdue_threshold_days"`
+	Assignments                 []governanceAssignmentEntry  `tfsdk:"assignments"`
+	Unowned                     []unownedRecommendationEntry `tfsdk:"unowned_recommendations"`
+	AssignmentCount             types.Int64                  `tfsdk:"assignment_count"`
+	OverdueCount                types.Int64                  `tfsdk:"overdue_count"`
+	OverdueBeyondThresholdCount types.Int64                  `tfsdk:"overdue_beyond_threshold_count"`
+	InGracePeriodCount          types.Int64                  `tfsdk:"in_grace_period_count"`
+	UnhealthyCount              types.Int64                  `tfsdk:"unhealthy_recommendation_count"`
+	UnownedUnhealthyCount       types.Int64                  `tfsdk:"unowned_unhealthy_count"`
+	AsOfDateTime                types.String                 `tfsdk:"as_of_date_time"`
+	Timeouts                    timeouts.Value               `tfsdk:"timeouts"`
+}
+
+type governanceAssignmentEntry struct {
+	ID                     types.String `tfsdk:"id"`
+	SubscriptionID         types.String `tfsdk:"subscription_id"`
+	ResourceID             types.String `tfsdk:"resource_id"`
+	AssessmentKey          types.String `tfsdk:"assessment_key"`
+	AssignmentKey          types.String `tfsdk:"assignment_key"`
+	RecommendationName     types.String `tfsdk:"recommendation_display_name"`
+	Severity               types.String `tfsdk:"severity"`
+	OwnerEmail             types.String `tfsdk:"owner_email"`
+	RemediationDueDateTime types.String `tfsdk:"remediation_due_date_time"`
+	GracePeriod            types.Bool   `tfsdk:"grace_period"`
+	Overdue                types.Bool   `tfsdk:"overdue"`
+	DaysOverdue            types.Int64  `tfsdk:"days_overdue"`
+	InGracePeriod          types.Bool   `tfsdk:"in_grace_period"`
+	TicketLink             types.String `tfsdk:"ticket_link"`
+}
+
+type unownedRecommendationEntry struct {
+	SubscriptionID     types.String `tfsdk:"subscription_id"`
+	ResourceID         types.String `tfsdk:"resource_id"`
+	AssessmentKey      types.String `tfsdk:"assessment_key"`
+	RecommendationName types.String `tfsdk:"recommendation_display_name"`
+	Severity           types.String `tfsdk:"severity"`
+}
+
+func (d *GovernanceAssignmentsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_defender_governance_assignments"
+}
+
+func (d *GovernanceAssignmentsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	str := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the Microsoft Defender for Cloud governance assignments of subscriptions or management groups with Azure Resource Graph " +
+			"(`securityresources | where type == 'microsoft.security/assessments/governanceassignments'`), and the unhealthy recommendations nobody owns, " +
+			"with counts a pipeline can gate on, e.g. `overdue_beyond_threshold_count == 0` with `overdue_threshold_days = 14`. " +
+			"Needs the Security Reader role on the subscriptions or management groups; Resource Graph leaves out what the identity cannot read.",
+		Attributes: map[string]schema.Attribute{
+			"subscription_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				Validators: []validator.List{
+					listvalidator.ValueStringsAre(validators.SubscriptionID()),
+					listvalidator.ConflictsWith(path.MatchRoot("management_group_ids")),
+				},
+				MarkdownDescription: "The subscriptions to read (any number; split into Resource Graph requests of at most 1,000). An empty list reads nothing. " +
+					"Conflicts with `management_group_ids`; with neither, every subscription the identity can read in the provider's tenant is read."},
+			"management_group_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				Validators: []validator.List{
+					listvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, 90)),
+					listvalidator.ConflictsWith(path.MatchRoot("subscription_ids")),
+				},
+				MarkdownDescription: "The management groups (ids, not display names) whose subscriptions are read. An empty list reads nothing."},
+			"overdue_threshold_days": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.Between(0, 3650)},
+				MarkdownDescription: "How many days past its due date an assignment may be before `overdue_beyond_threshold_count` counts it. Default 0: every overdue assignment counts."},
+			"assignments": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "Every assignment, by due date (the most overdue first), then `id`.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":                          str("The assignment's id."),
+					"subscription_id":             str("The subscription of the resource."),
+					"resource_id":                 str("The resource the recommendation is on."),
+					"assessment_key":              str("The recommendation's assessment key."),
+					"assignment_key":              str("The assignment's key."),
+					"recommendation_display_name": str("The recommendation's name; null when the recommendation is not unhealthy any more."),
+					"severity":                    str("The recommendation's severity (High, Medium, Low); null when not known."),
+					"owner_email":                 str("The owner; null when the assignment names none."),
+					"remediation_due_date_time":   str("The due date (RFC 3339, UTC)."),
+					"grace_period":                schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the assignment has a grace period."},
+					"overdue":                     schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the due date has passed (at `as_of_date_time`)."},
+					"days_overdue": schema.Int64Attribute{Computed: true,
+						MarkdownDescription: "Whole days past the due date; null when not overdue."},
+					"in_grace_period": schema.BoolAttribute{Computed: true,
+						MarkdownDescription: "Whether the grace period applies now: the assignment has one and its due date has not passed, so the resource does not count against the secure score yet."},
+					"ticket_link": str("The linked ticket; null when none."),
+				}},
+			},
+			"unowned_recommendations": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "The unhealthy recommendations (assessment on a resource) with no assignment that names an owner, by resource and assessment key.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"subscription_id":             str("The subscription of the resource."),
+					"resource_id":                 str("The resource."),
+					"assessment_key":              str("The recommendation's assessment key."),
+					"recommendation_display_name": str("The recommendation's name."),
+					"severity":                    str("The recommendation's severity; null when not known."),
+				}},
+			},
+			"assignment_count":               schema.Int64Attribute{Computed: true, MarkdownDescription: "The number of assignments."},
+			"overdue_count":                  schema.Int64Attribute{Computed: true, MarkdownDescription: "Assignments past their due date."},
+			"overdue_beyond_threshold_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Assignments more than `overdue_threshold_days` days (of 24 hours) past their due date; with the default 0, every overdue assignment."},
+			"in_grace_period_count":          schema.Int64Attribute{Computed: true, MarkdownDescription: "Assignments in their grace period."},
+			"unhealthy_recommendation_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Unhealthy recommendations in scope (assessments on resources)."},
+			"unowned_unhealthy_count":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Unhealthy recommendations without an owner: the length of `unowned_recommendations`."},
+			"as_of_date_time":                schema.StringAttribute{Computed: true, MarkdownDescription: "The moment `overdue` and `in_grace_period` were computed for (RFC 3339, UTC)."},
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+func (d *GovernanceAssignmentsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *GovernanceAssignmentsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data governanceAssignmentsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+		return
+	}
+	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	var scope client.ResourceGraphScope
+	resp.Diagnostics.Append(listStrings(ctx, data.SubscriptionIDs, &scope.SubscriptionIDs)...)
+	resp.Diagnostics.Append(listStrings(ctx, data.ManagementGroupIDs, &scope.ManagementGroupIDs)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	emptyScope := (!data.SubscriptionIDs.IsNull() && len(scope.SubscriptionIDs) == 0) ||
+		(!data.ManagementGroupIDs.IsNull() && len(scope.ManagementGroupIDs) == 0)
+
+	var assignments []client.GovernanceAssignmentRow
+	var unhealthy []client.AssessmentRow
+	if !emptyScope {
+		start := time.Now()
+		var stats, more client.QueryStats
+		var err error
+		if assignments, stats, err = d.client.QueryGovernanceAssignments(ctx, scope); err != nil {
+			resp.Diagnostics.Append(diagnostics.FromError("Reading the governance assignments through Resource Graph", err, diagnostics.Hint{Permission: governanceReadRole}))
+			return
+		}
+		if unhealthy, more, err = d.client.QueryUnhealthyAssessments(ctx, scope); err != nil {
+			resp.Diagnostics.Append(diagnostics.FromError("Reading the unhealthy recommendations through Resource Graph", err, diagnostics.Hint{Permission: governanceReadRole}))
+			return
+		}
+		tflog.Debug(ctx, "Resource Graph governance queries", map[string]any{
+			"requests": stats.Requests + more.Requests, "assignments": len(assignments), "unhealthy": len(unhealthy), "duration_ms": time.Since(start).Milliseconds(),
+		})
+	}
+	now := d.now().UTC().Truncate(time.Second)
+	summary := SummarizeGovernance(assignments, unhealthy, data.OverdueThresholdDays.ValueInt64(), now)
+	data.Assignments = make([]governanceAssignmentEntry, 0, len(summary.Assignments))
+	for _, a := range summary.Assignments {
+		e := governanceAssignmentEntry{
+			ID: types.StringValue(a.ID), SubscriptionID: types.StringValue(a.SubscriptionID),
+			ResourceID: types.StringValue(a.ResourceID), AssessmentKey: types.StringValue(a.AssessmentKey), AssignmentKey: types.StringValue(a.Key),
+			RecommendationName: nullableString(a.Recommendation.DisplayName), Severity: nullableString(a.Recommendation.Severity),
+			OwnerEmail: nullableString(a.Owner), RemediationDueDateTime: types.StringValue(a.DueDate.Format(time.RFC3339)),
+			GracePeriod: types.BoolValue(a.GracePeriod), Overdue: types.BoolValue(a.State.Overdue), DaysOverdue: types.Int64Null(),
+			InGracePeriod: types.BoolValue(a.State.InGracePeriod), TicketLink: nullableString(a.TicketLink),
+		}
+		if a.State.Overdue {
+			e.DaysOverdue = types.Int64Value(a.State.DaysOverdue)
+		}
+		data.Assignments = append(data.Assignments, e)
+	}
+	data.Unowned = make([]unownedRecommendationEntry, 0, len(summary.Unowned))
+	for _, u := range summary.Unowned {
+		data.Unowned = append(data.Unowned, unownedRecommendationEntry{
+			SubscriptionID: types.StringValue(u.SubscriptionID), ResourceID: types.StringValue(u.ResourceID), AssessmentKey: types.StringValue(u.Key),
+			RecommendationName: nullableString(u.DisplayName), Severity: nullableString(u.Severity),
+		})
+	}
+	data.AssignmentCount = types.Int64Value(int64(len(summary.Assignments)))
+	data.OverdueCount = types.Int64Value(summary.Overdue)
+	data.OverdueBeyondThresholdCount = types.Int64Value(summary.OverdueBeyondThreshold)
+	data.InGracePeriodCount = types.Int64Value(summary.InGracePeriod)
+	data.UnhealthyCount = types.Int64Value(int64(len(unhealthy)))
+	data.UnownedUnhealthyCount = types.Int64Value(int64(len(summary.Unowned)))
+	data.AsOfDateTime = types.StringValue(now.Format(time.RFC3339))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// GovernanceSummary is the assignments with their state at a moment, and
+// the counts a pipeline gates on.
+type GovernanceSummary struct {
+	Assignments            []SummarizedAssignment
+	Unowned                []client.AssessmentRow
+	Overdue                int64
+	OverdueBeyondThreshold int64
+	InGracePeriod          int64
+}
+
+// SummarizedAssignment is an assignment with its recommendation and state.
+type SummarizedAssignment struct {
+	client.GovernanceAssignmentRow
+	Recommendation client.AssessmentRow // zero when the recommendation is not unhealthy
+	State          AssignmentState
+}
+
+// SummarizeGovernance joins assignments to unhealthy recommendations. A
+// recommendation is unowned when no assignment of it names an owner.
+// Assignments are ordered by due date (the most overdue first), then id;
+// an assignment is beyond the threshold when more than thresholdDays days
+// (of 24 hours) have passed since its due date.
+func SummarizeGovernance(assignments []client.GovernanceAssignmentRow, unhealthy []client.AssessmentRow, thresholdDays int64, now time.Time) GovernanceSummary {
+	var s GovernanceSummary
+	byAssessment := make(map[string]client.AssessmentRow, len(unhealthy))
+	for _, a := range unhealthy {
+		byAssessment[strings.ToLower(a.ID)] = a
+	}
+	owned := map[string]bool{}
+	for _, a := range assignments {
+		assessmentID := strings.ToLower(client.AssessmentIDOf(a.ID))
+		if a.Owner != "" {
+			owned[assessmentID] = true
+		}
+		state := StateOf(a.DueDate, a.GracePeriod, now)
+		if state.Overdue {
+			s.Overdue++
+			if now.Sub(a.DueDate) > time.Duration(thresholdDays)*24*time.Hour {
+				s.OverdueBeyondThreshold++
+			}
+		}
+		if state.InGracePeriod {
+			s.InGracePeriod++
+		}
+		s.Assignments = append(s.Assignments, SummarizedAssignment{GovernanceAssignmentRow: a, Recommendation: byAssessment[assessmentID], State: state})
+	}
+	sort.SliceStable(s.Assignments, func(i, j int) bool {
+		a, b := s.Assignments[i], s.Assignments[j]
+		if !a.DueDate.Equal(b.DueDate) {
+			return a.DueDate.Before(b.DueDate)
+		}
+		return strings.ToLower(a.ID) < strings.ToLower(b.ID)
+	})
+	for _, a := range unhealthy {
+		if !owned[strings.ToLower(a.ID)] {
+			s.Unowned = append(s.Unowned, a)
+		}
+	}
+	return s
+}

@@ -1,0 +1,121 @@
+package defender_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/securescore/terraform-provider-securescore/internal/acctest"
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+const assignmentsAddress = "data.securescore_defender_governance_assignments.test"
+
+func TestAccGovernanceAssignmentsDataSource(t *testing.T) {
+	reset(t)
+	acctest.Emu.RemoveGovernanceAssignments()
+	t.Cleanup(func() { acctest.Emu.RemoveGovernanceAssignments() })
+	sub := subscriptionByName(t, "Contoso Shared Services").ID
+	as := acctest.Emu.Assessments(sub)
+	if len(as) < 4 {
+		t.Fatalf("%s has %d assessments, the test needs 4", sub, len(as))
+	}
+	now := time.Now().UTC()
+	// 20 days and an hour overdue, 3 days and an hour overdue (grace period
+	// over), and due in 10 days with a grace period but no owner.
+	overdue20 := acctest.Emu.AddGovernanceAssignment(as[0].ResourceID, as[0].Key, "alex.wilber@contoso.com", now.Add(-(20*24+1)*time.Hour), false)
+	overdue3 := acctest.Emu.AddGovernanceAssignment(as[1].ResourceID, as[1].Key, "lee.gu@contoso.com", now.Add(-(3*24+1)*time.Hour), true)
+	upcoming := acctest.Emu.AddGovernanceAssignment(as[2].ResourceID, as[2].Key, "", now.Add(10*24*time.Hour), true)
+	if overdue20 == "" || overdue3 == "" || upcoming == "" {
+		t.Fatal("AddGovernanceAssignment made nothing")
+	}
+	config := func(scope string, threshold int) string {
+		return acctest.ProviderConfig() + fmt.Sprintf(`
+data "securescore_defender_governance_assignments" "test" {
+  %s
+  overdue_threshold_days = %d
+}
+`, scope, threshold)
+	}
+	bySubscription := fmt.Sprintf("subscription_ids = [%q]", sub)
+	first := tfjsonpath.New("assignments").AtSliceIndex(0)
+	third := tfjsonpath.New("assignments").AtSliceIndex(2)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(bySubscription, 14),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("assignment_count"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("overdue_count"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("overdue_beyond_threshold_count"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("in_grace_period_count"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("unhealthy_recommendation_count"), knownvalue.Int64Exact(int64(len(as)))),
+					// Every unhealthy recommendation but the two with an owner.
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("unowned_unhealthy_count"), knownvalue.Int64Exact(int64(len(as)-2))),
+					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("id"), knownvalue.StringExact(overdue20)),
+					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("days_overdue"), knownvalue.Int64Exact(20)),
+					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("overdue"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("owner_email"), knownvalue.StringExact("alex.wilber@contoso.com")),
+					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("resource_id"), knownvalue.StringExact(as[0].ResourceID)),
+					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("assessment_key"), knownvalue.StringExact(as[0].Key)),
+					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("recommendation_display_name"), knownvalue.StringExact(as[0].DisplayName)),
+					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("severity"), knownvalue.StringExact(as[0].Severity)),
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("assignments").AtSliceIndex(1).AtMapKey("days_overdue"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("assignments").AtSliceIndex(1).AtMapKey("in_grace_period"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(assignmentsAddress, third.AtMapKey("id"), knownvalue.StringExact(upcoming)),
+					statecheck.ExpectKnownValue(assignmentsAddress, third.AtMapKey("days_overdue"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(assignmentsAddress, third.AtMapKey("in_grace_period"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(assignmentsAddress, third.AtMapKey("owner_email"), knownvalue.Null()),
+				},
+				Check: func(s *terraform.State) error {
+					// The assignment without an owner leaves its recommendation unowned; the owned ones are not listed.
+					attrs := s.RootModule().Resources[assignmentsAddress].Primary.Attributes
+					listed := map[string]bool{}
+					for i := 0; attrs[fmt.Sprintf("unowned_recommendations.%d.resource_id", i)] != ""; i++ {
+						listed[attrs[fmt.Sprintf("unowned_recommendations.%d.resource_id", i)]+"|"+attrs[fmt.Sprintf("unowned_recommendations.%d.assessment_key", i)]] = true
+					}
+					if !listed[as[2].ResourceID+"|"+as[2].Key] || listed[as[0].ResourceID+"|"+as[0].Key] || listed[as[1].ResourceID+"|"+as[1].Key] {
+						return fmt.Errorf("unowned recommendations: %v", listed)
+					}
+					return nil
+				},
+			},
+			{
+				// 20 days overdue is not more than 30.
+				Config: config(bySubscription, 30),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("overdue_beyond_threshold_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("overdue_count"), knownvalue.Int64Exact(2)),
+				},
+			},
+			{
+				// The management group holds the subscription, so the assignments are the same.
+				Config: config(fmt.Sprintf("management_group_ids = [%q]", emulator.ManagementGroupID), 0),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("assignment_count"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("overdue_beyond_threshold_count"), knownvalue.Int64Exact(2)),
+				},
+			},
+			{
+				// An empty list reads nothing.
+				PreConfig: func() { acctest.Emu.ResetCounts() },
+				Config:    config("subscription_ids = []", 0),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("assignment_count"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("unowned_unhealthy_count"), knownvalue.Int64Exact(0)),
+				},
+			},
+		},
+	})
+	if n := acctest.Emu.Count(emulator.RouteResourceGraph); n != 0 {
+		t.Errorf("the empty scope sent %d Resource Graph requests", n)
+	}
+}
