@@ -1,0 +1,2 @@
+# The assignment's id: {resource_id}/providers/Microsoft.Security/assessments/{assessment_key}/governanceAssignments/{assignment_key}
+terraform import securescore_defender_governance_assignment.web01_management_ports /subscriptions/7444d220-dc62-4eed-8552-76d7697c3f78/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-01/providers/Microsoft.Security/assessments/ac21c637-d558-482c-9d11-d6d9033e834e/governanceAssignments/6634ff9f-127b-4bf2-8e6e-b1737f5e789c

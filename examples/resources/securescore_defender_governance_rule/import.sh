@@ -1,0 +1,5 @@
+# A subscription's rule: its Azure Resource Manager id.
+terraform import securescore_defender_governance_rule.platform_encryption /subscriptions/7444d220-dc62-4eed-8552-76d7697c3f78/providers/Microsoft.Security/governanceRules/ad9a8e26-29d9-4829-bb30-e597a58cdbb8
+
+# A management group's rule.
+terraform import securescore_defender_governance_rule.production_high /providers/Microsoft.Management/managementGroups/contoso-production/providers/Microsoft.Security/governanceRules/6f5c3a1e-2b7d-4c8e-9a0f-1d2e3f4a5b6c
