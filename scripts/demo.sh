@@ -18,10 +18,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "==> building and starting the emulator (Azure Resource Manager, Resource Graph, Microsoft Graph, Entra ID token endpoint)"
+# Its env file (sourced) points the provider at it: ARM_METADATA_HOSTNAME,
+# the ARM_* credentials, and SSL_CERT_FILE with its CA.
 start_emulator "$work"
-export TF_VAR_authority_host="$SECURESCORE_EMULATOR_AUTHORITY"
-export TF_VAR_resource_manager_endpoint="$SECURESCORE_EMULATOR_ARM"
-export TF_VAR_microsoft_graph_endpoint="$SECURESCORE_EMULATOR_GRAPH"
 
 write_cli_config "$work/terraformrc" dev_overrides "$(dirname "$provider_bin")"
 export TF_CLI_CONFIG_FILE="$work/terraformrc"

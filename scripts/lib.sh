@@ -4,14 +4,15 @@
 #   source "$root/scripts/lib.sh"
 #   start_emulator "$work"        # builds and starts it, exports its environment
 #   write_cli_config "$work/terraformrc" dev_overrides "$(dirname "$provider_bin")"
-#   write_emulator_override "$work/module"
 #
 # The caller owns $work and must call stop_emulator (e.g. from an EXIT trap).
 
 emulator_pid=""
 
 # start_emulator DIR builds the emulator into DIR, starts it, waits for its
-# env file and sources it: ARM_* credentials, SSL_CERT_FILE (its CA) and
+# env file and sources it: ARM_* credentials, ARM_METADATA_HOSTNAME (from
+# which the provider reads every endpoint, so an empty provider block reaches
+# the emulator), SSL_CERT_FILE (the system's CAs and the emulator's) and
 # SECURESCORE_EMULATOR_AUTHORITY / _ARM / _GRAPH. Its log is DIR/emulator.log.
 start_emulator() {
   local dir="$1" root
@@ -81,19 +82,4 @@ RC
       return 1
       ;;
   esac
-}
-
-# write_emulator_override MODULE_DIR adds emulator_override.tf to a copy of a
-# root module: a Terraform override file that points the module's provider
-# block at the running emulator, leaving the module's own files untouched.
-write_emulator_override() {
-  cat >"$1/emulator_override.tf" <<HCL
-provider "securescore" {
-  endpoint = {
-    active_directory_authority_host = "$SECURESCORE_EMULATOR_AUTHORITY"
-    resource_manager_endpoint       = "$SECURESCORE_EMULATOR_ARM"
-    microsoft_graph_endpoint        = "$SECURESCORE_EMULATOR_GRAPH"
-  }
-}
-HCL
 }

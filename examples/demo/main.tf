@@ -1,5 +1,7 @@
-# The demo reads the bundled emulator; against Azure, drop the endpoint block
-# and sign in with any method of the provider page.
+# The demo reads the bundled emulator: `make demo` starts it and exports its
+# environment (ARM_METADATA_HOSTNAME, ARM_CLIENT_ID, ...), which the empty
+# provider block reads. Against Azure, the same configuration works with any
+# sign-in method of the provider page.
 terraform {
   required_providers {
     securescore = {
@@ -8,25 +10,7 @@ terraform {
   }
 }
 
-variable "authority_host" {
-  type = string
-}
-
-variable "resource_manager_endpoint" {
-  type = string
-}
-
-variable "microsoft_graph_endpoint" {
-  type = string
-}
-
-provider "securescore" {
-  endpoint = {
-    active_directory_authority_host = var.authority_host
-    resource_manager_endpoint       = var.resource_manager_endpoint
-    microsoft_graph_endpoint        = var.microsoft_graph_endpoint
-  }
-}
+provider "securescore" {}
 
 output "summary" {
   value = join("\n", concat(local.defender_lines, [""], local.microsoft365_lines))

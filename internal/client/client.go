@@ -20,8 +20,11 @@ import (
 
 // Config is everything needed to build a Client.
 type Config struct {
-	Auth           AuthConfig
-	Environment    string
+	Auth        AuthConfig
+	Environment string
+	// Cloud replaces the environment's endpoints (read from a metadata
+	// host by CloudFromMetadataHost); Endpoints still override it.
+	Cloud          *Endpoints
 	Endpoints      EndpointOverrides
 	SubscriptionID string
 	// ProviderVersion goes into the User-Agent.
@@ -60,7 +63,13 @@ type Client struct {
 // New validates cfg and builds the credential and pipelines. It makes no
 // network call: tokens are requested on first use.
 func New(cfg Config) (*Client, error) {
-	endpoints, err := ResolveEndpoints(cfg.Environment, cfg.Endpoints)
+	var endpoints Endpoints
+	var err error
+	if cfg.Cloud != nil {
+		endpoints, err = cfg.Cloud.withOverrides(cfg.Endpoints)
+	} else {
+		endpoints, err = ResolveEndpoints(cfg.Environment, cfg.Endpoints)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -88,6 +88,11 @@ func ResolveEndpoints(environment string, o EndpointOverrides) (Endpoints, error
 			Message: fmt.Sprintf("unknown environment %q; allowed values: %s", environment, strings.Join(Environments(), ", ")),
 		}
 	}
+	return e.withOverrides(o)
+}
+
+// withOverrides applies the endpoint overrides to a cloud's endpoints.
+func (e Endpoints) withOverrides(o EndpointOverrides) (Endpoints, error) {
 	overrides := []struct {
 		value, setting string
 		target         *string
@@ -110,7 +115,7 @@ func ResolveEndpoints(environment string, o EndpointOverrides) (Endpoints, error
 		// Audiences conventionally end with a slash; keep the user's spelling.
 		e.ResourceManagerAudience = o.ResourceManagerAudience
 	}
-	e.CustomAuthority = o.AuthorityHost != ""
+	e.CustomAuthority = e.CustomAuthority || o.AuthorityHost != ""
 	return e, nil
 }
 

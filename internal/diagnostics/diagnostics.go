@@ -103,7 +103,7 @@ func transportHint(err error) string {
 	var opErr *net.OpError
 	var dnsErr *net.DNSError
 	if errors.As(err, &opErr) || errors.As(err, &dnsErr) || strings.Contains(msg, "dial tcp ") || strings.Contains(msg, "no such host") || strings.Contains(msg, "connection reset by peer") {
-		return "The address in the error above could not be reached. Check the network path to it and any proxy (HTTPS_PROXY, NO_PROXY), and that `environment` (or the `endpoint` overrides) names the cloud you use."
+		return "The address in the error above could not be reached. Check the network path to it and any proxy (HTTPS_PROXY, NO_PROXY), and that `environment` or `metadata_host` (or the `endpoint` overrides) names the cloud you use."
 	}
 	return ""
 }

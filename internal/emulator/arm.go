@@ -22,7 +22,7 @@ func (e *Emulator) armRoutes() []routeDef {
 		def(http.MethodGet, "/providers/Microsoft.Security/secureScoreControlDefinitions", RouteARMDefinitionList, e.handleDefinitionList),
 		def(http.MethodGet, sub+"/secureScoreControlDefinitions", RouteARMDefinitionList, e.handleDefinitionList),
 		def(http.MethodPost, "/providers/Microsoft.ResourceGraph/resources", RouteResourceGraph, e.handleResourceGraph),
-	}, e.governanceRoutes()...)
+	}, append(e.governanceRoutes(), e.metadataRoutes()...)...)
 }
 
 // armAuth checks the bearer token the way ARM does; false means an error

@@ -9,6 +9,10 @@
 //   - tokens: the client credentials flow of the Microsoft identity platform,
 //     https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow,
 //     and its error codes, https://learn.microsoft.com/entra/identity-platform/reference-error-codes;
+//   - cloud metadata: GET /metadata/endpoints on the Resource Manager
+//     listener, the document a custom cloud publishes for its clients
+//     (https://learn.microsoft.com/azure-stack/user/azure-stack-version-profiles-azurecli2,
+//     azurerm's metadata_host);
 //   - secure scores, controls and control definitions (api-version 2020-01-01),
 //     https://learn.microsoft.com/rest/api/defenderforcloud/secure-scores,
 //     https://learn.microsoft.com/rest/api/defenderforcloud/secure-score-controls,

@@ -61,6 +61,7 @@ type providerModel struct {
 	SubscriptionID            types.String   `tfsdk:"subscription_id"`
 	AuxiliaryTenantIDs        types.List     `tfsdk:"auxiliary_tenant_ids"`
 	Environment               types.String   `tfsdk:"environment"`
+	MetadataHost              types.String   `tfsdk:"metadata_host"`
 	Endpoint                  *endpointModel `tfsdk:"endpoint"`
 }
 
@@ -114,7 +115,9 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				MarkdownDescription: "Other tenants the credential may get tokens for (a multi-tenant application consented in each), at most 50. Microsoft 365 data sources and resources target them with `tenant_id`. Environment variable: `ARM_AUXILIARY_TENANT_IDS` (comma-separated)."},
 			"environment": schema.StringAttribute{Optional: true,
 				Validators:          []validator.String{stringvalidator.OneOfCaseInsensitive(client.Environments()...)},
-				MarkdownDescription: "The cloud: `public` (default), `usgovernment` or `china`. It sets the login authority, the Resource Manager endpoint and audience, and the Microsoft Graph endpoint. Environment variable: `ARM_ENVIRONMENT`."},
+				MarkdownDescription: "The cloud: `public` (default), `usgovernment` or `china`. It sets the login authority, the Resource Manager endpoint and audience, and the Microsoft Graph endpoint. Ignored when `metadata_host` is set. Environment variable: `ARM_ENVIRONMENT`."},
+			"metadata_host": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "The host name (with an optional port, no scheme) of a custom cloud's Resource Manager, whose endpoints are read from `https://{metadata_host}/metadata/endpoints` when the provider is configured, as azurerm's `metadata_host` does: Azure Stack Hub, a private cloud, or the bundled emulator (`make emulator` exports it). It replaces `environment`; `endpoint` still overrides single endpoints. Environment variable: `ARM_METADATA_HOSTNAME`."},
 			"endpoint": schema.SingleNestedAttribute{Optional: true,
 				MarkdownDescription: "Overrides single endpoints of the chosen `environment`, for private clouds and offline testing. Every endpoint must be an `https://` URL. A custom authority host disables Microsoft Entra instance discovery.",
 				Attributes: map[string]schema.Attribute{
@@ -133,7 +136,8 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 }
 
 // Configure merges HCL with environment variables and builds the client. It
-// makes no network call, so `terraform validate` works offline.
+// makes no network call unless metadata_host is set (the cloud's endpoints
+// are read then); `terraform validate` never configures the provider.
 func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var config providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -160,6 +164,23 @@ func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.Config
 			resp.Diagnostics.AddError("Invalid provider configuration", err.Error())
 		}
 		return
+	}
+	metadataHost := config.MetadataHost.ValueString()
+	if config.MetadataHost.IsNull() {
+		metadataHost = os.Getenv("ARM_METADATA_HOSTNAME")
+	}
+	if metadataHost != "" {
+		cloud, err := client.CloudFromMetadataHost(ctx, metadataHost, nil)
+		if err != nil {
+			var configErr *client.ConfigError
+			if errors.As(err, &configErr) {
+				resp.Diagnostics.Append(diagnostics.ConfigAttributeError(configErr))
+			} else {
+				resp.Diagnostics.Append(diagnostics.FromError("Reading the cloud's endpoints from metadata_host", err, diagnostics.Hint{}))
+			}
+			return
+		}
+		cfg.Cloud = cloud
 	}
 	c, err := client.New(cfg)
 	if err != nil {
@@ -198,7 +219,7 @@ func (m providerModel) unknownSettings() []unknownSetting {
 		{"use_oidc", m.UseOIDC}, {"oidc_token", m.OIDCToken}, {"oidc_token_file_path", m.OIDCTokenFilePath},
 		{"oidc_request_url", m.OIDCRequestURL}, {"oidc_request_token", m.OIDCRequestToken},
 		{"use_msi", m.UseMSI}, {"use_cli", m.UseCLI}, {"subscription_id", m.SubscriptionID},
-		{"auxiliary_tenant_ids", m.AuxiliaryTenantIDs}, {"environment", m.Environment},
+		{"auxiliary_tenant_ids", m.AuxiliaryTenantIDs}, {"environment", m.Environment}, {"metadata_host", m.MetadataHost},
 	}
 	var out []unknownSetting
 	for _, s := range settings {

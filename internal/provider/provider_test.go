@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -368,4 +369,49 @@ resource "terraform_data" "tenant" {
 	if n := acctest.Emu.Count(emulator.RouteToken); n != 0 {
 		t.Errorf("an unconfigured provider requested %d tokens", n)
 	}
+}
+
+// metadata_host (or ARM_METADATA_HOSTNAME) alone reaches the emulator: the
+// endpoints come from its /metadata/endpoints, as azurerm reads a custom cloud's.
+func TestAccProviderMetadataHost(t *testing.T) {
+	host := strings.TrimPrefix(acctest.Emu.ARMURL(), "https://")
+	refused := func() string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close() //nolint:errcheck // closed to free the port
+		return ln.Addr().String()
+	}()
+	reset()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      "provider \"securescore\" {\n  metadata_host = \"https://" + host + "\"\n}\n" + probe,
+				ExpectError: wrapped(`(?s)metadata_host \(ARM_METADATA_HOSTNAME\): "https://127.0.0.1:[0-9]+" is not a host name: give the host alone`),
+			},
+			{
+				Config:      fmt.Sprintf("provider \"securescore\" {\n  metadata_host = %q\n}\n", refused) + probe,
+				ExpectError: wrapped(`(?s)Reading the cloud's endpoints from metadata_host failed.*connection refused.*could not be reached`),
+			},
+			{
+				Config:            fmt.Sprintf("provider \"securescore\" {\n  metadata_host = %q\n}\n", host) + probe,
+				ConfigStateChecks: probeReadsScore,
+			},
+		},
+	})
+	if n := acctest.Emu.Count(emulator.RouteARMMetadata); n == 0 {
+		t.Error("the metadata endpoint was not read")
+	}
+
+	// The environment variable, with an empty provider block.
+	t.Setenv("ARM_METADATA_HOSTNAME", host)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            "provider \"securescore\" {}\n" + probe,
+			ConfigStateChecks: probeReadsScore,
+		}},
+	})
 }
