@@ -223,6 +223,14 @@ func (e *Emulator) handleScoreGet(rc *reqCtx) {
 		return
 	}
 	sc := findScore(s, rc.params["name"])
+	if sc == nil && len(s.Scores) == 0 {
+		// A subscription whose first score was never calculated: the
+		// recorded answer, PascalCase members included
+		// (Azure/Microsoft-Defender-for-Cloud#720).
+		rc.writeJSON(http.StatusNotFound, map[string]any{"Error": map[string]any{"Code": "ResourceNotFound",
+			"Message": fmt.Sprintf("Secure score '%s' does not exist in scope '%s'", rc.params["name"], s.ID)}})
+		return
+	}
 	if sc == nil {
 		rc.fail(http.StatusNotFound, "NotFound", fmt.Sprintf("The requested resource of type 'Microsoft.Security/secureScores' with name '%s' was not found.", rc.params["name"]))
 		return

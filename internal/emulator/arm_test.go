@@ -56,7 +56,7 @@ func TestARMScoresMatchSeed(t *testing.T) {
 	c := clientFor(t, e)
 	tok := armToken(t, e, c, DefaultTenantID)
 	tenant := e.Tenant(DefaultTenantID)
-	if len(tenant.Subscriptions) != 6 || tenant.Subscriptions[0].ID != DefaultSubscriptionID {
+	if len(tenant.Subscriptions) != 7 || tenant.Subscriptions[0].ID != DefaultSubscriptionID {
 		t.Fatalf("subscriptions: %d", len(tenant.Subscriptions))
 	}
 	zeroWeight, noDefender := 0, 0
@@ -94,7 +94,7 @@ func TestARMScoresMatchSeed(t *testing.T) {
 			t.Errorf("%d controls", n)
 		}
 	}
-	if zeroWeight != 1 || noDefender != 1 {
+	if zeroWeight != 1 || noDefender != 2 { // Legacy (no Defender) and Onboarding (not calculated yet)
 		t.Fatalf("zero weight %d, no Defender %d", zeroWeight, noDefender)
 	}
 	if mg := tenant.ManagementGroups[ManagementGroupID]; len(mg) != 3 || mg[0] != DefaultSubscriptionID {

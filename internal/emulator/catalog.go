@@ -14,20 +14,20 @@ type defenderControlSpec struct {
 var defenderControls = []defenderControlSpec{
 	{"Enable MFA", "Enable multifactor authentication (MFA) on accounts with owner, write or read permissions on Azure resources.", 10, 3},
 	{"Secure management ports", "Close or restrict management ports such as RDP and SSH that are reachable from the internet.", 8, 3},
-	{"Remediate vulnerabilities", "Remediate vulnerabilities found on virtual machines, container images and SQL servers.", 6, 5},
+	{"Remediate vulnerabilities", "Remediate vulnerabilities found on virtual machines, container images and SQL servers.", 6, 6},
 	{"Apply system updates", "Install missing security and critical updates on machines.", 6, 4},
-	{"Manage access and permissions", "Apply least privilege: remove deprecated, external and excess owner accounts.", 4, 5},
+	{"Manage access and permissions", "Apply least privilege: remove deprecated, external and excess owner accounts.", 4, 6},
 	{"Enable encryption at rest", "Encrypt disks, databases and storage accounts with platform- or customer-managed keys.", 4, 3},
-	{"Encrypt data in transit", "Require TLS 1.2 or later and HTTPS-only access to web apps, storage accounts and databases.", 4, 4},
-	{"Remediate security configurations", "Fix operating system and container configuration weaknesses found by guest configuration.", 4, 3},
-	{"Restrict unauthorized network access", "Harden network security groups and restrict access to internal resources.", 4, 4},
+	{"Encrypt data in transit", "Require TLS 1.2 or later and HTTPS-only access to web apps, storage accounts and databases.", 4, 5},
+	{"Remediate security configurations", "Fix operating system and container configuration weaknesses found by guest configuration.", 4, 4},
+	{"Restrict unauthorized network access", "Harden network security groups and restrict access to internal resources.", 4, 5},
 	{"Apply adaptive application control", "Allow only known-safe applications to run on machines.", 3, 2},
 	{"Apply data classification", "Discover, classify and label sensitive data in SQL databases.", 2, 1},
-	{"Enable endpoint protection", "Install and configure endpoint protection on machines.", 2, 3},
+	{"Enable endpoint protection", "Install and configure endpoint protection on machines.", 2, 4},
 	{"Protect applications against DDoS attacks", "Enable Azure DDoS Protection and a web application firewall for internet-facing applications.", 2, 2},
 	{"Enable auditing and logging", "Enable diagnostic logs for Azure services so incidents can be investigated.", 1, 5},
-	{"Implement security best practices", "Recommendations that improve the security posture without affecting the score.", 0, 4},
-	{"Enable enhanced security features", "Enable the Microsoft Defender plans for servers, databases, storage and containers.", 0, 3},
+	{"Implement security best practices", "Recommendations that improve the security posture without affecting the score.", 0, 6},
+	{"Enable enhanced security features", "Enable the Microsoft Defender plans for servers, databases, storage and containers.", 0, 4},
 }
 
 // customControl is the one control of a custom (policy initiative) score.

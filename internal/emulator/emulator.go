@@ -22,6 +22,8 @@ type Options struct {
 	ResourceGraphPageSize int           // rows per Resource Graph page ($skipToken); default 1000, also capped by options.$top and 1000
 	Latency               time.Duration // added to every request (benchmarks)
 	TokenLifetime         time.Duration // expires_in of issued tokens; default 1h
+	ResourceScale         int           // multiplies the assessed resources of generated subscriptions (same points, more assessment rows); default 1
+	HistoryDays           int           // days of continuous-export history in the Log Analytics workspace; default 90, at most 730
 }
 
 // Route names a family of requests for accounting and fault injection.
@@ -63,6 +65,7 @@ type Emulator struct {
 	maxInflight map[string]int
 	generated   int // sequence for AddSubscriptions/AddProfiles
 	gov         governanceStore
+	defender    defenderStore
 
 	caPEM      []byte
 	serverCert tls.Certificate

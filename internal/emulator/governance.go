@@ -754,11 +754,12 @@ func containsFold(list []string, s string) bool {
 }
 
 // governanceRows are the securityresources rows of the subscriptions'
-// live governance assignments and of their assessments.
+// live governance assignments (their assessments' rows come from
+// assessmentRowsLocked).
 func (e *Emulator) governanceRows(subs []*Subscription) []row {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	rows := e.assessmentRows(subs)
+	var rows []row
 	want := map[string]*Subscription{}
 	for _, s := range subs {
 		want[strings.ToLower(s.ID)] = s

@@ -25,17 +25,67 @@ import (
 type row = map[string]any
 
 type kqlQuery struct {
-	ops []func([]row) ([]row, error)
+	table string // lower case: securityresources or resourcecontainers
+	// typeHint is the literal of a leading `where type == '…'`, lower case:
+	// the tables produce only rows that can pass it (see runStream).
+	typeHint string
+	ops      []kqlOp
+}
+
+// kqlOp is one tabular operator; a row-wise one (where, project, extend)
+// can run on any slice of its input.
+type kqlOp struct {
+	rowwise bool
+	f       func([]row) ([]row, error)
 }
 
 func (q *kqlQuery) run(rows []row) ([]row, error) {
 	var err error
 	for _, op := range q.ops {
-		if rows, err = op(rows); err != nil {
+		if rows, err = op.f(rows); err != nil {
 			return nil, err
 		}
 	}
 	return rows, nil
+}
+
+// runStream runs the query over rows produced one by one: the leading
+// row-wise operators see the rows in chunks, so a table of millions of
+// per-resource assessment rows that the query filters or summarises is
+// never held in memory at once.
+func (q *kqlQuery) runStream(produce func(yield func(row) bool)) ([]row, error) {
+	lead := 0
+	for lead < len(q.ops) && q.ops[lead].rowwise {
+		lead++
+	}
+	var kept []row
+	var err error
+	chunk := make([]row, 0, 512)
+	flush := func() bool {
+		rows := chunk
+		for _, op := range q.ops[:lead] {
+			if rows, err = op.f(rows); err != nil {
+				return false
+			}
+		}
+		kept = append(kept, rows...)
+		chunk = make([]row, 0, 512)
+		return true
+	}
+	produce(func(r row) bool {
+		chunk = append(chunk, r)
+		return len(chunk) < cap(chunk) || flush()
+	})
+	if err != nil || !flush() {
+		return nil, err
+	}
+	rest := q.ops[lead:]
+	for _, op := range rest {
+		if kept, err = op.f(kept); err != nil {
+			return nil, err
+		}
+	}
+	return kept, nil
 }
 
 type kqlToken struct {
@@ -148,7 +198,7 @@ func describe(t kqlToken) string {
 	return fmt.Sprintf("'%s'", t.text)
 }
 
-const kqlSupported = "The emulator supports: securityresources | where (==, !=, =~, !~, <, <=, >, >=, in, in~, !in, !in~, contains, startswith; and/or) | project [alias =] column[.path], ... | order by/sort by column [asc|desc] | take/limit N. Query the raw rows (project id, name, subscriptionId, properties) and compute in Go."
+const kqlSupported = "The emulator supports: securityresources or resourcecontainers | where (==, !=, =~, !~, <, <=, >, >=, in, in~, !in, !in~, contains, startswith, endswith; and/or) | project / extend [alias =] column[.path], ... | summarize [alias =] count(), countif(p), take_any(c), take_anyif(c, p), make_list(c[, n]), make_list_if(c, p[, n]), sum(c), min(c), max(c), arg_max(c, c, ...) by [alias =] column[.path] | startofday(c), ... | order by/sort by column [asc|desc] | take/limit N."
 
 func parseKQL(src string) (*kqlQuery, error) {
 	toks, err := tokenizeKQL(src)
@@ -160,10 +210,14 @@ func parseKQL(src string) (*kqlQuery, error) {
 	if table.kind != "ident" {
 		return nil, fmt.Errorf("a query starts with a table name; found %s", describe(table))
 	}
-	if !strings.EqualFold(table.text, "securityresources") {
-		return nil, fmt.Errorf("table '%s' is not available in the emulator: secure score rows live in securityresources", table.text)
+	q := &kqlQuery{table: strings.ToLower(table.text)}
+	if q.table != "securityresources" && q.table != "resourcecontainers" {
+		return nil, fmt.Errorf("table '%s' is not available in the emulator: secure score rows live in securityresources, subscriptions in resourcecontainers", table.text)
 	}
-	q := &kqlQuery{}
+	if t := p.toks[p.i:]; len(t) >= 5 && t[0].text == "|" && strings.EqualFold(t[1].text, "where") && t[2].text == "type" &&
+		(t[3].text == "==" || t[3].text == "=~") && t[4].kind == "string" {
+		q.typeHint = strings.ToLower(t[4].text)
+	}
 	for p.peek().kind != "eof" {
 		if err := p.expectOp("|"); err != nil {
 			return nil, err
@@ -178,7 +232,7 @@ func parseKQL(src string) (*kqlQuery, error) {
 			if err != nil {
 				return nil, err
 			}
-			q.ops = append(q.ops, func(rows []row) ([]row, error) {
+			q.ops = append(q.ops, kqlOp{true, func(rows []row) ([]row, error) {
 				var out []row
 				for _, r := range rows {
 					ok, err := x(r)
@@ -190,13 +244,25 @@ func parseKQL(src string) (*kqlQuery, error) {
 					}
 				}
 				return out, nil
-			})
+			}})
 		case "project":
 			f, err := p.parseProject()
 			if err != nil {
 				return nil, err
 			}
-			q.ops = append(q.ops, f)
+			q.ops = append(q.ops, kqlOp{true, f})
+		case "extend":
+			f, err := p.parseExtend()
+			if err != nil {
+				return nil, err
+			}
+			q.ops = append(q.ops, kqlOp{true, f})
+		case "summarize":
+			f, err := p.parseSummarize()
+			if err != nil {
+				return nil, err
+			}
+			q.ops = append(q.ops, kqlOp{false, f})
 		case "order", "sort":
 			if !p.isWord("by") {
 				return nil, fmt.Errorf("expected 'by' after '%s' at position %d", op.text, p.peek().pos)
@@ -206,14 +272,14 @@ func parseKQL(src string) (*kqlQuery, error) {
 			if err != nil {
 				return nil, err
 			}
-			q.ops = append(q.ops, f)
+			q.ops = append(q.ops, kqlOp{false, f})
 		case "take", "limit":
 			n := p.next()
 			count, err := strconv.Atoi(n.text)
 			if n.kind != "number" || err != nil || count < 0 {
 				return nil, fmt.Errorf("'%s' needs a row count, found %s", op.text, describe(n))
 			}
-			q.ops = append(q.ops, func(rows []row) ([]row, error) { return rows[:min(count, len(rows))], nil })
+			q.ops = append(q.ops, kqlOp{false, func(rows []row) ([]row, error) { return rows[:min(count, len(rows))], nil }})
 		default:
 			return nil, fmt.Errorf("the operator '%s' is not supported by the emulator", op.text)
 		}
@@ -324,6 +390,8 @@ func (p *kqlParser) parseLiteral() (any, error) {
 			return true, nil
 		case "false":
 			return false, nil
+		case "datetime":
+			return p.parseDatetime()
 		}
 	}
 	return nil, fmt.Errorf("expected a literal at position %d, found %s", t.pos, describe(t))
@@ -373,7 +441,7 @@ func (p *kqlParser) parseTerm() (predicate, error) {
 			found := slices.ContainsFunc(set, func(lit any) bool { return kqlEqual(v, lit, fold) })
 			return found != negate, nil
 		}, nil
-	case "==", "!=", "=~", "!~", "<", "<=", ">", ">=", "contains", "!contains", "startswith", "!startswith":
+	case "==", "!=", "=~", "!~", "<", "<=", ">", ">=", "contains", "!contains", "startswith", "!startswith", "endswith", "!endswith":
 		lit, err := p.parseLiteral()
 		if err != nil {
 			return nil, err
@@ -444,6 +512,11 @@ func kqlCompare(v any, op string, lit any) bool {
 		return strings.Contains(strings.ToLower(kqlString(v)), strings.ToLower(kqlString(lit))) == (op == "contains")
 	case "startswith", "!startswith":
 		return strings.HasPrefix(strings.ToLower(kqlString(v)), strings.ToLower(kqlString(lit))) == (op == "startswith")
+	case "endswith", "!endswith":
+		return strings.HasSuffix(strings.ToLower(kqlString(v)), strings.ToLower(kqlString(lit))) == (op == "endswith")
+	}
+	if x, y, ok := kqlTimes(v, lit); ok { // datetime columns hold RFC 3339 strings
+		v, lit = x, y
 	}
 	a, ok1 := kqlNumber(v)
 	b, ok2 := kqlNumber(lit)

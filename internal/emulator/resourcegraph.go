@@ -63,12 +63,16 @@ func (e *Emulator) handleResourceGraph(rc *reqCtx) {
 		return
 	}
 
+	if msg := e.restrictedGroupError(rc.token.clientID, req.ManagementGroups); msg != "" {
+		rc.fail(http.StatusForbidden, "AuthorizationFailed", msg)
+		return
+	}
 	subs, msg := e.resourceGraphScope(rc.token.tenantID, req.Subscriptions, req.ManagementGroups)
 	if msg != "" {
 		rc.fail(http.StatusBadRequest, "BadRequest", msg)
 		return
 	}
-	rows, err := q.run(append(securityRows(subs), e.governanceRows(subs)...))
+	rows, err := e.queryRows(rc.token.tenantID, req, q, subs)
 	if err != nil {
 		rc.rgInvalidQuery(err.Error())
 		return

@@ -92,7 +92,7 @@ func TestResourceGraph(t *testing.T) {
 		code string
 	}{
 		{"too many subscriptions", map[string]any{"subscriptions": many, "query": scoreQuery}, "BadRequest"},
-		{"unsupported operator", map[string]any{"query": "securityresources | summarize count() by subscriptionId"}, "InvalidQuery"},
+		{"unsupported operator", map[string]any{"query": "securityresources | mv-expand properties"}, "InvalidQuery"},
 		{"unknown table", map[string]any{"query": "resources | where type == 'x'"}, "InvalidQuery"},
 		{"unknown column", map[string]any{"query": "securityresources | where subscriptionid == 'x'"}, "InvalidQuery"},
 	} {

@@ -229,6 +229,7 @@ func (e *Emulator) seed() {
 	for _, ts := range []tenantSeed{contoso, fabrikam, northwind, tailspin} {
 		e.seedTenant(ts)
 	}
+	e.seedDefenderWorld()
 }
 
 // subset picks 20 catalogue profiles, every third from offset; both subsets
@@ -506,6 +507,7 @@ func (e *Emulator) AddSubscriptions(tenantID string, n int) []string {
 		id := guidFrom(fmt.Sprintf("generated-subscription:%s:%d", t.ID, e.generated))
 		weight := 1 + rngFor(id).IntN(100)
 		s := newSubscription(t.ID, subscriptionSeed{id, fmt.Sprintf("Generated subscription %d", e.generated), weight, true, false})
+		e.scaleResources(s)
 		t.Subscriptions = append(t.Subscriptions, s)
 		e.subs[strings.ToLower(id)] = s
 		ids = append(ids, id)
