@@ -67,10 +67,10 @@ func ValidateResourceID(id string) error {
 	}
 	parsed, err := arm.ParseResourceID(id)
 	if err != nil {
-		return fmt.Errorf("%q is not an Azure resource id: %v", id, err)
+		return fmt.Errorf("%q is not an Azure resource id: %w", id, err)
 	}
 	if !GUIDPattern.MatchString(parsed.SubscriptionID) {
-		return fmt.Errorf("%q is not an Azure resource id under a subscription: expected /subscriptions/{subscription_id}/...", id)
+		return fmt.Errorf("%q is not an Azure resource id under a subscription: expected /subscriptions/{subscription_id} first", id)
 	}
 	return nil
 }
