@@ -7,13 +7,13 @@ terraform {
   }
 }
 
-# Credentials come from the ARM_* environment variables (ARM_TENANT_ID,
-# ARM_CLIENT_ID, ARM_CLIENT_SECRET, ...) unless set here.
-provider "securescore" {
-  subscription_id = "00000000-0000-0000-0000-000000000000"
-}
+# Every setting falls back to the ARM_* environment variables azurerm reads
+# (ARM_TENANT_ID, ARM_CLIENT_ID, ARM_CLIENT_SECRET, ARM_SUBSCRIPTION_ID, ...);
+# a value set here wins over its variable.
+provider "securescore" {}
 
-# The subscription's Defender for Cloud secure score.
+# The Defender for Cloud secure score of the provider's subscription
+# (ARM_SUBSCRIPTION_ID, or subscription_id here or on the data source).
 data "securescore_defender_score" "this" {}
 
 # The tenant's Microsoft 365 Secure Score.

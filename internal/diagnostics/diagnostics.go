@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -69,7 +70,13 @@ func FromError(action string, err error, hint Hint) diag.Diagnostic {
 		}
 		next = "The identity is authenticated but not allowed. Grant it " + permission + "."
 	case http.StatusNotFound:
-		if hint.NotFound != "" {
+		if apiErr.Code == "SubscriptionNotFound" {
+			// ARM answers the same for a subscription that does not exist and
+			// for one the identity has no role on; the secure score in it is
+			// not what is missing.
+			next = "Not found: subscription " + subscriptionOf(apiErr.URL) + " does not exist or is not visible to the identity. " +
+				"Check subscription_id (ARM_SUBSCRIPTION_ID for the provider's default) and that the identity has " + DefenderRole + "."
+		} else if hint.NotFound != "" {
 			next = "Not found: " + hint.NotFound + "."
 		} else {
 			next = "The requested object does not exist."
@@ -87,6 +94,16 @@ func FromError(action string, err error, hint Hint) diag.Diagnostic {
 		detail += "\n\n" + next
 	}
 	return diag.NewErrorDiagnostic(fmt.Sprintf("%s failed (HTTP %d)", action, apiErr.StatusCode), detail)
+}
+
+var subscriptionInURL = regexp.MustCompile(`(?i)/subscriptions/([^/?]+)`)
+
+// subscriptionOf is the subscription id in an ARM URL, or "".
+func subscriptionOf(u string) string {
+	if m := subscriptionInURL.FindStringSubmatch(u); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // transportHint says what to do when no answer came back: the network or

@@ -29,6 +29,12 @@ func TestFromErrorSaysWhatToDo(t *testing.T) {
 			"Reading x failed (HTTP 401)", []string{"Check the credentials"}},
 		{fmt.Errorf("page 2: %w", &client.APIError{Service: client.ServiceARM, StatusCode: 404}), Hint{NotFound: "secure score \"nope\""},
 			"Reading x failed (HTTP 404)", []string{`Not found: secure score "nope"`}},
+		// The subscription, not the score in it, is what ARM did not find.
+		{&client.APIError{Service: client.ServiceARM, StatusCode: 404, Code: "SubscriptionNotFound",
+			URL: "https://management.azure.com/subscriptions/7444d220-dc62-4eed-8552-76d7697c3f78/providers/Microsoft.Security/secureScores/ascScore"},
+			Hint{NotFound: `secure score "ascScore" in subscription 7444d220-dc62-4eed-8552-76d7697c3f78`},
+			"Reading x failed (HTTP 404)", []string{"Not found: subscription 7444d220-dc62-4eed-8552-76d7697c3f78 does not exist or is not visible to the identity. " +
+				"Check subscription_id (ARM_SUBSCRIPTION_ID for the provider's default) and that the identity has the Security Reader role (or Reader) on the subscription or management group."}},
 		{&client.APIError{Service: client.ServiceGraph, StatusCode: 503, RequestID: "r-5"}, Hint{},
 			"Reading x failed (HTTP 503)", []string{"Retry later", "r-5"}},
 		{&client.DecodeError{Service: client.ServiceGraph, URL: "https://g/v1.0/x", Err: errors.New("bad")}, Hint{},

@@ -3,7 +3,7 @@ data "securescore_defender_control_definitions" "builtin" {}
 
 # The definitions available to one subscription, custom ones included.
 data "securescore_defender_control_definitions" "subscription" {
-  subscription_id = "22222222-2222-2222-2222-222222222222"
+  subscription_id = "7444d220-dc62-4eed-8552-76d7697c3f78"
 }
 
 output "custom_controls" {

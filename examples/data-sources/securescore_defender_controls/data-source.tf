@@ -4,7 +4,7 @@ data "securescore_defender_controls" "current" {}
 
 # Set score_name = "" for the subscription-wide list instead of one initiative's.
 data "securescore_defender_controls" "all" {
-  subscription_id = "22222222-2222-2222-2222-222222222222"
+  subscription_id = "da33051b-d48d-4764-a425-4063eca91a0d"
   score_name      = ""
 }
 

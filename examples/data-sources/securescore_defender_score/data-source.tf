@@ -1,10 +1,10 @@
 # The default initiative (ascScore) of the provider's subscription.
 data "securescore_defender_score" "current" {}
 
-# A custom initiative of another subscription.
+# A custom initiative (its score_name is a GUID) of a given subscription.
 data "securescore_defender_score" "iso27001" {
-  subscription_id = "22222222-2222-2222-2222-222222222222"
-  score_name      = "4f8a1c2e-5b6d-4e7f-8a9b-0c1d2e3f4a5b"
+  subscription_id = "7444d220-dc62-4eed-8552-76d7697c3f78"
+  score_name      = "49f062d0-1305-4d7c-84dc-fb04b921a0d2"
 }
 
 locals {

@@ -9,8 +9,8 @@ data "securescore_defender_scores" "production" {
 # An explicit list: any length, sent 1,000 subscriptions a request.
 data "securescore_defender_scores" "selected" {
   subscription_ids = [
-    "22222222-2222-2222-2222-222222222222",
-    "33333333-3333-3333-3333-333333333333",
+    "da33051b-d48d-4764-a425-4063eca91a0d",
+    "aa8b259b-0fa9-4a3f-9dc4-b3d3e3389c46",
   ]
 }
 
@@ -33,5 +33,5 @@ output "weakest_subscription" {
 # scores_by_subscription_id finds one subscription whatever its rank
 # (keys are lower case).
 output "selected_percentage" {
-  value = try(data.securescore_defender_scores.selected.scores_by_subscription_id["22222222-2222-2222-2222-222222222222"].percentage, null)
+  value = try(data.securescore_defender_scores.selected.scores_by_subscription_id["da33051b-d48d-4764-a425-4063eca91a0d"].percentage, null)
 }

@@ -10,11 +10,11 @@ output "microsoft365_score" {
   data.securescore_microsoft365_score.tenant.percentage * 100)
 }
 
-# Percentage by category (Identity, Data, Device, Apps, ...), 0-100.
+# Percentage by category (Identity, Data, Device, Apps, ...), e.g. "72.3%".
 output "microsoft365_categories" {
   value = {
     for name, category in data.securescore_microsoft365_score.tenant.categories :
-    name => round(category.percentage * 1000) / 10
+    name => format("%.1f%%", category.percentage * 100)
   }
 }
 

@@ -3,8 +3,13 @@ data "securescore_microsoft365_tenant_scores" "portfolio" {
   history_days = 0
 }
 
+locals {
+  tenants = data.securescore_microsoft365_tenant_scores.portfolio.tenants
+}
+
+# The three weakest (or fewer: slice fails past the end of the list).
 output "weakest_customers" {
-  value = [for t in slice(data.securescore_microsoft365_tenant_scores.portfolio.tenants, 0, 3) : {
+  value = [for t in slice(local.tenants, 0, min(3, length(local.tenants))) : {
     tenant     = t.tenant_id
     percentage = t.percentage
     error      = t.error

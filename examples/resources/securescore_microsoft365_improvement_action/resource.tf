@@ -25,7 +25,7 @@ resource "securescore_microsoft365_improvement_action" "safe_links" {
 # An action of a customer tenant: the tenant must be in the provider's
 # auxiliary_tenant_ids (ARM_AUXILIARY_TENANT_IDS).
 # resource "securescore_microsoft365_improvement_action" "customer_admin_mfa" {
-#   tenant_id  = "44444444-4444-4444-4444-444444444444"
+#   tenant_id  = "09788d87-3071-4bc9-ab65-a1d0f47a75bd"
 #   control_id = "AdminMFAV2"
 #   status     = "planned"
 # }
