@@ -387,7 +387,8 @@ func TestAccGovernanceRuleWithoutDefenderCSPM(t *testing.T) {
 
 func TestAccGovernanceRuleManagementGroup500(t *testing.T) {
 	reset(t)
-	acctest.Emu.SetFault(emulator.RouteARMGovernanceRulePut, emulator.Fault{Status: 500})
+	// A short Retry-After keeps the retries of the 500 from taking half a minute.
+	acctest.Emu.SetFault(emulator.RouteARMGovernanceRulePut, emulator.Fault{Status: 500, RetryAfter: "0.1"})
 	rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
