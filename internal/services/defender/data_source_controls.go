@@ -3,7 +3,6 @@ package defender
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
@@ -202,19 +201,16 @@ func (d *ControlsDataSource) checkScoreExists(ctx context.Context, subscriptionI
 		diags.Append(diagnostics.FromError(readControlsAction, err, diagnostics.Hint{}))
 		return diags
 	}
-	names := make([]string, 0, len(scores))
 	for _, s := range scores {
 		if strings.EqualFold(s.Name, name) {
 			return diags
 		}
-		names = append(names, s.Name)
 	}
-	if len(names) == 0 {
+	if len(scores) == 0 {
 		return diags
 	}
-	sort.Strings(names)
 	diags.AddAttributeError(path.Root("score_name"), "Unknown secure score",
 		fmt.Sprintf("Subscription %s has no secure score named %q; it has: %s. Set score_name to one of them, omit it for ascScore, or set it to \"\" for the subscription-wide list.",
-			subscriptionID, name, strings.Join(names, ", ")))
+			subscriptionID, name, initiativeList(scores)))
 	return diags
 }

@@ -2,7 +2,6 @@ package defender_test
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"testing"
 
@@ -160,12 +159,11 @@ func TestAccDefenderControls_failedLaterPageIsAnError(t *testing.T) {
 
 func TestAccDefenderControls_unknownNameListsExisting(t *testing.T) {
 	reset(t)
-	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
-	names := scoreNames(sub)
+	// The default subscription's initiatives, each with its display name.
 	expectConfigError(t, `
 data "securescore_defender_controls" "test" {
   score_name = "noSuchInitiative"
-}`, expectAll(`Unknown secure score`, `"noSuchInitiative"`, regexp.QuoteMeta(names[0])+`,\s+`+regexp.QuoteMeta(names[1])))
+}`, expectAll(`Unknown secure score`, `"noSuchInitiative"`, phrase("49f062d0-1305-4d7c-84dc-fb04b921a0d2 (Contoso ISO 27001 baseline), ascScore (ASC score)")))
 }
 
 func TestAccDefenderControls_noDefenderDataIsEmpty(t *testing.T) {

@@ -2,7 +2,6 @@ package defender_test
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -89,7 +88,7 @@ func TestAccDefenderScore_unknownNameListsExisting(t *testing.T) {
 data "securescore_defender_score" "test" {
   score_name = "noSuchInitiative"
 }`,
-			ExpectError: expectAll(`HTTP 404`, `"noSuchInitiative"`, regexp.QuoteMeta(names[0])+`,\s+`+regexp.QuoteMeta(names[1])),
+			ExpectError: expectAll(`HTTP 404`, `"noSuchInitiative"`, phrase("49f062d0-1305-4d7c-84dc-fb04b921a0d2 (Contoso ISO 27001 baseline), ascScore (ASC score)")),
 		}},
 	})
 }

@@ -62,18 +62,29 @@ func resolveSubscription(c *client.Client, argument types.String, diags *diag.Di
 func scoreNotFound(ctx context.Context, c *client.Client, action, subscriptionID, name string, err error) diag.Diagnostic {
 	hint := fmt.Sprintf("secure score %q in subscription %s", name, subscriptionID)
 	if scores, listErr := c.DefenderScores(ctx, subscriptionID); listErr == nil {
-		names := make([]string, 0, len(scores))
-		for _, s := range scores {
-			names = append(names, s.Name)
-		}
-		sort.Strings(names)
-		if len(names) == 0 {
+		if len(scores) == 0 {
 			hint += "; the subscription has no secure scores (is Defender for Cloud enabled on it?)"
 		} else {
-			hint += "; the subscription has: " + strings.Join(names, ", ")
+			hint += "; the subscription has: " + initiativeList(scores)
 		}
 	}
 	return diagnostics.FromError(action, err, diagnostics.Hint{NotFound: hint})
+}
+
+// initiativeList names the initiatives of scores, sorted by name, each with
+// its display name: a custom initiative's name is a GUID.
+func initiativeList(scores []client.DefenderScore) string {
+	sorted := append([]client.DefenderScore(nil), scores...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	names := make([]string, 0, len(sorted))
+	for _, s := range sorted {
+		if s.DisplayName != "" && s.DisplayName != s.Name {
+			names = append(names, fmt.Sprintf("%s (%s)", s.Name, s.DisplayName))
+		} else {
+			names = append(names, s.Name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // potentialIncrease is what a control would add to the score once every
