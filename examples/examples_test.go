@@ -151,7 +151,8 @@ func copyModule(src, dst string) error {
 	hasRequiredProviders := false
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || !(strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json")) {
+		terraformFile := strings.HasSuffix(name, ".tf") || strings.HasSuffix(name, ".tfvars") || strings.HasSuffix(name, ".tfvars.json")
+		if e.IsDir() || !terraformFile {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(src, name))

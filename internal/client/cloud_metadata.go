@@ -65,6 +65,7 @@ func CloudFromMetadataHost(ctx context.Context, metadataHost string, httpClient 
 	if err != nil {
 		return nil, fmt.Errorf("reading the cloud's endpoints from metadata_host (ARM_METADATA_HOSTNAME) %s: %w", endpoint, err)
 	}
+	defer resp.Body.Close() //nolint:errcheck // read-only body
 	if !runtime.HasStatusCode(resp, http.StatusOK) {
 		return nil, fmt.Errorf("reading the cloud's endpoints from metadata_host (ARM_METADATA_HOSTNAME): %w", newAPIError(ServiceARM, resp))
 	}

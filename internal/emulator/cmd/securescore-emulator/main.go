@@ -50,6 +50,7 @@ func run(args []string, stop <-chan os.Signal, stdout io.Writer) error {
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
+	say := func(format string, args ...any) { _, _ = fmt.Fprintf(stdout, format, args...) }
 
 	e := emulator.New(emulator.Options{
 		ARMPageSize: *armPage, GraphPageSize: *graphPage, ResourceGraphPageSize: *rgPage,
@@ -73,7 +74,7 @@ func run(args []string, stop <-chan os.Signal, stdout io.Writer) error {
 	if err := e.WriteCACert(ca); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "securescore emulator running\n  authority %s\n  ARM       %s (metadata: %s/metadata/endpoints)\n  Graph     %s\n  CA        %s\n",
+	say("securescore emulator running\n  authority %s\n  ARM       %s (metadata: %s/metadata/endpoints)\n  Graph     %s\n  CA        %s\n",
 		e.AuthorityURL(), e.ARMURL(), e.ARMURL(), e.GraphURL(), ca)
 
 	if *envPath != "" {
@@ -91,15 +92,15 @@ func run(args []string, stop <-chan os.Signal, stdout io.Writer) error {
 		if err := writeEnvFile(env, environment(e, bundle)); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "  env file  %s (source it: . %s; removed when the emulator stops)\n", env, env)
+		say("  env file  %s (source it: . %s; removed when the emulator stops)\n", env, env)
 		if systemCAs != "" {
-			fmt.Fprintf(stdout, "  SSL_CERT_FILE %s: the system's CAs (%s) and the emulator's\n", bundle, systemCAs)
+			say("  SSL_CERT_FILE %s: the system's CAs (%s) and the emulator's\n", bundle, systemCAs)
 		} else {
-			fmt.Fprintf(stdout, "  SSL_CERT_FILE %s: the emulator's CA only (no system CA bundle found): other TLS clients in that shell will not trust public sites\n", bundle)
+			say("  SSL_CERT_FILE %s: the emulator's CA only (no system CA bundle found): other TLS clients in that shell will not trust public sites\n", bundle)
 		}
 	}
 	<-stop
-	fmt.Fprintln(stdout, "stopping")
+	say("stopping\n")
 	return nil
 }
 
