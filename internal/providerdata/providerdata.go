@@ -26,13 +26,15 @@ func Client(providerData any, diags *diag.Diagnostics) *client.Client {
 	return c
 }
 
-// Require adds the diagnostic for a data source or resource used before the
-// provider could be configured (e.g. its settings were unknown) and reports
-// whether the client is usable.
+// Require adds the diagnostic for a data source or resource used without a
+// client and reports whether the client is usable. Configure refuses
+// settings that are unknown during plan with an error naming them, so
+// Terraform stops before this is reached; it guards against a provider
+// that was not configured at all.
 func Require(c *client.Client, diags *diag.Diagnostics) bool {
 	if c == nil {
 		diags.AddError("Provider not configured",
-			"The securescore provider has no client yet: its configuration depends on values that are not known until apply. Set the provider's settings from known values or environment variables.")
+			"The securescore provider handed no API client to this data source or resource: its configuration step did not run. This is a bug in the provider; please report it.")
 		return false
 	}
 	return true
