@@ -64,6 +64,9 @@ func (e *APIError) Error() string {
 // IsNotFound reports whether err is an API 404.
 func IsNotFound(err error) bool { return statusOf(err) == http.StatusNotFound }
 
+// IsForbidden reports whether err is an API 403.
+func IsForbidden(err error) bool { return statusOf(err) == http.StatusForbidden }
+
 func statusOf(err error) int {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {

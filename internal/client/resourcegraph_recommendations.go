@@ -66,8 +66,10 @@ func recommendationsKQL(q RecommendationQuery) string {
 	b.WriteString("| summarize unhealthy = countif(properties.status.code =~ 'Unhealthy'), healthy = countif(properties.status.code =~ 'Healthy'),\n" +
 		"    notApplicable = countif(properties.status.code =~ 'NotApplicable'),\n" +
 		"    displayName = take_any(properties.displayName), severity = take_any(properties.metadata.severity),\n" +
-		"    cause = take_anyif(properties.status.cause, properties.status.code !~ 'Healthy'),\n" +
-		"    description = take_anyif(properties.status.description, properties.status.code !~ 'Healthy'),\n" +
+		"    unhealthyCause = take_anyif(properties.status.cause, properties.status.code =~ 'Unhealthy'),\n" +
+		"    unhealthyDescription = take_anyif(properties.status.description, properties.status.code =~ 'Unhealthy'),\n" +
+		"    notApplicableCause = take_anyif(properties.status.cause, properties.status.code =~ 'NotApplicable'),\n" +
+		"    notApplicableDescription = take_anyif(properties.status.description, properties.status.code =~ 'NotApplicable'),\n" +
 		"    portal = take_any(properties.links.azurePortal), portalUri = take_any(properties.links.azurePortalUri)")
 	if q.ResourceIDLimit > 0 {
 		fmt.Fprintf(&b, ",\n    resourceIds = make_list_if(properties.resourceDetails.Id, properties.status.code =~ 'Unhealthy', %d)", min(q.ResourceIDLimit, MaxAffectedResourceIDs))
@@ -140,12 +142,14 @@ func (c *Client) QueryRecommendations(ctx context.Context, q RecommendationQuery
 func recommendationFromRow(row map[string]any) (Recommendation, error) {
 	var r Recommendation
 	var err error
+	var unhealthyCause, unhealthyDescription, notApplicableCause, notApplicableDescription string
 	strs := []struct {
 		key    string
 		target *string
 	}{
-		{"subscriptionId", &r.SubscriptionID}, {"name", &r.AssessmentKey}, {"displayName", &r.DisplayName},
-		{"severity", &r.Severity}, {"cause", &r.StatusCause}, {"description", &r.StatusDescription},
+		{"subscriptionId", &r.SubscriptionID}, {"name", &r.AssessmentKey}, {"displayName", &r.DisplayName}, {"severity", &r.Severity},
+		{"unhealthyCause", &unhealthyCause}, {"unhealthyDescription", &unhealthyDescription},
+		{"notApplicableCause", &notApplicableCause}, {"notApplicableDescription", &notApplicableDescription},
 	}
 	for _, s := range strs {
 		if *s.target, err = rowString(row, s.key); err != nil {
@@ -161,16 +165,14 @@ func recommendationFromRow(row map[string]any) (Recommendation, error) {
 	if r.NotApplicableResourceCount, err = rowInteger(row, "notApplicable"); err != nil {
 		return r, err
 	}
+	// The cause of the resources that give the recommendation its status.
 	switch {
 	case r.UnhealthyResourceCount > 0:
-		r.Status = StatusUnhealthy
+		r.Status, r.StatusCause, r.StatusDescription = StatusUnhealthy, unhealthyCause, unhealthyDescription
 	case r.HealthyResourceCount > 0:
 		r.Status = StatusHealthy
 	default:
-		r.Status = StatusNotApplicable
-	}
-	if r.Status == StatusHealthy {
-		r.StatusCause, r.StatusDescription = "", ""
+		r.Status, r.StatusCause, r.StatusDescription = StatusNotApplicable, notApplicableCause, notApplicableDescription
 	}
 	portal, err := rowString(row, "portal")
 	if err != nil {

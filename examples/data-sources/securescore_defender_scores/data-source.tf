@@ -35,3 +35,21 @@ output "weakest_subscription" {
 output "selected_percentage" {
   value = try(data.securescore_defender_scores.selected.scores_by_subscription_id["da33051b-d48d-4764-a425-4063eca91a0d"].percentage, null)
 }
+
+# One aggregate per management group; a group the identity cannot read is
+# restricted (with a warning), never a silent 0.
+data "securescore_defender_scores" "groups" {
+  management_group_ids = ["contoso-production", "contoso-nonproduction"]
+}
+
+output "group_scores" {
+  value = {
+    for id, g in data.securescore_defender_scores.groups.management_groups_by_id :
+    id => g.restricted ? "restricted" : (g.aggregate_percentage == null ? "no score yet" : format("%.1f%%", g.aggregate_percentage * 100))
+  }
+}
+
+# Subscriptions Defender for Cloud has not scored yet (not 0 %).
+output "waiting_for_a_score" {
+  value = data.securescore_defender_scores.all.not_calculated_subscription_ids
+}

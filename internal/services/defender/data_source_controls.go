@@ -70,7 +70,7 @@ func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 		MarkdownDescription: "Reads a subscription's Microsoft Defender for Cloud security controls with their definitions " +
 			"(`GET /subscriptions/{id}/providers/Microsoft.Security/secureScores/{name}/secureScoreControls?$expand=definition`, api-version 2020-01-01), " +
 			"ordered so the controls that would raise the score most come first. A control's points count only when every recommendation in it is healthy for a resource. " +
-			"Needs the Security Reader role on the subscription. A subscription without Defender for Cloud data gives an empty list.",
+			"Needs the Security Reader role on the subscription. A subscription whose score Defender for Cloud has not calculated yet gives an empty list and a warning.",
 		Attributes: map[string]schema.Attribute{
 			"subscription_id": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{validators.SubscriptionID()},
 				MarkdownDescription: "The subscription. Defaults to the provider's `subscription_id` (`ARM_SUBSCRIPTION_ID`)."},
@@ -104,9 +104,9 @@ func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 				}},
 			},
 			"unhealthy_resource_count": schema.Int64Attribute{Computed: true,
-				MarkdownDescription: "The sum of the controls' `unhealthy_resource_count` (a resource unhealthy in two controls counts twice)."},
+				MarkdownDescription: "The sum of the controls' `unhealthy_resource_count` (a resource unhealthy in two controls counts twice). Null (with a warning) while Defender for Cloud has not calculated the subscription's first score."},
 			"potential_score_increase": schema.Float64Attribute{Computed: true,
-				MarkdownDescription: "The sum of the controls' `potential_score_increase`, in points."},
+				MarkdownDescription: "The sum of the controls' `potential_score_increase`, in points. Null while the subscription's first score is not calculated."},
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
@@ -145,11 +145,14 @@ func (d *ControlsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		resp.Diagnostics.Append(diagnostics.FromError(readControlsAction, err, diagnostics.Hint{}))
 		return
 	}
-	if len(controls) == 0 && scoreName != "" {
-		// The per-initiative list is empty both for an initiative the
-		// subscription does not have and for a subscription without Defender
-		// for Cloud data; only the first is a mistake worth an error.
-		resp.Diagnostics.Append(d.checkScoreExists(ctx, subscriptionID, scoreName)...)
+	notCalculated := false
+	if len(controls) == 0 {
+		// The list is empty both for an initiative the subscription does not
+		// have and for a subscription whose score is not calculated yet; only
+		// the first is a mistake worth an error.
+		var diags diag.Diagnostics
+		notCalculated, diags = d.checkScoreExists(ctx, subscriptionID, scoreName)
+		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -188,29 +191,37 @@ func (d *ControlsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	data.Controls = items
 	data.UnhealthyResourceCount = types.Int64Value(unhealthy)
 	data.PotentialScoreIncrease = types.Float64Value(potential)
+	if notCalculated {
+		data.UnhealthyResourceCount, data.PotentialScoreIncrease = types.Int64Null(), types.Float64Null()
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
-// checkScoreExists explains an empty control list: an error naming the
-// initiatives that exist when the subscription has scores but not name,
-// nothing when it has no Defender for Cloud data at all.
-func (d *ControlsDataSource) checkScoreExists(ctx context.Context, subscriptionID, name string) diag.Diagnostics {
-	var diags diag.Diagnostics
+// checkScoreExists explains an empty control list: not calculated (a
+// warning) when the subscription has no score at all, an error naming the
+// initiatives that exist when it has scores but not name, nothing otherwise.
+func (d *ControlsDataSource) checkScoreExists(ctx context.Context, subscriptionID, name string) (notCalculated bool, diags diag.Diagnostics) {
 	scores, err := d.client.DefenderScores(ctx, subscriptionID)
 	if err != nil {
 		diags.Append(diagnostics.FromError(readControlsAction, err, diagnostics.Hint{}))
-		return diags
+		return false, diags
+	}
+	if len(scores) == 0 {
+		summary, detail := notCalculatedWarning([]string{subscriptionID})
+		diags.AddAttributeWarning(path.Root("subscription_id"), summary,
+			detail+" Here controls is empty and unhealthy_resource_count and potential_score_increase are null.")
+		return true, diags
+	}
+	if name == "" {
+		return false, diags
 	}
 	for _, s := range scores {
 		if strings.EqualFold(s.Name, name) {
-			return diags
+			return false, diags
 		}
-	}
-	if len(scores) == 0 {
-		return diags
 	}
 	diags.AddAttributeError(path.Root("score_name"), "Unknown secure score",
 		fmt.Sprintf("Subscription %s has no secure score named %q; it has: %s. Set score_name to one of them, omit it for ascScore, or set it to \"\" for the subscription-wide list.",
 			subscriptionID, name, initiativeList(scores)))
-	return diags
+	return false, diags
 }

@@ -166,20 +166,21 @@ data "securescore_defender_controls" "test" {
 }`, expectAll(`Unknown secure score`, `"noSuchInitiative"`, phrase("49f062d0-1305-4d7c-84dc-fb04b921a0d2 (Contoso ISO 27001 baseline), ascScore (ASC score)")))
 }
 
-func TestAccDefenderControls_noDefenderDataIsEmpty(t *testing.T) {
+// A subscription without a score (Contoso Onboarding, not calculated yet;
+// Contoso Legacy, no Defender for Cloud data) has no controls: an empty list
+// and null totals, not 0 points to gain.
+func TestAccDefenderControls_notCalculatedIsEmpty(t *testing.T) {
 	reset(t)
-	legacy := subscriptionByName(t, "Contoso Legacy (no Defender)")
-	if len(legacy.Scores) != 0 {
-		t.Fatalf("%s should have no Defender data", legacy.DisplayName)
-	}
-	runConfig(t, fmt.Sprintf(`
+	for _, id := range []string{"15ffcc73-95fd-429d-bc17-a98c9a6d8d96", "bf07d1a0-b10a-4260-8ce0-62dc1d486ad1"} {
+		runConfig(t, fmt.Sprintf(`
 data "securescore_defender_controls" "test" {
   subscription_id = %q
-}`, legacy.ID), []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New("controls"), knownvalue.ListSizeExact(0)),
-		statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New("unhealthy_resource_count"), knownvalue.Int64Exact(0)),
-		statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New("potential_score_increase"), knownvalue.Float64Exact(0)),
-	})
+}`, id), []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New("controls"), knownvalue.ListSizeExact(0)),
+			statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New("unhealthy_resource_count"), knownvalue.Null()),
+			statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New("potential_score_increase"), knownvalue.Null()),
+		})
+	}
 }
 
 func TestAccDefenderControls_badSubscriptionID(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -55,7 +56,7 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 				MarkdownDescription: "The subscription. Defaults to the provider's `subscription_id` (`ARM_SUBSCRIPTION_ID`)."},
 			"score_name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
 				MarkdownDescription: "The secure score initiative. Defaults to `ascScore`, Defender for Cloud's default initiative."},
-			"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "The score's Azure Resource Manager id."},
+			"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "The score's Azure Resource Manager id. Like every score attribute, null (with a warning) while Defender for Cloud has not calculated the subscription's first score."},
 			"display_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The initiative's display name, e.g. `ASC score`."},
 			"current_score": schema.Float64Attribute{Computed: true, MarkdownDescription: "The current score, in points."},
 			"max_score":     schema.Int64Attribute{Computed: true, MarkdownDescription: "The maximum score, in points."},
@@ -91,6 +92,19 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	score, err := d.client.DefenderScore(ctx, subscriptionID, name)
 	if client.IsNotFound(err) {
+		if scores, listErr := d.client.DefenderScores(ctx, subscriptionID); listErr == nil && len(scores) == 0 {
+			// No score at all: not calculated yet, which is no score, not 0 %.
+			summary, detail := notCalculatedWarning([]string{subscriptionID})
+			resp.Diagnostics.AddAttributeWarning(path.Root("subscription_id"), summary,
+				detail+" Here every score attribute is null.")
+			data.SubscriptionID = types.StringValue(subscriptionID)
+			data.ScoreName = types.StringValue(name)
+			data.ID, data.DisplayName = types.StringNull(), types.StringNull()
+			data.CurrentScore, data.MaxScore = types.Float64Null(), types.Int64Null()
+			data.Percentage, data.Weight = types.Float64Null(), types.Int64Null()
+			resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+			return
+		}
 		resp.Diagnostics.Append(scoreNotFound(ctx, d.client, "Reading the Defender for Cloud secure score", subscriptionID, name, err))
 		return
 	}

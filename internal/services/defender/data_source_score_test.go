@@ -93,19 +93,22 @@ data "securescore_defender_score" "test" {
 	})
 }
 
-func TestAccDefenderScore_noDefenderData(t *testing.T) {
+// Contoso Onboarding's first score is not calculated yet: ARM answers 404
+// "Secure score 'ascScore' does not exist in scope" and lists no score. That
+// is a warning and null scores, never 0 %.
+func TestAccDefenderScore_notCalculated(t *testing.T) {
 	reset(t)
-	legacy := subscriptionByName(t, "Contoso Legacy (no Defender)")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig() + fmt.Sprintf(`
+	runConfig(t, `
 data "securescore_defender_score" "test" {
-  subscription_id = %q
-}`, legacy.ID),
-			ExpectError: expectAll(phrase("the subscription has no secure scores (is Defender for Cloud enabled on it?)")),
-		}},
+  subscription_id = "15ffcc73-95fd-429d-bc17-a98c9a6d8d96"
+}`, []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("subscription_id"), knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96")),
+		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("score_name"), knownvalue.StringExact("ascScore")),
+		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("id"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("current_score"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("max_score"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("percentage"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("weight"), knownvalue.Null()),
 	})
 }
 

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -20,7 +19,6 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
-	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
 var (
@@ -50,6 +48,9 @@ type scoresModel struct {
 	ScoresBySubscription types.Map      `tfsdk:"scores_by_subscription_id"`
 	SubscriptionCount    types.Int64    `tfsdk:"subscription_count"`
 	AggregatePercentage  types.Float64  `tfsdk:"aggregate_percentage"`
+	NotCalculated        types.List     `tfsdk:"not_calculated_subscription_ids"`
+	ManagementGroups     types.List     `tfsdk:"management_groups"`       // of groupEntryAttrTypes objects
+	ManagementGroupsByID types.Map      `tfsdk:"management_groups_by_id"` // of the same
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
 }
 
@@ -62,22 +63,7 @@ func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 		MarkdownDescription: "Reads the Microsoft Defender for Cloud secure scores of many subscriptions with Azure Resource Graph " +
 			"(`securityresources | where type == 'microsoft.security/securescores'`), not one call per subscription, and computes their weighted aggregate. " +
 			"Needs the Security Reader role (or Reader) on the subscriptions or management groups; Resource Graph leaves out subscriptions the identity cannot read.",
-		Attributes: map[string]schema.Attribute{
-			"subscription_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-				Validators: []validator.List{
-					listvalidator.ValueStringsAre(validators.SubscriptionID()),
-					listvalidator.ConflictsWith(path.MatchRoot("management_group_ids")),
-				},
-				MarkdownDescription: "The subscriptions to read. Any number: the provider splits the list into Resource Graph requests of at most 1,000 subscriptions. " +
-					"An empty list reads nothing. Conflicts with `management_group_ids`; with neither, every subscription the identity can read in the provider's tenant is read. " +
-					"Listed subscriptions without a score (no Defender for Cloud data, no access, another tenant) are left out with a warning."},
-			"management_group_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-				Validators: []validator.List{
-					listvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, 90)),
-					listvalidator.ConflictsWith(path.MatchRoot("subscription_ids")),
-				},
-				MarkdownDescription: "The management groups (ids, not display names) whose subscriptions are read, through Resource Graph's `managementGroups` scope. " +
-					"An empty list reads nothing. Conflicts with `subscription_ids`."},
+		Attributes: withScope("secure scores", map[string]schema.Attribute{
 			"score_name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
 				MarkdownDescription: "The secure score initiative. Defaults to `ascScore`, Defender for Cloud's default initiative. " +
 					"A name no subscription in scope has is an error that lists the names found."},
@@ -94,7 +80,19 @@ func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"aggregate_percentage": schema.Float64Attribute{Computed: true,
 				MarkdownDescription: "Defender for Cloud's multi-subscription score: `sum(percentage_i * weight_i) / sum(weight_i)` over the subscriptions whose weight is greater than 0; " +
 					"a ratio between 0 and 1, 4 decimals. Null when no subscription has a positive weight (no data), so `aggregate_percentage == null` tells it from a score of 0."},
-		},
+			"not_calculated_subscription_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "The subscriptions in scope the identity can read that have no secure score yet (Defender for Cloud has not calculated their first score), in lower case, sorted; " +
+					"they are named in a warning and left out of `scores` and the aggregate, never counted as 0 %. Null for an initiative other than `ascScore`, where a subscription without it simply does not use it."},
+			"management_groups": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "With `management_group_ids`, one entry per management group, in the order given: each group is read on its own, so a group the identity cannot read is `restricted` " +
+					"(with a warning) and hides none of the others. Null without `management_group_ids`.",
+				NestedObject: groupEntrySchema(),
+			},
+			"management_groups_by_id": schema.MapNestedAttribute{Computed: true,
+				MarkdownDescription: "The entries of `management_groups` keyed by `management_group_id` as given.",
+				NestedObject:        groupEntrySchema(),
+			},
+		}),
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 }
@@ -111,58 +109,84 @@ func (d *ScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
-	var q client.ScoreQuery
-	resp.Diagnostics.Append(listStrings(ctx, data.SubscriptionIDs, &q.SubscriptionIDs)...)
-	resp.Diagnostics.Append(listStrings(ctx, data.ManagementGroupIDs, &q.ManagementGroupIDs)...)
+	scope, emptyScope, diags := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 
-	q.Name = data.ScoreName.ValueString()
+	q := client.ScoreQuery{SubscriptionIDs: scope.SubscriptionIDs, ManagementGroupIDs: scope.ManagementGroupIDs, Name: data.ScoreName.ValueString()}
 	if q.Name == "" {
 		q.Name = client.DefaultSecureScoreName
 	}
-	// An explicitly empty list selects no subscription; it must not fall
-	// through to "every subscription", which is what a query without scope means.
-	emptyScope := (!data.SubscriptionIDs.IsNull() && len(q.SubscriptionIDs) == 0) ||
-		(!data.ManagementGroupIDs.IsNull() && len(q.ManagementGroupIDs) == 0)
-
-	scores := []client.DefenderScore{}
-	if !emptyScope {
+	var result scoresResult
+	if emptyScope {
+		result.notCalculated = []string{}
+	} else {
 		start := time.Now()
-		var stats client.QueryStats
 		var err error
-		scores, stats, err = d.client.QueryDefenderScores(ctx, q)
+		result, err = readScores(ctx, d.client, q)
 		tflog.Debug(ctx, "Resource Graph secure score query", map[string]any{
 			"subscriptions": len(q.SubscriptionIDs), "management_groups": len(q.ManagementGroupIDs),
-			"batches": stats.Batches, "requests": stats.Requests, "rows": stats.Rows, "duration_ms": time.Since(start).Milliseconds(),
+			"batches": result.stats.Batches, "requests": result.stats.Requests, "rows": result.stats.Rows, "duration_ms": time.Since(start).Milliseconds(),
 		})
 		if err != nil {
 			resp.Diagnostics.Append(diagnostics.FromError(readScoresAction, err, diagnostics.Hint{}))
 			return
 		}
-		if len(scores) == 0 {
-			resp.Diagnostics.Append(d.checkNameExists(ctx, q)...)
+		if len(result.scores) == 0 && (len(q.ManagementGroupIDs) == 0 || len(result.readableGroups()) > 0) {
+			named := q
+			if len(q.ManagementGroupIDs) > 0 {
+				named.ManagementGroupIDs = result.readableGroups()
+			}
+			resp.Diagnostics.Append(d.checkNameExists(ctx, named)...)
 			if resp.Diagnostics.HasError() {
 				return
 			}
 		}
-		if missing := missingSubscriptions(q.SubscriptionIDs, scores); len(missing) > 0 {
-			resp.Diagnostics.AddAttributeWarning(path.Root("subscription_ids"), "Subscriptions without a secure score",
-				fmt.Sprintf("Resource Graph returned no %q score for %d of the listed subscriptions: %s. "+
-					"They have no Defender for Cloud data, or the identity cannot read them (it needs the Security Reader role), or they belong to another tenant. They are left out of scores and aggregate_percentage.",
-					q.Name, len(missing), abbreviate(missing, maxListedNames)))
-		}
+		d.warn(&resp.Diagnostics, q, result)
 	}
 
+	scores := result.scores
 	sortScores(scores)
 	data.ScoreName = types.StringValue(q.Name)
 	data.Scores, data.ScoresBySubscription = scoresValues(scores)
 	data.SubscriptionCount = types.Int64Value(int64(len(scores)))
 	data.AggregatePercentage = types.Float64PointerValue(aggregatePercentage(scores))
+	data.NotCalculated = stringListOrNull(result.notCalculated)
+	data.ManagementGroups, data.ManagementGroupsByID = groupsValues(result.groups, !data.ManagementGroupIDs.IsNull())
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// warn explains what the scores leave out: subscriptions not calculated
+// yet, subscriptions Resource Graph does not show, and restricted groups.
+func (d *ScoresDataSource) warn(diags *diag.Diagnostics, q client.ScoreQuery, r scoresResult) {
+	scopePath := path.Root("subscription_ids")
+	if len(q.ManagementGroupIDs) > 0 {
+		scopePath = path.Root("management_group_ids")
+	}
+	if len(r.notCalculated) > 0 {
+		summary, detail := notCalculatedWarning(r.notCalculated)
+		diags.AddAttributeWarning(scopePath, summary, detail)
+	}
+	if len(r.withoutScore) > 0 {
+		diags.AddAttributeWarning(scopePath, "Subscriptions without this initiative",
+			fmt.Sprintf("%d of the listed subscriptions have no %q secure score: %s. They are left out of scores and aggregate_percentage.",
+				len(r.withoutScore), q.Name, abbreviate(r.withoutScore, maxListedNames)))
+	}
+	if len(r.unreadable) > 0 {
+		diags.AddAttributeWarning(scopePath, "Subscriptions without a secure score",
+			fmt.Sprintf("Resource Graph shows no %d of the listed subscriptions: %s. The identity cannot read them (it needs the Security Reader role), or they belong to another tenant or do not exist. "+
+				"They are left out of scores and aggregate_percentage.", len(r.unreadable), abbreviate(r.unreadable, maxListedNames)))
+	}
+	if restricted := r.restrictedGroups(); len(restricted) > 0 {
+		diags.AddAttributeWarning(scopePath, "Management groups restricted",
+			fmt.Sprintf("The identity may not read %d management group(s): %s (Resource Graph answered HTTP 403). Defender for Cloud shows their score as \"Restricted\"; "+
+				"here they are restricted = true in management_groups, with a null aggregate, and their subscriptions count only through the groups that can be read. "+
+				"Grant the Security Reader role (or Reader) on the management group to read it.", len(restricted), abbreviate(restricted, maxListedNames)))
+	}
 }
 
 // checkNameExists explains an empty result: an error naming the initiatives
@@ -182,23 +206,4 @@ func (d *ScoresDataSource) checkNameExists(ctx context.Context, q client.ScoreQu
 		fmt.Sprintf("No subscription in scope has a secure score named %q; the names found are: %s. Set score_name to one of them or omit it for ascScore.",
 			q.Name, strings.Join(names, ", ")))
 	return diags
-}
-
-// listStrings reads a list of strings; a null list leaves target nil.
-func listStrings(ctx context.Context, list types.List, target *[]string) diag.Diagnostics {
-	if list.IsNull() || list.IsUnknown() {
-		return nil
-	}
-	values := []string{}
-	diags := list.ElementsAs(ctx, &values, false)
-	*target = values
-	return diags
-}
-
-// abbreviate joins up to n values and says how many more there are.
-func abbreviate(values []string, n int) string {
-	if len(values) <= n {
-		return strings.Join(values, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(values[:n], ", "), len(values)-n)
 }

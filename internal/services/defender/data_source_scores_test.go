@@ -125,13 +125,26 @@ func checkRequestsPerRead(t *testing.T, perRead int) int {
 	return n
 }
 
+// readableCount is the number of subscriptions of the default tenant the
+// identity can read: what the resourcecontainers query returns.
+func readableCount(t *testing.T) int {
+	n := 0
+	for _, s := range visibleSubscriptions(t) {
+		if !isDenied(s.ID) {
+			n++
+		}
+	}
+	return n
+}
+
 // Neither subscription_ids nor management_group_ids: every subscription the
-// identity can read, in one query.
+// identity can read, in one score query and one query of the readable
+// subscriptions (to name those not calculated yet).
 func TestAccDefenderScores_allVisible(t *testing.T) {
 	reset(t)
 	rows := expectedScores(visibleSubscriptions(t), "ascScore")
 	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
-	checkRequestsPerRead(t, pages(len(rows), 1000))
+	checkRequestsPerRead(t, pages(len(rows), 1000)+pages(readableCount(t), 1000))
 }
 
 func TestAccDefenderScores_subscriptionIDs(t *testing.T) {
@@ -151,7 +164,7 @@ func TestAccDefenderScores_subscriptionIDs(t *testing.T) {
 data "securescore_defender_scores" "test" {
   subscription_ids = %s
 }`, hclList(ids)), scoresChecks("ascScore", rows, 0))
-	checkRequestsPerRead(t, 1)
+	checkRequestsPerRead(t, 2) // the scores, then whether the one without a score can be read
 }
 
 func TestAccDefenderScores_managementGroup(t *testing.T) {
@@ -165,7 +178,7 @@ func TestAccDefenderScores_managementGroup(t *testing.T) {
 data "securescore_defender_scores" "test" {
   management_group_ids = [%q]
 }`, emulator.ManagementGroupID), scoresChecks("ascScore", rows, 0))
-	checkRequestsPerRead(t, 1)
+	checkRequestsPerRead(t, 2) // the group's scores and its readable subscriptions
 }
 
 func TestAccDefenderScores_explicitName(t *testing.T) {
@@ -217,8 +230,9 @@ func TestAccDefenderScores_paging(t *testing.T) {
 	acctest.Emu.SetPageSizes(0, 0, 2)
 	rows := expectedScores(visibleSubscriptions(t), "ascScore")
 	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
-	n := checkRequestsPerRead(t, pages(len(rows), 2))
-	t.Logf("%d subscriptions, page size 2: %d pages a read, %d requests in the test", len(rows), pages(len(rows), 2), n)
+	perRead := pages(len(rows), 2) + pages(readableCount(t), 2)
+	n := checkRequestsPerRead(t, perRead)
+	t.Logf("%d subscriptions, page size 2: %d pages a read, %d requests in the test", len(rows), perRead, n)
 }
 
 func TestAccDefenderScores_throttledOnSecondPage(t *testing.T) {
@@ -227,7 +241,7 @@ func TestAccDefenderScores_throttledOnSecondPage(t *testing.T) {
 	acctest.Emu.SetFault(emulator.RouteResourceGraph, emulator.Fault{Status: 429, RetryAfter: "1", Page: 2, Times: 1})
 	rows := expectedScores(visibleSubscriptions(t), "ascScore")
 	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
-	perRead := pages(len(rows), 2)
+	perRead := pages(len(rows), 2) + pages(readableCount(t), 2)
 	if n := acctest.Emu.Count(emulator.RouteResourceGraph); (n-1)%perRead != 0 {
 		t.Errorf("Resource Graph requests = %d; want every page of each read plus the one retried", n)
 	}
@@ -454,5 +468,77 @@ data "securescore_defender_scores" "test" {
 }`, []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("subscription_count"), knownvalue.Int64Exact(1)),
 		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("aggregate_percentage"), knownvalue.Null()),
+	})
+}
+
+// Hand-written from the seed. Contoso Onboarding (15ffcc73-…) is readable
+// but not scored yet, Contoso Legacy (bf07d1a0-…) has no Defender for Cloud
+// score either: both are not calculated, never 0 %, and the aggregate is
+// Contoso Production's alone (0.8492). A subscription Resource Graph does
+// not show (a denied one) is not "not calculated".
+func TestAccDefenderScores_notCalculated(t *testing.T) {
+	reset(t)
+	denied := deniedSubscription(t)
+	runConfig(t, fmt.Sprintf(`
+data "securescore_defender_scores" "test" {
+  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78", "15FFCC73-95FD-429D-BC17-A98C9A6D8D96", "bf07d1a0-b10a-4260-8ce0-62dc1d486ad1", %q]
+}`, denied), []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("subscription_count"), knownvalue.Int64Exact(1)),
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("aggregate_percentage"), knownvalue.Float64Exact(0.8492)),
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("not_calculated_subscription_ids"), knownvalue.ListExact([]knownvalue.Check{
+			knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96"), knownvalue.StringExact("bf07d1a0-b10a-4260-8ce0-62dc1d486ad1"),
+		})),
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("management_groups"), knownvalue.Null()),
+	})
+}
+
+// Hand-written from the seed:
+//   - contoso-production: Production 0.8492 (weight 67), Shared Services
+//     0.9041 (41), Data Platform 0.7559 (12): (56.8964 + 37.0681 + 9.0708) /
+//     120 = 0.85863 → 0.8586, 3 subscriptions, none waiting for a score;
+//   - contoso-nonproduction: Development 0.5912 (23) and Sandbox (weight 0)
+//     → 0.5912 over 2 subscriptions; Onboarding not calculated yet;
+//   - contoso-restricted: the identity may not read it (403) → restricted,
+//     nulls, and the others are still read.
+//
+// The flat list holds the 5 scored subscriptions: (103.0353 + 13.5976) / 143
+// = 0.81561 → 0.8156.
+func TestAccDefenderScores_managementGroups(t *testing.T) {
+	reset(t)
+	group := func(id string) tfjsonpath.Path { return tfjsonpath.New("management_groups_by_id").AtMapKey(id) }
+	runConfig(t, `
+data "securescore_defender_scores" "test" {
+  management_group_ids = ["contoso-production", "contoso-nonproduction", "contoso-restricted"]
+}`, []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("subscription_count"), knownvalue.Int64Exact(5)),
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("aggregate_percentage"), knownvalue.Float64Exact(0.8156)),
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("not_calculated_subscription_ids"), knownvalue.ListExact([]knownvalue.Check{
+			knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96"),
+		})),
+		statecheck.ExpectKnownValue(scoresAddress, group("contoso-production"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"management_group_id":             knownvalue.StringExact("contoso-production"),
+			"restricted":                      knownvalue.Bool(false),
+			"subscription_count":              knownvalue.Int64Exact(3),
+			"aggregate_percentage":            knownvalue.Float64Exact(0.8586),
+			"not_calculated_subscription_ids": knownvalue.ListExact([]knownvalue.Check{}),
+		})),
+		statecheck.ExpectKnownValue(scoresAddress, group("contoso-nonproduction"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"management_group_id":  knownvalue.StringExact("contoso-nonproduction"),
+			"restricted":           knownvalue.Bool(false),
+			"subscription_count":   knownvalue.Int64Exact(2),
+			"aggregate_percentage": knownvalue.Float64Exact(0.5912),
+			"not_calculated_subscription_ids": knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96"),
+			}),
+		})),
+		statecheck.ExpectKnownValue(scoresAddress, group("contoso-restricted"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"management_group_id":             knownvalue.StringExact("contoso-restricted"),
+			"restricted":                      knownvalue.Bool(true),
+			"subscription_count":              knownvalue.Null(),
+			"aggregate_percentage":            knownvalue.Null(),
+			"not_calculated_subscription_ids": knownvalue.Null(),
+		})),
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("management_groups").AtSliceIndex(2).AtMapKey("management_group_id"),
+			knownvalue.StringExact("contoso-restricted")),
 	})
 }

@@ -31,6 +31,7 @@ func DataSources() []func() datasource.DataSource {
 		NewControlsDataSource,
 		NewControlDefinitionsDataSource,
 		NewScoresDataSource,
+		NewRecommendationsDataSource,
 		NewGovernanceAssignmentsDataSource,
 	}
 }

@@ -63,3 +63,55 @@ func scoresValues(scores []client.DefenderScore) (types.List, types.Map) {
 	}
 	return types.ListValueMust(elemType, elements), types.MapValueMust(elemType, byID)
 }
+
+// groupEntryAttrTypes is the object type of management_groups entries.
+var groupEntryAttrTypes = map[string]attr.Type{
+	"management_group_id":             types.StringType,
+	"restricted":                      types.BoolType,
+	"subscription_count":              types.Int64Type,
+	"aggregate_percentage":            types.Float64Type,
+	"not_calculated_subscription_ids": types.ListType{ElemType: types.StringType},
+}
+
+func groupEntrySchema() schema.NestedAttributeObject {
+	return schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+		"management_group_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The management group, as given in `management_group_ids`."},
+		"restricted": schema.BoolAttribute{Computed: true,
+			MarkdownDescription: "Whether the identity may not read the group (Resource Graph answered HTTP 403); Defender for Cloud shows such a group's score as \"Restricted\"."},
+		"subscription_count": schema.Int64Attribute{Computed: true,
+			MarkdownDescription: "The group's subscriptions with a score. Null when `restricted`."},
+		"aggregate_percentage": schema.Float64Attribute{Computed: true,
+			MarkdownDescription: "The group's weighted score, computed like the top-level `aggregate_percentage` over the group's subscriptions. Null when `restricted` or when no subscription of the group has a positive weight."},
+		"not_calculated_subscription_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "The group's readable subscriptions without a score yet. Null when `restricted` or for an initiative other than `ascScore`."},
+	}}
+}
+
+// groupsValues builds management_groups and its map; null without
+// management_group_ids.
+func groupsValues(groups []groupResult, requested bool) (types.List, types.Map) {
+	elemType := types.ObjectType{AttrTypes: groupEntryAttrTypes}
+	if !requested {
+		return types.ListNull(elemType), types.MapNull(elemType)
+	}
+	elements := make([]attr.Value, 0, len(groups))
+	byID := make(map[string]attr.Value, len(groups))
+	for _, g := range groups {
+		entry := map[string]attr.Value{
+			"management_group_id":             types.StringValue(g.id),
+			"restricted":                      types.BoolValue(g.restricted),
+			"subscription_count":              types.Int64Null(),
+			"aggregate_percentage":            types.Float64Null(),
+			"not_calculated_subscription_ids": types.ListNull(types.StringType),
+		}
+		if !g.restricted {
+			entry["subscription_count"] = types.Int64Value(int64(len(g.scores)))
+			entry["aggregate_percentage"] = types.Float64PointerValue(aggregatePercentage(g.scores))
+			entry["not_calculated_subscription_ids"] = stringListOrNull(g.notCalculated)
+		}
+		obj := types.ObjectValueMust(groupEntryAttrTypes, entry)
+		elements = append(elements, obj)
+		byID[g.id] = obj
+	}
+	return types.ListValueMust(elemType, elements), types.MapValueMust(elemType, byID)
+}

@@ -1,0 +1,271 @@
+package defender
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
+	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+)
+
+var (
+	_ datasource.DataSource              = &RecommendationsDataSource{}
+	_ datasource.DataSourceWithConfigure = &RecommendationsDataSource{}
+)
+
+const readRecommendationsAction = "Reading the Defender for Cloud recommendations through Resource Graph"
+
+// RecommendationsDataSource reads Defender for Cloud's recommendations of
+// many subscriptions, summarised in Resource Graph, biggest gain first.
+type RecommendationsDataSource struct {
+	client *client.Client
+}
+
+// NewRecommendationsDataSource is the factory the provider registers.
+func NewRecommendationsDataSource() datasource.DataSource { return &RecommendationsDataSource{} }
+
+type recommendationsModel struct {
+	SubscriptionIDs         types.List     `tfsdk:"subscription_ids"`
+	ManagementGroupIDs      types.List     `tfsdk:"management_group_ids"`
+	ScoreName               types.String   `tfsdk:"score_name"`
+	Statuses                types.Set      `tfsdk:"statuses"`
+	Severities              types.Set      `tfsdk:"severities"`
+	ControlNames            types.Set      `tfsdk:"control_names"`
+	AffectedResourceIDLimit types.Int64    `tfsdk:"affected_resource_id_limit"`
+	Recommendations         types.List     `tfsdk:"recommendations"`
+	RecommendationCount     types.Int64    `tfsdk:"recommendation_count"`
+	NotCalculated           types.List     `tfsdk:"not_calculated_subscription_ids"`
+	Timeouts                timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *RecommendationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_defender_recommendations"
+}
+
+var recommendationStatuses = []string{client.StatusUnhealthy, client.StatusHealthy, client.StatusNotApplicable}
+
+func (d *RecommendationsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads Microsoft Defender for Cloud's recommendations (assessments) of one or many subscriptions or management groups with Azure Resource Graph " +
+			"(`securityresources | where type == 'microsoft.security/assessments'`), summarised in the query to one entry per recommendation and subscription whatever the number of resources assessed, " +
+			"each with the security control that holds it and what remediating that control would add to the score. Ordered so the biggest gain comes first. " +
+			"Needs the Security Reader role (or Reader) on the subscriptions or management groups.",
+		Attributes: withScope("recommendations", map[string]schema.Attribute{
+			"score_name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
+				MarkdownDescription: "The secure score initiative whose controls give the points. Defaults to `ascScore`, Defender for Cloud's default initiative."},
+			"statuses": schema.SetAttribute{Optional: true, Computed: true, ElementType: types.StringType,
+				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(stringvalidator.OneOf(recommendationStatuses...))},
+				MarkdownDescription: "The recommendation statuses to read: `Unhealthy` (a resource is unhealthy), `Healthy` (none is, one is healthy), `NotApplicable` (none applies). " +
+					"Defaults to `[\"Unhealthy\"]`, the remediation backlog."},
+			"severities": schema.SetAttribute{Optional: true, ElementType: types.StringType,
+				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(stringvalidator.OneOf(Severities...))},
+				MarkdownDescription: "Only recommendations of these severities: `High`, `Medium`, `Low`. All when unset."},
+			"control_names": schema.SetAttribute{Optional: true, ElementType: types.StringType,
+				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, 260))},
+				MarkdownDescription: "Only recommendations of these security controls, by name (the control definition's GUID) or display name (e.g. `Enable MFA`), case-insensitively. " +
+					"A name no control in scope has is an error listing the controls found."},
+			"affected_resource_id_limit": schema.Int64Attribute{Optional: true, Computed: true, Validators: []validator.Int64{int64validator.Between(0, client.MaxAffectedResourceIDs)},
+				MarkdownDescription: fmt.Sprintf("List up to this many unhealthy resource ids per recommendation in `affected_resource_ids` (0 to %d; default 0, no list). "+
+					"`unhealthy_resource_count` always counts them all.", client.MaxAffectedResourceIDs)},
+			"recommendations": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "One entry per recommendation and subscription, biggest gain first: ordered by `potential_score_increase` descending (recommendations outside every control of the initiative last), " +
+					"then `unhealthy_resource_count` descending, then `severity` (High, Medium, Low), `display_name` and `subscription_id`.",
+				NestedObject: schema.NestedAttributeObject{Attributes: recommendationEntrySchema()},
+			},
+			"recommendation_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "The number of entries in `recommendations`."},
+			"not_calculated_subscription_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+				MarkdownDescription: "Subscriptions with recommendations but no control of the initiative: Defender for Cloud assesses them but has not calculated their secure score yet " +
+					"(named in a warning). Their recommendations have null control attributes. Lower case, sorted."},
+		}),
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+func recommendationEntrySchema() map[string]schema.Attribute {
+	str := func(d string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: d} }
+	count := func(d string) schema.Attribute { return schema.Int64Attribute{Computed: true, MarkdownDescription: d} }
+	return map[string]schema.Attribute{
+		"subscription_id":               str("The subscription."),
+		"assessment_key":                str("The recommendation's assessment key (its assessment metadata name, a GUID), the same in every subscription."),
+		"display_name":                  str("The recommendation, e.g. `Management ports should be closed on your virtual machines`."),
+		"severity":                      str("`High`, `Medium` or `Low`."),
+		"status":                        str("`Unhealthy` when a resource of the subscription is unhealthy, else `Healthy` when one is healthy, else `NotApplicable`."),
+		"status_cause":                  str("Why the recommendation does not apply or is not healthy, as the service codes it (e.g. `OffByPolicy`, `Exempt`); null when it gives none or for `Healthy`."),
+		"status_description":            str("The service's words for `status_cause`; null when it gives none."),
+		"healthy_resource_count":        count("Resources on which the recommendation is healthy."),
+		"unhealthy_resource_count":      count("Resources on which it is unhealthy."),
+		"not_applicable_resource_count": count("Resources it does not apply to."),
+		"control_name":                  str("The security control that holds the recommendation (its definition's name, a GUID, as `securescore_defender_controls` names it); null when no control of the initiative holds it or the subscription's score is not calculated yet."),
+		"control_display_name":          str("The control's display name, e.g. `Secure management ports`; null like `control_name`."),
+		"control_current_score": schema.Float64Attribute{Computed: true,
+			MarkdownDescription: "The points the control currently contributes to the subscription's score; null like `control_name`."},
+		"control_max_score": count("The most points the control can contribute; null like `control_name`."),
+		"potential_score_increase": schema.Float64Attribute{Computed: true,
+			MarkdownDescription: "The points the subscription's score would gain once every resource of the control is healthy (`control_max_score - control_current_score`): " +
+				"a control's points count only when every recommendation in it is healthy for a resource, so this is the gain of remediating this recommendation and the others of its control. Null like `control_name`."},
+		"portal_url": str("The recommendation in the Azure portal; null when the service gives no link."),
+		"affected_resource_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
+			MarkdownDescription: "Up to `affected_resource_id_limit` unhealthy resource ids, sorted; null when the limit is 0."},
+	}
+}
+
+var recommendationAttrTypes = map[string]attr.Type{
+	"subscription_id": types.StringType, "assessment_key": types.StringType, "display_name": types.StringType,
+	"severity": types.StringType, "status": types.StringType, "status_cause": types.StringType, "status_description": types.StringType,
+	"healthy_resource_count": types.Int64Type, "unhealthy_resource_count": types.Int64Type, "not_applicable_resource_count": types.Int64Type,
+	"control_name": types.StringType, "control_display_name": types.StringType, "control_current_score": types.Float64Type,
+	"control_max_score": types.Int64Type, "potential_score_increase": types.Float64Type, "portal_url": types.StringType,
+	"affected_resource_ids": types.ListType{ElemType: types.StringType},
+}
+
+func (d *RecommendationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *RecommendationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data recommendationsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+		return
+	}
+	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	scope, emptyScope, diags := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs)
+	resp.Diagnostics.Append(diags...)
+	q := client.RecommendationQuery{Scope: scope, Statuses: []string{client.StatusUnhealthy}}
+	if !data.Statuses.IsNull() && !data.Statuses.IsUnknown() {
+		resp.Diagnostics.Append(data.Statuses.ElementsAs(ctx, &q.Statuses, false)...)
+	}
+	if !data.Severities.IsNull() && !data.Severities.IsUnknown() {
+		resp.Diagnostics.Append(data.Severities.ElementsAs(ctx, &q.Severities, false)...)
+	}
+	var controlFilter []string
+	if !data.ControlNames.IsNull() && !data.ControlNames.IsUnknown() {
+		resp.Diagnostics.Append(data.ControlNames.ElementsAs(ctx, &controlFilter, false)...)
+	}
+	q.ResourceIDLimit = int(data.AffectedResourceIDLimit.ValueInt64())
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	scoreName := data.ScoreName.ValueString()
+	if scoreName == "" {
+		scoreName = client.DefaultSecureScoreName
+	}
+
+	var ranked []rankedRecommendation
+	notCalculated := []string{}
+	if !emptyScope {
+		start := time.Now()
+		controls, cstats, err := d.client.QueryControlPoints(ctx, scope, scoreName)
+		if err != nil {
+			resp.Diagnostics.Append(diagnostics.FromError(readRecommendationsAction, err, diagnostics.Hint{}))
+			return
+		}
+		if len(controlFilter) > 0 {
+			keys, unknown := controlKeys(controls, controlFilter)
+			if len(unknown) > 0 {
+				resp.Diagnostics.AddAttributeError(path.Root("control_names"), "Unknown security control",
+					fmt.Sprintf("No control of the %q initiative in scope is named %s; the controls found are: %s. Use a control's name (GUID) or display name.",
+						scoreName, strings.Join(quoteAll(unknown), ", "), abbreviate(controlNames(controls), 40)))
+				return
+			}
+			q.AssessmentKeys = keys
+		}
+		var recs []client.Recommendation
+		var rstats client.QueryStats
+		if len(controlFilter) == 0 || len(q.AssessmentKeys) > 0 {
+			recs, rstats, err = d.client.QueryRecommendations(ctx, q)
+			if err != nil {
+				resp.Diagnostics.Append(diagnostics.FromError(readRecommendationsAction, err, diagnostics.Hint{}))
+				return
+			}
+		}
+		tflog.Debug(ctx, "Resource Graph recommendations query", map[string]any{
+			"subscriptions": len(scope.SubscriptionIDs), "management_groups": len(scope.ManagementGroupIDs),
+			"requests": cstats.Requests + rstats.Requests, "control_rows": cstats.Rows, "recommendation_rows": rstats.Rows,
+			"duration_ms": time.Since(start).Milliseconds(),
+		})
+		ranked = rankRecommendations(recs, controls)
+		if strings.EqualFold(scoreName, client.DefaultSecureScoreName) {
+			notCalculated = unscoredWithRecommendations(recs, controls)
+			if len(notCalculated) > 0 {
+				summary, detail := notCalculatedWarning(notCalculated)
+				resp.Diagnostics.AddWarning(summary, strings.Replace(detail, "left out of the aggregate and listed in not_calculated_subscription_ids",
+					"listed in not_calculated_subscription_ids, and their recommendations carry no control or points", 1))
+			}
+		}
+	}
+
+	data.ScoreName = types.StringValue(scoreName)
+	statuses := make([]attr.Value, 0, len(q.Statuses))
+	for _, s := range q.Statuses {
+		statuses = append(statuses, types.StringValue(s))
+	}
+	data.Statuses = types.SetValueMust(types.StringType, statuses)
+	data.AffectedResourceIDLimit = types.Int64Value(int64(q.ResourceIDLimit))
+	data.Recommendations = recommendationsValue(ranked, q.ResourceIDLimit > 0)
+	data.RecommendationCount = types.Int64Value(int64(len(ranked)))
+	data.NotCalculated = stringListOrNull(notCalculated)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// recommendationsValue builds the list without the framework's reflection
+// (tens of thousands of entries for a thousand subscriptions).
+func recommendationsValue(ranked []rankedRecommendation, withIDs bool) types.List {
+	elemType := types.ObjectType{AttrTypes: recommendationAttrTypes}
+	elements := make([]attr.Value, 0, len(ranked))
+	optional := func(s string) types.String {
+		if s == "" {
+			return types.StringNull()
+		}
+		return types.StringValue(s)
+	}
+	for _, r := range ranked {
+		v := map[string]attr.Value{
+			"subscription_id": types.StringValue(r.SubscriptionID), "assessment_key": types.StringValue(r.AssessmentKey),
+			"display_name": types.StringValue(r.DisplayName), "severity": optional(r.Severity), "status": types.StringValue(r.Status),
+			"status_cause": optional(r.StatusCause), "status_description": optional(r.StatusDescription),
+			"healthy_resource_count":        types.Int64Value(r.HealthyResourceCount),
+			"unhealthy_resource_count":      types.Int64Value(r.UnhealthyResourceCount),
+			"not_applicable_resource_count": types.Int64Value(r.NotApplicableResourceCount),
+			"control_name":                  types.StringNull(), "control_display_name": types.StringNull(),
+			"control_current_score": types.Float64Null(), "control_max_score": types.Int64Null(),
+			"potential_score_increase": types.Float64PointerValue(r.potential()), "portal_url": optional(r.PortalURL),
+			"affected_resource_ids": types.ListNull(types.StringType),
+		}
+		if c := r.Control; c != nil {
+			v["control_name"], v["control_display_name"] = types.StringValue(c.Name), types.StringValue(c.DisplayName)
+			v["control_current_score"], v["control_max_score"] = types.Float64Value(c.Current), types.Int64Value(c.Max)
+		}
+		if withIDs {
+			v["affected_resource_ids"] = stringListOrNull(stringsOrEmpty(r.AffectedResourceIDs))
+		}
+		elements = append(elements, types.ObjectValueMust(recommendationAttrTypes, v))
+	}
+	return types.ListValueMust(elemType, elements)
+}
+
+func quoteAll(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = fmt.Sprintf("%q", v)
+	}
+	return out
+}

@@ -1,0 +1,182 @@
+package defender_test
+
+import (
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/securescore/terraform-provider-securescore/internal/acctest"
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+const recommendationsAddress = "data.securescore_defender_recommendations.test"
+
+func recommendation(i int) tfjsonpath.Path {
+	return tfjsonpath.New("recommendations").AtSliceIndex(i)
+}
+
+// Hand-written from the seed. Contoso Production's "Secure management
+// ports" (max 8) has 16 healthy, 11 unhealthy and 3 not-applicable
+// resources: 8 × 16 / 27 = 4.74 points, 3.26 to gain, the largest of its
+// controls. Its first recommendation is unhealthy on all 11, so it comes
+// first; the emulator's first two unhealthy resources are vm-web-01 and
+// vm-web-02. The unhealthy recommendations number 24: 3 (management ports)
+// + 6 (vulnerabilities) + 1 (encryption at rest) + 5 (data in transit) + 2
+// (application control) + 4 (endpoint protection) + 2 (logging) + 1 (the
+// custom initiative's tag control, outside every ascScore control, last).
+func TestAccDefenderRecommendations_topOfSubscription(t *testing.T) {
+	reset(t)
+	runConfig(t, `
+data "securescore_defender_recommendations" "test" {
+  subscription_ids           = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
+  affected_resource_id_limit = 2
+}`, []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(recommendationsAddress, tfjsonpath.New("recommendation_count"), knownvalue.Int64Exact(24)),
+		statecheck.ExpectKnownValue(recommendationsAddress, tfjsonpath.New("statuses"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Unhealthy")})),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"subscription_id":               knownvalue.StringExact("7444d220-dc62-4eed-8552-76d7697c3f78"),
+			"assessment_key":                knownvalue.StringExact("ac21c637-d558-482c-9d11-d6d9033e834e"),
+			"display_name":                  knownvalue.StringExact("Management ports of virtual machines should be protected with just-in-time network access control"),
+			"severity":                      knownvalue.StringExact("High"),
+			"status":                        knownvalue.StringExact("Unhealthy"),
+			"status_cause":                  knownvalue.Null(),
+			"status_description":            knownvalue.Null(),
+			"healthy_resource_count":        knownvalue.Int64Exact(16),
+			"unhealthy_resource_count":      knownvalue.Int64Exact(11),
+			"not_applicable_resource_count": knownvalue.Int64Exact(3),
+			"control_name":                  knownvalue.NotNull(),
+			"control_display_name":          knownvalue.StringExact("Secure management ports"),
+			"control_current_score":         knownvalue.Float64Exact(4.74),
+			"control_max_score":             knownvalue.Int64Exact(8),
+			"potential_score_increase":      knownvalue.Float64Exact(3.26),
+			"portal_url":                    knownvalue.StringExact("https://portal.azure.com/#blade/Microsoft_Azure_Security/RecommendationsBlade/assessmentKey/ac21c637-d558-482c-9d11-d6d9033e834e"),
+			"affected_resource_ids": knownvalue.ListExact([]knownvalue.Check{
+				knownvalue.StringExact("/subscriptions/7444d220-dc62-4eed-8552-76d7697c3f78/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-01"),
+				knownvalue.StringExact("/subscriptions/7444d220-dc62-4eed-8552-76d7697c3f78/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-02"),
+			}),
+		})),
+		// The same control's other two: 4 and 3 unhealthy resources.
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("display_name"), knownvalue.StringExact("Management ports should be closed on your virtual machines")),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("unhealthy_resource_count"), knownvalue.Int64Exact(4)),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("unhealthy_resource_count"), knownvalue.Int64Exact(3)),
+		// Then "Remediate vulnerabilities": 6 - 3.23 = 2.77.
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(3).AtMapKey("potential_score_increase"), knownvalue.Float64Exact(2.77)),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(23).AtMapKey("display_name"), knownvalue.StringExact("Resources should carry a DataOwner tag")),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(23).AtMapKey("potential_score_increase"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(recommendationsAddress, tfjsonpath.New("not_calculated_subscription_ids"), knownvalue.ListExact([]knownvalue.Check{})),
+	})
+	// One controls query and one summarised recommendations query a read,
+	// whatever the number of resources assessed.
+	checkRequestsPerRead(t, 2)
+}
+
+// "Enable auditing and logging" in Contoso Production: 17 healthy, 2
+// unhealthy, 2 not applicable; its Low recommendations "Diagnostic logs in
+// Key Vault" (unhealthy on both) and "… in Azure Stream Analytics"
+// (unhealthy on the second only) are the unhealthy ones; 1 - 0.89 = 0.11
+// to gain.
+func TestAccDefenderRecommendations_filters(t *testing.T) {
+	reset(t)
+	runConfig(t, `
+data "securescore_defender_recommendations" "test" {
+  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
+  severities       = ["Low"]
+  control_names    = ["enable auditing and logging"]
+}`, []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(recommendationsAddress, tfjsonpath.New("recommendation_count"), knownvalue.Int64Exact(2)),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("display_name"), knownvalue.StringExact("Diagnostic logs in Key Vault should be enabled")),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("unhealthy_resource_count"), knownvalue.Int64Exact(2)),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("healthy_resource_count"), knownvalue.Int64Exact(17)),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("potential_score_increase"), knownvalue.Float64Exact(0.11)),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("affected_resource_ids"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("display_name"), knownvalue.StringExact("Diagnostic logs in Azure Stream Analytics should be enabled")),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("unhealthy_resource_count"), knownvalue.Int64Exact(1)),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("healthy_resource_count"), knownvalue.Int64Exact(18)),
+	})
+}
+
+// "Enable MFA" in Contoso Production is complete (14 healthy, 5 not
+// applicable, 10 of 10 points): three Healthy recommendations, nothing to
+// gain, High before Medium, then by name.
+func TestAccDefenderRecommendations_healthy(t *testing.T) {
+	reset(t)
+	runConfig(t, `
+data "securescore_defender_recommendations" "test" {
+  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
+  statuses         = ["Healthy", "NotApplicable"]
+  control_names    = ["Enable MFA"]
+}`, []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(recommendationsAddress, tfjsonpath.New("recommendation_count"), knownvalue.Int64Exact(3)),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("display_name"), knownvalue.StringExact("Accounts with owner permissions on Azure resources should be MFA enabled")),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("display_name"), knownvalue.StringExact("Accounts with write permissions on Azure resources should be MFA enabled")),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("display_name"), knownvalue.StringExact("Accounts with read permissions on Azure resources should be MFA enabled")),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("status"), knownvalue.StringExact("Healthy")),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("status_cause"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("healthy_resource_count"), knownvalue.Int64Exact(14)),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("not_applicable_resource_count"), knownvalue.Int64Exact(5)),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("potential_score_increase"), knownvalue.Float64Exact(0)),
+	})
+}
+
+// Contoso Onboarding is assessed but not scored yet: its recommendations
+// have no control and no points, and it is named as not calculated.
+func TestAccDefenderRecommendations_notCalculated(t *testing.T) {
+	reset(t)
+	runConfig(t, `
+data "securescore_defender_recommendations" "test" {
+  subscription_ids = ["15ffcc73-95fd-429d-bc17-a98c9a6d8d96"]
+}`, []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(recommendationsAddress, tfjsonpath.New("not_calculated_subscription_ids"), knownvalue.ListExact([]knownvalue.Check{
+			knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96"),
+		})),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("subscription_id"), knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96")),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("status"), knownvalue.StringExact("Unhealthy")),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("control_name"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("potential_score_increase"), knownvalue.Null()),
+	})
+}
+
+// A later page that fails fails the read: never a shorter list.
+func TestAccDefenderRecommendations_failedLaterPage(t *testing.T) {
+	reset(t)
+	acctest.Emu.SetPageSizes(0, 0, 2)
+	acctest.Emu.SetFault(emulator.RouteResourceGraph, emulator.Fault{Status: 400, Page: 2})
+	expectConfigError(t, `
+data "securescore_defender_recommendations" "test" {
+  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
+}`, expectAll(`(?i)page\s+2\s+(of\s+the\s+list\s+)?failed,\s+so\s+the\s+list\s+is\s+incomplete`, `HTTP 400`))
+}
+
+func TestAccDefenderRecommendations_unknownControl(t *testing.T) {
+	reset(t)
+	expectConfigError(t, `
+data "securescore_defender_recommendations" "test" {
+  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
+  control_names    = ["Enable MFA", "No such control"]
+}`, expectAll(`Unknown security control`, `"No such control"`, phrase("Apply system updates")))
+}
+
+func TestAccDefenderRecommendations_planTimeValidation(t *testing.T) {
+	reset(t)
+	for _, tc := range []struct{ body, expect string }{
+		{`statuses = ["Broken"]`, `value must be one of`},
+		{`severities = ["Critical"]`, `value must be one of`},
+		{`affected_resource_id_limit = 101`, `must be between 0 and 100`},
+	} {
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      acctest.ProviderConfig() + "data \"securescore_defender_recommendations\" \"test\" {\n  " + tc.body + "\n}",
+				PlanOnly:    true,
+				ExpectError: expectAll(phrase(tc.expect)),
+			}},
+		})
+	}
+	if n := acctest.Emu.Count(emulator.RouteResourceGraph); n != 0 {
+		t.Errorf("invalid configurations made %d Resource Graph requests", n)
+	}
+}
