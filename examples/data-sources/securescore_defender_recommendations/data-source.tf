@@ -1,6 +1,6 @@
 # The remediation backlog of one subscription, biggest gain first.
 data "securescore_defender_recommendations" "production" {
-  subscription_ids           = ["22222222-2222-2222-2222-222222222222"]
+  subscription_ids           = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
   affected_resource_id_limit = 5
 }
 
