@@ -52,7 +52,7 @@ step "make install into $work/home/.terraform.d/plugins (the implied local direc
 "${MAKE:-make}" -C "$root" --no-print-directory install PLUGIN_DIR="$work/home/.terraform.d/plugins"
 write_cli_config "$work/terraformrc" implied
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 TF_INPUT=0
-echo "    $("$terraform" version | head -1), OPA $("$opa" version | sed -n 's/^Version: //p')"
+echo "    $("$terraform" version 2>/dev/null | head -1), OPA $("$opa" version | sed -n 's/^Version: //p')"
 
 step "terraform test: the gate module with mock_provider (examples/policy/tests)"
 copy_module "$root/examples/policy" "$work/policy"
