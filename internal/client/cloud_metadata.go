@@ -34,6 +34,15 @@ type cloudMetadata struct {
 	MicrosoftGraphResourceID string `json:"microsoftGraphResourceId"`
 }
 
+// ValidateMetadataHost reports why host is not a host name with an optional
+// port (what metadata_host takes: no scheme, no path).
+func ValidateMetadataHost(host string) error {
+	if host == "" || strings.ContainsAny(host, "/?#@ ") {
+		return fmt.Errorf("%q is not a host name: give the host alone, with an optional port, e.g. management.azure.com (no https://, no path)", host)
+	}
+	return nil
+}
+
 // CloudFromMetadataHost reads the cloud's endpoints from metadataHost (a host
 // name with an optional port, no scheme), for Config.Cloud. httpClient nil
 // uses azcore's default transport (the system's trust store).
@@ -41,8 +50,8 @@ func CloudFromMetadataHost(ctx context.Context, metadataHost string, httpClient 
 	configErr := func(format string, args ...any) error {
 		return &ConfigError{Setting: "metadata_host", EnvVar: "ARM_METADATA_HOSTNAME", Message: fmt.Sprintf(format, args...)}
 	}
-	if metadataHost == "" || strings.ContainsAny(metadataHost, "/?#@ ") {
-		return nil, configErr("%q is not a host name: give the host alone, with an optional port, e.g. management.azure.com (no https://, no path)", metadataHost)
+	if err := ValidateMetadataHost(metadataHost); err != nil {
+		return nil, configErr("%v", err)
 	}
 	endpoint := "https://" + metadataHost + "/metadata/endpoints?api-version=" + cloudMetadataAPIVersion
 	options := &policy.ClientOptions{

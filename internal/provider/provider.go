@@ -116,7 +116,7 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"environment": schema.StringAttribute{Optional: true,
 				Validators:          []validator.String{stringvalidator.OneOfCaseInsensitive(client.Environments()...)},
 				MarkdownDescription: "The cloud: `public` (default), `usgovernment` or `china`. It sets the login authority, the Resource Manager endpoint and audience, and the Microsoft Graph endpoint. Ignored when `metadata_host` is set. Environment variable: `ARM_ENVIRONMENT`."},
-			"metadata_host": schema.StringAttribute{Optional: true,
+			"metadata_host": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.MetadataHost()},
 				MarkdownDescription: "The host name (with an optional port, no scheme) of a custom cloud's Resource Manager, whose endpoints are read from `https://{metadata_host}/metadata/endpoints` when the provider is configured, as azurerm's `metadata_host` does: Azure Stack Hub, a private cloud, or the bundled emulator (`make emulator` exports it). It replaces `environment`; `endpoint` still overrides single endpoints. Environment variable: `ARM_METADATA_HOSTNAME`."},
 			"endpoint": schema.SingleNestedAttribute{Optional: true,
 				MarkdownDescription: "Overrides single endpoints of the chosen `environment`, for private clouds and offline testing. Every endpoint must be an `https://` URL. A custom authority host disables Microsoft Entra instance discovery.",

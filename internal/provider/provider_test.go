@@ -389,7 +389,7 @@ func TestAccProviderMetadataHost(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      "provider \"securescore\" {\n  metadata_host = \"https://" + host + "\"\n}\n" + probe,
-				ExpectError: wrapped(`(?s)metadata_host \(ARM_METADATA_HOSTNAME\): "https://127.0.0.1:[0-9]+" is not a host name: give the host alone`),
+				ExpectError: wrapped(`(?s)Invalid metadata host.*metadata_host: "https://127.0.0.1:[0-9]+" is not a host name: give the host alone`),
 			},
 			{
 				Config:      fmt.Sprintf("provider \"securescore\" {\n  metadata_host = %q\n}\n", refused) + probe,

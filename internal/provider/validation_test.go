@@ -61,6 +61,8 @@ func TestProviderValidationOneErrorPerMistake(t *testing.T) {
 		{"auxiliary tenant name", map[string]tftypes.Value{"auxiliary_tenant_ids": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{str("*"), str("fabrikam")})},
 			"Invalid tenant id", `auxiliary_tenant_ids[1]: "fabrikam" is not a directory (tenant) id: it must be a GUID, 32 hexadecimal digits in groups of 8-4-4-4-12 such as 00000000-0000-0000-0000-000000000000 (` +
 				"`az account show --query tenantId`" + ` prints the current one; a domain name such as contoso.onmicrosoft.com is not accepted).`},
+		{"metadata host with a scheme", map[string]tftypes.Value{"metadata_host": str("https://management.azure.com")}, "Invalid metadata host",
+			`metadata_host: "https://management.azure.com" is not a host name: give the host alone, with an optional port, e.g. management.azure.com (no https://, no path).`},
 		{"plain http OIDC request URL", map[string]tftypes.Value{"oidc_request_url": str("http://token.example/request")}, "Invalid endpoint",
 			`oidc_request_url: "http://token.example/request" must be an absolute https:// URL (plain http is refused so that tokens never travel in clear text).`},
 	}

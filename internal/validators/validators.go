@@ -106,6 +106,29 @@ func (v guidValidator) ValidateString(_ context.Context, req validator.StringReq
 	}
 }
 
+// MetadataHost refuses a metadata_host that is not a bare host name (with
+// an optional port).
+func MetadataHost() validator.String { return metadataHostValidator{} }
+
+type metadataHostValidator struct{}
+
+func (metadataHostValidator) Description(context.Context) string {
+	return "must be a host name with an optional port, without a scheme or path"
+}
+
+func (v metadataHostValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (metadataHostValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := client.ValidateMetadataHost(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid metadata host", fmt.Sprintf("%s: %s.", req.Path, err))
+	}
+}
+
 // HTTPSURL refuses anything but an absolute https:// URL. The validators
 // library has no URL validator, hence this one.
 func HTTPSURL() validator.String { return httpsURLValidator{} }
