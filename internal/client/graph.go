@@ -34,15 +34,11 @@ type GraphClient struct {
 	flight        singleflight.Group
 	mu            sync.Mutex
 	profiles      *profileSnapshot
-	stale         map[string]bool // ids patched since the snapshot was taken
+	// stale counts the PATCHes of each action (lower-cased id) since the
+	// snapshot was taken; a re-read clears the count it saw.
+	stale map[string]int
 	// latestScore is the newest secure score, shared like the profiles.
 	latestScore *latestScoreSnapshot
-}
-
-type profileSnapshot struct {
-	byID     map[string]ControlProfile
-	ordered  []ControlProfile
-	warnings []string
 }
 
 // Graph returns the Graph client for tenantID ("" = the home tenant). A
@@ -77,7 +73,7 @@ func (c *Client) Graph(tenantID string) (*GraphClient, error) {
 		baseURL:       base,
 		pipeline:      runtime.NewPipeline("securescore", "v1", runtime.PipelineOptions{PerRetry: []policy.Policy{bearer}}, &options),
 		cacheDisabled: c.disableProfileCache,
-		stale:         map[string]bool{},
+		stale:         map[string]int{},
 	}
 	c.msGraph[key] = g
 	return g, nil
@@ -185,6 +181,9 @@ func (g *GraphClient) getJSON(ctx context.Context, rawURL string, out any) ([]st
 			return warnings, &DecodeError{Service: ServiceGraph, URL: stripQuery(rawURL), RequestID: c.requestID(), Err: err}
 		}
 	}
+	if special, ok := out.(interface{ specialValueWarnings() []string }); ok {
+		warnings = append(warnings, special.specialValueWarnings()...)
+	}
 	return warnings, nil
 }
 
@@ -243,9 +242,16 @@ func (g *GraphClient) SecureScores(ctx context.Context, top int) ([]SecureScore,
 	return listAll[SecureScore](ctx, g, g.endpoint("/security/secureScores", query), top)
 }
 
+// ProfilePageSize is the $top of the profile list: the largest page Graph
+// serves (it pages 200 by default, and honours $top up to 999, as production
+// tools ask), so most tenants list in one request. nextLink is followed
+// whatever page size the service picks.
+const ProfilePageSize = 999
+
 // ListControlProfiles fetches every improvement action, bypassing the cache.
 func (g *GraphClient) ListControlProfiles(ctx context.Context) ([]ControlProfile, []string, error) {
-	return listAll[ControlProfile](ctx, g, g.endpoint("/security/secureScoreControlProfiles", nil), 0)
+	query := url.Values{"$top": {strconv.Itoa(ProfilePageSize)}}
+	return listAll[ControlProfile](ctx, g, g.endpoint("/security/secureScoreControlProfiles", query), 0)
 }
 
 // GetControlProfile fetches one improvement action.
@@ -267,114 +273,9 @@ func (g *GraphClient) UpdateControlProfile(ctx context.Context, id string, updat
 	if err == nil {
 		err = checkPatchAnswer(payload, stripQuery(rawURL), c.requestID())
 	}
-	g.mu.Lock()
-	g.stale[id] = true
-	g.mu.Unlock()
+	// Even a failed PATCH may have been applied: re-read it next time.
+	g.markStale(id)
 	return err
-}
-
-// ControlProfiles returns every improvement action from one paged list shared
-// by all concurrent callers of this provider process (Terraform refreshes
-// resources in parallel: one list, not one GET per resource).
-func (g *GraphClient) ControlProfiles(ctx context.Context) ([]ControlProfile, []string, error) {
-	snapshot, err := g.snapshot(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]ControlProfile, 0, len(snapshot.ordered))
-	for _, p := range snapshot.ordered {
-		if fresh, ok, _, err := g.freshIfStale(ctx, p.ID); err != nil {
-			return nil, nil, err
-		} else if ok {
-			p = fresh
-		}
-		out = append(out, p)
-	}
-	return out, snapshot.warnings, nil
-}
-
-// ControlProfile returns one action (nil when it does not exist), from the
-// shared snapshot unless it was patched since.
-func (g *GraphClient) ControlProfile(ctx context.Context, id string) (*ControlProfile, []string, error) {
-	if g.cacheDisabled {
-		p, warnings, err := g.GetControlProfile(ctx, id)
-		if IsNotFound(err) {
-			return nil, warnings, nil
-		}
-		return p, warnings, err
-	}
-	if fresh, ok, warnings, err := g.freshIfStale(ctx, id); err != nil || ok {
-		if IsNotFound(err) {
-			return nil, warnings, nil
-		}
-		if ok {
-			return &fresh, warnings, nil
-		}
-		return nil, warnings, err
-	}
-	snapshot, err := g.snapshot(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	if p, ok := snapshot.byID[id]; ok {
-		return &p, snapshot.warnings, nil
-	}
-	return nil, snapshot.warnings, nil
-}
-
-// freshIfStale re-reads an action patched since the snapshot.
-func (g *GraphClient) freshIfStale(ctx context.Context, id string) (ControlProfile, bool, []string, error) {
-	g.mu.Lock()
-	stale := g.stale[id]
-	g.mu.Unlock()
-	if !stale {
-		return ControlProfile{}, false, nil, nil
-	}
-	p, warnings, err := g.GetControlProfile(ctx, id)
-	if err != nil {
-		return ControlProfile{}, false, warnings, err
-	}
-	return *p, true, warnings, nil
-}
-
-func (g *GraphClient) snapshot(ctx context.Context) (*profileSnapshot, error) {
-	if g.cacheDisabled {
-		profiles, warnings, err := g.ListControlProfiles(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return newProfileSnapshot(profiles, warnings), nil
-	}
-	g.mu.Lock()
-	if g.profiles != nil {
-		s := g.profiles
-		g.mu.Unlock()
-		return s, nil
-	}
-	g.mu.Unlock()
-	v, err, _ := g.flight.Do("profiles", func() (any, error) {
-		profiles, warnings, err := g.ListControlProfiles(ctx)
-		if err != nil {
-			return nil, err
-		}
-		s := newProfileSnapshot(profiles, warnings)
-		g.mu.Lock()
-		g.profiles = s
-		g.mu.Unlock()
-		return s, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*profileSnapshot), nil
-}
-
-func newProfileSnapshot(profiles []ControlProfile, warnings []string) *profileSnapshot {
-	s := &profileSnapshot{byID: make(map[string]ControlProfile, len(profiles)), ordered: profiles, warnings: warnings}
-	for _, p := range profiles {
-		s.byID[p.ID] = p
-	}
-	return s
 }
 
 // DecodeError is a successful answer whose body is not the documented shape.

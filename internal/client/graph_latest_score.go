@@ -11,7 +11,7 @@ type latestScoreSnapshot struct {
 // none), fetched once per provider process with $top=1 and shared by every
 // concurrent reader, like ControlProfiles.
 func (g *GraphClient) LatestSecureScore(ctx context.Context) (*SecureScore, []string, error) {
-	fetch := func() (any, error) {
+	fetch := func(ctx context.Context) (any, error) {
 		scores, warnings, err := g.SecureScores(ctx, 1)
 		if err != nil {
 			return nil, err
@@ -23,7 +23,7 @@ func (g *GraphClient) LatestSecureScore(ctx context.Context) (*SecureScore, []st
 		return s, nil
 	}
 	if g.cacheDisabled {
-		v, err := fetch()
+		v, err := fetch(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -36,8 +36,8 @@ func (g *GraphClient) LatestSecureScore(ctx context.Context) (*SecureScore, []st
 	if cached != nil {
 		return cached.score, cached.warnings, nil
 	}
-	v, err, _ := g.flight.Do("latest-score", func() (any, error) {
-		s, err := fetch()
+	v, err := g.shared(ctx, "newest secure score", func(ctx context.Context) (any, error) {
+		s, err := fetch(ctx)
 		if err == nil {
 			g.mu.Lock()
 			g.latestScore = s.(*latestScoreSnapshot)
@@ -50,17 +50,4 @@ func (g *GraphClient) LatestSecureScore(ctx context.Context) (*SecureScore, []st
 	}
 	s := v.(*latestScoreSnapshot)
 	return s.score, s.warnings, nil
-}
-
-// ControlScore is the action's points in the snapshot (0 when it has no entry).
-func (s *SecureScore) ControlScore(controlName string) float64 {
-	if s == nil {
-		return 0
-	}
-	for _, c := range s.ControlScores {
-		if c.ControlName == controlName {
-			return float64(c.Score)
-		}
-	}
-	return 0
 }

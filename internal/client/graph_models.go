@@ -2,15 +2,16 @@ package client
 
 import (
 	"encoding/json"
-	"math"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
-// The Microsoft Graph v1.0 secure score resources, decoded from the documented
-// shapes (REFERENCE.md). Unknown fields are ignored, never an error.
+// The Microsoft Graph v1.0 secure score resources
+// (https://learn.microsoft.com/graph/api/resources/securescore,
+// …/securescorecontrolprofile, …/securescorecontrolstateupdate), decoded as
+// live tenants send them: numbers as strings or OData special values, nulls
+// for absent text, placeholder state updates, extra members. Unknown fields
+// are ignored, never an error.
 
 // SecureScore is one daily tenant snapshot of /security/secureScores.
 type SecureScore struct {
@@ -18,96 +19,75 @@ type SecureScore struct {
 	AzureTenantID            string                    `json:"azureTenantId"`
 	ActiveUserCount          int64                     `json:"activeUserCount"`
 	CreatedDateTime          time.Time                 `json:"createdDateTime"`
-	CurrentScore             float64                   `json:"currentScore"`
-	MaxScore                 float64                   `json:"maxScore"`
+	CurrentScore             FlexFloat64               `json:"currentScore"`
+	MaxScore                 FlexFloat64               `json:"maxScore"`
 	LicensedUserCount        int64                     `json:"licensedUserCount"`
 	EnabledServices          []string                  `json:"enabledServices"`
 	AverageComparativeScores []AverageComparativeScore `json:"averageComparativeScores"`
 	ControlScores            []ControlScore            `json:"controlScores"`
 }
 
-// ControlScore is one improvement action's points in a snapshot.
+// ControlScore is one improvement action's points in a snapshot. Live
+// tenants add implementationStatus, lastSynced, scoreInPercentage, on,
+// count and total (some as strings) to the documented members.
 type ControlScore struct {
-	ControlCategory string      `json:"controlCategory"`
-	ControlName     string      `json:"controlName"`
-	Description     string      `json:"description"`
-	Score           FlexFloat64 `json:"score"`
+	ControlCategory      string      `json:"controlCategory"`
+	ControlName          string      `json:"controlName"`
+	Description          string      `json:"description"`
+	Score                FlexFloat64 `json:"score"`
+	ScoreInPercentage    FlexFloat64 `json:"scoreInPercentage"`
+	ImplementationStatus string      `json:"implementationStatus"`
+	LastSynced           FlexTime    `json:"lastSynced"`
 }
 
-// AverageComparativeScore compares the tenant with others. Besides basis and
-// averageScore the service adds open-typed fields: per-category averages
-// such as identityScore (sent as strings in Microsoft's examples, numbers
-// elsewhere) and details such as seatSizeRangeLowerValue.
-type AverageComparativeScore struct {
-	Basis                 string
-	AverageScore          float64
-	CategoryAverageScores map[string]float64 // keyed by category, e.g. Identity for identityScore
-	Details               map[string]string
-}
-
-// UnmarshalJSON splits the open-typed fields into categories and details.
-func (s *AverageComparativeScore) UnmarshalJSON(data []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return err
+// ControlScore is the entry of controlName in the snapshot, matched
+// case-insensitively (the one rule for every object), or nil.
+func (s *SecureScore) ControlScore(controlName string) *ControlScore {
+	if s == nil {
+		return nil
 	}
-	s.CategoryAverageScores = map[string]float64{}
-	s.Details = map[string]string{}
-	for key, value := range raw {
-		switch {
-		case key == "basis":
-			_ = json.Unmarshal(value, &s.Basis)
-		case key == "averageScore":
-			var f FlexFloat64
-			if err := json.Unmarshal(value, &f); err != nil {
-				return err
-			}
-			s.AverageScore = float64(f)
-		case strings.HasSuffix(key, "Score") && len(key) > len("Score"):
-			var f FlexFloat64
-			if json.Unmarshal(value, &f) == nil {
-				category := strings.TrimSuffix(key, "Score")
-				first, size := utf8.DecodeRuneInString(category)
-				s.CategoryAverageScores[strings.ToUpper(string(first))+category[size:]] = float64(f)
-				continue
-			}
-			s.Details[key] = rawToString(value)
-		default:
-			if string(value) == "null" {
-				continue
-			}
-			s.Details[key] = rawToString(value)
+	for i := range s.ControlScores {
+		if strings.EqualFold(s.ControlScores[i].ControlName, controlName) {
+			return &s.ControlScores[i]
 		}
 	}
 	return nil
 }
 
-func rawToString(value json.RawMessage) string {
-	var s string
-	if json.Unmarshal(value, &s) == nil {
-		return s
+// specialValueWarnings names the fields of the snapshot that held NaN/INF.
+func (s *SecureScore) specialValueWarnings() []string {
+	var sv specialValues
+	sv.check("currentScore", s.CurrentScore)
+	sv.check("maxScore", s.MaxScore)
+	for _, c := range s.ControlScores {
+		sv.check("controlScores["+c.ControlName+"].score", c.Score)
 	}
-	return string(value)
+	for _, a := range s.AverageComparativeScores {
+		for _, field := range a.special {
+			sv.fields = append(sv.fields, "averageComparativeScores["+a.Basis+"]."+field)
+		}
+	}
+	return sv.warning("the secure score " + s.ID)
 }
 
-// FlexFloat64 accepts a JSON number or a string holding one ("25").
-type FlexFloat64 float64
+// FlexTime is a DateTimeOffset that may be null, "" or unparseable in live
+// answers (lastSynced): those decode as no time instead of failing the list.
+type FlexTime struct{ Time *time.Time }
 
-func (f *FlexFloat64) UnmarshalJSON(data []byte) error {
-	text := strings.Trim(string(data), `"`)
-	if text == "" || text == "null" {
-		*f = 0
+func (t *FlexTime) UnmarshalJSON(data []byte) error {
+	t.Time = nil
+	var s string
+	if json.Unmarshal(data, &s) != nil || s == "" {
 		return nil
 	}
-	v, err := strconv.ParseFloat(text, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return &json.UnmarshalTypeError{Value: string(data), Type: nil}
+	if parsed, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		t.Time = &parsed
 	}
-	*f = FlexFloat64(v)
 	return nil
 }
 
 // ControlProfile is an improvement action (/security/secureScoreControlProfiles).
+// Text members are "" when Graph sends null.
 type ControlProfile struct {
 	ID                    string                  `json:"id"`
 	AzureTenantID         string                  `json:"azureTenantId"`
@@ -131,7 +111,15 @@ type ControlProfile struct {
 	VendorInformation     *VendorInformation      `json:"vendorInformation"`
 }
 
-// ComplianceInformation links an action to certification controls.
+func (p *ControlProfile) specialValueWarnings() []string {
+	var sv specialValues
+	sv.check("maxScore", p.MaxScore)
+	return sv.warning("the improvement action " + p.ID)
+}
+
+// ComplianceInformation links an action to certification controls. Microsoft's
+// metadata says "Not implemented. Currently returns null"; live tenants send
+// [] or null.
 type ComplianceInformation struct {
 	CertificationName     string                 `json:"certificationName"`
 	CertificationControls []CertificationControl `json:"certificationControls"`
@@ -152,13 +140,37 @@ type ControlStateUpdate struct {
 	UpdatedDateTime *time.Time `json:"updatedDateTime"`
 }
 
-// LatestStateUpdate is the newest entry by updatedDateTime (the API keeps no
-// top-level state, and the array is not guaranteed to be in order). Entries
-// without a date lose to dated ones; among equals the later array entry wins.
+// IsPlaceholder reports the entry live tenants send for an action nobody
+// ever touched: every member null but state "Default". It records no
+// decision, so it is not an update.
+func (u ControlStateUpdate) IsPlaceholder() bool {
+	return u.UpdatedDateTime == nil && u.UpdatedBy == "" && u.Comment == "" && u.AssignedTo == "" &&
+		(u.State == "" || strings.EqualFold(u.State, "Default"))
+}
+
+// StateUpdates are the real updates, placeholders left out, in the
+// service's order.
+func (p ControlProfile) StateUpdates() []ControlStateUpdate {
+	out := make([]ControlStateUpdate, 0, len(p.ControlStateUpdates))
+	for _, u := range p.ControlStateUpdates {
+		if !u.IsPlaceholder() {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// LatestStateUpdate is the newest real entry by updatedDateTime (the API
+// keeps no top-level state, and the array is not guaranteed to be in
+// order); nil when there is none. Entries without a date lose to dated ones;
+// among equals the later array entry wins.
 func (p ControlProfile) LatestStateUpdate() *ControlStateUpdate {
 	var latest *ControlStateUpdate
 	for i := range p.ControlStateUpdates {
 		u := &p.ControlStateUpdates[i]
+		if u.IsPlaceholder() {
+			continue
+		}
 		if latest == nil || !u.updated().Before(latest.updated()) {
 			latest = u
 		}

@@ -51,3 +51,14 @@ func checkPatchAnswer(payload []byte, url, requestID string) error {
 	}
 	return nil
 }
+
+// specialValueWarnings collects the items' warnings about NaN/INF values.
+func (p *graphPage[T]) specialValueWarnings() []string {
+	var out []string
+	for i := range p.Value {
+		if w, ok := any(&p.Value[i]).(interface{ specialValueWarnings() []string }); ok {
+			out = append(out, w.specialValueWarnings()...)
+		}
+	}
+	return out
+}
