@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -232,27 +231,6 @@ func TestFractionalRetryAfterIsHonoured(t *testing.T) {
 	// Without the rewrite azcore would fall back to its 5 s exponential delay.
 	if gap < 250*time.Millisecond || gap > 3*time.Second {
 		t.Errorf("waited %s between attempts, want about 300ms", gap)
-	}
-}
-
-func TestAverageComparativeScoreAcceptsStringsNumbersAndExtras(t *testing.T) {
-	var scores []AverageComparativeScore
-	body := `[
-	  {"basis":"AllTenants","averageScore":33.2,"identityScore":"25","dataScore":4.5,"deviceScore":"","x-new":{"a":1}},
-	  {"basis":"TotalSeats","averageScore":"41.5","seatSizeRangeLowerValue":"100","seatSizeRangeUpperValue":"500","appsScore":7}
-	]`
-	if err := json.Unmarshal([]byte(body), &scores); err != nil {
-		t.Fatal(err)
-	}
-	a, b := scores[0], scores[1]
-	if a.Basis != "AllTenants" || a.AverageScore != 33.2 || a.CategoryAverageScores["Identity"] != 25 || a.CategoryAverageScores["Data"] != 4.5 {
-		t.Errorf("first: %+v", a)
-	}
-	if a.Details["x-new"] != `{"a":1}` {
-		t.Errorf("unknown object kept as JSON text: %+v", a.Details)
-	}
-	if b.AverageScore != 41.5 || b.Details["seatSizeRangeLowerValue"] != "100" || b.CategoryAverageScores["Apps"] != 7 {
-		t.Errorf("second: %+v", b)
 	}
 }
 

@@ -71,20 +71,26 @@ func FuzzGUIDPattern(f *testing.F) {
 }
 
 // FuzzFlexFloat64: a JSON number or a string holding one decodes to that
-// finite number; anything else is an error, never a panic, NaN or infinity
+// finite number; null, "" and the OData special values decode to no value;
+// anything else is an error that prints, never a panic, NaN or infinity
 // (Terraform cannot hold those).
 func FuzzFlexFloat64(f *testing.F) {
-	for _, seed := range []string{`25`, `"25"`, `2.5e1`, `"-0"`, `null`, `""`, `"NaN"`, `"Inf"`, `"1e999"`, `true`, `"0x1p-2"`, `{}`, `[1]`, `"1_0"`} {
+	for _, seed := range []string{`25`, `"25"`, `2.5e1`, `"-0"`, `null`, `""`, `"NaN"`, `"INF"`, `"-INF"`, `"Inf"`, `"1e999"`, `true`, `"0x1p-2"`, `{}`, `[1]`, `"1_0"`} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var v FlexFloat64
 		err := json.Unmarshal(data, &v)
 		if err != nil {
+			_ = err.Error() // must not panic
 			return
 		}
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			t.Fatalf("%q decoded to %v", data, float64(v))
+		finite(t, data, v.Value)
+		if !v.Set {
+			if v.Value != 0 {
+				t.Fatalf("%q: no value but %v", data, v.Value)
+			}
+			return
 		}
 		// An independent reading: a JSON number, or a string of a decimal number.
 		var raw any
@@ -92,24 +98,17 @@ func FuzzFlexFloat64(f *testing.F) {
 			t.Fatalf("%q decoded although it is not JSON", data)
 		}
 		switch r := raw.(type) {
-		case nil:
-			if v != 0 {
-				t.Fatalf("null decoded to %v", float64(v))
-			}
 		case float64:
-			if float64(v) != r {
-				t.Fatalf("%q decoded to %v, want %v", data, float64(v), r)
+			if v.Value != r {
+				t.Fatalf("%q decoded to %v, want %v", data, v.Value, r)
 			}
 		case string:
-			if r == "" {
-				return
-			}
-			want, perr := strconv.ParseFloat(r, 64)
-			if perr != nil || float64(v) != want {
-				t.Fatalf("%q decoded to %v; ParseFloat gives %v, %v", data, float64(v), want, perr)
+			want, perr := strconv.ParseFloat(strings.TrimSpace(r), 64)
+			if perr != nil || v.Value != want {
+				t.Fatalf("%q decoded to %v; ParseFloat gives %v, %v", data, v.Value, want, perr)
 			}
 		default:
-			t.Fatalf("%q (a %T) decoded to %v", data, raw, float64(v))
+			t.Fatalf("%q (a %T) decoded to %v", data, raw, v.Value)
 		}
 	})
 }
@@ -129,14 +128,15 @@ func FuzzDecodeSecureScore(f *testing.F) {
 		if json.Unmarshal(data, &s) != nil {
 			return
 		}
-		finite(t, data, s.CurrentScore, s.MaxScore)
+		finite(t, data, s.CurrentScore.Value, s.MaxScore.Value)
 		for _, c := range s.ControlScores {
-			finite(t, data, float64(c.Score))
+			finite(t, data, c.Score.Value)
 		}
+		_ = s.specialValueWarnings()
 		for _, a := range s.AverageComparativeScores {
-			finite(t, data, a.AverageScore)
+			finitePointer(t, data, a.AverageScore)
 			for category, v := range a.CategoryAverageScores {
-				finite(t, data, v)
+				finitePointer(t, data, v)
 				if category == "" || !utf8.ValidString(category) && utf8.Valid(data) {
 					t.Fatalf("%q gave the category %q", data, category)
 				}
@@ -159,24 +159,30 @@ func FuzzDecodeAverageComparativeScore(f *testing.F) {
 		if json.Unmarshal(data, &a) != nil {
 			return
 		}
-		finite(t, data, a.AverageScore)
+		finitePointer(t, data, a.AverageScore)
 		var raw map[string]json.RawMessage
 		if json.Unmarshal(data, &raw) != nil || raw == nil {
 			return
 		}
 		for key, value := range raw {
-			if key == "basis" || key == "averageScore" || string(value) == "null" {
+			if strings.EqualFold(key, "basis") || strings.EqualFold(key, "averageScore") || string(value) == "null" {
 				continue
 			}
-			category := strings.TrimSuffix(key, "Score")
-			_, isDetail := a.Details[key]
+			_, isDetail := a.Details[lowerFirst(key)]
 			isCategory := false
-			if category != key && category != "" {
-				r, size := utf8.DecodeRuneInString(category)
-				_, isCategory = a.CategoryAverageScores[strings.ToUpper(string(r))+category[size:]]
+			for _, suffix := range []string{"ScoreMax", "Score"} {
+				if hasSuffixFold(key, suffix) {
+					category := upperFirst(key[:len(key)-len(suffix)])
+					if suffix == "ScoreMax" {
+						_, isCategory = a.CategoryMaxScores[category]
+					} else {
+						_, isCategory = a.CategoryAverageScores[category]
+					}
+					break
+				}
 			}
 			if !isDetail && !isCategory {
-				t.Fatalf("%q: field %q was lost (categories %v, details %v)", data, key, a.CategoryAverageScores, a.Details)
+				t.Fatalf("%q: field %q was lost (categories %v, maxima %v, details %v)", data, key, a.CategoryAverageScores, a.CategoryMaxScores, a.Details)
 			}
 		}
 	})
@@ -196,9 +202,9 @@ func FuzzDecodeControlProfile(f *testing.F) {
 		if json.Unmarshal(data, &p) != nil {
 			return
 		}
-		finite(t, data, float64(p.MaxScore))
+		finite(t, data, p.MaxScore.Value)
 		latest := p.LatestStateUpdate()
-		if len(p.ControlStateUpdates) == 0 {
+		if len(p.StateUpdates()) == 0 {
 			if latest != nil {
 				t.Fatalf("%q: a latest update without updates", data)
 			}
@@ -207,7 +213,7 @@ func FuzzDecodeControlProfile(f *testing.F) {
 		if latest == nil {
 			t.Fatalf("%q: no latest update among %d", data, len(p.ControlStateUpdates))
 		}
-		for _, u := range p.ControlStateUpdates {
+		for _, u := range p.StateUpdates() {
 			if u.updated().After(latest.updated()) {
 				t.Fatalf("%q: %v is newer than the latest %v", data, u.updated(), latest.updated())
 			}
@@ -252,6 +258,13 @@ func FuzzDecodeScoreRows(f *testing.F) {
 			finite(t, data, s.Current, s.Percentage)
 		}
 	})
+}
+
+func finitePointer(t *testing.T, data []byte, v *float64) {
+	t.Helper()
+	if v != nil {
+		finite(t, data, *v)
+	}
 }
 
 func finite(t *testing.T, data []byte, values ...float64) {

@@ -27,6 +27,7 @@ const GraphConcurrency = 4
 // and gigabytes of compilation for them). One exists per tenant.
 type GraphClient struct {
 	TenantID string
+	client   *Client
 	baseURL  *url.URL // e.g. https://graph.microsoft.com/v1.0
 	pipeline runtime.Pipeline
 
@@ -70,6 +71,7 @@ func (c *Client) Graph(tenantID string) (*GraphClient, error) {
 	bearer := runtime.NewBearerTokenPolicy(cred, []string{c.Endpoints.GraphScope()}, nil)
 	g := &GraphClient{
 		TenantID:      firstNonEmpty(tenantID, c.HomeTenantID),
+		client:        c,
 		baseURL:       base,
 		pipeline:      runtime.NewPipeline("securescore", "v1", runtime.PipelineOptions{PerRetry: []policy.Policy{bearer}}, &options),
 		cacheDisabled: c.disableProfileCache,
@@ -141,7 +143,7 @@ func (g *GraphClient) send(ctx context.Context, method, rawURL string, body any)
 	}
 	resp, err := g.pipeline.Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s %s %s: %w", ServiceGraph, method, stripQuery(rawURL), err)
+		return nil, nil, fmt.Errorf("%s %s %s: %w", ServiceGraph, method, stripQuery(rawURL), g.client.consentError(g.TenantID, err))
 	}
 	defer resp.Body.Close() //nolint:errcheck // runtime.Payload has read it
 	if !runtime.HasStatusCode(resp, http.StatusOK, http.StatusNoContent, http.StatusPartialContent) {

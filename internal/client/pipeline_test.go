@@ -107,7 +107,7 @@ func TestRefusedTokenIsRenewed(t *testing.T) {
 }
 
 func TestBodiesOfAnotherShapeAreDecodeErrors(t *testing.T) {
-	e := startEmulator(t, emulator.Options{ARMPageSize: 5, GraphPageSize: 10, ResourceGraphPageSize: 2})
+	e := startEmulator(t, emulator.Options{ARMPageSize: 5, GraphPageSize: 10, GraphMaxPageSize: 10, ResourceGraphPageSize: 2})
 	c := emulatorClient(t, e, emulator.ClientSecret)
 	ctx := testContext(t)
 	g, _ := c.Graph("")

@@ -43,6 +43,10 @@ func FromError(action string, err error, hint Hint) diag.Diagnostic {
 	if d, ok := NoCredentials(err); ok {
 		return d
 	}
+	var consentErr *client.ConsentError
+	if errors.As(err, &consentErr) {
+		return diag.NewErrorDiagnostic(action+" failed: admin consent missing", consentErr.Error()+".")
+	}
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) {
 		var decodeErr *client.DecodeError
@@ -153,7 +157,11 @@ func Warnings(warnings []string) diag.Diagnostics {
 			continue
 		}
 		seen[w] = true
-		diags.AddWarning("Partial data from Microsoft Graph", w)
+		summary := "Partial data from Microsoft Graph"
+		if strings.HasPrefix(w, "Microsoft Graph sent OData special values") {
+			summary = "Numbers missing in Microsoft Graph's answer"
+		}
+		diags.AddWarning(summary, w)
 	}
 	return diags
 }

@@ -9,6 +9,10 @@ const (
 	SecondTenantID = "09788d87-3071-4bc9-ab65-a1d0f47a75bd"
 	// ThirdTenantID is Northwind: one subscription, 20 controls.
 	ThirdTenantID = "74256d6d-1e70-4cb1-8816-e6dd1994d6e4"
+	// WorkedTenantID is Woodgrove Bank: a small Microsoft 365 tenant written
+	// out by hand (worked_tenant.go) so tests can state expected figures as
+	// literals worked out from Microsoft's documented rules.
+	WorkedTenantID = "5a1f9e7c-3b2d-4e8a-9c6f-0d4b7e2a1c93"
 	// NoConsentTenantID exists but never granted ClientID admin consent:
 	// token requests for it fail with AADSTS65001.
 	NoConsentTenantID = "2fdbe8ad-6644-4f72-b6dc-e0b8f5bba043"

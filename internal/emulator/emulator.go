@@ -18,7 +18,8 @@ import (
 // Options tunes an Emulator. Zero values take the defaults.
 type Options struct {
 	ARMPageSize           int           // items per page for ARM lists (nextLink); default 50
-	GraphPageSize         int           // items per page for Graph lists (@odata.nextLink); default 25
+	GraphPageSize         int           // items per Graph list page without $top (@odata.nextLink); default 200, as live tenants page
+	GraphMaxPageSize      int           // the longest Graph page whatever $top asks; default 999 (live tenants honour $top up to 999)
 	ResourceGraphPageSize int           // rows per Resource Graph page ($skipToken); default 1000, also capped by options.$top and 1000
 	Latency               time.Duration // added to every request (benchmarks)
 	TokenLifetime         time.Duration // expires_in of issued tokens; default 1h
@@ -55,6 +56,7 @@ type Emulator struct {
 	subs        map[string]*Subscription // by lower-case id, every tenant
 	stale       map[string]*staleView    // by tenant/profile id, lower-case
 	staleReads  int
+	dropWrites  int // PATCHes still to answer 204 without applying
 	tokens      map[string]*issuedToken
 	tokenGen    int
 	roles       map[string][]string // by lower-case client id; absent = both roles
@@ -85,7 +87,10 @@ func New(opts Options) *Emulator {
 		opts.ARMPageSize = 50
 	}
 	if opts.GraphPageSize <= 0 {
-		opts.GraphPageSize = 25
+		opts.GraphPageSize = 200
+	}
+	if opts.GraphMaxPageSize <= 0 {
+		opts.GraphMaxPageSize = graphMaxTop
 	}
 	if opts.ResourceGraphPageSize <= 0 || opts.ResourceGraphPageSize > 1000 {
 		opts.ResourceGraphPageSize = 1000
@@ -206,7 +211,9 @@ func (e *Emulator) MaxConcurrent(tenantID string) int {
 	return e.maxInflight[strings.ToLower(tenantID)]
 }
 
-// SetPageSizes changes page sizes at runtime; 0 leaves one unchanged.
+// SetPageSizes changes page sizes at runtime; 0 leaves one unchanged. A
+// Graph page size is both the default and the cap, so the service then
+// pages that small whatever $top asks (tests of paging set it themselves).
 func (e *Emulator) SetPageSizes(arm, graph, resourceGraph int) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -215,6 +222,7 @@ func (e *Emulator) SetPageSizes(arm, graph, resourceGraph int) {
 	}
 	if graph > 0 {
 		e.opts.GraphPageSize = graph
+		e.opts.GraphMaxPageSize = graph
 	}
 	if resourceGraph > 0 {
 		e.opts.ResourceGraphPageSize = min(resourceGraph, 1000)
@@ -233,6 +241,50 @@ func (e *Emulator) SetStaleReads(n int) {
 		// test that used them leaves nothing behind for the next one.
 		e.stale = map[string]*staleView{}
 	}
+}
+
+// ResetGraphPaging restores the live service's paging: 200 a page, $top
+// honoured up to 999.
+func (e *Emulator) ResetGraphPaging() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.opts.GraphPageSize, e.opts.GraphMaxPageSize = 200, graphMaxTop
+}
+
+// DropWrites makes the next n PATCHes of control profiles answer 204 and
+// change nothing: a write that does not stick. 0 clears it.
+func (e *Emulator) DropWrites(n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.dropWrites = max(n, 0)
+}
+
+// SetControlScore changes an action's points in the tenant's newest secure
+// score, as Microsoft's daily recalculation does, and keeps currentScore
+// the sum of the entries. An action without an entry gets one.
+func (e *Emulator) SetControlScore(tenantID, controlName string, score float64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t := e.tenants[strings.ToLower(tenantID)]
+	if t == nil || len(t.SecureScores) == 0 {
+		return
+	}
+	newest := t.SecureScores[0]
+	found := false
+	for i := range newest.ControlScores {
+		if strings.EqualFold(newest.ControlScores[i].ControlName, controlName) {
+			newest.ControlScores[i].Score, newest.ControlScores[i].ScoreText = score, ""
+			found = true
+		}
+	}
+	if !found {
+		newest.ControlScores = append(newest.ControlScores, ControlScore{ControlName: controlName, Score: score})
+	}
+	var sum float64
+	for _, c := range newest.ControlScores {
+		sum += c.Score
+	}
+	newest.CurrentScore = round2(sum)
 }
 
 // DenySubscription makes ARM answer 403 AuthorizationFailed for the
@@ -345,6 +397,6 @@ func (e *Emulator) appendStateLocked(p *ControlProfile, u ControlStateUpdate) {
 	if u.Extra == nil {
 		u.Extra = map[string]any{"x-unknownField": "emulator"}
 	}
-	p.ControlStateUpdates = append(p.ControlStateUpdates, u)
+	p.ControlStateUpdates = append(withoutPlaceholder(p.ControlStateUpdates), u)
 	p.LastModifiedDateTime = now
 }

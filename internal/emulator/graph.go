@@ -64,19 +64,29 @@ func (rc *reqCtx) graphAuth(write bool) *Tenant {
 	return t
 }
 
-// graphPage computes the window of a Graph list: $top caps the whole
-// listing, pages are GraphPageSize long, $skiptoken carries the position.
+// graphMaxTop is the largest page the service serves: live tenants page
+// 200 profiles by default and honour $top up to 999 (what production tools
+// ask). Microsoft documents neither; a larger $top is served as 999.
+const graphMaxTop = 999
+
+// graphPage computes the window of a Graph list: pages are $top long (at
+// most 999), else the service's default page size, and never longer than
+// GraphMaxPageSize (tests make the service ignore $top with it);
+// $skiptoken carries the position.
 func (rc *reqCtx) graphPage(total int) (start, end, page, limit int, ok bool) {
 	q := rc.r.URL.Query()
-	limit = total
+	rc.e.mu.Lock()
+	size, maxSize := rc.e.opts.GraphPageSize, rc.e.opts.GraphMaxPageSize
+	rc.e.mu.Unlock()
 	if v := queryParam(q, "$top"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			rc.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Invalid value '%s' for $top: it must be a positive integer.", v))
 			return 0, 0, 0, 0, false
 		}
-		limit = min(n, total)
+		size = min(n, graphMaxTop)
 	}
+	size = min(size, maxSize)
 	page = 1
 	if tok := queryParam(q, "$skiptoken"); tok != "" {
 		var good bool
@@ -85,9 +95,7 @@ func (rc *reqCtx) graphPage(total int) (start, end, page, limit int, ok bool) {
 			return 0, 0, 0, 0, false
 		}
 	}
-	rc.e.mu.Lock()
-	size := rc.e.opts.GraphPageSize
-	rc.e.mu.Unlock()
+	limit = total
 	start = min(start, limit)
 	end = min(start+size, limit)
 	return start, end, page, limit, true
@@ -211,21 +219,19 @@ func (e *Emulator) handleProfilePatch(rc *reqCtx) {
 	id := rc.params["id"]
 	e.mu.Lock()
 	p := e.profileLocked(t.ID, id)
-	var category string
+	var category, service string
 	if p != nil {
-		id, category = p.ID, p.ControlCategory
+		id, category, service = p.ID, p.ControlCategory, p.Service
 	}
 	e.mu.Unlock()
 	if p == nil {
 		rc.profileNotFound(id)
 		return
 	}
-	switch {
-	case strings.HasPrefix(strings.ToLower(id), "scid_"):
-		rc.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("The control '%s' belongs to Microsoft Defender for Endpoint and cannot be updated through this API; manage it in the Microsoft Defender portal.", id))
-		return
-	case category == "Device":
-		rc.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("The control '%s' is a Device control: its status cannot be set through this API. Device actions are managed as exceptions in Microsoft Defender Vulnerability Management.", id))
+	if strings.HasPrefix(strings.ToLower(id), "scid_") || strings.EqualFold(service, "MDATP") || strings.EqualFold(category, "Device") {
+		// What the live service answers (a documentation issue quotes it):
+		// no code, no reason.
+		rc.fail(http.StatusBadRequest, "", "Http request failed with statusCode=BadRequest")
 		return
 	}
 
@@ -254,6 +260,14 @@ func (e *Emulator) handleProfilePatch(rc *reqCtx) {
 	}
 
 	e.mu.Lock()
+	if e.dropWrites > 0 {
+		// A write that does not stick: answered 204, never applied, as users
+		// of Graph report.
+		e.dropWrites--
+		e.mu.Unlock()
+		rc.w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	prev, had := p.CurrentState()
 	if !had {
 		prev.State = "Default"

@@ -108,16 +108,19 @@ type ControlStateUpdate struct {
 
 // ControlProfile is Graph's secureScoreControlProfile.
 type ControlProfile struct {
-	ID                    string                  `json:"id"`
-	AzureTenantID         string                  `json:"azureTenantId"`
-	ActionType            string                  `json:"actionType"`
-	ActionURL             string                  `json:"actionUrl"`
-	ControlCategory       string                  `json:"controlCategory"`
-	Title                 string                  `json:"title"`
-	Deprecated            bool                    `json:"deprecated"`
-	ImplementationCost    string                  `json:"implementationCost"`
-	LastModifiedDateTime  time.Time               `json:"lastModifiedDateTime"`
-	MaxScore              float64                 `json:"maxScore"`
+	ID                   string    `json:"id"`
+	AzureTenantID        string    `json:"azureTenantId"`
+	ActionType           string    `json:"actionType"`
+	ActionURL            string    `json:"actionUrl"`
+	ControlCategory      string    `json:"controlCategory"`
+	Title                string    `json:"title"`
+	Deprecated           bool      `json:"deprecated"`
+	ImplementationCost   string    `json:"implementationCost"`
+	LastModifiedDateTime time.Time `json:"lastModifiedDateTime"`
+	MaxScore             float64   `json:"maxScore"`
+	// MaxScoreText, when set, is sent instead of MaxScore: live tenants
+	// send Edm.Double members as strings or as "NaN", "INF", "-INF".
+	MaxScoreText          string                  `json:"-"`
 	Rank                  int                     `json:"rank"`
 	Remediation           string                  `json:"remediation"`
 	RemediationImpact     string                  `json:"remediationImpact"`
@@ -149,11 +152,13 @@ func (p *ControlProfile) CurrentState() (ControlStateUpdate, bool) {
 
 // ControlScore is one entry of a secureScore's controlScores.
 type ControlScore struct {
-	ControlCategory string         `json:"controlCategory"`
-	ControlName     string         `json:"controlName"`
-	Description     string         `json:"description"`
-	Score           float64        `json:"score"`
-	Extra           map[string]any `json:"-"`
+	ControlCategory string  `json:"controlCategory"`
+	ControlName     string  `json:"controlName"`
+	Description     string  `json:"description"`
+	Score           float64 `json:"score"`
+	// ScoreText, when set, is sent instead of Score ("4", "0.0", "NaN").
+	ScoreText string         `json:"-"`
+	Extra     map[string]any `json:"-"`
 }
 
 // AverageComparativeScore is Graph's averageComparativeScore. The per-category
@@ -213,22 +218,85 @@ func marshal(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// MarshalJSON serves the known fields and Extra.
-func (u ControlStateUpdate) MarshalJSON() ([]byte, error) {
-	type plain ControlStateUpdate
-	return withExtra(plain(u), u.Extra)
+// nullable is how the live service sends absent text: null, not "".
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
-// MarshalJSON serves the known fields and Extra.
+func nullableTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// MarshalJSON serves the known fields and Extra; empty text and a zero
+// time go out as null, so an untouched profile's placeholder update is
+// {"assignedTo":null,"comment":null,"state":"Default","updatedBy":null,"updatedDateTime":null}
+// as live tenants send it.
+func (u ControlStateUpdate) MarshalJSON() ([]byte, error) {
+	wire := struct {
+		AssignedTo      *string    `json:"assignedTo"`
+		Comment         *string    `json:"comment"`
+		State           string     `json:"state"`
+		UpdatedBy       *string    `json:"updatedBy"`
+		UpdatedDateTime *time.Time `json:"updatedDateTime"`
+	}{nullable(u.AssignedTo), nullable(u.Comment), u.State, nullable(u.UpdatedBy), nullableTime(u.UpdatedDateTime)}
+	return withExtra(wire, u.Extra)
+}
+
+// MarshalJSON serves the known fields and Extra; empty text, a zero
+// lastModifiedDateTime and a nil complianceInformation go out as null, as
+// live tenants send them.
 func (p ControlProfile) MarshalJSON() ([]byte, error) {
-	type plain ControlProfile
-	return withExtra(plain(p), p.Extra)
+	wire := struct {
+		ID                    string                  `json:"id"`
+		AzureTenantID         string                  `json:"azureTenantId"`
+		ActionType            *string                 `json:"actionType"`
+		ActionURL             *string                 `json:"actionUrl"`
+		ControlCategory       *string                 `json:"controlCategory"`
+		Title                 *string                 `json:"title"`
+		Deprecated            bool                    `json:"deprecated"`
+		ImplementationCost    *string                 `json:"implementationCost"`
+		LastModifiedDateTime  *time.Time              `json:"lastModifiedDateTime"`
+		MaxScore              any                     `json:"maxScore"`
+		Rank                  int                     `json:"rank"`
+		Remediation           *string                 `json:"remediation"`
+		RemediationImpact     *string                 `json:"remediationImpact"`
+		Service               *string                 `json:"service"`
+		Threats               []string                `json:"threats"`
+		Tier                  *string                 `json:"tier"`
+		UserImpact            *string                 `json:"userImpact"`
+		ComplianceInformation []ComplianceInformation `json:"complianceInformation"`
+		ControlStateUpdates   []ControlStateUpdate    `json:"controlStateUpdates"`
+		VendorInformation     VendorInformation       `json:"vendorInformation"`
+	}{
+		p.ID, p.AzureTenantID, nullable(p.ActionType), nullable(p.ActionURL), nullable(p.ControlCategory), nullable(p.Title), p.Deprecated,
+		nullable(p.ImplementationCost), nullableTime(p.LastModifiedDateTime), p.MaxScore, p.Rank, nullable(p.Remediation),
+		nullable(p.RemediationImpact), nullable(p.Service), p.Threats, nullable(p.Tier), nullable(p.UserImpact),
+		p.ComplianceInformation, p.ControlStateUpdates, p.VendorInformation,
+	}
+	if p.MaxScoreText != "" {
+		wire.MaxScore = p.MaxScoreText
+	}
+	return withExtra(wire, p.Extra)
 }
 
 // MarshalJSON serves the known fields and Extra.
 func (c ControlScore) MarshalJSON() ([]byte, error) {
-	type plain ControlScore
-	return withExtra(plain(c), c.Extra)
+	wire := struct {
+		ControlCategory string `json:"controlCategory"`
+		ControlName     string `json:"controlName"`
+		Description     string `json:"description"`
+		Score           any    `json:"score"`
+	}{c.ControlCategory, c.ControlName, c.Description, c.Score}
+	if c.ScoreText != "" {
+		wire.Score = c.ScoreText
+	}
+	return withExtra(wire, c.Extra)
 }
 
 // MarshalJSON serves the known fields and Extra.

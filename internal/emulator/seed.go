@@ -230,6 +230,7 @@ func (e *Emulator) seed() {
 		e.seedTenant(ts)
 	}
 	e.seedDefenderWorld()
+	e.seedWorkedTenant()
 }
 
 // subset picks 20 catalogue profiles, every third from offset; both subsets
@@ -273,7 +274,13 @@ func newProfile(rng *rand.Rand, tenantID string, spec profileSpec, rank int, tod
 	for k := range n {
 		picked = append(picked, threats[(start+k)%len(threats)])
 	}
+	// complianceInformation is "not implemented" (Microsoft's metadata):
+	// live tenants send [] or null. The seeder keeps a few entries on some
+	// profiles so the mapping stays tested, [] on others and null on the rest.
 	var compliance []ComplianceInformation
+	if rank%4 == 1 {
+		compliance = []ComplianceInformation{}
+	}
 	for k := range rng.IntN(3) {
 		ci := compliancePool[(rank+k)%len(compliancePool)]
 		ci.CertificationControls = append([]CertificationControl(nil), ci.CertificationControls...)
@@ -289,7 +296,8 @@ func newProfile(rng *rand.Rand, tenantID string, spec profileSpec, rank int, tod
 		Title:                spec.title,
 		Deprecated:           spec.deprecated,
 		ImplementationCost:   spec.cost,
-		LastModifiedDateTime: today.AddDate(0, 0, -(30 + rng.IntN(300))).Add(time.Duration(rng.IntN(86400)) * time.Second),
+		// Never touched: no lastModifiedDateTime and the placeholder update
+		// live tenants send (seedStates and PATCH replace it).
 		MaxScore:             spec.max,
 		Rank:                 rank,
 		Remediation: fmt.Sprintf(`<p>%s.</p><ol><li>Go to the <a href="%s" target="_blank">%s admin center</a>.</li>`+
@@ -302,7 +310,7 @@ func newProfile(rng *rand.Rand, tenantID string, spec profileSpec, rank int, tod
 		Tier:                  spec.tier,
 		UserImpact:            spec.impact,
 		ComplianceInformation: compliance,
-		ControlStateUpdates:   []ControlStateUpdate{},
+		ControlStateUpdates:   []ControlStateUpdate{placeholderUpdate()},
 		VendorInformation:     VendorInformation{Provider: "SecureScore", Vendor: "Microsoft"},
 		Extra:                 map[string]any{"x-unknownField": map[string]any{"source": "emulator", "schemaVersion": 2}},
 	}
@@ -344,7 +352,7 @@ func (e *Emulator) seedStates(t *Tenant, ts tenantSeed, rng *rand.Rand) {
 	if ts.id == DefaultTenantID {
 		for _, p := range t.Profiles {
 			for _, s := range contosoStates[p.ID] {
-				p.ControlStateUpdates = append(p.ControlStateUpdates, ControlStateUpdate{
+				p.ControlStateUpdates = append(withoutPlaceholder(p.ControlStateUpdates), ControlStateUpdate{
 					State: s.state, Comment: s.comment, AssignedTo: s.assignedTo, UpdatedBy: s.updatedBy,
 					UpdatedDateTime: at(s.daysAgo, s.hour),
 					Extra:           map[string]any{"x-unknownField": "seeded"},
@@ -360,7 +368,7 @@ func (e *Emulator) seedStates(t *Tenant, ts tenantSeed, rng *rand.Rand) {
 			}
 			n := 1 + rng.IntN(2)
 			for k := range n {
-				p.ControlStateUpdates = append(p.ControlStateUpdates, ControlStateUpdate{
+				p.ControlStateUpdates = append(withoutPlaceholder(p.ControlStateUpdates), ControlStateUpdate{
 					State: states[rng.IntN(len(states))], Comment: fmt.Sprintf("%s review %d", ts.name, k+1),
 					UpdatedBy: admin, UpdatedDateTime: at(10+rng.IntN(80), rng.IntN(24)),
 					Extra: map[string]any{"x-unknownField": "seeded"},
@@ -389,20 +397,19 @@ func (pp profilePlan) score(day int) float64 { // day 0 = oldest
 }
 
 // seedSecureScores builds the daily snapshots, newest first. Deprecated
-// profiles never score; every ninth profile is missing from controlScores,
-// as real tenants omit some; a third of the rest end at maxScore (completed).
+// profiles and those in notInScore are missing from controlScores, as live
+// tenants list far more profiles than their score covers; a third of the
+// rest end at maxScore (completed). maxScore is the sum of the scored
+// profiles' maxScore, as the service computes it.
 func seedSecureScores(t *Tenant, ts tenantSeed, today time.Time) []*SecureScore {
 	rng := rngFor("securescores:" + ts.id)
 	var plans []profilePlan
 	var maxScore float64
-	for i, p := range t.Profiles {
-		if p.Deprecated {
+	for _, p := range t.Profiles {
+		if p.Deprecated || notInScore[p.ID] {
 			continue
 		}
 		maxScore += p.MaxScore
-		if i%9 == 4 {
-			continue
-		}
 		pp := profilePlan{profile: p, total: 1 + rng.IntN(ts.users/5+1)}
 		switch r := rng.Float64(); {
 		case r < 0.33:
@@ -458,14 +465,22 @@ func seedSecureScores(t *Tenant, ts tenantSeed, today time.Time) []*SecureScore 
 			s.ControlScores = append(s.ControlScores, cs)
 		}
 		s.CurrentScore = round2(current)
-		s.AverageComparativeScores = comparativeScores(rng, ts.industry, ts.users)
+		switch {
+		case k >= 60:
+			s.AverageComparativeScores = noComparativeData(ts.industry) // live tenants send -1 for periods without data
+		case k == 45:
+			s.AverageComparativeScores = []AverageComparativeScore{} // or nothing at all
+		default:
+			s.AverageComparativeScores = comparativeScores(rng, ts.industry, ts.users)
+		}
 		snapshots = append(snapshots, s)
 	}
 	return snapshots
 }
 
 // comparativeScores mixes strings and numbers for the per-category fields,
-// as Microsoft's own example does.
+// as Microsoft's own example does, and adds what live tenants send besides:
+// the *ScoreMax maxima, infrastructureScore, and PascalCase seat-range keys.
 func comparativeScores(rng *rand.Rand, industry string, users int) []AverageComparativeScore {
 	cat := func() float64 { return round2(10 + 30*rng.Float64()) }
 	str := func() string { return fmt.Sprintf("%.2f", cat()) }
@@ -478,17 +493,49 @@ func comparativeScores(rng *rand.Rand, industry string, users int) []AverageComp
 	}
 	return []AverageComparativeScore{
 		{Basis: "AllTenants", AverageScore: round2(38 + 6*rng.Float64()), Extra: map[string]any{
-			"identityScore": str(), "dataScore": str(), "deviceScore": str(), "appsScore": str(),
+			"identityScore": str(), "dataScore": str(), "deviceScore": str(), "appsScore": str(), "infrastructureScore": 0,
+			"identityScoreMax": "80", "dataScoreMax": "60", "deviceScoreMax": "70", "appsScoreMax": "90", "infrastructureScoreMax": 0,
 		}},
 		{Basis: "TotalSeats", AverageScore: round2(35 + 10*rng.Float64()), Extra: map[string]any{
-			"seatSizeRangeLowerValue": lower, "seatSizeRangeUpperValue": upper,
+			"SeatSizeRangeLowerValue": lower, "SeatSizeRangeUpperValue": upper,
 			"identityScore": cat(), "dataScore": cat(), "deviceScore": cat(), "appsScore": cat(),
+			"identityScoreMax": 80, "dataScoreMax": 60, "deviceScoreMax": 70, "appsScoreMax": 90,
 		}},
 		{Basis: "IndustryTypes", AverageScore: round2(33 + 12*rng.Float64()), Extra: map[string]any{
 			"categoryValue": industry,
 			"identityScore": str(), "dataScore": str(), "deviceScore": cat(), "appsScore": cat(),
 		}},
 	}
+}
+
+// noComparativeData is a period without comparison data: every value -1.
+func noComparativeData(industry string) []AverageComparativeScore {
+	none := map[string]any{"identityScore": -1, "dataScore": -1, "deviceScore": -1, "appsScore": -1, "infrastructureScore": -1,
+		"identityScoreMax": -1, "dataScoreMax": -1, "deviceScoreMax": -1, "appsScoreMax": -1, "infrastructureScoreMax": -1}
+	seats := cloneMap(none)
+	seats["SeatSizeRangeLowerValue"], seats["SeatSizeRangeUpperValue"] = "-1", "-1"
+	industryExtra := cloneMap(none)
+	industryExtra["categoryValue"] = industry
+	return []AverageComparativeScore{
+		{Basis: "AllTenants", AverageScore: -1, Extra: cloneMap(none)},
+		{Basis: "TotalSeats", AverageScore: -1, Extra: seats},
+		{Basis: "IndustryTypes", AverageScore: -1, Extra: industryExtra},
+	}
+}
+
+// placeholderUpdate is the controlStateUpdates entry live tenants send for
+// a profile nobody touched: every member null but state "Default".
+func placeholderUpdate() ControlStateUpdate { return ControlStateUpdate{State: "Default"} }
+
+// withoutPlaceholder drops the placeholder once a real update arrives.
+func withoutPlaceholder(updates []ControlStateUpdate) []ControlStateUpdate {
+	out := updates[:0:0]
+	for _, u := range updates {
+		if !u.UpdatedDateTime.IsZero() || u.UpdatedBy != "" || u.Comment != "" || u.AssignedTo != "" {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // AddSubscriptions creates n more subscriptions with Defender data in

@@ -10,7 +10,7 @@ import (
 func TestSeededGraphWorld(t *testing.T) {
 	e := New(Options{})
 	tenant := e.Tenant(DefaultTenantID)
-	if n := len(tenant.Profiles); n < 55 || n > 65 {
+	if n := len(tenant.Profiles); n < 60 || n > 70 {
 		t.Fatalf("%d profiles", n)
 	}
 	categories := map[string]int{}
@@ -23,7 +23,7 @@ func TestSeededGraphWorld(t *testing.T) {
 		categories[p.ControlCategory]++
 		if p.Deprecated {
 			deprecated++
-		} else {
+		} else if !notInScore[p.ID] {
 			maxScore += p.MaxScore
 		}
 		if strings.HasPrefix(p.ID, "scid_") {
@@ -49,7 +49,7 @@ func TestSeededGraphWorld(t *testing.T) {
 			t.Errorf("no %s state", s)
 		}
 	}
-	if deprecated != 2 || scid != 2 || !outOfOrder {
+	if deprecated != 2 || scid != 4 || !outOfOrder {
 		t.Fatalf("deprecated %d, scid %d, out of order %v", deprecated, scid, outOfOrder)
 	}
 	if cur, _ := profiles["BlockLegacyAuthentication"].CurrentState(); cur.State != "ThirdParty" {
@@ -105,8 +105,19 @@ func TestSeededGraphWorld(t *testing.T) {
 		}
 	}
 	if !slices.Equal(bases, []string{"AllTenants", "TotalSeats", "IndustryTypes"}) || !kinds["string"] || !kinds["number"] ||
-		path(acs[1], "seatSizeRangeLowerValue") == nil || path(acs[2], "categoryValue") == nil {
+		path(acs[1], "SeatSizeRangeLowerValue") == nil || path(acs[0], "identityScoreMax") == nil || path(acs[2], "categoryValue") == nil {
 		t.Fatalf("comparative scores: %v", acs)
+	}
+	// Periods without comparison data: every value -1.
+	oldest, _ := json.Marshal(tenant.SecureScores[89])
+	if !strings.Contains(string(oldest), `"averageScore":-1`) {
+		t.Errorf("no -1 period: %s", oldest)
+	}
+	// Untouched profiles carry the live service's placeholder update, in nulls.
+	untouched, _ := json.Marshal(profiles["OneAdmin"])
+	if !strings.Contains(string(untouched), `"controlStateUpdates":[{"assignedTo":null,"comment":null,"state":"Default","updatedBy":null,"updatedDateTime":null}]`) ||
+		!strings.Contains(string(untouched), `"lastModifiedDateTime":null`) {
+		t.Errorf("untouched profile: %s", untouched)
 	}
 	for _, key := range []string{"scoreInPercentage", "implementationStatus", "lastSynced"} {
 		if path(wire["controlScores"].([]any)[0], key) == nil {

@@ -49,12 +49,12 @@ func (d *ImprovementActionDataSource) Metadata(_ context.Context, req datasource
 func (d *ImprovementActionDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attributes := actionAttributes(schema.StringAttribute{Required: true,
 		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-		MarkdownDescription: "The action's id, the control name, e.g. `AdminMFAV2` (as listed by `securescore_microsoft365_improvement_actions`)."})
+		MarkdownDescription: "The action's id (the control profile's id), e.g. `AdminMFAV2`, as listed by `securescore_microsoft365_improvement_actions` and taken by the resource. Matched case-insensitively, as Graph does."})
 	attributes["tenant_id"] = schema.StringAttribute{Optional: true, Computed: true,
-		Validators:          []validator.String{stringvalidator.Any(stringvalidator.OneOf(""), validators.TenantID())},
+		Validators:          []validator.String{validators.TenantID()},
 		MarkdownDescription: "The Microsoft 365 tenant. Defaults to the provider's `tenant_id` (`ARM_TENANT_ID`); another tenant must be listed in the provider's `auxiliary_tenant_ids`."}
 	attributes["history"] = schema.ListNestedAttribute{Computed: true,
-		MarkdownDescription: "Every state update of the action (`controlStateUpdates`), oldest first; the last one is the current state.",
+		MarkdownDescription: "Every state update of the action (`controlStateUpdates`), oldest first; the last one is the current state. The placeholder live tenants send for an action nobody touched (every member null but `state = Default`) is not an update and is left out.",
 		NestedObject:        schema.NestedAttributeObject{Attributes: stateChangeAttributes()},
 	}
 	resp.Schema = schema.Schema{
@@ -77,14 +77,14 @@ func (d *ImprovementActionDataSource) Read(ctx context.Context, req datasource.R
 	}
 	readTimeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
 	resp.Diagnostics.Append(diags...)
-	g := graphClient(d.client, data.TenantID, &resp.Diagnostics)
+	g := tenantGraph(d.client, data.TenantID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
 
-	id := data.ID.ValueString()
+	id := data.ControlID.ValueString()
 	tenant, err := fetchTenant(ctx, g, 1)
 	resp.Diagnostics.Append(diagnostics.Warnings(tenant.Warnings)...)
 	if err != nil {
@@ -106,7 +106,7 @@ func (d *ImprovementActionDataSource) Read(ctx context.Context, req datasource.R
 	}
 	// An id matched case-insensitively stays as configured: Terraform
 	// expects arguments back unchanged.
-	data.ID = types.StringValue(id)
+	data.ControlID = types.StringValue(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
@@ -142,7 +142,7 @@ func actionNotFound(tenantID, id string, profiles []client.ControlProfile) diag.
 		detail += " The tenant has no improvement actions at all (is it licensed for Microsoft 365?)."
 	}
 	detail += " The data source securescore_microsoft365_improvement_actions lists every id."
-	return diag.NewAttributeErrorDiagnostic(path.Root("id"), "Improvement action not found", detail)
+	return diag.NewAttributeErrorDiagnostic(path.Root("control_id"), "Improvement action not found", detail)
 }
 
 func quoteJoin(values []string) string {

@@ -39,7 +39,10 @@ type improvementActionsDataSourceModel struct {
 	Services          types.Set      `tfsdk:"services"`
 	Statuses          types.Set      `tfsdk:"statuses"`
 	IncludeDeprecated types.Bool     `tfsdk:"include_deprecated"`
+	IncludeNotInScore types.Bool     `tfsdk:"include_not_in_score"`
 	OnlyQuickWins     types.Bool     `tfsdk:"only_quick_wins"`
+	OrderBy           types.String   `tfsdk:"order_by"`
+	QuickWinsFirst    types.Bool     `tfsdk:"quick_wins_first"`
 	Actions           []actionModel  `tfsdk:"actions"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
@@ -50,31 +53,39 @@ func (d *ImprovementActionsDataSource) Metadata(_ context.Context, req datasourc
 
 func (d *ImprovementActionsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists a tenant's Microsoft 365 Secure Score improvement actions (`GET /security/secureScoreControlProfiles`, every page, joined with the newest `GET /security/secureScores`), " +
-			"ordered the way the portal ranks them: points remaining (most first), implementation cost (`Low`, `Moderate`, `High`), user impact (`Low`, `Moderate`, `High`), then Microsoft's `rank`. " +
+		MarkdownDescription: "Lists a tenant's Microsoft 365 Secure Score improvement actions (`GET /security/secureScoreControlProfiles`, every page, joined with the newest `GET /security/secureScores`) " +
+			"in one documented order (`order_by`; Microsoft does not document the portal's own order). By default only the actions that count in the tenant's score (`in_score`) are listed. " +
 			"Every filter is optional; filters combine with AND, the values of one filter with OR. " +
 			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
 		Attributes: map[string]schema.Attribute{
 			"tenant_id": schema.StringAttribute{Optional: true, Computed: true,
-				Validators:          []validator.String{stringvalidator.Any(stringvalidator.OneOf(""), validators.TenantID())},
+				Validators:          []validator.String{validators.TenantID()},
 				MarkdownDescription: "The Microsoft 365 tenant. Defaults to the provider's `tenant_id` (`ARM_TENANT_ID`); another tenant must be listed in the provider's `auxiliary_tenant_ids`."},
 			"categories": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
-				MarkdownDescription: "Only actions of these control categories, e.g. `Identity`, `Data`, `Device`, `Apps`, `Infrastructure` (case-insensitive). Empty or unset: every category."},
+				MarkdownDescription: "Only actions of these control categories, e.g. `Identity`, `Data`, `Apps`, `Device`, `Infrastructure` (case- and space-insensitive). Empty or unset: every category."},
 			"services": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
-				MarkdownDescription: "Only actions of these services, e.g. `AzureAD`, `EXO`, `SPO`, `MDO`, `Intune` (case-insensitive). Empty or unset: every service."},
+				MarkdownDescription: "Only actions of these services, e.g. `AzureAD`, `EXO`, `SPO`, `MDO`, `MS Teams`, `Intune` (case- and space-insensitive: `msteams` matches `MS Teams`). Empty or unset: every service."},
 			"statuses": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.OneOf(filterStatuses...))},
-				MarkdownDescription: "Only actions with these statuses: `completed`, `to_address`, `planned`, `risk_accepted`, `resolved_through_third_party`, `resolved_through_alternate_mitigation`. Empty or unset: every status."},
+				MarkdownDescription: "Only actions with these statuses: `completed`, `in_progress`, `to_address`, `planned`, `risk_accepted`, `resolved_through_third_party`, `resolved_through_alternate_mitigation`. Empty or unset: every status."},
 			"include_deprecated": schema.BoolAttribute{Optional: true, Computed: true,
 				MarkdownDescription: "Also list the actions Microsoft deprecated (they count for no points). Defaults to `false`."},
+			"include_not_in_score": schema.BoolAttribute{Optional: true, Computed: true,
+				MarkdownDescription: "Also list the actions that do not count in the tenant's score (`in_score = false`: the newest score does not list them, typically products the tenant is not licensed for). Defaults to `false`."},
 			"only_quick_wins": schema.BoolAttribute{Optional: true, Computed: true,
-				MarkdownDescription: "Only the quick wins: actions with points remaining, `Low` implementation cost and `Low` user impact. Defaults to `false`."},
+				MarkdownDescription: "Only the quick wins (see `quick_win`). Defaults to `false`."},
+			"order_by": schema.StringAttribute{Optional: true, Computed: true,
+				Validators: []validator.String{stringvalidator.OneOf(OrderBy...)},
+				MarkdownDescription: "The order of `actions`. `points_remaining` (default): the points still to gain, most first, then Microsoft's `rank` (1 first), then `control_id`. " +
+					"`rank`: Microsoft's `rank`, 1 first, then `control_id`. Either way actions not `in_score` come last."},
+			"quick_wins_first": schema.BoolAttribute{Optional: true, Computed: true,
+				MarkdownDescription: "Put the quick wins first, each group in the `order_by` order. Defaults to `false`."},
 			"actions": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "The matching improvement actions, in the portal's order.",
+				MarkdownDescription: "The matching improvement actions, in the `order_by` order.",
 				NestedObject: schema.NestedAttributeObject{Attributes: actionAttributes(schema.StringAttribute{Computed: true,
-					MarkdownDescription: "The action's id, the control name, e.g. `AdminMFAV2`."})},
+					MarkdownDescription: "The action's id (the control profile's id), e.g. `AdminMFAV2`."})},
 			},
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
@@ -98,9 +109,14 @@ func (d *ImprovementActionsDataSource) Read(ctx context.Context, req datasource.
 		Services:          setStrings(ctx, data.Services, &resp.Diagnostics),
 		Statuses:          setStrings(ctx, data.Statuses, &resp.Diagnostics),
 		IncludeDeprecated: data.IncludeDeprecated.ValueBool(),
+		IncludeNotInScore: data.IncludeNotInScore.ValueBool(),
 		OnlyQuickWins:     data.OnlyQuickWins.ValueBool(),
 	}
-	g := graphClient(d.client, data.TenantID, &resp.Diagnostics)
+	orderBy := OrderBy[0]
+	if !data.OrderBy.IsNull() && !data.OrderBy.IsUnknown() {
+		orderBy = data.OrderBy.ValueString()
+	}
+	g := tenantGraph(d.client, data.TenantID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -114,11 +130,14 @@ func (d *ImprovementActionsDataSource) Read(ctx context.Context, req datasource.
 		return
 	}
 	actions := FilterActions(NewActions(tenant.Profiles, tenant.Newest()), filter)
-	SortActions(actions)
+	SortActions(actions, orderBy, data.QuickWinsFirst.ValueBool())
 
 	data.TenantID = tenantValue(g, data.TenantID)
 	data.IncludeDeprecated = types.BoolValue(filter.IncludeDeprecated)
+	data.IncludeNotInScore = types.BoolValue(filter.IncludeNotInScore)
 	data.OnlyQuickWins = types.BoolValue(filter.OnlyQuickWins)
+	data.OrderBy = types.StringValue(orderBy)
+	data.QuickWinsFirst = types.BoolValue(data.QuickWinsFirst.ValueBool())
 	data.Actions = make([]actionModel, 0, len(actions))
 	for _, a := range actions {
 		data.Actions = append(data.Actions, newActionModel(a))

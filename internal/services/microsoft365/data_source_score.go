@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -46,6 +45,8 @@ type scoreDataSourceModel struct {
 	LicensedUserCount      types.Int64                   `tfsdk:"licensed_user_count"`
 	EnabledServices        []types.String                `tfsdk:"enabled_services"`
 	PointsAvailable        types.Float64                 `tfsdk:"points_available"`
+	CurrentLicenseScore    types.Float64                 `tfsdk:"current_license_score"`
+	InScoreCount           types.Int64                   `tfsdk:"in_score_count"`
 	Categories             map[string]categoryScoreModel `tfsdk:"categories"`
 	Comparisons            []comparisonModel             `tfsdk:"comparisons"`
 	History                []historyPointModel           `tfsdk:"history"`
@@ -57,15 +58,16 @@ type scoreDataSourceModel struct {
 }
 
 type categoryScoreModel struct {
-	Score      types.Float64 `tfsdk:"score"`
-	MaxScore   types.Float64 `tfsdk:"max_score"`
-	Percentage types.Float64 `tfsdk:"percentage"`
+	CurrentScore types.Float64 `tfsdk:"current_score"`
+	MaxScore     types.Float64 `tfsdk:"max_score"`
+	Percentage   types.Float64 `tfsdk:"percentage"`
 }
 
 type comparisonModel struct {
 	Basis                 types.String             `tfsdk:"basis"`
 	AverageScore          types.Float64            `tfsdk:"average_score"`
 	CategoryAverageScores map[string]types.Float64 `tfsdk:"category_average_scores"`
+	CategoryMaxScores     map[string]types.Float64 `tfsdk:"category_max_scores"`
 	Details               map[string]types.String  `tfsdk:"details"`
 }
 
@@ -77,12 +79,14 @@ type historyPointModel struct {
 }
 
 type statusCountsModel struct {
-	Completed                 types.Int64 `tfsdk:"completed"`
-	ToAddress                 types.Int64 `tfsdk:"to_address"`
-	Planned                   types.Int64 `tfsdk:"planned"`
-	RiskAccepted              types.Int64 `tfsdk:"risk_accepted"`
-	ResolvedThroughThirdParty types.Int64 `tfsdk:"resolved_through_third_party"`
-	Other                     types.Int64 `tfsdk:"other"`
+	Completed                          types.Int64 `tfsdk:"completed"`
+	InProgress                         types.Int64 `tfsdk:"in_progress"`
+	ToAddress                          types.Int64 `tfsdk:"to_address"`
+	Planned                            types.Int64 `tfsdk:"planned"`
+	RiskAccepted                       types.Int64 `tfsdk:"risk_accepted"`
+	ResolvedThroughThirdParty          types.Int64 `tfsdk:"resolved_through_third_party"`
+	ResolvedThroughAlternateMitigation types.Int64 `tfsdk:"resolved_through_alternate_mitigation"`
+	Other                              types.Int64 `tfsdk:"other"`
 }
 
 func (d *ScoreDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -94,7 +98,7 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 		return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
 	}
 	count := func(status string) schema.Attribute {
-		return schema.Int64Attribute{Computed: true, MarkdownDescription: "Actions whose status is `" + status + "`."}
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: "Actions in the score whose status is `" + status + "`."}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads a tenant's Microsoft 365 Secure Score from Microsoft Graph v1.0 (`GET /security/secureScores` and `GET /security/secureScoreControlProfiles`): " +
@@ -103,7 +107,7 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
 		Attributes: map[string]schema.Attribute{
 			"tenant_id": schema.StringAttribute{Optional: true, Computed: true,
-				Validators:          []validator.String{stringvalidator.Any(stringvalidator.OneOf(""), validators.TenantID())},
+				Validators:          []validator.String{validators.TenantID()},
 				MarkdownDescription: "The Microsoft 365 tenant. Defaults to the provider's `tenant_id` (`ARM_TENANT_ID`); another tenant must be listed in the provider's `auxiliary_tenant_ids`."},
 			"history_days": schema.Int64Attribute{Optional: true, Computed: true,
 				Validators:          []validator.Int64{int64validator.Between(1, 90)},
@@ -111,41 +115,49 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"id":                  schema.StringAttribute{Computed: true, MarkdownDescription: "The newest score's id, `{tenant id}_{date}`."},
 			"created_date_time":   schema.StringAttribute{Computed: true, MarkdownDescription: "When the newest score was computed (RFC 3339, UTC)."},
 			"current_score":       points("The tenant's score, in points."),
-			"max_score":           points("The highest score the tenant can reach, in points (Graph's `maxScore`)."),
+			"max_score":           points("The highest score the tenant can reach, in points (Graph's `maxScore` of the newest score)."),
 			"percentage":          points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals (not a 0-100 number)."),
+			"current_license_score": points("The portal's *current license score*, \"the score that can be achieved with your current Microsoft license\": Σ `max_score` of the improvement actions `in_score`. " +
+				"Graph's `maxScore` is the same sum as Microsoft computed it for the newest daily score; the two differ only when Microsoft changed an action's `maxScore` or retired it since."),
+			"in_score_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "How many improvement actions count in the score (`in_score`); the `status_counts` add up to it."},
 			"active_user_count":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Active users in the tenant."},
 			"licensed_user_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Licensed users in the tenant."},
 			"enabled_services": schema.ListAttribute{Computed: true, ElementType: types.StringType,
 				MarkdownDescription: "The services the score covers, e.g. `HasExchange`, `HasSharePoint`."},
-			"points_available": points("The points still to gain: Σ `max_score - score` over the improvement actions that are neither deprecated nor risk accepted."),
+			"points_available": points("The points still to gain by work: Σ `points_remaining` of the actions `in_score` whose status is `to_address`, `in_progress` or `planned`. " +
+				"Actions resolved through a third party or an alternate mitigation earn their points from the service, and risk-accepted actions earn none, so neither counts."),
 			"categories":       categoriesAttribute(),
 			"comparisons": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "How other tenants score, one entry per comparison Graph sends (`averageComparativeScores`).",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"basis":         schema.StringAttribute{Computed: true, MarkdownDescription: "What the comparison is with: `AllTenants`, `TotalSeats` (tenants of similar size), `IndustryTypes` (tenants of the same industry), or another basis Graph adds."},
-					"average_score": points("The average score of the compared tenants, in points."),
+					"average_score": points("The average score of the compared tenants, in points; null when Graph has no data for the period (it sends `-1`)."),
 					"category_average_scores": schema.MapAttribute{Computed: true, ElementType: types.Float64Type,
-						MarkdownDescription: "Average points by category, keyed `Identity`, `Data`, `Device`, `Apps` (from Graph's `identityScore`, `dataScore`, …, which it sends as numbers or as strings)."},
+						MarkdownDescription: "Average points by category, keyed `Identity`, `Data`, `Device`, `Apps`, `Infrastructure` (from Graph's `identityScore`, `dataScore`, …, sent as numbers or strings, keys in any case); a value is null when Graph sends `-1` (no data)."},
+					"category_max_scores": schema.MapAttribute{Computed: true, ElementType: types.Float64Type,
+						MarkdownDescription: "The most points each category could give the compared tenants, keyed like `category_average_scores` (from `identityScoreMax`, …); null values for `-1`."},
 					"details": schema.MapAttribute{Computed: true, ElementType: types.StringType,
-						MarkdownDescription: "Every other field of the comparison, as text, e.g. `seatSizeRangeLowerValue`, `seatSizeRangeUpperValue` or `categoryValue` (the industry)."},
+						MarkdownDescription: "Every other member of the comparison, as text, keyed in camelCase whatever the spelling Graph sends (live tenants send `SeatSizeRangeLowerValue`), e.g. `seatSizeRangeLowerValue`, `seatSizeRangeUpperValue` or `categoryValue` (the industry); null for `-1`."},
 				}},
 			},
 			"history":                   historyAttribute(),
 			"percentage_change_30_days": points("The newest `percentage` minus the one 30 days earlier (a difference of ratios, e.g. `0.05` = 5 points of percentage); null when Graph has no score from 30 days earlier."),
 			"status_counts": schema.SingleNestedAttribute{Computed: true,
-				MarkdownDescription: "How many improvement actions (deprecated ones left out) have each status.",
+				MarkdownDescription: "How many improvement actions `in_score` have each status; each has exactly one, so the counts add up to `in_score_count`.",
 				Attributes: map[string]schema.Attribute{
-					"completed":                    count(StatusCompleted),
-					"to_address":                   count(StatusToAddress),
-					"planned":                      count(StatusPlanned),
-					"risk_accepted":                count(StatusRiskAccepted),
-					"resolved_through_third_party": count(StatusResolvedThroughThirdParty),
+					"completed":                             count(StatusCompleted),
+					"in_progress":                           count(StatusInProgress),
+					"to_address":                            count(StatusToAddress),
+					"planned":                               count(StatusPlanned),
+					"risk_accepted":                         count(StatusRiskAccepted),
+					"resolved_through_third_party":          count(StatusResolvedThroughThirdParty),
+					"resolved_through_alternate_mitigation": count(StatusResolvedThroughAlternateMitigation),
 					"other": schema.Int64Attribute{Computed: true,
-						MarkdownDescription: "Actions with any other status, such as `resolved_through_alternate_mitigation` or a state this provider does not know."},
+						MarkdownDescription: "Actions with a state this provider does not know (shown lower_snake_cased in their `status`)."},
 				},
 			},
-			"planned_score":    points("The score once the planned actions are done: `current_score` + Σ points remaining of `planned` actions."),
-			"achievable_score": points("The highest score reachable without the risk-accepted actions: `max_score` − Σ points remaining of `risk_accepted` actions."),
+			"planned_score":    points("The portal's *planned score*: `current_score` + Σ `points_remaining` of `planned` actions."),
+			"achievable_score": points("The portal's *achievable score*, what the current licences and risk acceptance allow: `current_license_score` − Σ `max_score` of `risk_accepted` actions (they earn no points)."),
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
@@ -163,7 +175,7 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	readTimeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
 	resp.Diagnostics.Append(diags...)
-	g := graphClient(d.client, data.TenantID, &resp.Diagnostics)
+	g := tenantGraph(d.client, data.TenantID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -193,13 +205,15 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	data.HistoryDays = types.Int64Value(int64(historyDays))
 	data.ID = types.StringValue(newest.ID)
 	data.CreatedDateTime = rfc3339(&newest.CreatedDateTime)
-	data.CurrentScore = types.Float64Value(newest.CurrentScore)
-	data.MaxScore = types.Float64Value(newest.MaxScore)
-	data.Percentage = types.Float64Value(ratio(newest.CurrentScore, newest.MaxScore))
+	data.CurrentScore = flexValue(newest.CurrentScore)
+	data.MaxScore = flexValue(newest.MaxScore)
+	data.Percentage = percentageValue(*newest)
 	data.ActiveUserCount = types.Int64Value(newest.ActiveUserCount)
 	data.LicensedUserCount = types.Int64Value(newest.LicensedUserCount)
 	data.EnabledServices = stringValues(newest.EnabledServices)
 	data.PointsAvailable = types.Float64Value(summary.PointsAvailable)
+	data.CurrentLicenseScore = types.Float64Value(summary.CurrentLicenseScore)
+	data.InScoreCount = types.Int64Value(summary.InScoreCount)
 	data.Categories = newCategoryModels(summary.Categories)
 	data.Comparisons = newComparisonModels(newest.AverageComparativeScores)
 	data.History = newHistoryModels(History(tenant.Snapshots, historyDays))
@@ -209,12 +223,14 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	counts := summary.StatusCounts
 	data.StatusCounts = &statusCountsModel{
-		Completed:                 types.Int64Value(counts.Completed),
-		ToAddress:                 types.Int64Value(counts.ToAddress),
-		Planned:                   types.Int64Value(counts.Planned),
-		RiskAccepted:              types.Int64Value(counts.RiskAccepted),
-		ResolvedThroughThirdParty: types.Int64Value(counts.ResolvedThroughThirdParty),
-		Other:                     types.Int64Value(counts.Other),
+		Completed:                          types.Int64Value(counts.Completed),
+		InProgress:                         types.Int64Value(counts.InProgress),
+		ToAddress:                          types.Int64Value(counts.ToAddress),
+		Planned:                            types.Int64Value(counts.Planned),
+		RiskAccepted:                       types.Int64Value(counts.RiskAccepted),
+		ResolvedThroughThirdParty:          types.Int64Value(counts.ResolvedThroughThirdParty),
+		ResolvedThroughAlternateMitigation: types.Int64Value(counts.ResolvedThroughAlternateMitigation),
+		Other:                              types.Int64Value(counts.Other),
 	}
 	data.PlannedScore = types.Float64Value(summary.PlannedScore)
 	data.AchievableScore = types.Float64Value(summary.AchievableScore)
@@ -226,15 +242,22 @@ func newComparisonModels(scores []client.AverageComparativeScore) []comparisonMo
 	for _, s := range scores {
 		m := comparisonModel{
 			Basis:                 types.StringValue(s.Basis),
-			AverageScore:          types.Float64Value(s.AverageScore),
+			AverageScore:          pointerValue(s.AverageScore),
 			CategoryAverageScores: make(map[string]types.Float64, len(s.CategoryAverageScores)),
+			CategoryMaxScores:     make(map[string]types.Float64, len(s.CategoryMaxScores)),
 			Details:               make(map[string]types.String, len(s.Details)),
 		}
 		for category, v := range s.CategoryAverageScores {
-			m.CategoryAverageScores[category] = types.Float64Value(v)
+			m.CategoryAverageScores[category] = pointerValue(v)
+		}
+		for category, v := range s.CategoryMaxScores {
+			m.CategoryMaxScores[category] = pointerValue(v)
 		}
 		for key, v := range s.Details {
-			m.Details[key] = types.StringValue(v)
+			m.Details[key] = types.StringNull()
+			if v != nil {
+				m.Details[key] = types.StringValue(*v)
+			}
 		}
 		out = append(out, m)
 	}
@@ -250,9 +273,9 @@ func categoriesAttribute() schema.Attribute {
 	return schema.MapNestedAttribute{Computed: true,
 		MarkdownDescription: "The score by control category (`Identity`, `Data`, `Device`, `Apps`, and any other the tenant has, such as `Infrastructure`), keyed by category.",
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"score":      points("Σ of the category's points in the newest score (`controlScores`)."),
-			"max_score":  points("Σ `maxScore` of the category's improvement actions that are not deprecated."),
-			"percentage": points("`score / max_score`: a ratio between 0 and 1, 4 decimals; 0 when `max_score` is 0."),
+			"current_score": points("Σ of the category's points in the newest score (`controlScores`)."),
+			"max_score":     points("Σ `max_score` of the category's improvement actions `in_score`."),
+			"percentage":    points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals; 0 when `max_score` is 0."),
 		}},
 	}
 }
@@ -276,7 +299,7 @@ func historyAttribute() schema.Attribute {
 func newCategoryModels(categories map[string]CategoryScore) map[string]categoryScoreModel {
 	out := make(map[string]categoryScoreModel, len(categories))
 	for name, c := range categories {
-		out[name] = categoryScoreModel{Score: types.Float64Value(c.Score), MaxScore: types.Float64Value(c.MaxScore), Percentage: types.Float64Value(c.Percentage)}
+		out[name] = categoryScoreModel{CurrentScore: types.Float64Value(c.CurrentScore), MaxScore: types.Float64Value(c.MaxScore), Percentage: types.Float64Value(c.Percentage)}
 	}
 	return out
 }
@@ -285,9 +308,18 @@ func newHistoryModels(points []HistoryPoint) []historyPointModel {
 	out := make([]historyPointModel, 0, len(points))
 	for _, h := range points {
 		out = append(out, historyPointModel{
-			Date: types.StringValue(h.Date), CurrentScore: types.Float64Value(h.CurrentScore),
-			MaxScore: types.Float64Value(h.MaxScore), Percentage: types.Float64Value(h.Percentage),
+			Date: types.StringValue(h.Date), CurrentScore: flexValue(h.CurrentScore),
+			MaxScore: flexValue(h.MaxScore), Percentage: types.Float64Value(h.Percentage),
 		})
 	}
 	return out
+}
+
+// percentageValue is the snapshot's current / max ratio; null when Graph
+// sent no usable maximum.
+func percentageValue(s client.SecureScore) types.Float64 {
+	if !s.MaxScore.Set || !s.CurrentScore.Set {
+		return types.Float64Null()
+	}
+	return types.Float64Value(percentage(s))
 }

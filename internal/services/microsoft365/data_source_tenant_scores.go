@@ -22,6 +22,7 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
@@ -48,6 +49,7 @@ type tenantScoresModel struct {
 	HistoryDays         types.Int64        `tfsdk:"history_days"`
 	FailOnError         types.Bool         `tfsdk:"fail_on_error"`
 	Tenants             []tenantScoreModel `tfsdk:"tenants"`
+	TenantsByTenantID   map[string]tenantScoreModel `tfsdk:"tenants_by_tenant_id"`
 	TenantCount         types.Int64        `tfsdk:"tenant_count"`
 	FailedTenantCount   types.Int64        `tfsdk:"failed_tenant_count"`
 	PortfolioPercentage types.Float64      `tfsdk:"portfolio_percentage"`
@@ -90,18 +92,12 @@ func (d *TenantScoresDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"fail_on_error": schema.BoolAttribute{Optional: true,
 				MarkdownDescription: "Fail the read when any tenant cannot be read. Defaults to `false`: failures stay visible in each tenant's `error` and in one warning."},
 			"tenants": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "One entry per tenant, the weakest `percentage` first; tenants that could not be read come last.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"tenant_id":                 schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant."},
-					"current_score":             points("The tenant's newest score, in points; null when the tenant could not be read."),
-					"max_score":                 points("The tenant's highest reachable score, in points."),
-					"percentage":                points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
-					"categories":                categoriesAttribute(),
-					"history":                   historyAttribute(),
-					"percentage_change_30_days": points("The newest `percentage` minus the one 30 days earlier; null without data."),
-					"licensed_user_count":       schema.Int64Attribute{Computed: true, MarkdownDescription: "Licensed users in the tenant."},
-					"error":                     schema.StringAttribute{Computed: true, MarkdownDescription: "Null, or why the tenant could not be read and what to do."},
-				}},
+				MarkdownDescription: "One entry per tenant, the weakest `percentage` first; tenants that could not be read come last. The order changes with the scores: look a tenant up in `tenants_by_tenant_id`.",
+				NestedObject:        schema.NestedAttributeObject{Attributes: tenantScoreAttributes()},
+			},
+			"tenants_by_tenant_id": schema.MapNestedAttribute{Computed: true,
+				MarkdownDescription: "The same entries as `tenants`, keyed by tenant id (as listed in `tenant_ids`, or the provider's tenants).",
+				NestedObject:        schema.NestedAttributeObject{Attributes: tenantScoreAttributes()},
 			},
 			"tenant_count":         schema.Int64Attribute{Computed: true, MarkdownDescription: "How many tenants were asked for."},
 			"failed_tenant_count":  schema.Int64Attribute{Computed: true, MarkdownDescription: "How many of them could not be read."},
@@ -147,6 +143,10 @@ func (d *TenantScoresDataSource) Read(ctx context.Context, req datasource.ReadRe
 	_ = group.Wait() // readTenant records each tenant's error in its result
 
 	data.Tenants = orderTenants(results)
+	data.TenantsByTenantID = make(map[string]tenantScoreModel, len(results))
+	for _, t := range results {
+		data.TenantsByTenantID[t.TenantID.ValueString()] = t
+	}
 	data.TenantCount = types.Int64Value(int64(len(results)))
 	var failed []string
 	var percentages []float64
@@ -163,8 +163,8 @@ func (d *TenantScoresDataSource) Read(ctx context.Context, req datasource.ReadRe
 	data.FailedTenantCount = types.Int64Value(int64(len(failed)))
 	data.PortfolioPercentage, data.MedianPercentage = types.Float64Null(), types.Float64Null()
 	if len(percentages) > 0 {
-		data.PortfolioPercentage = types.Float64Value(ratio(current, maxScore))
-		data.MedianPercentage = types.Float64Value(roundPoints(median(percentages)))
+		data.PortfolioPercentage = types.Float64Value(scoremath.Ratio(current, maxScore))
+		data.MedianPercentage = types.Float64Value(scoremath.RoundRatio(median(percentages)))
 	}
 	if len(failed) > 0 {
 		detail := fmt.Sprintf("%d of %d tenants could not be read:\n- %s", len(failed), len(results), strings.Join(failed, "\n- "))
@@ -232,9 +232,9 @@ func (d *TenantScoresDataSource) readTenant(ctx context.Context, tenantID string
 		return result
 	}
 	summary := Summarize(*newest, NewActions(tenant.Profiles, newest))
-	result.CurrentScore = types.Float64Value(newest.CurrentScore)
-	result.MaxScore = types.Float64Value(newest.MaxScore)
-	result.Percentage = types.Float64Value(ratio(newest.CurrentScore, newest.MaxScore))
+	result.CurrentScore = flexValue(newest.CurrentScore)
+	result.MaxScore = flexValue(newest.MaxScore)
+	result.Percentage = percentageValue(*newest)
 	result.LicensedUserCount = types.Int64Value(newest.LicensedUserCount)
 	result.Categories = newCategoryModels(summary.Categories)
 	result.History = newHistoryModels(History(tenant.Snapshots, historyDays))
@@ -247,10 +247,10 @@ func (d *TenantScoresDataSource) readTenant(ctx context.Context, tenantID string
 // explain turns a tenant's failure into what happened and what to do.
 func (d *TenantScoresDataSource) explain(tenantID string, err error) string {
 	var apiErr *client.APIError
+	var consentErr *client.ConsentError
 	switch {
-	case strings.Contains(err.Error(), "AADSTS65001"):
-		return fmt.Sprintf("consent missing (AADSTS65001): no administrator of this tenant has consented to the application. Send them %s/%s/adminconsent?client_id=%s",
-			d.client.Endpoints.AuthorityHost, tenantID, d.client.ClientID)
+	case errors.As(err, &consentErr):
+		return consentErr.Error()
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
 		return "permission missing: grant the application " + diagnostics.GraphReadPermission + " in this tenant (" + apiErr.Error() + ")"
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests,
@@ -284,4 +284,22 @@ func median(values []float64) float64 {
 		return sorted[n/2]
 	}
 	return (sorted[n/2-1] + sorted[n/2]) / 2
+}
+
+// tenantScoreAttributes are one tenant's attributes, in the list and the map.
+func tenantScoreAttributes() map[string]schema.Attribute {
+	points := func(description string) schema.Attribute {
+		return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
+	}
+	return map[string]schema.Attribute{
+		"tenant_id":                 schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant."},
+		"current_score":             points("The tenant's newest score, in points; null when the tenant could not be read."),
+		"max_score":                 points("The tenant's highest reachable score, in points."),
+		"percentage":                points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
+		"categories":                categoriesAttribute(),
+		"history":                   historyAttribute(),
+		"percentage_change_30_days": points("The newest `percentage` minus the one 30 days earlier; null without data."),
+		"licensed_user_count":       schema.Int64Attribute{Computed: true, MarkdownDescription: "Licensed users in the tenant."},
+		"error":                     schema.StringAttribute{Computed: true, MarkdownDescription: "Null, or why the tenant could not be read and what to do."},
+	}
 }

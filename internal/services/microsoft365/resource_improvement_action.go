@@ -2,7 +2,9 @@ package microsoft365
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -12,8 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -36,9 +38,16 @@ var (
 
 const resourceTimeout = 10 * time.Minute
 
-// chinaGraphEndpoint is the one cloud where Microsoft does not document the
-// secure score update.
-const chinaGraphEndpoint = "https://microsoftgraph.chinacloudapi.cn"
+// What a destroy does (on_destroy).
+const (
+	OnDestroyReset = "reset"
+	OnDestroyKeep  = "keep"
+)
+
+// readBackDelays are the waits before each read-back of a write: Graph
+// answers a PATCH 2xx and may show it only later (users report reads that
+// lag, and writes that never stick).
+var readBackDelays = []time.Duration{0, time.Second, 3 * time.Second}
 
 // ImprovementActionResource manages an improvement action's status, notes
 // and assignee (PATCH /security/secureScoreControlProfiles/{id}).
@@ -56,15 +65,32 @@ type improvementActionModel struct {
 	Status          types.String   `tfsdk:"status"`
 	Notes           types.String   `tfsdk:"notes"`
 	AssignedTo      types.String   `tfsdk:"assigned_to"`
+	OnDestroy       types.String   `tfsdk:"on_destroy"`
 	Title           types.String   `tfsdk:"title"`
 	Category        types.String   `tfsdk:"category"`
 	Service         types.String   `tfsdk:"service"`
+	InScore         types.Bool     `tfsdk:"in_score"`
 	MaxScore        types.Float64  `tfsdk:"max_score"`
-	Score           types.Float64  `tfsdk:"score"`
+	CurrentScore    types.Float64  `tfsdk:"current_score"`
 	Completed       types.Bool     `tfsdk:"completed"`
 	UpdatedBy       types.String   `tfsdk:"updated_by"`
 	UpdatedDateTime types.String   `tfsdk:"updated_date_time"`
 	Timeouts        timeouts.Value `tfsdk:"timeouts"`
+}
+
+// decision is what the resource writes: the three settable members.
+func (m improvementActionModel) decision() client.ControlProfileUpdate {
+	state, _ := StateForStatus(m.Status.ValueString())
+	return client.ControlProfileUpdate{
+		State:             state,
+		Comment:           m.Notes.ValueString(),
+		AssignedTo:        m.AssignedTo.ValueString(),
+		VendorInformation: client.SecureScoreVendor,
+	}
+}
+
+func (m improvementActionModel) sameDecisionAs(o improvementActionModel) bool {
+	return m.Status.Equal(o.Status) && m.Notes.Equal(o.Notes) && m.AssignedTo.Equal(o.AssignedTo)
 }
 
 func (r *ImprovementActionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -72,40 +98,52 @@ func (r *ImprovementActionResource) Metadata(_ context.Context, req resource.Met
 }
 
 func (r *ImprovementActionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	stable := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	computed := func(description string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: description}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the status, notes and assignee of a Microsoft 365 Secure Score improvement action " +
-			"(`PATCH /security/secureScoreControlProfiles/{id}`). Needs the Microsoft Graph application permission SecurityEvents.ReadWrite.All. " +
-			"Destroying the resource returns the action to `to_address` with no notes and no assignee; the service keeps the history of updates.",
+			"(`PATCH /security/secureScoreControlProfiles/{id}`). Needs the Microsoft Graph application permission `SecurityEvents.ReadWrite.All`. " +
+			"Every action already exists in the service: a create adopts an action that carries no decision, and refuses, at plan time, one that does (import it instead). " +
+			"A destroy returns the action to `to_address` with no notes and no assignee, unless `on_destroy = \"keep\"`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{Computed: true, PlanModifiers: stable,
-				MarkdownDescription: "`control_id`, or `<tenant_id>/<control_id>` when `tenant_id` is set."},
-			"tenant_id": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.TenantID()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				MarkdownDescription: "The Microsoft 365 tenant of the action: the provider's `tenant_id` (default) or one of its `auxiliary_tenant_ids`. Changing it replaces the resource."},
+			"id": schema.StringAttribute{Computed: true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "`<tenant_id>/<control_id>`."},
+			"tenant_id": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{validators.TenantID()},
+				// UseStateForUnknown first: RequiresReplace alone would replace
+				// on the unknown the framework plans for a computed value;
+				// ModifyPlan resolves the tenant and asks for the replacement.
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "The Microsoft 365 tenant of the action: one of the provider's `auxiliary_tenant_ids`, or the provider's `tenant_id` (`ARM_TENANT_ID`) when unset. " +
+					"Always the resolved tenant id in state, so a change of the provider's tenant plans a replacement instead of managing another tenant's action."},
 			"control_id": schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 				MarkdownDescription: "The improvement action's id (the control profile's id), e.g. `AdminMFAV2`. Changing it replaces the resource."},
-			"status": schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.OneOf(SettableStatuses...)},
+			"status": schema.StringAttribute{Required: true, Validators: []validator.String{statusValidator{}},
 				MarkdownDescription: "The status: `to_address` (sent as Graph state `Default`), `planned` (`Reviewed`), `risk_accepted` (`Ignored`) or `resolved_through_third_party` (`ThirdParty`). " +
-					"`completed` cannot be set: the service decides it when the action earns its full points (see `completed`)."},
+					"Microsoft documents no mapping between the portal's statuses and Graph's states; this one is inferred (see the page's notes). " +
+					"`completed` and `in_progress` cannot be set: the service decides them from the action's points (see `completed`)."},
 			"notes": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 				MarkdownDescription: "Notes on the decision, sent as the state update's `comment`. Omit it for none."},
 			"assigned_to": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 				MarkdownDescription: "Who the action is assigned to, e.g. a user principal name. Omit it for nobody."},
-			"title":    schema.StringAttribute{Computed: true, PlanModifiers: stable, MarkdownDescription: "The action's title."},
-			"category": schema.StringAttribute{Computed: true, PlanModifiers: stable, MarkdownDescription: "The control category: Identity, Data, Device, Apps or Infrastructure."},
-			"service":  schema.StringAttribute{Computed: true, PlanModifiers: stable, MarkdownDescription: "The service the action belongs to, e.g. AzureAD or EXO."},
-			"max_score": schema.Float64Attribute{Computed: true, PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown()},
-				MarkdownDescription: "The points the action is worth."},
-			"score": schema.Float64Attribute{Computed: true, PlanModifiers: []planmodifier.Float64{float64planmodifier.UseStateForUnknown()},
-				MarkdownDescription: "The points the action earns in the newest secure score (0 when the score lists none). Point changes take up to a day to show."},
+			"on_destroy": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(OnDestroyReset),
+				Validators: []validator.String{stringvalidator.OneOf(OnDestroyReset, OnDestroyKeep)},
+				MarkdownDescription: "What `terraform destroy` (or removing the resource) does to the action: `reset` (default) returns it to `to_address` with no notes and no assignee; " +
+					"`keep` leaves the decision in place and only forgets the resource. Changing it sends no request."},
+			"title":    computed("The action's title."),
+			"category": computed("The control category as Graph sends it, e.g. `Identity`, `Data`, `Apps`."),
+			"service":  computed("The service the action belongs to, as Graph sends it, e.g. `AzureAD`, `EXO`, `MS Teams`."),
+			"in_score": schema.BoolAttribute{Computed: true,
+				MarkdownDescription: "Whether the action counts in the tenant's secure score (the newest score lists it). A status on an action outside the score changes no total."},
+			"max_score": schema.Float64Attribute{Computed: true, MarkdownDescription: "The points the action is worth; null when Graph sends none."},
+			"current_score": schema.Float64Attribute{Computed: true,
+				MarkdownDescription: "The points the action earns in the newest secure score; null when it is not `in_score`. Microsoft recalculates daily, so it is read after every apply and never promised in a plan."},
 			"completed": schema.BoolAttribute{Computed: true,
-				MarkdownDescription: "Whether the action already earns its full points, which the portal shows as `completed` whatever the status."},
-			"updated_by": schema.StringAttribute{Computed: true,
-				MarkdownDescription: "Who made the newest state update."},
-			"updated_date_time": schema.StringAttribute{Computed: true,
-				MarkdownDescription: "When the newest state update was made (RFC 3339)."},
+				MarkdownDescription: "Whether the portal shows the action as `completed`: it earns its full points (and is not resolved through a third party or an alternate mitigation)."},
+			"updated_by":        computed("Who made the newest state update."),
+			"updated_date_time": computed("When the newest state update was made (RFC 3339, UTC)."),
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
@@ -117,125 +155,27 @@ func (r *ImprovementActionResource) Configure(_ context.Context, req resource.Co
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
 }
 
-// ValidateConfig refuses `completed` with a clearer word than OneOf's list.
-func (r *ImprovementActionResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var status types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("status"), &status)...)
-	if status.ValueString() == StatusCompleted {
-		resp.Diagnostics.AddAttributeError(path.Root("status"), "completed cannot be set",
-			"The service marks an action completed when it earns its full points. Set one of: "+strings.Join(SettableStatuses, ", ")+".")
-	}
-}
-
-// ModifyPlan runs the guard rails at plan time whenever the provider is
-// configured, so a refused change never reaches apply.
-func (r *ImprovementActionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
-		return // destroy, or the provider's settings are not known yet: apply checks again
-	}
-	var plan improvementActionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.ControlID.IsUnknown() || plan.Status.IsUnknown() || plan.TenantID.IsUnknown() {
-		return
-	}
-	g := r.graph(plan.TenantID, &resp.Diagnostics)
-	if g == nil {
-		return
-	}
-	if strings.EqualFold(strings.TrimSuffix(r.client.Endpoints.GraphEndpoint, "/"), chinaGraphEndpoint) {
-		resp.Diagnostics.AddWarning("Secure score updates are not documented for this cloud",
-			"Microsoft documents updating secure score control profiles for the global and US Government clouds only; in Azure China the update may be refused.")
-	}
-	if !req.State.Raw.IsNull() {
-		var state improvementActionModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if state.Status.Equal(plan.Status) && state.Notes.Equal(plan.Notes) && state.AssignedTo.Equal(plan.AssignedTo) {
-			return // no change to send, so nothing to refuse
-		}
-	}
-	_, _, diags := r.checkGuardRails(ctx, g, plan.ControlID.ValueString(), plan.Status.ValueString())
-	resp.Diagnostics.Append(diags...)
-}
-
-func (r *ImprovementActionResource) graph(tenantID types.String, diags *diag.Diagnostics) *client.GraphClient {
-	g, err := r.client.Graph(tenantID.ValueString())
-	if err != nil {
-		diags.Append(diagnostics.FromError("Choosing the Microsoft 365 tenant", err, diagnostics.Hint{}))
-		return nil
-	}
-	return g
-}
-
-// checkGuardRails refuses what the service would refuse, and says where the
-// action is managed instead. It reads the shared profile list, so checking
-// many resources costs no extra request.
-func (r *ImprovementActionResource) checkGuardRails(ctx context.Context, g *client.GraphClient, controlID, status string) (*client.ControlProfile, float64, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	profile, warnings, err := g.ControlProfile(ctx, controlID)
-	diags.Append(diagnostics.Warnings(warnings)...)
-	if err != nil {
-		diags.Append(diagnostics.FromError("Reading the improvement action", err, diagnostics.Hint{Permission: diagnostics.GraphReadPermission}))
-		return nil, 0, diags
-	}
-	if profile == nil {
-		diags.AddAttributeError(path.Root("control_id"), "Unknown improvement action", r.unknownActionDetail(ctx, g, controlID))
-		return nil, 0, diags
-	}
-	switch {
-	case strings.HasPrefix(strings.ToLower(profile.ID), "scid_"):
-		diags.AddAttributeError(path.Root("control_id"), "Improvement action managed by Microsoft Defender",
-			fmt.Sprintf("%q (%s) belongs to Microsoft Defender for Endpoint, and the secure score API refuses status updates for it. "+
-				"Manage it in the Microsoft Defender portal under Vulnerability management > Recommendations (exceptions), not with this resource.", profile.ID, profile.Title))
-	case strings.EqualFold(profile.ControlCategory, "Device"):
-		diags.AddAttributeError(path.Root("control_id"), "Device improvement actions cannot take a status here",
-			fmt.Sprintf("%q (%s) is a Device action. Its status is managed as a Microsoft Defender Vulnerability Management exception "+
-				"(Microsoft Defender portal > Vulnerability management > Remediation > Exceptions), and the secure score API refuses it.", profile.ID, profile.Title))
-	case profile.Deprecated:
-		diags.AddAttributeError(path.Root("control_id"), "Deprecated improvement action",
-			fmt.Sprintf("%q (%s) is deprecated: it no longer counts towards the secure score and cannot be updated. Remove it from the configuration.", profile.ID, profile.Title))
-	}
-	if diags.HasError() {
-		return nil, 0, diags
-	}
-	latest, warnings, err := g.LatestSecureScore(ctx)
-	diags.Append(diagnostics.Warnings(warnings)...)
-	if err != nil {
-		diags.Append(diagnostics.FromError("Reading the secure score", err, diagnostics.Hint{Permission: diagnostics.GraphReadPermission}))
-		return nil, 0, diags
-	}
-	score := latest.ControlScore(profile.ID)
-	if ProfileStatus(*profile, score) == StatusCompleted && (status == StatusPlanned || status == StatusRiskAccepted) {
-		diags.AddAttributeWarning(path.Root("status"), "Improvement action already completed",
-			fmt.Sprintf("%q already earns its full %g points, so the portal shows it as completed; setting it to %s changes the recorded status only.", profile.ID, float64(profile.MaxScore), status))
-	}
-	return profile, score, diags
-}
-
-func (r *ImprovementActionResource) unknownActionDetail(ctx context.Context, g *client.GraphClient, controlID string) string {
-	detail := fmt.Sprintf("No improvement action %q exists in tenant %s.", controlID, g.TenantID)
-	if profiles, _, err := g.ControlProfiles(ctx); err == nil {
-		ids := make([]string, 0, len(profiles))
-		for _, p := range profiles {
-			ids = append(ids, p.ID)
-		}
-		if closest := diagnostics.Closest(controlID, ids, 3); len(closest) > 0 {
-			detail += " Did you mean " + strings.Join(closest, ", ") + "?"
-		}
-	}
-	return detail
+// ValidateConfig has nothing to add to the attribute validators; it exists
+// so the framework validates at plan time before ModifyPlan.
+func (r *ImprovementActionResource) ValidateConfig(context.Context, resource.ValidateConfigRequest, *resource.ValidateConfigResponse) {
 }
 
 func (r *ImprovementActionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
+	r.applyPlan(ctx, req.Plan, nil, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
 }
 
 func (r *ImprovementActionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.applyPlan(ctx, req.Plan, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
+	var prior improvementActionModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	r.applyPlan(ctx, req.Plan, &prior, &resp.State, &resp.Diagnostics, timeouts.Value.Update)
 }
 
 // applyPlan writes the plan within its create or update timeout and saves
 // the state only when the write succeeded: never a half-written state.
-func (r *ImprovementActionResource) applyPlan(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics,
+func (r *ImprovementActionResource) applyPlan(ctx context.Context, plan tfsdk.Plan, prior *improvementActionModel, state *tfsdk.State, diags *diag.Diagnostics,
 	timeoutOf func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)) {
 	var m improvementActionModel
 	diags.Append(plan.Get(ctx, &m)...)
@@ -246,105 +186,140 @@ func (r *ImprovementActionResource) applyPlan(ctx context.Context, plan tfsdk.Pl
 	diags.Append(timeoutDiags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if r.write(ctx, &m, diags) {
+	if r.write(ctx, &m, prior, diags) {
 		diags.Append(state.Set(ctx, &m)...)
 	}
 }
 
-// write re-checks the guard rails, PATCHes the state, and fills plan from
-// the read-back. It reports whether plan may be saved as the new state.
-func (r *ImprovementActionResource) write(ctx context.Context, plan *improvementActionModel, diags *diag.Diagnostics) bool {
-	g := r.graph(plan.TenantID, diags)
+// write re-checks at apply time what the plan checked (the service may have
+// changed since, or the plan was saved), PATCHes the decision unless only
+// Terraform-side settings changed, and fills every computed attribute from
+// a fresh read. It reports whether m may be saved as the new state.
+func (r *ImprovementActionResource) write(ctx context.Context, m *improvementActionModel, prior *improvementActionModel, diags *diag.Diagnostics) bool {
+	g := tenantGraph(r.client, m.TenantID, diags)
 	if g == nil {
 		return false
 	}
-	controlID := plan.ControlID.ValueString()
-	_, _, guardDiags := r.checkGuardRails(ctx, g, controlID, plan.Status.ValueString())
-	diags.Append(guardDiags...)
-	if diags.HasError() {
-		return false
-	}
-	state, _ := StateForStatus(plan.Status.ValueString())
-	update := client.ControlProfileUpdate{
-		State:             state,
-		Comment:           plan.Notes.ValueString(),
-		AssignedTo:        plan.AssignedTo.ValueString(),
-		VendorInformation: client.SecureScoreVendor,
-	}
-	written := time.Now().UTC()
-	if err := g.UpdateControlProfile(ctx, controlID, update); err != nil {
-		diags.Append(diagnostics.FromError("Updating the improvement action", err, diagnostics.Hint{
-			Permission: diagnostics.GraphWritePermission, NotFound: fmt.Sprintf("improvement action %q", controlID),
-		}))
-		return false
-	}
-	profile, score, ok := r.readProfile(ctx, g, controlID, diags)
+	m.TenantID = types.StringValue(g.TenantID)
+	m.ID = types.StringValue(resourceID(g.TenantID, m.ControlID.ValueString()))
+	controlID := m.ControlID.ValueString()
+	profile, ok := r.manageableProfile(ctx, g, controlID, path.Root("control_id"), diags)
 	if !ok {
 		return false
 	}
-	if profile == nil {
-		diags.AddError("Improvement action vanished", fmt.Sprintf("%q was updated but can no longer be read back; run terraform refresh.", controlID))
+	if prior == nil {
+		if decision := RecordedDecision(*profile); decision != nil {
+			diags.Append(decisionRecorded(g.TenantID, *profile, *decision, "since the plan was made"))
+			return false
+		}
+	}
+	if prior != nil && m.sameDecisionAs(*prior) {
+		// Only on_destroy or timeouts changed: nothing to send.
+		return r.fillFromService(ctx, g, m, *profile, diags)
+	}
+	update := m.decision()
+	if err := g.UpdateControlProfile(ctx, controlID, update); err != nil {
+		diags.Append(patchError(controlID, g.TenantID, update, err))
 		return false
 	}
-	r.fill(plan, *profile, score)
-	if latest := profile.LatestStateUpdate(); !sameUpdate(latest, update) {
-		// Graph can lag behind a write. The plan is what was written, so it is
-		// the state; the next refresh shows any real drift.
-		tflog.Warn(ctx, "read-back after PATCH does not show the update yet; keeping what was written", map[string]any{"control_id": controlID})
-		plan.Status = types.StringValue(StatusForState(update.State))
-		plan.Notes = nullIfEmpty(update.Comment)
-		plan.AssignedTo = nullIfEmpty(update.AssignedTo)
-		plan.UpdatedBy = types.StringNull()
-		plan.UpdatedDateTime = types.StringValue(written.Format(time.RFC3339))
+	fresh, shown := r.readBack(ctx, g, controlID, update, diags)
+	if fresh == nil {
+		return false
+	}
+	written := *m
+	if !r.fillFromService(ctx, g, m, *fresh, diags) {
+		return false
+	}
+	if !shown {
+		// The state keeps what was written, so this apply matches its plan;
+		// the next refresh shows the service's value as drift.
+		shown := "nothing recorded"
+		if latest := fresh.LatestStateUpdate(); latest != nil {
+			shown = describeDecision(*latest)
+		}
+		diags.AddWarning("The improvement action does not show the update",
+			fmt.Sprintf("Microsoft Graph accepted the update of %q in tenant %s (status %s), but after %s of reading back it still shows %s. "+
+				"The state records what was written; the next plan shows the difference if the service does not apply it. "+
+				"Check the action in the Microsoft Defender portal (Secure Score > Recommended actions).",
+				controlID, g.TenantID, written.Status.ValueString(), readBackWindow(), shown))
+		m.Status, m.Notes, m.AssignedTo = written.Status, written.Notes, written.AssignedTo
+		m.UpdatedBy = types.StringNull()
+		m.UpdatedDateTime = types.StringNull()
 	}
 	return true
 }
 
-func sameUpdate(latest *client.ControlStateUpdate, sent client.ControlProfileUpdate) bool {
-	return latest != nil && strings.EqualFold(latest.State, sent.State) && latest.Comment == sent.Comment && latest.AssignedTo == sent.AssignedTo
+// readBack reads the written action until it shows the update or the
+// read-back window ends; shown reports whether it showed it.
+func (r *ImprovementActionResource) readBack(ctx context.Context, g *client.GraphClient, controlID string, sent client.ControlProfileUpdate, diags *diag.Diagnostics) (*client.ControlProfile, bool) {
+	var fresh *client.ControlProfile
+	for _, delay := range readBackDelays {
+		if delay > 0 {
+			select {
+			case <-time.After(delay):
+			case <-ctx.Done():
+				return fresh, false
+			}
+		}
+		profile, warnings, err := g.ReadControlProfile(ctx, controlID)
+		diags.Append(diagnostics.Warnings(warnings)...)
+		if err != nil {
+			diags.Append(readError("Reading back the improvement action", err))
+			return nil, false
+		}
+		if profile == nil {
+			diags.AddError("Improvement action vanished", fmt.Sprintf("%q was updated but can no longer be read back; run terraform refresh.", controlID))
+			return nil, false
+		}
+		fresh = profile
+		if sameDecision(profile.LatestStateUpdate(), sent) {
+			return fresh, true
+		}
+		tflog.Debug(ctx, "read-back does not show the update yet", map[string]any{"control_id": controlID})
+	}
+	return fresh, false
 }
 
-// readProfile reads the action and its points from the shared caches.
-func (r *ImprovementActionResource) readProfile(ctx context.Context, g *client.GraphClient, controlID string, diags *diag.Diagnostics) (*client.ControlProfile, float64, bool) {
-	profile, warnings, err := g.ControlProfile(ctx, controlID)
-	diags.Append(diagnostics.Warnings(warnings)...)
-	if err != nil {
-		diags.Append(diagnostics.FromError("Reading the improvement action", err, diagnostics.Hint{Permission: diagnostics.GraphReadPermission}))
-		return nil, 0, false
+func readBackWindow() time.Duration {
+	var total time.Duration
+	for _, d := range readBackDelays {
+		total += d
 	}
-	if profile == nil {
-		return nil, 0, true
-	}
+	return total
+}
+
+// fillFromService sets every attribute the service owns from profile and
+// the newest score: the newest state update is the truth.
+func (r *ImprovementActionResource) fillFromService(ctx context.Context, g *client.GraphClient, m *improvementActionModel, profile client.ControlProfile, diags *diag.Diagnostics) bool {
 	latest, warnings, err := g.LatestSecureScore(ctx)
 	diags.Append(diagnostics.Warnings(warnings)...)
 	if err != nil {
-		diags.Append(diagnostics.FromError("Reading the secure score", err, diagnostics.Hint{Permission: diagnostics.GraphReadPermission}))
-		return nil, 0, false
+		diags.Append(readError("Reading the secure score", err))
+		return false
 	}
-	return profile, latest.ControlScore(profile.ID), true
-}
-
-// fill sets every attribute the service owns from the profile: the newest
-// state update is the truth.
-func (r *ImprovementActionResource) fill(m *improvementActionModel, profile client.ControlProfile, score float64) {
-	m.ControlID = types.StringValue(profile.ID)
-	m.ID = types.StringValue(resourceID(m.TenantID, profile.ID))
-	m.Title = types.StringValue(profile.Title)
-	m.Category = types.StringValue(profile.ControlCategory)
-	m.Service = types.StringValue(profile.Service)
-	m.MaxScore = types.Float64Value(float64(profile.MaxScore))
-	m.Score = types.Float64Value(score)
-	m.Completed = types.BoolValue(ProfileStatus(profile, score) == StatusCompleted)
-	m.Status = types.StringValue(StatusToAddress)
-	m.Notes, m.AssignedTo = types.StringNull(), types.StringNull()
-	m.UpdatedBy, m.UpdatedDateTime = types.StringNull(), types.StringNull()
-	if latest := profile.LatestStateUpdate(); latest != nil {
-		m.Status = types.StringValue(StatusForState(latest.State))
-		m.Notes = nullIfEmpty(latest.Comment)
-		m.AssignedTo = nullIfEmpty(latest.AssignedTo)
-		m.UpdatedBy = nullIfEmpty(latest.UpdatedBy)
-		m.UpdatedDateTime = rfc3339(latest.UpdatedDateTime)
+	a := NewAction(profile, latest.ControlScore(profile.ID))
+	m.Title = nullIfEmpty(a.Title)
+	m.Category = nullIfEmpty(a.Category)
+	m.Service = nullIfEmpty(a.Service)
+	m.InScore = types.BoolValue(a.InScore)
+	m.MaxScore = types.Float64Null()
+	if a.MaxScoreKnown {
+		m.MaxScore = types.Float64Value(a.MaxScore)
 	}
+	m.CurrentScore = types.Float64Null()
+	if a.InScore {
+		m.CurrentScore = types.Float64Value(a.Score)
+	}
+	m.Completed = types.BoolValue(a.Status == StatusCompleted)
+	m.Status = types.StringValue(StatusForState(a.State))
+	m.Notes = nullIfEmpty(a.Notes)
+	m.AssignedTo = nullIfEmpty(a.AssignedTo)
+	m.UpdatedBy = nullIfEmpty(a.UpdatedBy)
+	m.UpdatedDateTime = rfc3339(a.UpdatedDateTime)
+	if m.OnDestroy.IsNull() || m.OnDestroy.IsUnknown() {
+		m.OnDestroy = types.StringValue(OnDestroyReset)
+	}
+	return true
 }
 
 func (r *ImprovementActionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -357,13 +332,15 @@ func (r *ImprovementActionResource) Read(ctx context.Context, req resource.ReadR
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	g := r.graph(state.TenantID, &resp.Diagnostics)
+	g := tenantGraph(r.client, state.TenantID, &resp.Diagnostics)
 	if g == nil {
 		return
 	}
 	controlID := state.ControlID.ValueString()
-	profile, score, ok := r.readProfile(ctx, g, controlID, &resp.Diagnostics)
-	if !ok {
+	profile, warnings, err := g.ControlProfile(ctx, controlID)
+	resp.Diagnostics.Append(diagnostics.Warnings(warnings)...)
+	if err != nil {
+		resp.Diagnostics.Append(readError("Reading the improvement action", err))
 		return
 	}
 	if profile == nil || profile.Deprecated {
@@ -376,66 +353,94 @@ func (r *ImprovementActionResource) Read(ctx context.Context, req resource.ReadR
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	r.fill(&state, *profile, score)
+	state.TenantID = types.StringValue(g.TenantID)
+	state.ID = types.StringValue(resourceID(g.TenantID, controlID))
+	if !r.fillFromService(ctx, g, &state, *profile, &resp.Diagnostics) {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Delete returns the action to the portal's default: to address, no notes,
-// nobody assigned. The service keeps the history of updates.
+// Delete resets the action to the portal's default (to address, no notes,
+// nobody assigned), or with on_destroy = "keep" only forgets it. The service
+// keeps the history of updates either way.
 func (r *ImprovementActionResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state improvementActionModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	controlID := state.ControlID.ValueString()
+	if state.OnDestroy.ValueString() == OnDestroyKeep {
+		tflog.Info(ctx, "on_destroy = keep: the decision stays in the service", map[string]any{"control_id": controlID})
+		return
+	}
+	if !providerdata.Require(r.client, &resp.Diagnostics) {
 		return
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, resourceTimeout)
 	resp.Diagnostics.Append(diags...)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	g := r.graph(state.TenantID, &resp.Diagnostics)
+	g := tenantGraph(r.client, state.TenantID, &resp.Diagnostics)
 	if g == nil {
 		return
 	}
-	controlID := state.ControlID.ValueString()
-	err := g.UpdateControlProfile(ctx, controlID, client.ControlProfileUpdate{State: StateDefault, VendorInformation: client.SecureScoreVendor})
+	reset := client.ControlProfileUpdate{State: StateDefault, VendorInformation: client.SecureScoreVendor}
+	err := g.UpdateControlProfile(ctx, controlID, reset)
 	if client.IsNotFound(err) {
 		return // gone already: nothing to reset
 	}
 	if err != nil {
-		resp.Diagnostics.Append(diagnostics.FromError("Resetting the improvement action", err, diagnostics.Hint{Permission: diagnostics.GraphWritePermission}))
+		resp.Diagnostics.Append(patchError(controlID, g.TenantID, reset, err))
 	}
 }
 
-// ImportState takes `<control_id>` or `<tenant_id>/<control_id>`.
+// ImportState takes `<control_id>` (the provider's tenant) or
+// `<tenant_id>/<control_id>`, and refuses what the resource cannot manage,
+// so that no later plan fails on it.
 func (r *ImprovementActionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	tenantID, controlID, found := strings.Cut(req.ID, "/")
 	if !found {
 		tenantID, controlID = "", req.ID
 	}
-	if controlID == "" || (found && !client.GUIDPattern.MatchString(tenantID)) {
+	if controlID == "" || strings.Contains(controlID, "/") || (found && !client.GUIDPattern.MatchString(tenantID)) {
 		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("%q is not an improvement action id: use `<control_id>` (e.g. AdminMFAV2), or `<tenant_id>/<control_id>` for a tenant other than the provider's, where tenant_id is a GUID.", req.ID))
+			fmt.Sprintf("%q is not an improvement action id: use `<control_id>` (e.g. AdminMFAV2) for the provider's tenant, or `<tenant_id>/<control_id>`, where tenant_id is a GUID.", req.ID))
 		return
 	}
-	tenant := types.StringNull()
-	if found {
-		tenant = types.StringValue(tenantID)
+	if !providerdata.Require(r.client, &resp.Diagnostics) {
+		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_id"), tenant)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("control_id"), controlID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), resourceID(tenant, controlID))...)
+	g := tenantGraph(r.client, types.StringValue(tenantID), &resp.Diagnostics)
+	if g == nil {
+		return
+	}
+	profile, ok := r.manageableProfile(ctx, g, controlID, path.Empty(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tenant_id"), g.TenantID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("control_id"), profile.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), resourceID(g.TenantID, profile.ID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("on_destroy"), OnDestroyReset)...)
 }
 
-func resourceID(tenantID types.String, controlID string) string {
-	if tenantID.IsNull() || tenantID.ValueString() == "" {
-		return controlID
-	}
-	return tenantID.ValueString() + "/" + controlID
-}
+func resourceID(tenantID, controlID string) string { return tenantID + "/" + controlID }
 
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
+// patchError is the diagnostic of a refused PATCH. Graph's real refusal is a
+// 400 with no code and "Http request failed with statusCode=BadRequest", so
+// the diagnostic says what to check itself.
+func patchError(controlID, tenantID string, sent client.ControlProfileUpdate, err error) diag.Diagnostic {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusBadRequest {
+		return diag.NewErrorDiagnostic("Microsoft Graph refused the update of the improvement action",
+			fmt.Sprintf("%s\n\nThe service gives no reason. Check that:\n- %q exists in tenant %s (securescore_microsoft365_improvement_actions lists every id);\n"+
+				"- this kind of action can be updated through the API: Device actions (scid_ ids, service MDATP) and deprecated ones cannot;\n"+
+				"- the state sent, %q, is one the API takes (Default, Ignored, ThirdParty, Reviewed);\n"+
+				"and quote the request id above if you open a support case.", err, controlID, tenantID, sent.State))
 	}
-	return types.StringValue(s)
+	return diagnostics.FromError("Updating the improvement action", err, diagnostics.Hint{
+		Permission: diagnostics.GraphWritePermission, NotFound: fmt.Sprintf("improvement action %q in tenant %s", controlID, tenantID),
+	})
 }

@@ -5,44 +5,58 @@ import (
 	"time"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
 )
 
 // ScoreSummary is what the score data source derives from the newest secure
-// score and the improvement actions.
+// score and its actions. Every total is over the actions in the score
+// (Action.InScore) only.
 type ScoreSummary struct {
-	// PointsAvailable is Σ points remaining over actions that are neither
-	// deprecated nor risk accepted.
+	// PointsAvailable is Σ points remaining of the actions in the score a
+	// team can still work on: to address, in progress and planned.
 	PointsAvailable float64
-	Categories      map[string]CategoryScore
-	StatusCounts    StatusCounts
+	// CurrentLicenseScore is Σ max score of the actions in the score: what
+	// the tenant can reach with its current licences (the portal's
+	// "current license score").
+	CurrentLicenseScore float64
+	Categories          map[string]CategoryScore
+	StatusCounts        StatusCounts
 	// PlannedScore is current score + Σ points remaining of planned actions.
 	PlannedScore float64
-	// AchievableScore is max score − Σ points remaining of risk-accepted actions.
+	// AchievableScore is the current license score − Σ max score of
+	// risk-accepted actions, which earn no points.
 	AchievableScore float64
+	// InScoreCount is how many actions count; the status counts add up to it.
+	InScoreCount int64
 }
 
 // CategoryScore is one control category's share of the score.
 type CategoryScore struct {
-	Score      float64 // Σ controlScores.score of the category
-	MaxScore   float64 // Σ maxScore of the category's actions that are not deprecated
-	Percentage float64
+	CurrentScore float64 // Σ controlScores.score of the category
+	MaxScore     float64 // Σ maxScore of the category's actions in the score
+	Percentage   float64
 }
 
-// StatusCounts counts the actions that are not deprecated by status; Other
-// holds every status without a field of its own.
+// StatusCounts counts the actions in the score by status: each has exactly
+// one, so the counts add up to the number of actions in the score. Other
+// holds states this provider does not know.
 type StatusCounts struct {
-	Completed                 int64
-	ToAddress                 int64
-	Planned                   int64
-	RiskAccepted              int64
-	ResolvedThroughThirdParty int64
-	Other                     int64
+	Completed                          int64
+	InProgress                         int64
+	ToAddress                          int64
+	Planned                            int64
+	RiskAccepted                       int64
+	ResolvedThroughThirdParty          int64
+	ResolvedThroughAlternateMitigation int64
+	Other                              int64
 }
 
 func (c *StatusCounts) add(status string) {
 	switch status {
 	case StatusCompleted:
 		c.Completed++
+	case StatusInProgress:
+		c.InProgress++
 	case StatusToAddress:
 		c.ToAddress++
 	case StatusPlanned:
@@ -51,6 +65,8 @@ func (c *StatusCounts) add(status string) {
 		c.RiskAccepted++
 	case StatusResolvedThroughThirdParty:
 		c.ResolvedThroughThirdParty++
+	case StatusResolvedThroughAlternateMitigation:
+		c.ResolvedThroughAlternateMitigation++
 	default:
 		c.Other++
 	}
@@ -64,17 +80,19 @@ func Summarize(snapshot client.SecureScore, actions []Action) ScoreSummary {
 	var planned, riskAccepted float64
 	for _, a := range actions {
 		categoryOf[strings.ToLower(a.ID)] = a.Category
-		if a.Deprecated {
+		if !a.InScore {
 			continue
 		}
+		s.InScoreCount++
 		s.StatusCounts.add(a.Status)
-		switch a.Status {
-		case StatusRiskAccepted:
-			riskAccepted += a.PointsRemaining
-		case StatusPlanned:
+		s.CurrentLicenseScore += a.MaxScore
+		switch {
+		case a.Status == StatusRiskAccepted:
+			riskAccepted += a.MaxScore
+		case a.Status == StatusPlanned:
 			planned += a.PointsRemaining
-			s.PointsAvailable += a.PointsRemaining
-		default:
+		}
+		if openStatus(a.Status) {
 			s.PointsAvailable += a.PointsRemaining
 		}
 		if a.Category != "" {
@@ -84,34 +102,35 @@ func Summarize(snapshot client.SecureScore, actions []Action) ScoreSummary {
 		}
 	}
 	for _, cs := range snapshot.ControlScores {
-		category := cs.ControlCategory
+		category := categoryOf[strings.ToLower(cs.ControlName)]
 		if category == "" {
-			category = categoryOf[strings.ToLower(cs.ControlName)]
+			category = cs.ControlCategory
 		}
 		if category == "" {
 			continue
 		}
 		c := s.Categories[category]
-		c.Score += float64(cs.Score)
+		c.CurrentScore += cs.Score.Float64()
 		s.Categories[category] = c
 	}
 	for name, c := range s.Categories {
-		c.Score = roundPoints(c.Score)
-		c.MaxScore = roundPoints(c.MaxScore)
-		c.Percentage = ratio(c.Score, c.MaxScore)
+		c.CurrentScore = scoremath.RoundPoints(c.CurrentScore)
+		c.MaxScore = scoremath.RoundPoints(c.MaxScore)
+		c.Percentage = scoremath.Ratio(c.CurrentScore, c.MaxScore)
 		s.Categories[name] = c
 	}
-	s.PointsAvailable = roundPoints(s.PointsAvailable)
-	s.PlannedScore = roundPoints(snapshot.CurrentScore + planned)
-	s.AchievableScore = roundPoints(snapshot.MaxScore - riskAccepted)
+	s.PointsAvailable = scoremath.RoundPoints(s.PointsAvailable)
+	s.CurrentLicenseScore = scoremath.RoundPoints(s.CurrentLicenseScore)
+	s.PlannedScore = scoremath.RoundPoints(snapshot.CurrentScore.Float64() + planned)
+	s.AchievableScore = scoremath.RoundPoints(s.CurrentLicenseScore - riskAccepted)
 	return s
 }
 
 // HistoryPoint is one daily score.
 type HistoryPoint struct {
 	Date         string // YYYY-MM-DD (UTC)
-	CurrentScore float64
-	MaxScore     float64
+	CurrentScore client.FlexFloat64
+	MaxScore     client.FlexFloat64
 	Percentage   float64
 }
 
@@ -128,10 +147,14 @@ func History(snapshots []client.SecureScore, days int) []HistoryPoint {
 		s := snapshots[i]
 		out = append(out, HistoryPoint{
 			Date: snapshotDate(s), CurrentScore: s.CurrentScore, MaxScore: s.MaxScore,
-			Percentage: ratio(s.CurrentScore, s.MaxScore),
+			Percentage: percentage(s),
 		})
 	}
 	return out
+}
+
+func percentage(s client.SecureScore) float64 {
+	return scoremath.Ratio(s.CurrentScore.Float64(), s.MaxScore.Float64())
 }
 
 // PercentageChange30Days is the newest percentage minus the one of the
@@ -146,7 +169,7 @@ func PercentageChange30Days(snapshots []client.SecureScore) (float64, bool) {
 	cutoff := newestDay.AddDate(0, 0, -30)
 	for _, s := range snapshots[1:] {
 		if !s.CreatedDateTime.UTC().Truncate(24 * time.Hour).After(cutoff) {
-			return roundPoints(ratio(newest.CurrentScore, newest.MaxScore) - ratio(s.CurrentScore, s.MaxScore)), true
+			return scoremath.RoundPoints(percentage(newest) - percentage(s)), true
 		}
 	}
 	return 0, false

@@ -3,13 +3,12 @@ package microsoft365
 import (
 	"strings"
 	"unicode"
-
-	"github.com/securescore/terraform-provider-securescore/internal/client"
 )
 
 // The portal's status words for an improvement action.
 const (
 	StatusToAddress                          = "to_address"
+	StatusInProgress                         = "in_progress"
 	StatusPlanned                            = "planned"
 	StatusRiskAccepted                       = "risk_accepted"
 	StatusResolvedThroughThirdParty          = "resolved_through_third_party"
@@ -29,6 +28,12 @@ const (
 var SettableStatuses = []string{StatusToAddress, StatusPlanned, StatusRiskAccepted, StatusResolvedThroughThirdParty}
 
 // statusToState maps a settable status to the state PATCH sends.
+//
+// Microsoft documents no mapping between the portal's statuses and Graph's
+// states. This one is inferred from the states' descriptions and the words
+// of Microsoft's managed-tenants API, and chosen so that nothing is lost:
+// every state Graph returns maps to a status, and every settable status to
+// the one state that reads back as that status.
 var statusToState = map[string]string{
 	StatusToAddress:                 StateDefault,
 	StatusPlanned:                   StateReviewed,
@@ -38,7 +43,8 @@ var statusToState = map[string]string{
 
 // stateToStatus maps Graph's states, and the words of Microsoft's
 // managed-tenants API that a live tenant may also return, to the portal's
-// status words. Keys are lower-cased.
+// status words. Keys are lower-cased: the live service accepts and returns
+// lower-case states such as thirdParty.
 var stateToStatus = map[string]string{
 	"default":                            StatusToAddress,
 	"reviewed":                           StatusPlanned,
@@ -48,6 +54,7 @@ var stateToStatus = map[string]string{
 	"planned":                            StatusPlanned,
 	"riskaccepted":                       StatusRiskAccepted,
 	"resolvedby3rdparty":                 StatusResolvedThroughThirdParty,
+	"resolvedthroughthirdparty":          StatusResolvedThroughThirdParty,
 	"resolvedthroughalternatemitigation": StatusResolvedThroughAlternateMitigation,
 	"completed":                          StatusCompleted,
 }
@@ -71,16 +78,49 @@ func StatusForState(state string) string {
 	return snakeCase(state)
 }
 
-// ProfileStatus is an action's status: completed when it already earns its
-// full points (that wins over any state), otherwise its newest state update.
-func ProfileStatus(profile client.ControlProfile, score float64) string {
-	if maxScore := float64(profile.MaxScore); maxScore > 0 && score >= maxScore {
+// ActionStatus is the portal's status of an action from its newest
+// recorded state and its points, following Microsoft's documentation
+// ("Assess your security posture with Microsoft Secure Score"):
+//
+//  1. Resolved through third party and resolved through alternate
+//     mitigation are the team's word and earn the action's points: an
+//     explicit state of either wins over the score.
+//  2. Completed is confirmed through Microsoft's data: an action that earns
+//     its full points (max > 0) is completed whatever else was recorded.
+//  3. Otherwise the recorded status (planned, risk accepted, …) stands; an
+//     action with no recorded status (to address) that earns part of its
+//     points, 0 < score < max, is in progress.
+func ActionStatus(state string, score, maxScore float64) string {
+	recorded := StatusForState(state)
+	switch {
+	case recorded == StatusResolvedThroughThirdParty, recorded == StatusResolvedThroughAlternateMitigation:
+		return recorded
+	case maxScore > 0 && score >= maxScore:
 		return StatusCompleted
+	case recorded == StatusToAddress && score > 0:
+		return StatusInProgress
 	}
-	if latest := profile.LatestStateUpdate(); latest != nil {
-		return StatusForState(latest.State)
+	return recorded
+}
+
+// earnsPoints reports the statuses whose points the service awards: a team
+// that resolved an action some other way does not gain them by more work.
+func earnsPoints(status string) bool {
+	switch status {
+	case StatusCompleted, StatusResolvedThroughThirdParty, StatusResolvedThroughAlternateMitigation:
+		return true
 	}
-	return StatusToAddress
+	return false
+}
+
+// openStatus reports the statuses whose remaining points a team can still
+// gain by work: to address, in progress and planned.
+func openStatus(status string) bool {
+	switch status {
+	case StatusToAddress, StatusInProgress, StatusPlanned:
+		return true
+	}
+	return false
 }
 
 func snakeCase(s string) string {
