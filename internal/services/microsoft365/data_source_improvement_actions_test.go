@@ -6,10 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
@@ -18,142 +18,75 @@ import (
 
 const actionsAddress = "data.securescore_microsoft365_improvement_actions.test"
 
-func keep(actions []expectedAction, match func(expectedAction) bool) []expectedAction {
-	var out []expectedAction
-	for _, a := range actions {
-		if match(a) {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// Every attribute of every action that is not deprecated, in the portal's order.
-func TestAccMicrosoft365ImprovementActions_all(t *testing.T) {
-	resetEmulator(t)
-	all := expectedActions(t, acctest.Emu.Tenant(emulator.DefaultTenantID))
-	want := keep(all, func(a expectedAction) bool { return !a.profile.Deprecated })
-	portalOrder(want)
-	if len(want) < 50 {
-		t.Fatalf("the seeded tenant has only %d actions", len(want))
-	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig() + `
-data "securescore_microsoft365_improvement_actions" "test" {}
-`,
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("tenant_id"), knownvalue.StringExact(emulator.DefaultTenantID)),
-				statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("include_deprecated"), knownvalue.Bool(false)),
-				statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("only_quick_wins"), knownvalue.Bool(false)),
-				statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("categories"), knownvalue.Null()),
-				statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("actions"), actionList(want)),
-			},
-		}},
-	})
-}
-
 func actionsConfig(arguments string) string {
-	return acctest.ProviderConfig() + fmt.Sprintf(`
+	return workedProvider() + fmt.Sprintf(`
 data "securescore_microsoft365_improvement_actions" "test" {
-%s
+  tenant_id = %q
+  %s
 }
-`, arguments)
+`, worked, arguments)
 }
 
-func inSet(values ...string) func(string) bool {
-	return func(v string) bool {
-		for _, x := range values {
-			if x == v {
-				return true
-			}
-		}
-		return false
+func actionsStep(arguments string, ids ...string) resource.TestStep {
+	return resource.TestStep{
+		Config:            actionsConfig(arguments),
+		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("actions"), workedList(ids...))},
 	}
 }
 
-// Each filter alone and combined; every attribute of every listed action.
-func TestAccMicrosoft365ImprovementActions_filters(t *testing.T) {
+// Every attribute of every listed action, in each documented order. The
+// default lists the eight actions in the score, by points remaining (most
+// first), then Microsoft's rank: DLPEnabled 8, scid_2000 7,
+// exo_mailboxaudit 5, BlockLegacyAuthentication 4, mdo_zapspam 3,
+// SelfServicePasswordReset 1, then AdminMFAV2 (rank 1) and
+// mdo_safeattachments (rank 4) with nothing left.
+func TestAccMicrosoft365ImprovementActions_orders(t *testing.T) {
 	resetEmulator(t)
-	all := expectedActions(t, acctest.Emu.Tenant(emulator.DefaultTenantID))
-	portalOrder(all)
-	current := func(a expectedAction) bool { return !a.profile.Deprecated }
-	step := func(arguments string, match func(expectedAction) bool) resource.TestStep {
-		want := keep(all, match)
-		if len(want) == 0 {
-			t.Fatalf("%s: the seeded tenant has no matching action", arguments)
-		}
-		return resource.TestStep{
-			Config: actionsConfig(arguments),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("actions"), actionList(want)),
-			},
-		}
-	}
-	hasDeprecatedIdentity := false
-	for _, a := range all {
-		hasDeprecatedIdentity = hasDeprecatedIdentity || (a.profile.Deprecated && a.profile.ControlCategory == "Identity")
-	}
-	if !hasDeprecatedIdentity {
-		t.Fatal("the seeded tenant has no deprecated Identity action")
-	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
-			{
-				Config:      actionsConfig(`statuses = ["done"]`),
-				ExpectError: regexp.MustCompile(`statuses[\s\S]*value must be one of`),
-			},
-			step(`categories = ["Identity", "infrastructure"]`, func(a expectedAction) bool {
-				return current(a) && inSet("Identity", "Infrastructure")(a.profile.ControlCategory)
-			}),
-			step(`
-  services = ["EXO", "mdo"]
-  statuses = ["to_address", "planned"]`, func(a expectedAction) bool {
-				return current(a) && inSet("EXO", "MDO")(a.profile.Service) && inSet("to_address", "planned")(a.status)
-			}),
-			step(`
-  categories         = ["Identity"]
-  include_deprecated = true`, func(a expectedAction) bool {
-				return a.profile.ControlCategory == "Identity"
-			}),
-			step(`only_quick_wins = true`, func(a expectedAction) bool { return current(a) && a.quickWin }),
-			step(`statuses = ["risk_accepted", "resolved_through_third_party", "resolved_through_alternate_mitigation"]`, func(a expectedAction) bool {
-				return current(a) && inSet("risk_accepted", "resolved_through_third_party", "resolved_through_alternate_mitigation")(a.status)
-			}),
-			step(`statuses = ["completed"]`, func(a expectedAction) bool { return current(a) && a.status == "completed" }),
-			step(`
-  categories = []
-  services   = []`, current),
+			actionsStep("", "DLPEnabled", "scid_2000", "exo_mailboxaudit", "BlockLegacyAuthentication", "mdo_zapspam", "SelfServicePasswordReset", "AdminMFAV2", "mdo_safeattachments"),
+			actionsStep(`order_by = "rank"`, "AdminMFAV2", "BlockLegacyAuthentication", "SelfServicePasswordReset", "mdo_safeattachments", "mdo_zapspam", "DLPEnabled", "exo_mailboxaudit", "scid_2000"),
+			actionsStep(`quick_wins_first = true`, "scid_2000", "mdo_zapspam", "DLPEnabled", "exo_mailboxaudit", "BlockLegacyAuthentication", "SelfServicePasswordReset", "AdminMFAV2", "mdo_safeattachments"),
+			{Config: actionsConfig(`order_by = "portal"`), ExpectError: regexp.MustCompile(`order_by[\s\S]*points_remaining[\s\S]*rank`)},
 		},
 	})
 }
 
-// Pages of 2 with a 429 on page 5: the whole list, in order.
-func TestAccMicrosoft365ImprovementActions_pagesOfTwoThrottled(t *testing.T) {
+// Each filter alone and combined; values compare case- and space-insensitively.
+func TestAccMicrosoft365ImprovementActions_filters(t *testing.T) {
 	resetEmulator(t)
-	acctest.Emu.SetPageSizes(0, 2, 0)
-	acctest.Emu.SetFault(emulator.RouteGraphProfileList, emulator.Fault{Status: 429, RetryAfter: "1", Page: 5, Times: 1})
-	want := keep(expectedActions(t, acctest.Emu.Tenant(emulator.DefaultTenantID)), func(a expectedAction) bool { return true })
-	portalOrder(want)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: actionsConfig(`include_deprecated = true`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("actions"), actionList(want)),
-			},
-			Check: func(*terraform.State) error {
-				if got := acctest.Emu.Count(emulator.RouteGraphProfileList); got < 32 {
-					return fmt.Errorf("%d profile list requests, want at least 31 pages and the throttled one", got)
-				}
-				return nil
-			},
-		}},
+		Steps: []resource.TestStep{
+			actionsStep(`include_not_in_score = true`, "DLPEnabled", "scid_2000", "exo_mailboxaudit", "BlockLegacyAuthentication", "mdo_zapspam", "SelfServicePasswordReset", "AdminMFAV2", "mdo_safeattachments", "meeting_restrictanonymousjoin_v1"),
+			actionsStep(`include_deprecated = true
+  order_by = "rank"`, "AdminMFAV2", "BlockLegacyAuthentication", "SelfServicePasswordReset", "mdo_safeattachments", "mdo_zapspam", "DLPEnabled", "exo_mailboxaudit", "scid_2000", "AdminMFA"),
+			actionsStep(`services = ["msteams", "mdo"]
+  include_not_in_score = true`, "mdo_zapspam", "mdo_safeattachments", "meeting_restrictanonymousjoin_v1"),
+			actionsStep(`categories = ["IDENTITY"]`, "BlockLegacyAuthentication", "SelfServicePasswordReset", "AdminMFAV2"),
+			actionsStep(`statuses = ["in_progress", "resolved_through_alternate_mitigation"]`, "exo_mailboxaudit", "BlockLegacyAuthentication"),
+			actionsStep(`only_quick_wins = true`, "scid_2000", "mdo_zapspam"),
+			actionsStep(`categories = ["Apps"]
+  statuses = ["to_address"]`, "mdo_zapspam"),
+			{Config: actionsConfig(`statuses = ["done"]`), ExpectError: regexp.MustCompile(`statuses`)},
+		},
+	})
+}
+
+// Pages of 2 with a 429 on page 3: the whole list, in order.
+func TestAccMicrosoft365ImprovementActions_pagesOfTwoThrottled(t *testing.T) {
+	resetEmulator(t)
+	acctest.Emu.SetPageSizes(0, 2, 0)
+	acctest.Emu.SetFault(emulator.RouteGraphProfileList, emulator.Fault{Status: 429, RetryAfter: "1", Page: 3, Times: 1})
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			actionsStep(`order_by = "rank"`, "AdminMFAV2", "BlockLegacyAuthentication", "SelfServicePasswordReset", "mdo_safeattachments", "mdo_zapspam", "DLPEnabled", "exo_mailboxaudit", "scid_2000"),
+		},
 	})
 }
 
@@ -173,10 +106,10 @@ func TestAccMicrosoft365ImprovementActions_errors(t *testing.T) {
 				PreConfig: func() {
 					acctest.Emu.SetGraphRoles(emulator.ClientID, emulator.RoleSecurityEventsRead)
 					acctest.Emu.SetPageSizes(0, 2, 0)
-					acctest.Emu.SetFault(emulator.RouteGraphProfileList, emulator.Fault{Status: 400, Page: 2})
+					acctest.Emu.SetFault(emulator.RouteGraphProfileList, emulator.Fault{WrongShape: true, Page: 2})
 				},
 				Config:      actionsConfig(""),
-				ExpectError: regexp.MustCompile(`page 2 failed, so the list is incomplete[\s\S]*HTTP 400`),
+				ExpectError: regexp.MustCompile(`page 2 failed, so the list is incomplete`),
 			},
 		},
 	})
@@ -185,13 +118,47 @@ func TestAccMicrosoft365ImprovementActions_errors(t *testing.T) {
 // A 206 on the profile list is a warning, not a failure.
 func TestAccMicrosoft365ImprovementActions_partialContentWarns(t *testing.T) {
 	resetEmulator(t)
-	acctest.Emu.SetFault(emulator.RouteGraphProfileList, emulator.Fault{Warning: `199 - "Microsoft/SecureScore/503/20"`, Page: 2})
-	resp := readDataSource(t, "securescore_microsoft365_improvement_actions", nil)
+	acctest.Emu.SetFault(emulator.RouteGraphProfileList, emulator.Fault{Warning: `199 - "Microsoft/SecureScore/503/87"`})
+	resp := readDataSource(t, "securescore_microsoft365_improvement_actions", map[string]tftypes.Value{"tenant_id": tftypes.NewValue(tftypes.String, worked)})
 	errs, warnings := diagnosticsOf(resp.Diagnostics)
-	if len(errs) > 0 {
-		t.Fatalf("error: %s: %s", errs[0].Summary, errs[0].Detail)
+	if len(errs) > 0 || len(warnings) != 1 || !strings.Contains(warnings[0].Detail, "Microsoft/SecureScore/503/87") {
+		t.Fatalf("errors %+v, warnings %+v", errs, warnings)
 	}
-	if len(warnings) != 1 || !strings.Contains(warnings[0].Detail, `Microsoft/SecureScore/503/20`) {
-		t.Fatalf("warnings: %d", len(warnings))
+}
+
+// An OData special value where a number belongs ("NaN", as live tenants
+// send them) is no value, named in a warning; nothing else changes.
+func TestAccMicrosoft365ImprovementActions_specialValue(t *testing.T) {
+	resetEmulator(t)
+	setMaxScoreText := func(text string) {
+		acctest.Emu.Mutate(worked, func(tenant *emulator.Tenant) {
+			for _, p := range tenant.Profiles {
+				if p.ID == "AdminMFA" {
+					p.MaxScoreText = text
+				}
+			}
+		})
 	}
+	setMaxScoreText("NaN")
+	t.Cleanup(func() { setMaxScoreText("") })
+	resp := readDataSource(t, "securescore_microsoft365_improvement_actions", map[string]tftypes.Value{
+		"tenant_id": tftypes.NewValue(tftypes.String, worked), "include_deprecated": tftypes.NewValue(tftypes.Bool, true)})
+	errs, warnings := diagnosticsOf(resp.Diagnostics)
+	if len(errs) > 0 || len(warnings) != 1 || warnings[0].Summary != "Numbers missing in Microsoft Graph's answer" ||
+		!strings.Contains(warnings[0].Detail, "AdminMFA") || !strings.Contains(warnings[0].Detail, `maxScore ("NaN")`) {
+		t.Fatalf("errors %+v, warnings %+v", errs, warnings)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: actionsConfig(`include_deprecated = true
+  categories = ["Identity"]
+  order_by = "rank"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("actions").AtSliceIndex(3).AtMapKey("control_id"), knownvalue.StringExact("AdminMFA")),
+				statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("actions").AtSliceIndex(3).AtMapKey("max_score"), knownvalue.Null()),
+			},
+		}},
+	})
 }

@@ -2,9 +2,7 @@ package microsoft365_test
 
 import (
 	"fmt"
-	"math"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -20,13 +18,14 @@ import (
 
 const tenantScores = "data.securescore_microsoft365_tenant_scores.portfolio"
 
-func round4(v float64) float64 { return math.Round(v*10000) / 10000 }
-
-// tenantPercentage is current/max of the tenant's newest snapshot, from the emulator's data.
-func tenantPercentage(t *testing.T, tenantID string) (current, maxScore, percentage float64) {
+// portfolioTenant adds a consented tenant whose newest score is current of
+// max, so a portfolio's figures can be written out by hand.
+func portfolioTenant(t *testing.T, id string, current, maxScore float64) {
 	t.Helper()
-	newest := acctest.Emu.Tenant(tenantID).SecureScores[0]
-	return newest.CurrentScore, newest.MaxScore, round4(newest.CurrentScore / newest.MaxScore)
+	acctest.Emu.AddTenant(id, "Portfolio "+id[len(id)-4:], 3)
+	acctest.Emu.Mutate(id, func(tenant *emulator.Tenant) {
+		tenant.SecureScores[0].CurrentScore, tenant.SecureScores[0].MaxScore = current, maxScore
+	})
 }
 
 func portfolioConfig(auxiliary []string, arguments string) string {
@@ -41,48 +40,43 @@ data "securescore_microsoft365_tenant_scores" "portfolio" {
 `, arguments)
 }
 
+// Three tenants: Woodgrove Bank at 24 of 52 (0.4615), one at 30 of 40
+// (0.75) and one at 10 of 40 (0.25). Weakest first; the portfolio is
+// (24 + 30 + 10) / (52 + 40 + 40) = 64 / 132 = 0.4848; the median 0.4615.
 func TestAccTenantScoresThreeTenants(t *testing.T) {
 	resetEmulator(t)
-	tenants := []string{emulator.DefaultTenantID, emulator.SecondTenantID, emulator.ThirdTenantID}
-	type expected struct {
-		id                  string
-		current, max, ratio float64
+	const strong, weak = "0a7c1f3e-5d2b-4c1a-9e8f-00000000a075", "0a7c1f3e-5d2b-4c1a-9e8f-00000000a025"
+	portfolioTenant(t, strong, 30, 40)
+	portfolioTenant(t, weak, 10, 40)
+	tenant := func(id string, current, maxScore, percentage float64) knownvalue.Check {
+		return knownvalue.ObjectPartial(map[string]knownvalue.Check{
+			"tenant_id": knownvalue.StringExact(id), "current_score": approx(current), "max_score": approx(maxScore),
+			"percentage": approx(percentage), "error": knownvalue.Null(),
+		})
 	}
-	var want []expected
-	var sumCurrent, sumMax float64
-	for _, id := range tenants {
-		c, m, p := tenantPercentage(t, id)
-		want = append(want, expected{id, c, m, p})
-		sumCurrent += c
-		sumMax += m
-	}
-	sort.Slice(want, func(i, j int) bool { return want[i].ratio < want[j].ratio })
-	ratios := []float64{want[0].ratio, want[1].ratio, want[2].ratio}
-
+	woodgrove := tenant(worked, 24, 52, 0.4615)
 	checks := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenant_count"), knownvalue.Int64Exact(3)),
 		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("failed_tenant_count"), knownvalue.Int64Exact(0)),
-		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("portfolio_percentage"), knownvalue.Float64Exact(round4(sumCurrent/sumMax))),
-		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("median_percentage"), knownvalue.Float64Exact(ratios[1])),
-	}
-	for i, w := range want {
-		tenant := tfjsonpath.New("tenants").AtSliceIndex(i)
-		checks = append(checks,
-			statecheck.ExpectKnownValue(tenantScores, tenant.AtMapKey("tenant_id"), knownvalue.StringExact(w.id)),
-			statecheck.ExpectKnownValue(tenantScores, tenant.AtMapKey("current_score"), knownvalue.Float64Exact(w.current)),
-			statecheck.ExpectKnownValue(tenantScores, tenant.AtMapKey("max_score"), knownvalue.Float64Exact(w.max)),
-			statecheck.ExpectKnownValue(tenantScores, tenant.AtMapKey("percentage"), knownvalue.Float64Exact(w.ratio)),
-			statecheck.ExpectKnownValue(tenantScores, tenant.AtMapKey("error"), knownvalue.Null()),
-			statecheck.ExpectKnownValue(tenantScores, tenant.AtMapKey("history"), knownvalue.ListSizeExact(7)),
-			statecheck.ExpectKnownValue(tenantScores, tenant.AtMapKey("percentage_change_30_days"), knownvalue.NotNull()),
-			statecheck.ExpectKnownValue(tenantScores, tenant.AtMapKey("categories").AtMapKey("Identity").AtMapKey("max_score"), knownvalue.NotNull()),
-		)
+		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("portfolio_percentage"), approx(0.4848)),
+		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("median_percentage"), approx(0.4615)),
+		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenants"), knownvalue.ListExact([]knownvalue.Check{
+			tenant(weak, 10, 40, 0.25), woodgrove, tenant(strong, 30, 40, 0.75),
+		})),
+		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenants_by_tenant_id"), knownvalue.MapExact(map[string]knownvalue.Check{
+			weak: tenant(weak, 10, 40, 0.25), worked: woodgrove, strong: tenant(strong, 30, 40, 0.75),
+		})),
+		// Woodgrove's history_days = 7 holds its one snapshot in the last 7 days.
+		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenants_by_tenant_id").AtMapKey(worked).AtMapKey("history"), knownvalue.ListSizeExact(1)),
+		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenants_by_tenant_id").AtMapKey(worked).AtMapKey("percentage_change_30_days"), approx(0.1153)),
+		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenants_by_tenant_id").AtMapKey(worked).AtMapKey("categories").AtMapKey("Identity"),
+			knownvalue.ObjectExact(map[string]knownvalue.Check{"current_score": approx(14), "max_score": approx(19), "percentage": approx(0.7368)})),
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:            portfolioConfig([]string{emulator.SecondTenantID, emulator.ThirdTenantID}, "  history_days = 7"),
+			Config:            portfolioConfig([]string{worked, strong, weak}, fmt.Sprintf("  tenant_ids = [%q, %q, %q]\n  history_days = 7", worked, strong, weak)),
 			ConfigStateChecks: checks,
 		}},
 	})

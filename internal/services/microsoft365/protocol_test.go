@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
 
 // readDataSource configures the provider against the emulator and reads one
@@ -73,7 +74,8 @@ func configuredServer(t *testing.T) (tfprotov6.ProviderServer, *tfprotov6.GetPro
 		"resource_manager_endpoint":       tftypes.NewValue(tftypes.String, acctest.Emu.ARMURL()),
 		"microsoft_graph_endpoint":        tftypes.NewValue(tftypes.String, acctest.Emu.GraphURL()),
 	})
-	providerConfig := dynamicValue(t, providerType, objectValue(t, providerType, map[string]tftypes.Value{"endpoint": endpoint}))
+	auxiliary := tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, emulator.WorkedTenantID)})
+	providerConfig := dynamicValue(t, providerType, objectValue(t, providerType, map[string]tftypes.Value{"endpoint": endpoint, "auxiliary_tenant_ids": auxiliary}))
 	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.0", Config: &providerConfig})
 	if err != nil {
 		t.Fatal(err)

@@ -8,41 +8,76 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 )
 
-func TestSummarize(t *testing.T) {
-	snapshot := client.SecureScore{
-		CurrentScore: 20, MaxScore: 45,
-		ControlScores: []client.ControlScore{
-			{ControlCategory: "Identity", ControlName: "a", Score: 4},
-			{ControlCategory: "Identity", ControlName: "b", Score: 1.1},
-			{ControlCategory: "Data", ControlName: "c", Score: 10},
-			{ControlName: "infra", Score: 2.2}, // no category: the action's
-			{ControlCategory: "Apps", ControlName: "gone", Score: 0.5},
-		},
+// workedProfiles are Woodgrove Bank's actions (the emulator's worked tenant,
+// internal/emulator/worked_tenant.go), one documented rule each.
+func workedProfiles() ([]client.ControlProfile, client.SecureScore) {
+	decided := func(state, comment string) []client.ControlStateUpdate {
+		return []client.ControlStateUpdate{{State: state, Comment: comment, UpdatedBy: "megan", UpdatedDateTime: marchDay(3)}}
 	}
-	actions := []Action{
-		{ID: "a", Category: "Identity", MaxScore: 10, PointsRemaining: 6, Status: StatusPlanned},
-		{ID: "b", Category: "Identity", MaxScore: 5, PointsRemaining: 3.9, Status: StatusRiskAccepted},
-		{ID: "c", Category: "Data", MaxScore: 10, PointsRemaining: 0, Status: StatusCompleted},
-		{ID: "d", Category: "Data", MaxScore: 5, PointsRemaining: 5, Status: StatusResolvedThroughThirdParty},
-		{ID: "infra", Category: "Infrastructure", MaxScore: 5, PointsRemaining: 2.8, Status: StatusResolvedThroughAlternateMitigation},
-		{ID: "e", Category: "Device", MaxScore: 10, PointsRemaining: 10, Status: StatusToAddress},
-		{ID: "f", Category: "Apps", MaxScore: 3, PointsRemaining: 3, Status: "something_new"},
-		{ID: "old", Category: "Identity", MaxScore: 9, PointsRemaining: 9, Status: StatusPlanned, Deprecated: true},
-		{ID: "oldOnly", Category: "Legacy", MaxScore: 9, PointsRemaining: 9, Status: StatusRiskAccepted, Deprecated: true},
+	placeholder := []client.ControlStateUpdate{{State: "Default"}}
+	p := func(id, category string, max float64, cost, impact string, updates []client.ControlStateUpdate) client.ControlProfile {
+		return client.ControlProfile{ID: id, ControlCategory: category, MaxScore: client.Number(max), ImplementationCost: cost, UserImpact: impact, ControlStateUpdates: updates}
+	}
+	profiles := []client.ControlProfile{
+		p("AdminMFAV2", "Identity", 10, "Low", "low", placeholder),
+		p("BlockLegacyAuthentication", "Identity", 8, "Medium", "Moderate", placeholder),
+		p("SelfServicePasswordReset", "Identity", 1, "Low", "Low", decided("Ignored", "the helpdesk handles resets")),
+		p("mdo_safeattachments", "Apps", 8, "low", "Low", decided("ThirdParty", "Proofpoint")),
+		p("mdo_zapspam", "Apps", 3, "Low", "Low", placeholder),
+		p("DLPEnabled", "Data", 10, "Moderate", "Unknown", decided("Reviewed", "Q3")),
+		p("exo_mailboxaudit", "Data", 5, "", "", decided("resolvedThroughAlternateMitigation", "SIEM")),
+		p("scid_2000", "Device", 7, "Low", "Low", placeholder),
+		p("meeting_restrictanonymousjoin_v1", "Apps", 2, "Unknown", "Unknown", placeholder),
+		p("AdminMFA", "Identity", 10, "Low", "Low", placeholder),
+	}
+	profiles[9].Deprecated = true
+	cs := func(name, category string, score float64) client.ControlScore {
+		return client.ControlScore{ControlName: name, ControlCategory: category, Score: client.Number(score)}
+	}
+	snapshot := client.SecureScore{CurrentScore: client.Number(24), MaxScore: client.Number(52), ControlScores: []client.ControlScore{
+		cs("AdminMFAV2", "Identity", 10), cs("BlockLegacyAuthentication", "Identity", 4), cs("SelfServicePasswordReset", "Identity", 0),
+		cs("mdo_safeattachments", "Apps", 8), cs("mdo_zapspam", "Apps", 0), cs("DLPEnabled", "Data", 2),
+		cs("exo_mailboxaudit", "Data", 0), cs("scid_2000", "Device", 0),
+	}}
+	return profiles, snapshot
+}
+
+// The figures below are worked out by hand from the table in
+// worked_tenant.go and Microsoft's rules; see the data source's docs for
+// the same example.
+func TestSummarizeWorkedTenant(t *testing.T) {
+	profiles, snapshot := workedProfiles()
+	actions := NewActions(profiles, &snapshot)
+	statuses := map[string]string{}
+	for _, a := range actions {
+		statuses[a.ID] = a.Status
+	}
+	wantStatuses := map[string]string{
+		"AdminMFAV2": "completed", "BlockLegacyAuthentication": "in_progress", "SelfServicePasswordReset": "risk_accepted",
+		"mdo_safeattachments": "resolved_through_third_party", "mdo_zapspam": "to_address", "DLPEnabled": "planned",
+		"exo_mailboxaudit": "resolved_through_alternate_mitigation", "scid_2000": "to_address",
+		"meeting_restrictanonymousjoin_v1": "to_address", "AdminMFA": "to_address",
+	}
+	if !reflect.DeepEqual(statuses, wantStatuses) {
+		t.Errorf("statuses %v", statuses)
 	}
 	got := Summarize(snapshot, actions)
 	want := ScoreSummary{
-		PointsAvailable: 6 + 0 + 5 + 2.8 + 10 + 3,
+		// Open statuses only: BlockLegacyAuthentication 4 + mdo_zapspam 3 + DLPEnabled 8 + scid_2000 7.
+		PointsAvailable: 22,
+		// The eight actions in the score: 10+8+1+8+3+10+5+7 (Graph's maxScore is the same 52).
+		CurrentLicenseScore: 52,
 		Categories: map[string]CategoryScore{
-			"Identity":       {Score: 5.1, MaxScore: 15, Percentage: 0.34},
-			"Data":           {Score: 10, MaxScore: 15, Percentage: 0.6667},
-			"Infrastructure": {Score: 2.2, MaxScore: 5, Percentage: 0.44},
-			"Device":         {Score: 0, MaxScore: 10, Percentage: 0},
-			"Apps":           {Score: 0.5, MaxScore: 3, Percentage: 0.1667},
+			"Identity": {CurrentScore: 14, MaxScore: 19, Percentage: 0.7368}, // 10+4+0 of 10+8+1
+			"Apps":     {CurrentScore: 8, MaxScore: 11, Percentage: 0.7273},  // 8+0 of 8+3; the Teams action is not in the score
+			"Data":     {CurrentScore: 2, MaxScore: 15, Percentage: 0.1333},  // 2+0 of 10+5
+			"Device":   {CurrentScore: 0, MaxScore: 7, Percentage: 0},
 		},
-		StatusCounts:    StatusCounts{Completed: 1, ToAddress: 1, Planned: 1, RiskAccepted: 1, ResolvedThroughThirdParty: 1, Other: 2},
-		PlannedScore:    26,
-		AchievableScore: 41.1,
+		StatusCounts: StatusCounts{Completed: 1, InProgress: 1, ToAddress: 2, Planned: 1, RiskAccepted: 1,
+			ResolvedThroughThirdParty: 1, ResolvedThroughAlternateMitigation: 1},
+		PlannedScore:    32, // 24 + DLPEnabled's 8
+		AchievableScore: 51, // 52 − SelfServicePasswordReset's 1
+		InScoreCount:    8,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
@@ -50,8 +85,8 @@ func TestSummarize(t *testing.T) {
 }
 
 func TestSummarizeCategoryWithoutMax(t *testing.T) {
-	got := Summarize(client.SecureScore{ControlScores: []client.ControlScore{{ControlCategory: "Other", Score: 1}}}, nil)
-	if c := got.Categories["Other"]; c.Score != 1 || c.MaxScore != 0 || c.Percentage != 0 {
+	got := Summarize(client.SecureScore{ControlScores: []client.ControlScore{{ControlCategory: "Other", Score: client.Number(1)}}}, nil)
+	if c := got.Categories["Other"]; c.CurrentScore != 1 || c.MaxScore != 0 || c.Percentage != 0 {
 		t.Errorf("%+v", c)
 	}
 }
@@ -69,7 +104,7 @@ func dailySnapshots(n int, skip ...int) []client.SecureScore {
 		if skipped[k] {
 			continue
 		}
-		out = append(out, client.SecureScore{CreatedDateTime: newest.AddDate(0, 0, -k), CurrentScore: float64(100 - k), MaxScore: 200})
+		out = append(out, client.SecureScore{CreatedDateTime: newest.AddDate(0, 0, -k), CurrentScore: client.Number(float64(100 - k)), MaxScore: client.Number(200)})
 	}
 	return out
 }
@@ -78,9 +113,9 @@ func TestHistoryOldestFirst(t *testing.T) {
 	s := dailySnapshots(90)
 	got := History(s, 3)
 	want := []HistoryPoint{
-		{Date: "2025-03-29", CurrentScore: 98, MaxScore: 200, Percentage: 0.49},
-		{Date: "2025-03-30", CurrentScore: 99, MaxScore: 200, Percentage: 0.495},
-		{Date: "2025-03-31", CurrentScore: 100, MaxScore: 200, Percentage: 0.5},
+		{Date: "2025-03-29", CurrentScore: client.Number(98), MaxScore: client.Number(200), Percentage: 0.49},
+		{Date: "2025-03-30", CurrentScore: client.Number(99), MaxScore: client.Number(200), Percentage: 0.495},
+		{Date: "2025-03-31", CurrentScore: client.Number(100), MaxScore: client.Number(200), Percentage: 0.5},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%+v", got)
@@ -135,12 +170,3 @@ func TestNewestFirst(t *testing.T) {
 	}
 }
 
-func TestRatio(t *testing.T) {
-	for _, tc := range []struct{ current, max, want float64 }{
-		{23.53, 39, 0.6033}, {0, 0, 0}, {5, 0, 0}, {1, 3, 0.3333}, {2, 3, 0.6667},
-	} {
-		if got := ratio(tc.current, tc.max); got != tc.want {
-			t.Errorf("%v/%v: %v", tc.current, tc.max, got)
-		}
-	}
-}

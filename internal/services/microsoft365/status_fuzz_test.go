@@ -8,7 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/securescore/terraform-provider-securescore/internal/client"
 )
 
 // FuzzStatusForState: any state maps to a status word without upper-case
@@ -58,38 +57,41 @@ func FuzzStatusForState(f *testing.F) {
 	})
 }
 
-// FuzzProfileStatus: completed exactly when the action earns its full
-// (positive) points, whatever its state; otherwise the newest state update.
-func FuzzProfileStatus(f *testing.F) {
-	f.Add(10.0, 10.0, "Reviewed", "Ignored", int64(0), int64(60))
-	f.Add(10.0, 9.99, "Reviewed", "Ignored", int64(60), int64(0))
-	f.Add(0.0, 0.0, "Ignored", "", int64(0), int64(0))
-	f.Add(5.0, 7.5, "", "ThirdParty", int64(-1), int64(1))
-	f.Add(math.Inf(1), math.Inf(1), "Default", "Reviewed", int64(5), int64(5))
-	f.Fuzz(func(t *testing.T, maxScore, score float64, first, second string, firstAt, secondAt int64) {
-		base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-		t1, t2 := base.Add(time.Duration(firstAt)*time.Second), base.Add(time.Duration(secondAt)*time.Second)
-		profile := client.ControlProfile{
-			ID:       "fuzz",
-			MaxScore: client.FlexFloat64(maxScore),
-			ControlStateUpdates: []client.ControlStateUpdate{
-				{State: first, UpdatedDateTime: &t1},
-				{State: second, UpdatedDateTime: &t2},
-			},
+// FuzzActionStatus: every status is one of the vocabulary's words or a
+// lower_snake_cased unknown state, never empty; the explicit third-party and
+// alternate-mitigation states always win; otherwise full points (max > 0)
+// is completed.
+func FuzzActionStatus(f *testing.F) {
+	f.Add(10.0, 10.0, "Reviewed")
+	f.Add(10.0, 9.99, "Ignored")
+	f.Add(0.0, 0.0, "Ignored")
+	f.Add(5.0, 7.5, "ThirdParty")
+	f.Add(8.0, 2.0, "")
+	f.Add(math.Inf(1), math.Inf(1), "Default")
+	f.Fuzz(func(t *testing.T, maxScore, score float64, state string) {
+		got := ActionStatus(state, score, maxScore)
+		if got == "" {
+			t.Fatalf("(%q, %v, %v): empty status", state, score, maxScore)
 		}
-		got := ProfileStatus(profile, score)
-		if maxScore > 0 && score >= maxScore {
-			if got != StatusCompleted {
-				t.Fatalf("max %v, score %v: %q, want completed", maxScore, score, got)
+		recorded := StatusForState(state)
+		switch {
+		case recorded == StatusResolvedThroughThirdParty || recorded == StatusResolvedThroughAlternateMitigation:
+			if got != recorded {
+				t.Fatalf("(%q, %v, %v) = %q: the explicit state must win", state, score, maxScore, got)
 			}
-			return
+		case maxScore > 0 && score >= maxScore:
+			if got != StatusCompleted {
+				t.Fatalf("(%q, %v, %v) = %q, want completed", state, score, maxScore, got)
+			}
+		case got == StatusInProgress:
+			if recorded != StatusToAddress || !(score > 0) {
+				t.Fatalf("(%q, %v, %v): in progress without points or with a recorded status", state, score, maxScore)
+			}
+		default:
+			if got != recorded {
+				t.Fatalf("(%q, %v, %v) = %q, want the recorded %q", state, score, maxScore, got, recorded)
+			}
 		}
-		newest := second // a tie goes to the later entry
-		if t1.After(t2) {
-			newest = first
-		}
-		if want := StatusForState(newest); got != want {
-			t.Fatalf("max %v, score %v, states %q@%v %q@%v: %q, want %q", maxScore, score, first, t1, second, t2, got, want)
-		}
+		_ = time.Now
 	})
 }
