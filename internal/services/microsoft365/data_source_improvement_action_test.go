@@ -75,7 +75,7 @@ func TestAccMicrosoft365ImprovementAction_unknownID(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      workedProvider() + actionDataSourceConfig("test", "AdminMFAV3"),
-			ExpectError: regexp.MustCompile(`(?s)Improvement action not found.*has no improvement action "AdminMFAV3".*Did you mean "AdminMFAV2"`),
+			ExpectError: regexp.MustCompile(`(?s)Improvement action not found.*has no improvement action\s+"AdminMFAV3".*Did you mean\s+"AdminMFAV2"`),
 		}},
 	})
 }

@@ -46,10 +46,10 @@ func TestAccMicrosoft365ImprovementActions_orders(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
+			{Config: actionsConfig(`order_by = "portal"`), ExpectError: regexp.MustCompile(`order_by[\s\S]*points_remaining[\s\S]*rank`)},
 			actionsStep("", "DLPEnabled", "scid_2000", "exo_mailboxaudit", "BlockLegacyAuthentication", "mdo_zapspam", "SelfServicePasswordReset", "AdminMFAV2", "mdo_safeattachments"),
 			actionsStep(`order_by = "rank"`, "AdminMFAV2", "BlockLegacyAuthentication", "SelfServicePasswordReset", "mdo_safeattachments", "mdo_zapspam", "DLPEnabled", "exo_mailboxaudit", "scid_2000"),
 			actionsStep(`quick_wins_first = true`, "scid_2000", "mdo_zapspam", "DLPEnabled", "exo_mailboxaudit", "BlockLegacyAuthentication", "SelfServicePasswordReset", "AdminMFAV2", "mdo_safeattachments"),
-			{Config: actionsConfig(`order_by = "portal"`), ExpectError: regexp.MustCompile(`order_by[\s\S]*points_remaining[\s\S]*rank`)},
 		},
 	})
 }
@@ -61,6 +61,7 @@ func TestAccMicrosoft365ImprovementActions_filters(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{
+			{Config: actionsConfig(`statuses = ["done"]`), ExpectError: regexp.MustCompile(`statuses`)},
 			actionsStep(`include_not_in_score = true`, "DLPEnabled", "scid_2000", "exo_mailboxaudit", "BlockLegacyAuthentication", "mdo_zapspam", "SelfServicePasswordReset", "AdminMFAV2", "mdo_safeattachments", "meeting_restrictanonymousjoin_v1"),
 			actionsStep(`include_deprecated = true
   order_by = "rank"`, "AdminMFAV2", "BlockLegacyAuthentication", "SelfServicePasswordReset", "mdo_safeattachments", "mdo_zapspam", "DLPEnabled", "exo_mailboxaudit", "scid_2000", "AdminMFA"),
@@ -71,7 +72,6 @@ func TestAccMicrosoft365ImprovementActions_filters(t *testing.T) {
 			actionsStep(`only_quick_wins = true`, "scid_2000", "mdo_zapspam"),
 			actionsStep(`categories = ["Apps"]
   statuses = ["to_address"]`, "mdo_zapspam"),
-			{Config: actionsConfig(`statuses = ["done"]`), ExpectError: regexp.MustCompile(`statuses`)},
 		},
 	})
 }

@@ -286,7 +286,7 @@ func historyAttribute() schema.Attribute {
 		return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
 	}
 	return schema.ListNestedAttribute{Computed: true,
-		MarkdownDescription: "The last `history_days` daily scores, oldest first (fewer when the tenant is younger).",
+		MarkdownDescription: "The daily scores of the last `history_days` days (the newest score's day and the days before it), oldest first; a day without a score is missing (fewer when the tenant is younger).",
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 			"date":          schema.StringAttribute{Computed: true, MarkdownDescription: "The day, `YYYY-MM-DD` (UTC)."},
 			"current_score": points("The day's score, in points."),

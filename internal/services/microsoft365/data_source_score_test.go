@@ -99,10 +99,9 @@ func workedScoreChecks() []statecheck.StateCheck {
 				"details":                 knownvalue.MapExact(map[string]knownvalue.Check{"categoryValue": knownvalue.StringExact("Financial Services")}),
 			}),
 		})),
-		scoreCheck("history", knownvalue.ListExact([]knownvalue.Check{
-			historyPoint(day(30, 0), 18, 52, 0.3462),
-			historyPoint(day(0, 0), 24, 52, 0.4615),
-		})),
+		// The last 30 days hold today's score only; the one 30 days back
+		// is the 31st day, which the change still compares with.
+		scoreCheck("history", knownvalue.ListExact([]knownvalue.Check{historyPoint(day(0, 0), 24, 52, 0.4615)})),
 		scoreCheck("percentage_change_30_days", approx(0.1153)),
 		scoreCheck("status_counts", knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"completed":                             knownvalue.Int64Exact(1), // AdminMFAV2
@@ -132,8 +131,9 @@ func TestAccMicrosoft365Score_workedTenant(t *testing.T) {
 	})
 }
 
-// history_days 1 keeps the newest day only; the 30-day change is there
-// whatever history_days is; out-of-range values fail at plan time.
+// history_days 31 reaches the score 30 days back, 1 keeps the newest day;
+// the 30-day change is there whatever history_days is; out-of-range values
+// fail at plan time.
 func TestAccMicrosoft365Score_historyDays(t *testing.T) {
 	resetEmulator(t)
 	resource.Test(t, resource.TestCase{
@@ -142,6 +142,12 @@ func TestAccMicrosoft365Score_historyDays(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: workedScoreConfig("history_days = 0"), ExpectError: regexp.MustCompile(`history_days[\s\S]*between 1 and 90`)},
 			{Config: workedScoreConfig("history_days = 91"), ExpectError: regexp.MustCompile(`between 1 and 90`)},
+			{Config: workedScoreConfig("history_days = 31"), ConfigStateChecks: []statecheck.StateCheck{
+				scoreCheck("history", knownvalue.ListExact([]knownvalue.Check{
+					historyPoint(day(30, 0), 18, 52, 0.3462),
+					historyPoint(day(0, 0), 24, 52, 0.4615),
+				})),
+			}},
 			{Config: workedScoreConfig("history_days = 1"), ConfigStateChecks: []statecheck.StateCheck{
 				scoreCheck("history", knownvalue.ListExact([]knownvalue.Check{historyPoint(day(0, 0), 24, 52, 0.4615)})),
 				scoreCheck("percentage_change_30_days", approx(0.1153)),

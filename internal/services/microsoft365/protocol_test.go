@@ -128,3 +128,30 @@ func diagnosticsOf(diags []*tfprotov6.Diagnostic) (errs, warnings []*tfprotov6.D
 	}
 	return errs, warnings
 }
+
+// applyResourceCreate plans and applies creating a resource through the
+// plugin protocol, so a test can see the apply's warnings.
+func applyResourceCreate(t *testing.T, typeName string, arguments map[string]tftypes.Value) *tfprotov6.ApplyResourceChangeResponse {
+	t.Helper()
+	server, schemas := configuredServer(t)
+	resourceType := schemas.ResourceSchemas[typeName].ValueType().(tftypes.Object)
+	config := dynamicValue(t, resourceType, objectValue(t, resourceType, arguments))
+	prior := dynamicValue(t, resourceType, tftypes.NewValue(resourceType, nil))
+	ctx := context.Background()
+	planned, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: typeName, Config: &config, ProposedNewState: &config, PriorState: &prior,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs, _ := diagnosticsOf(planned.Diagnostics); len(errs) > 0 {
+		t.Fatalf("plan: %s: %s", errs[0].Summary, errs[0].Detail)
+	}
+	applied, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: typeName, Config: &config, PriorState: &prior, PlannedState: planned.PlannedState, PlannedPrivate: planned.PlannedPrivate,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return applied
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -21,25 +22,21 @@ import (
 
 const actionAddress = "securescore_microsoft365_improvement_action.test"
 
+const home = emulator.DefaultTenantID
+
 // freshActions adds n improvement actions that no other test touches and
 // returns those not already completed (the emulator gives every other
-// generated action its full points).
+// generated action its full points: 5 of 5; the open ones earn 2.5 of 5).
 func freshActions(t *testing.T, n int) (open, completed []string) {
 	t.Helper()
-	ids := acctest.Emu.AddProfiles(emulator.DefaultTenantID, n)
-	newest := acctest.Emu.Tenant(emulator.DefaultTenantID).SecureScores[0]
+	ids := acctest.Emu.AddProfiles(home, n)
+	newest := acctest.Emu.Tenant(home).SecureScores[0]
+	full := map[string]bool{}
+	for _, c := range newest.ControlScores {
+		full[c.ControlName] = c.Score >= 5
+	}
 	for _, id := range ids {
-		full := false
-		for _, c := range newest.ControlScores {
-			if c.ControlName == id {
-				for _, p := range acctest.Emu.Tenant(emulator.DefaultTenantID).Profiles {
-					if p.ID == id && c.Score >= p.MaxScore {
-						full = true
-					}
-				}
-			}
-		}
-		if full {
+		if full[id] {
 			completed = append(completed, id)
 		} else {
 			open = append(open, id)
@@ -49,8 +46,8 @@ func freshActions(t *testing.T, n int) (open, completed []string) {
 }
 
 // serviceState is the newest controlStateUpdates entry as the emulator holds it.
-func serviceState(id string) (state, comment, assignedTo string, err error) {
-	for _, p := range acctest.Emu.Tenant(emulator.DefaultTenantID).Profiles {
+func serviceState(tenantID, id string) (state, comment, assignedTo string, err error) {
+	for _, p := range acctest.Emu.Tenant(tenantID).Profiles {
 		if p.ID == id {
 			current, ok := p.CurrentState()
 			if !ok {
@@ -59,12 +56,16 @@ func serviceState(id string) (state, comment, assignedTo string, err error) {
 			return current.State, current.Comment, current.AssignedTo, nil
 		}
 	}
-	return "", "", "", fmt.Errorf("no profile %s", id)
+	return "", "", "", fmt.Errorf("no profile %s in %s", id, tenantID)
 }
 
 func expectServiceState(id, wantState, wantComment, wantAssignee string) resource.TestCheckFunc {
+	return expectServiceStateIn(home, id, wantState, wantComment, wantAssignee)
+}
+
+func expectServiceStateIn(tenantID, id, wantState, wantComment, wantAssignee string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		state, comment, assignee, err := serviceState(id)
+		state, comment, assignee, err := serviceState(tenantID, id)
 		if err != nil {
 			return err
 		}
@@ -76,13 +77,38 @@ func expectServiceState(id, wantState, wantComment, wantAssignee string) resourc
 }
 
 func resourceConfig(id, status, extra string) string {
-	return acctest.ProviderConfig() + fmt.Sprintf(`
+	return acctest.ProviderConfig() + resourceBlock(id, status, extra)
+}
+
+func resourceBlock(id, status, extra string) string {
+	return fmt.Sprintf(`
 resource "securescore_microsoft365_improvement_action" "test" {
   control_id = %q
   status     = %q
 %s
 }
 `, id, status, extra)
+}
+
+func resourceCheck(attribute string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New(attribute), check)
+}
+
+// planCheck runs f between plan and apply: terraform-plugin-testing plans
+// into a saved plan file and applies that file, so this is what a saved
+// plan or a recalculation overnight looks like to the provider.
+type planCheck func() error
+
+func (f planCheck) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
+}
+
+// serviceCheck runs a check against the emulator after a step; unlike the
+// legacy Check functions it works with count addresses.
+type serviceCheck func() error
+
+func (f serviceCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f()
 }
 
 func TestAccImprovementActionLifecycle(t *testing.T) {
@@ -98,14 +124,17 @@ func TestAccImprovementActionLifecycle(t *testing.T) {
 				Config: resourceConfig(id, "planned", `  notes = "Rolling out with the Q3 identity project"
   assigned_to = "secops@contoso.com"`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("id"), knownvalue.StringExact(id)),
-					statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("status"), knownvalue.StringExact("planned")),
-					statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("title"), knownvalue.StringRegexp(regexp.MustCompile(`^Generated control`))),
-					statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("max_score"), knownvalue.Float64Exact(5)),
-					statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("score"), knownvalue.Float64Exact(2.5)),
-					statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("completed"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("updated_by"), knownvalue.StringExact(emulator.ClientID)),
-					statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("updated_date_time"), knownvalue.NotNull()),
+					resourceCheck("id", knownvalue.StringExact(home+"/"+id)),
+					resourceCheck("tenant_id", knownvalue.StringExact(home)),
+					resourceCheck("status", knownvalue.StringExact("planned")),
+					resourceCheck("on_destroy", knownvalue.StringExact("reset")),
+					resourceCheck("title", knownvalue.StringRegexp(regexp.MustCompile(`^Generated control`))),
+					resourceCheck("in_score", knownvalue.Bool(true)),
+					resourceCheck("max_score", knownvalue.Float64Exact(5)),
+					resourceCheck("current_score", knownvalue.Float64Exact(2.5)),
+					resourceCheck("completed", knownvalue.Bool(false)),
+					resourceCheck("updated_by", knownvalue.StringExact(emulator.ClientID)),
+					resourceCheck("updated_date_time", knownvalue.NotNull()),
 				},
 				Check: expectServiceState(id, "Reviewed", "Rolling out with the Q3 identity project", "secops@contoso.com"),
 			},
@@ -113,26 +142,22 @@ func TestAccImprovementActionLifecycle(t *testing.T) {
 				// Each field changes: status, notes, and the assignee goes away.
 				Config: resourceConfig(id, "risk_accepted", `  notes = "Compensated by conditional access"`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("status"), knownvalue.StringExact("risk_accepted")),
-					statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("assigned_to"), knownvalue.Null()),
+					resourceCheck("status", knownvalue.StringExact("risk_accepted")),
+					resourceCheck("assigned_to", knownvalue.Null()),
 				},
 				Check: expectServiceState(id, "Ignored", "Compensated by conditional access", ""),
 			},
 			{
 				Config:            resourceConfig(id, "resolved_through_third_party", `  assigned_to = "partner@fabrikam.com"`),
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("notes"), knownvalue.Null())},
+				ConfigStateChecks: []statecheck.StateCheck{resourceCheck("notes", knownvalue.Null())},
 				Check:             expectServiceState(id, "ThirdParty", "", "partner@fabrikam.com"),
 			},
-			{
-				ResourceName:      actionAddress,
-				ImportState:       true,
-				ImportStateId:     id,
-				ImportStateVerify: true,
-			},
+			{ResourceName: actionAddress, ImportState: true, ImportStateId: id, ImportStateVerify: true},
+			{ResourceName: actionAddress, ImportState: true, ImportStateId: home + "/" + id, ImportStateVerify: true},
 			{
 				// A change made in the portal shows as drift and is put back.
 				PreConfig: func() {
-					acctest.Emu.PatchProfile(emulator.DefaultTenantID, id, "Default", "changed in the portal", "someone@contoso.com", "admin@contoso.com")
+					acctest.Emu.PatchProfile(home, id, "Default", "changed in the portal", "someone@contoso.com", "admin@contoso.com")
 				},
 				Config: resourceConfig(id, "resolved_through_third_party", `  assigned_to = "partner@fabrikam.com"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -143,47 +168,214 @@ func TestAccImprovementActionLifecycle(t *testing.T) {
 				},
 				Check: expectServiceState(id, "ThirdParty", "", "partner@fabrikam.com"),
 			},
+			{
+				// Changing on_destroy alone sends nothing.
+				PreConfig: func() { acctest.Emu.ResetCounts() },
+				Config: resourceConfig(id, "resolved_through_third_party", `  assigned_to = "partner@fabrikam.com"
+  on_destroy  = "keep"`),
+				Check: func(*terraform.State) error {
+					if n := acctest.Emu.Count(emulator.RouteGraphProfilePatch); n != 0 {
+						return fmt.Errorf("changing on_destroy sent %d PATCH requests", n)
+					}
+					return nil
+				},
+			},
+			{
+				Config: resourceConfig(id, "resolved_through_third_party", `  assigned_to = "partner@fabrikam.com"`),
+			},
 		},
 	})
 }
 
-func TestAccImprovementActionImportBlock(t *testing.T) {
+// Microsoft recalculates between the plan and the apply (here: between the
+// saved plan and its apply): the apply succeeds with the new points, since
+// the plan never promised them.
+func TestAccImprovementActionScoreChangesBetweenPlanAndApply(t *testing.T) {
 	resetEmulator(t)
 	open, _ := freshActions(t, 2)
 	id := open[0]
-	acctest.Emu.PatchProfile(emulator.DefaultTenantID, id, "Reviewed", "Planned for Q4", "it@contoso.com", "admin@contoso.com")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            resourceConfig(id, "planned", ""),
+				ConfigStateChecks: []statecheck.StateCheck{resourceCheck("current_score", knownvalue.Float64Exact(2.5))},
+			},
+			{
+				Config: resourceConfig(id, "planned", `  notes = "halfway there"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(actionAddress, tfjsonpath.New("current_score")),
+					planCheck(func() error { acctest.Emu.SetControlScore(home, id, 4); return nil }),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					resourceCheck("current_score", knownvalue.Float64Exact(4)),
+					resourceCheck("notes", knownvalue.StringExact("halfway there")),
+				},
+			},
+		},
+	})
+}
+
+// A create never overwrites what a team recorded: it is refused at plan
+// time, naming the decision, and nothing is sent.
+func TestAccImprovementActionCreateRefusesARecordedDecision(t *testing.T) {
+	resetEmulator(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: resourceConfig(id, "planned", `  notes = "Planned for Q4"
-  assigned_to = "it@contoso.com"`) + fmt.Sprintf(`
+			Config: resourceConfig("SelfServicePasswordReset", "to_address", ""),
+			ExpectError: regexp.MustCompile(`(?s)already carries a decision.*status\s+risk_accepted.*Risk\s+accepted:\s+the\s+helpdesk\s+handles\s+resets.*megan.bowen@contoso.onmicrosoft.com.*` +
+				`nothing\s+was\s+sent.*import\s+\{.*terraform\s+import\s+securescore_microsoft365_improvement_action`),
+		}},
+	})
+	if n := acctest.Emu.Count(emulator.RouteGraphProfilePatch); n != 0 {
+		t.Errorf("a refused create sent %d PATCH requests", n)
+	}
+	if err := expectServiceState("SelfServicePasswordReset", "Ignored", "Risk accepted: the helpdesk handles resets", "")(nil); err != nil {
+		t.Error(err)
+	}
+}
+
+// The import-first path: both import forms, with and without tenant_id in
+// the configuration, give an empty plan, and the decision is untouched.
+func TestAccImprovementActionImportGivesAnEmptyPlan(t *testing.T) {
+	for _, tc := range []struct {
+		name, importID, tenantLine string
+	}{
+		{"control id, no tenant_id", "%s", ""},
+		{"control id, tenant_id written", "%s", fmt.Sprintf("  tenant_id = %q", home)},
+		{"tenant/control id, no tenant_id", home + "/%s", ""},
+		{"tenant/control id, tenant_id written", home + "/%s", fmt.Sprintf("  tenant_id = %q", home)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resetEmulator(t)
+			open, _ := freshActions(t, 1)
+			id := open[0]
+			acctest.Emu.PatchProfile(home, id, "Ignored", "Accepted by the CISO", "", "admin@contoso.com")
+			config := resourceConfig(id, "risk_accepted", `  notes = "Accepted by the CISO"
+  on_destroy = "keep"
+`+tc.tenantLine)
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				CheckDestroy:             expectServiceState(id, "Ignored", "Accepted by the CISO", ""),
+				Steps: []resource.TestStep{
+					{
+						Config: config + fmt.Sprintf(`
 import {
   to = securescore_microsoft365_improvement_action.test
   id = %q
 }
-`, id),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(actionAddress, plancheck.ResourceActionNoop)},
-			},
-		}},
-	})
-	// The destroy's reset is the only write: the import itself changed nothing.
-	if n := acctest.Emu.Count(emulator.RouteGraphProfilePatch); n != 1 {
-		t.Errorf("want only the destroy's PATCH, saw %d", n)
+`, fmt.Sprintf(tc.importID, id)),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(actionAddress, plancheck.ResourceActionNoop),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							resourceCheck("id", knownvalue.StringExact(home+"/"+id)),
+							resourceCheck("tenant_id", knownvalue.StringExact(home)),
+						},
+					},
+					{
+						Config:           config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+					},
+				},
+			})
+			if n := acctest.Emu.Count(emulator.RouteGraphProfilePatch); n != 0 {
+				t.Errorf("importing sent %d PATCH requests", n)
+			}
+		})
 	}
 }
 
+// A change of the provider's tenant plans a replacement instead of
+// silently managing another tenant's action.
+func TestAccImprovementActionProviderTenantChangeReplaces(t *testing.T) {
+	resetEmulator(t)
+	id := sharedUndecidedAction(t, home, emulator.SecondTenantID)
+	withTenant := func(tenant string) string {
+		return acctest.ProviderConfigWith(fmt.Sprintf("tenant_id = %q", tenant)) + resourceBlock(id, "planned", `  notes = "tenant move"`)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: withTenant(home), ConfigStateChecks: []statecheck.StateCheck{resourceCheck("tenant_id", knownvalue.StringExact(home))}},
+			{
+				Config: withTenant(emulator.SecondTenantID),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(actionAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					resourceCheck("tenant_id", knownvalue.StringExact(emulator.SecondTenantID)),
+					resourceCheck("id", knownvalue.StringExact(emulator.SecondTenantID+"/"+id)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					expectServiceStateIn(home, id, "Default", "", ""), // the old tenant's action was reset by the replacement
+					expectServiceStateIn(emulator.SecondTenantID, id, "Reviewed", "tenant move", ""),
+				),
+			},
+		},
+	})
+}
+
+// sharedUndecidedAction is a catalogue action both tenants have, with no
+// decision in either and updatable by the API.
+func sharedUndecidedAction(t *testing.T, a, b string) string {
+	t.Helper()
+	undecided := func(tenantID string) map[string]bool {
+		out := map[string]bool{}
+		for _, p := range acctest.Emu.Tenant(tenantID).Profiles {
+			cur, _ := p.CurrentState()
+			if !p.Deprecated && p.ControlCategory != "Device" && p.Service != "MDATP" && cur.State == "Default" && cur.Comment == "" && cur.AssignedTo == "" {
+				out[p.ID] = true
+			}
+		}
+		return out
+	}
+	inB := undecided(b)
+	for _, p := range acctest.Emu.Tenant(a).Profiles {
+		if undecided(a)[p.ID] && inB[p.ID] {
+			return p.ID
+		}
+	}
+	t.Fatalf("no undecided action in both %s and %s", a, b)
+	return ""
+}
+
+// on_destroy = "keep" leaves the decision in place; the default resets it
+// (TestAccImprovementActionLifecycle's CheckDestroy).
+func TestAccImprovementActionDestroyKeeps(t *testing.T) {
+	resetEmulator(t)
+	open, _ := freshActions(t, 1)
+	id := open[0]
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             expectServiceState(id, "Ignored", "kept after destroy", ""),
+		Steps: []resource.TestStep{{
+			Config: resourceConfig(id, "risk_accepted", `  notes = "kept after destroy"
+  on_destroy = "keep"`),
+			Check: expectServiceState(id, "Ignored", "kept after destroy", ""),
+		}},
+	})
+}
+
+// Refused at plan time with no request: unknown ids, Device actions, a
+// deprecated one, statuses the service decides or does not know.
 func TestAccImprovementActionGuardRails(t *testing.T) {
 	cases := []struct {
 		name, id, status, want string
 	}{
-		{"unknown id suggests the closest", "AdminMFAV3", "planned", `(?s)Unknown improvement action.*Did you mean AdminMFAV2`},
-		{"device action", "Intune_BitLockerEncryption", "planned", `(?s)Device improvement actions cannot take a status.*Vulnerability Management exception`},
-		{"microsoft defender action", "scid_2002", "risk_accepted", `(?s)managed by Microsoft Defender.*Microsoft Defender portal`},
+		{"unknown id suggests the closest", "AdminMFAV3", "planned", `(?s)Unknown improvement action.*Did you mean "AdminMFAV2"`},
+		{"scid_ action of category Apps", "scid_2002", "risk_accepted", `(?s)Device improvement action: managed in Microsoft Defender.*Exception options`},
+		{"MDATP action", "mde_onboarded_devices", "planned", `(?s)Device improvement action.*service MDATP`},
 		{"deprecated action", "AdminMFA", "planned", `(?s)Deprecated improvement action`},
-		{"completed is not settable", "AdminMFAV2", "completed", `(?s)completed cannot be set`},
-		{"status outside the vocabulary", "AdminMFAV2", "done", `(?s)value must be one of.*to_address.*planned.*risk_accepted.*resolved_through_third_party`},
+		{"completed is not settable", "OneAdmin", "completed", `(?s)completed cannot be set.*decides completed`},
+		{"in progress is not settable", "OneAdmin", "in_progress", `(?s)in_progress cannot be set`},
+		{"status outside the vocabulary", "OneAdmin", "done", `(?s)Invalid improvement action status.*"done".*to_address, planned, risk_accepted, resolved_through_third_party`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -203,14 +395,56 @@ func TestAccImprovementActionGuardRails(t *testing.T) {
 	}
 }
 
-// Graph can lag behind a write: the state saved after apply is what was
-// written, with no "inconsistent result" error, and the next refresh reads
-// the service again.
+// One error per mistake: a status outside the vocabulary is one diagnostic.
+func TestAccImprovementActionOneErrorPerMistake(t *testing.T) {
+	resetEmulator(t)
+	server, schemas := configuredServer(t)
+	resourceType := schemas.ResourceSchemas["securescore_microsoft365_improvement_action"].ValueType().(tftypes.Object)
+	config := dynamicValue(t, resourceType, objectValue(t, resourceType, map[string]tftypes.Value{
+		"control_id": tftypes.NewValue(tftypes.String, "OneAdmin"),
+		"status":     tftypes.NewValue(tftypes.String, "completed"),
+	}))
+	validated, err := server.ValidateResourceConfig(context.Background(), &tfprotov6.ValidateResourceConfigRequest{
+		TypeName: "securescore_microsoft365_improvement_action", Config: &config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs, _ := diagnosticsOf(validated.Diagnostics); len(errs) != 1 || errs[0].Summary != "completed cannot be set" {
+		t.Errorf("want one error, got %d: %+v", len(errs), errs)
+	}
+}
+
+// Import refuses what the resource cannot manage, so no later plan fails on it.
+func TestAccImprovementActionImportRefusals(t *testing.T) {
+	resetEmulator(t)
+	for _, tc := range []struct{ id, want string }{
+		{"not-a-tenant/AdminMFAV2", `(?s)Invalid import id.*<tenant_id>/<control_id>`},
+		{"scid_2000", `(?s)Device improvement action.*Microsoft Defender portal`},
+		{home + "/AdminMFA", `(?s)Deprecated improvement action`},
+		{"AdminMFAV3", `(?s)Unknown improvement action.*Did you mean "AdminMFAV2"`},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:        resourceConfig("AdminMFAV2", "planned", ""),
+					ResourceName:  actionAddress,
+					ImportState:   true,
+					ImportStateId: tc.id,
+					ExpectError:   regexp.MustCompile(strings.ReplaceAll(tc.want, " ", `\s+`)),
+				}},
+			})
+		})
+	}
+}
+
+// Graph can lag behind a write: the read-back waits for it, the state holds
+// what was written, and there is no "inconsistent result" error.
 func TestAccImprovementActionStaleReadBack(t *testing.T) {
 	resetEmulator(t)
 	open, _ := freshActions(t, 2)
 	id := open[0]
-	t.Cleanup(func() { acctest.Emu.SetStaleReads(0) })
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -218,11 +452,46 @@ func TestAccImprovementActionStaleReadBack(t *testing.T) {
 			PreConfig: func() { acctest.Emu.SetStaleReads(1) },
 			Config:    resourceConfig(id, "risk_accepted", `  notes = "Accepted by the CISO"`),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("status"), knownvalue.StringExact("risk_accepted")),
-				statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New("notes"), knownvalue.StringExact("Accepted by the CISO")),
+				resourceCheck("status", knownvalue.StringExact("risk_accepted")),
+				resourceCheck("notes", knownvalue.StringExact("Accepted by the CISO")),
+				resourceCheck("updated_by", knownvalue.StringExact(emulator.ClientID)),
 			},
 			Check: expectServiceState(id, "Ignored", "Accepted by the CISO", ""),
 		}},
+	})
+}
+
+// A write the service answers 2xx and never applies: a warning names the
+// action and what the service shows, and the next plan shows the drift.
+func TestAccImprovementActionWriteThatDoesNotStick(t *testing.T) {
+	resetEmulator(t)
+	open, _ := freshActions(t, 2)
+	acctest.Emu.DropWrites(1)
+	applied := applyResourceCreate(t, "securescore_microsoft365_improvement_action", map[string]tftypes.Value{
+		"control_id": tftypes.NewValue(tftypes.String, open[0]),
+		"status":     tftypes.NewValue(tftypes.String, "planned"),
+		"notes":      tftypes.NewValue(tftypes.String, "lost in transit"),
+	})
+	errs, warnings := diagnosticsOf(applied.Diagnostics)
+	if len(errs) > 0 || len(warnings) != 1 || warnings[0].Summary != "The improvement action does not show the update" ||
+		!strings.Contains(warnings[0].Detail, open[0]) || !strings.Contains(warnings[0].Detail, "still shows nothing recorded") {
+		t.Fatalf("errors %+v, warnings %+v", errs, warnings)
+	}
+
+	id := open[1]
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:         func() { acctest.Emu.DropWrites(1) },
+				Config:            resourceConfig(id, "planned", `  notes = "lost in transit"`),
+				ConfigStateChecks: []statecheck.StateCheck{resourceCheck("notes", knownvalue.StringExact("lost in transit"))},
+				Check:             expectServiceState(id, "Default", "", ""),
+				// The refresh after the apply reads the service: the drift shows.
+				ExpectNonEmptyPlan: true,
+			},
+		},
 	})
 }
 
@@ -247,7 +516,8 @@ resource "securescore_microsoft365_improvement_action" "many" {
 }
 
 // A refresh of many managed actions reads the shared, paged profile list
-// once per Terraform command, never one GET per resource.
+// once per Terraform command, never one GET per resource. The service pages
+// 100 here whatever $top asks, so the list takes several pages.
 func TestAccImprovementActionRefreshOf300UsesThePagedList(t *testing.T) {
 	resetEmulator(t)
 	acctest.Emu.SetPageSizes(0, 100, 0)
@@ -274,7 +544,7 @@ func TestAccImprovementActionRefreshOf300UsesThePagedList(t *testing.T) {
 	if refreshCounts == nil {
 		refreshCounts = acctest.Emu.Counts()
 	}
-	total := len(acctest.Emu.Tenant(emulator.DefaultTenantID).Profiles)
+	total := len(acctest.Emu.Tenant(home).Profiles)
 	pages := (total + 99) / 100
 	lists, gets, scores := refreshCounts[emulator.RouteGraphProfileList], refreshCounts[emulator.RouteGraphProfileGet], refreshCounts[emulator.RouteGraphSecureScores]
 	t.Logf("refresh of %d actions (%d profiles, %d pages): %d list requests, %d GETs, %d secureScores requests, %d token requests",
@@ -321,55 +591,18 @@ func TestAccImprovementActionParallelApplyUnderThrottling(t *testing.T) {
 			})},
 		}},
 	})
-	if n := acctest.Emu.MaxConcurrent(emulator.DefaultTenantID); n > 4 {
+	if n := acctest.Emu.MaxConcurrent(home); n > 4 {
 		t.Errorf("%d Graph requests were in flight at once; the limit is 4", n)
 	}
-	t.Logf("requests: %v, max in flight: %d", acctest.Emu.Counts(), acctest.Emu.MaxConcurrent(emulator.DefaultTenantID))
+	t.Logf("requests: %v, max in flight: %d", acctest.Emu.Counts(), acctest.Emu.MaxConcurrent(home))
 }
 
-// serviceCheck runs a check against the emulator after a step; unlike the
-// legacy Check functions it works with for_each addresses.
-type serviceCheck func() error
-
-func (f serviceCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f()
-}
-
-// settableProfile is an action of the tenant that takes a status: not a
-// Device, Defender-owned or deprecated one, and not yet completed.
-func settableProfile(t *testing.T, tenantID string) string {
-	t.Helper()
-	tenant := acctest.Emu.Tenant(tenantID)
-	scores := map[string]float64{}
-	for _, c := range tenant.SecureScores[0].ControlScores {
-		scores[c.ControlName] = c.Score
-	}
-	for _, p := range tenant.Profiles {
-		if p.ControlCategory != "Device" && !strings.HasPrefix(p.ID, "scid_") && !p.Deprecated && scores[p.ID] < p.MaxScore {
-			return p.ID
-		}
-	}
-	t.Fatalf("tenant %s has no settable action", tenantID)
-	return ""
-}
-
-func serviceStateIn(tenantID, id string) (string, error) {
-	for _, p := range acctest.Emu.Tenant(tenantID).Profiles {
-		if p.ID == id {
-			current, ok := p.CurrentState()
-			if !ok {
-				return "", nil
-			}
-			return current.State, nil
-		}
-	}
-	return "", fmt.Errorf("no profile %s in %s", id, tenantID)
-}
-
-// One configuration manages actions in several customer tenants.
+// One configuration manages actions in several customer tenants; import by
+// `<tenant>/<control>` gives the same state.
 func TestAccImprovementActionPerTenant(t *testing.T) {
 	resetEmulator(t)
-	second, third := settableProfile(t, emulator.SecondTenantID), settableProfile(t, emulator.ThirdTenantID)
+	second := sharedUndecidedAction(t, emulator.SecondTenantID, emulator.SecondTenantID)
+	third := sharedUndecidedAction(t, emulator.ThirdTenantID, emulator.ThirdTenantID)
 	config := acctest.ProviderConfigWith(fmt.Sprintf("auxiliary_tenant_ids = [%q, %q]", emulator.SecondTenantID, emulator.ThirdTenantID)) + fmt.Sprintf(`
 locals {
   # count, not for_each: terraform-plugin-testing's state shim refuses string keys.
@@ -398,11 +631,10 @@ resource "securescore_microsoft365_improvement_action" "customers" {
 					statecheck.ExpectKnownValue(first, tfjsonpath.New("id"), knownvalue.StringExact(emulator.SecondTenantID+"/"+second)),
 					serviceCheck(func() error {
 						for tenant, id := range map[string]string{emulator.SecondTenantID: second, emulator.ThirdTenantID: third} {
-							if state, err := serviceStateIn(tenant, id); err != nil || state != "Reviewed" {
-								return fmt.Errorf("%s/%s: state %q: %w", tenant, id, state, err)
+							if err := expectServiceStateIn(tenant, id, "Reviewed", "Customer-wide rollout", "")(nil); err != nil {
+								return fmt.Errorf("%s/%s: %w", tenant, id, err)
 							}
 						}
-						// The home tenant's action of the same name, if any, is untouched.
 						return nil
 					}),
 				},
@@ -438,34 +670,40 @@ resource "securescore_microsoft365_improvement_action" "test" {
 	}
 }
 
-func TestAccImprovementActionImportIDIsValidated(t *testing.T) {
+// One message for one cause: a tenant without admin consent gets the same
+// diagnostic, with the consent link, from the resource as from the
+// portfolio data source.
+func TestAccImprovementActionConsentMissing(t *testing.T) {
 	resetEmulator(t)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:        resourceConfig("AdminMFAV2", "planned", ""),
-			ResourceName:  actionAddress,
-			ImportState:   true,
-			ImportStateId: "not-a-tenant/AdminMFAV2",
-			ExpectError:   regexp.MustCompile(`(?s)Invalid import id.*<tenant_id>/<control_id>`),
+			Config: acctest.ProviderConfigWith(fmt.Sprintf("auxiliary_tenant_ids = [%q]", emulator.NoConsentTenantID)) + fmt.Sprintf(`
+resource "securescore_microsoft365_improvement_action" "test" {
+  tenant_id  = %q
+  control_id = "AdminMFAV2"
+  status     = "planned"
+}
+`, emulator.NoConsentTenantID),
+			ExpectError: regexp.MustCompile(`(?s)admin consent missing.*consent missing \(AADSTS65001\).*/` + emulator.NoConsentTenantID + `/adminconsent\?client_id=` + emulator.ClientID),
 		}},
 	})
 }
 
-// Setting a completed action to planned or risk_accepted is allowed, with a
-// warning at plan time that the portal shows it as completed anyway.
-func TestAccImprovementActionCompletedWarns(t *testing.T) {
+// The warnings say what a status does to the points.
+func TestAccImprovementActionPointsWarnings(t *testing.T) {
 	resetEmulator(t)
 	open, completed := freshActions(t, 2)
 	for _, tc := range []struct {
-		id, status  string
-		wantWarning bool
+		id, status, want string
 	}{
-		{completed[0], "planned", true},
-		{completed[0], "risk_accepted", true},
-		{completed[0], "to_address", false},
-		{open[0], "planned", false},
+		{completed[0], "planned", "Improvement action already completed"},
+		{completed[0], "risk_accepted", "Risk accepted earns no points"},
+		{open[0], "risk_accepted", "Risk accepted earns no points"},
+		{open[0], "resolved_through_third_party", "Resolved through third party earns the action's points"},
+		{open[0], "planned", ""},
+		{"meeting_designatedpresenter_v1", "planned", "Improvement action outside the secure score"},
 	} {
 		resp := planResourceCreate(t, "securescore_microsoft365_improvement_action", map[string]tftypes.Value{
 			"control_id": tftypes.NewValue(tftypes.String, tc.id),
@@ -475,14 +713,12 @@ func TestAccImprovementActionCompletedWarns(t *testing.T) {
 		if len(errs) > 0 {
 			t.Fatalf("%s %s: %s: %s", tc.id, tc.status, errs[0].Summary, errs[0].Detail)
 		}
-		warned := false
+		var got []string
 		for _, w := range warnings {
-			if w.Summary == "Improvement action already completed" && strings.Contains(w.Detail, tc.id) {
-				warned = true
-			}
+			got = append(got, w.Summary)
 		}
-		if warned != tc.wantWarning {
-			t.Errorf("%s %s: warned %v, want %v (%d warnings)", tc.id, tc.status, warned, tc.wantWarning, len(warnings))
+		if want := []string{tc.want}; (tc.want == "" && len(got) != 0) || (tc.want != "" && strings.Join(got, "|") != strings.Join(want, "|")) {
+			t.Errorf("%s %s: warnings %q, want %q", tc.id, tc.status, got, tc.want)
 		}
 	}
 	if n := acctest.Emu.Count(emulator.RouteGraphProfilePatch); n != 0 {

@@ -138,13 +138,20 @@ func snapshotDate(s client.SecureScore) string {
 	return s.CreatedDateTime.UTC().Format(time.DateOnly)
 }
 
-// History is the newest `days` snapshots, oldest first; snapshots must be
-// newest first.
+// History is the snapshots of the last `days` days (the newest snapshot's
+// day and the days-1 before it), oldest first; snapshots must be newest
+// first. A day without a snapshot is simply missing.
 func History(snapshots []client.SecureScore, days int) []HistoryPoint {
-	n := min(days, len(snapshots))
-	out := make([]HistoryPoint, 0, n)
-	for i := n - 1; i >= 0; i-- {
+	out := []HistoryPoint{}
+	if len(snapshots) == 0 {
+		return out
+	}
+	cutoff := snapshots[0].CreatedDateTime.UTC().Truncate(24*time.Hour).AddDate(0, 0, -days)
+	for i := len(snapshots) - 1; i >= 0; i-- {
 		s := snapshots[i]
+		if !s.CreatedDateTime.UTC().Truncate(24 * time.Hour).After(cutoff) {
+			continue
+		}
 		out = append(out, HistoryPoint{
 			Date: snapshotDate(s), CurrentScore: s.CurrentScore, MaxScore: s.MaxScore,
 			Percentage: percentage(s),

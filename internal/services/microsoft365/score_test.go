@@ -126,6 +126,10 @@ func TestHistoryOldestFirst(t *testing.T) {
 	if got := History(s[:5], 30); len(got) != 5 {
 		t.Errorf("a young tenant: %d", len(got))
 	}
+	// By date, not by count: a missing day is missing, not replaced by an older one.
+	if got := History(dailySnapshots(10, 1, 2), 3); len(got) != 1 || got[0].Date != "2025-03-31" {
+		t.Errorf("gaps: %+v", got)
+	}
 	if got := History(nil, 30); len(got) != 0 {
 		t.Errorf("no data: %d", len(got))
 	}
