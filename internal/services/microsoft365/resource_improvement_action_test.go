@@ -251,16 +251,15 @@ func TestAccImprovementActionImportGivesAnEmptyPlan(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resetEmulator(t)
-			open, _ := freshActions(t, 1)
+			open, _ := freshActions(t, 2)
 			id := open[0]
 			acctest.Emu.PatchProfile(home, id, "Ignored", "Accepted by the CISO", "", "admin@contoso.com")
 			config := resourceConfig(id, "risk_accepted", `  notes = "Accepted by the CISO"
-  on_destroy = "keep"
 `+tc.tenantLine)
 			resource.Test(t, resource.TestCase{
 				PreCheck:                 func() { acctest.PreCheck(t) },
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				CheckDestroy:             expectServiceState(id, "Ignored", "Accepted by the CISO", ""),
+				CheckDestroy:             expectServiceState(id, "Default", "", ""),
 				Steps: []resource.TestStep{
 					{
 						Config: config + fmt.Sprintf(`
@@ -283,8 +282,9 @@ import {
 					},
 				},
 			})
-			if n := acctest.Emu.Count(emulator.RouteGraphProfilePatch); n != 0 {
-				t.Errorf("importing sent %d PATCH requests", n)
+			// The destroy's reset is the only write: importing changed nothing.
+			if n := acctest.Emu.Count(emulator.RouteGraphProfilePatch); n != 1 {
+				t.Errorf("want only the destroy's PATCH, saw %d", n)
 			}
 		})
 	}
@@ -295,8 +295,10 @@ import {
 func TestAccImprovementActionProviderTenantChangeReplaces(t *testing.T) {
 	resetEmulator(t)
 	id := sharedUndecidedAction(t, home, emulator.SecondTenantID)
+	// The old tenant stays allowed, so the replacement can reset its action.
 	withTenant := func(tenant string) string {
-		return acctest.ProviderConfigWith(fmt.Sprintf("tenant_id = %q", tenant)) + resourceBlock(id, "planned", `  notes = "tenant move"`)
+		return acctest.ProviderConfigWith(fmt.Sprintf("tenant_id = %q\n  auxiliary_tenant_ids = [%q, %q]", tenant, home, emulator.SecondTenantID)) +
+			resourceBlock(id, "planned", `  notes = "tenant move"`)
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -349,7 +351,7 @@ func sharedUndecidedAction(t *testing.T, a, b string) string {
 // (TestAccImprovementActionLifecycle's CheckDestroy).
 func TestAccImprovementActionDestroyKeeps(t *testing.T) {
 	resetEmulator(t)
-	open, _ := freshActions(t, 1)
+	open, _ := freshActions(t, 2)
 	id := open[0]
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -465,7 +467,7 @@ func TestAccImprovementActionStaleReadBack(t *testing.T) {
 // action and what the service shows, and the next plan shows the drift.
 func TestAccImprovementActionWriteThatDoesNotStick(t *testing.T) {
 	resetEmulator(t)
-	open, _ := freshActions(t, 2)
+	open, _ := freshActions(t, 4)
 	acctest.Emu.DropWrites(1)
 	applied := applyResourceCreate(t, "securescore_microsoft365_improvement_action", map[string]tftypes.Value{
 		"control_id": tftypes.NewValue(tftypes.String, open[0]),
