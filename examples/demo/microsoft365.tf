@@ -19,7 +19,7 @@ locals {
     ],
     [
       for name in sort(keys(local.microsoft365_score.categories)) :
-      format("    %-26s %6.2f / %-6.2f (%.1f%%)", name, local.microsoft365_score.categories[name].score,
+      format("    %-26s %6.2f / %-6.2f (%.1f%%)", name, local.microsoft365_score.categories[name].current_score,
       local.microsoft365_score.categories[name].max_score, local.microsoft365_score.categories[name].percentage * 100)
     ],
     [

@@ -1,12 +1,12 @@
 data "securescore_microsoft365_improvement_action" "admin_mfa" {
-  id = "AdminMFAV2"
+  control_id = "AdminMFAV2"
 }
 
 output "admin_mfa" {
   value = format("%s: %s (%.2f of %.2f points)",
     data.securescore_microsoft365_improvement_action.admin_mfa.title,
     data.securescore_microsoft365_improvement_action.admin_mfa.status,
-    data.securescore_microsoft365_improvement_action.admin_mfa.score,
+    data.securescore_microsoft365_improvement_action.admin_mfa.current_score,
   data.securescore_microsoft365_improvement_action.admin_mfa.max_score)
 }
 

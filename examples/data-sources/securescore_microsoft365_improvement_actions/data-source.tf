@@ -1,4 +1,4 @@
-# Open quick wins in Identity and Apps, in the portal's order (most points first).
+# Open quick wins in Identity and Apps, most points remaining first.
 data "securescore_microsoft365_improvement_actions" "quick_wins" {
   categories      = ["Identity", "Apps"]
   statuses        = ["to_address", "planned"]
@@ -20,6 +20,6 @@ data "securescore_microsoft365_improvement_actions" "risk_accepted" {
 output "risk_accepted" {
   value = {
     for a in data.securescore_microsoft365_improvement_actions.risk_accepted.actions :
-    a.id => "${coalesce(a.updated_by, "unknown")}: ${coalesce(a.notes, "no notes")}"
+    a.control_id => "${coalesce(a.updated_by, "unknown")}: ${coalesce(a.notes, "no notes")}"
   }
 }

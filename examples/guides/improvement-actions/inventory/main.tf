@@ -19,12 +19,12 @@ data "securescore_microsoft365_improvement_actions" "decided" {
 }
 
 output "improvement_actions" {
-  description = "The actions someone already decided on, by control id. Device actions and Microsoft Defender for Endpoint (scid_) actions are left out: their status is managed in the Microsoft Defender portal, and the secure score API refuses to set it."
+  description = "The actions someone already decided on, by control id. Device actions (scid_ ids, service MDATP) are left out: their status is managed in the Microsoft Defender portal, and the secure score API refuses to set it."
   value = {
-    for a in data.securescore_microsoft365_improvement_actions.decided.actions : a.id => {
+    for a in data.securescore_microsoft365_improvement_actions.decided.actions : a.control_id => {
       status      = a.status
       notes       = a.notes
       assigned_to = a.assigned_to
-    } if a.category != "Device" && !startswith(lower(a.id), "scid_")
+    } if a.category != "Device" && a.service != "MDATP" && !startswith(lower(a.control_id), "scid_")
   }
 }
