@@ -72,7 +72,7 @@ data "securescore_defender_score" "probe" {}
 data "securescore_defender_scores" "all" {}
 
 data "securescore_microsoft365_improvement_action" "one" {
-  id = %[1]q
+  control_id = %[1]q
 }
 
 resource "securescore_microsoft365_improvement_action" "managed" {
