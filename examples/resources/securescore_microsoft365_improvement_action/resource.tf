@@ -1,4 +1,7 @@
-# Plan to fix an action: assign it and say why.
+# Plan to fix an action: assign it and say why. A create adopts an action
+# that carries no decision yet; one that already does (AdminMFAV2 in the
+# emulator) is refused at plan time, so it is imported first
+# (import-by-string-id.tf).
 resource "securescore_microsoft365_improvement_action" "admin_mfa" {
   control_id  = "AdminMFAV2"
   status      = "planned"

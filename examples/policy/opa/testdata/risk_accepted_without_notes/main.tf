@@ -17,6 +17,6 @@ resource "securescore_microsoft365_improvement_action" "password_expiry" {
 }
 
 resource "securescore_microsoft365_improvement_action" "admin_mfa" {
-  control_id = "AdminMFAV2"
+  control_id = "OneAdmin"
   status     = "planned"
 }
