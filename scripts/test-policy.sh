@@ -187,7 +187,8 @@ tfvars="$work/manage/improvement_actions.auto.tfvars.json"
 if (cd "$work/inventory" && tf init -no-color >"$work/inventory.log" 2>&1 && tf apply -auto-approve -no-color >>"$work/inventory.log" 2>&1 &&
   printf '{"improvement_actions": %s}\n' "$(tf output -json improvement_actions)" >"$tfvars"); then
   count="$("$opa" eval --format raw --input "$tfvars" 'count(input.improvement_actions)')"
-  device="$("$opa" eval --format raw --input "$tfvars" 'count([id | some id, _ in input.improvement_actions; startswith(lower(id), "intune_")])')"
+  # Device actions are the scid_ ones of Microsoft Defender (MDATP); Intune's come as Apps and are managed.
+  device="$("$opa" eval --format raw --input "$tfvars" 'count([id | some id, _ in input.improvement_actions; startswith(lower(id), "scid_")])')"
   [[ "$count" -gt 0 && "$device" == 0 ]] && ok "step 1: the inventory lists $count decided actions, no Device action" ||
     fail "step 1: inventory of $count actions, $device Device actions: $(cat "$tfvars")"
 else

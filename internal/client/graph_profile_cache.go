@@ -65,7 +65,8 @@ func (g *GraphClient) shared(ctx context.Context, key string, fetch func(context
 	case r := <-results:
 		return r.Val, r.Err
 	case <-ctx.Done():
-		return nil, fmt.Errorf("%s: waiting for the shared %s of tenant %s: %w", ServiceGraph, key, g.TenantID, ctx.Err())
+		return nil, fmt.Errorf("%s: the operation's time ran out while waiting for the shared %s of tenant %s: raise the `timeouts` of this block or retry later: %w",
+			ServiceGraph, key, g.TenantID, ctx.Err())
 	}
 }
 

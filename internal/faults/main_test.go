@@ -12,5 +12,5 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	acctest.Main(m, emulator.Options{ARMPageSize: 5, GraphPageSize: 10, ResourceGraphPageSize: 2})
+	acctest.Main(m, emulator.Options{ARMPageSize: 5, GraphPageSize: 10, GraphMaxPageSize: 10, ResourceGraphPageSize: 2})
 }

@@ -311,8 +311,8 @@ func armGetChecks(t *testing.T) []statecheck.StateCheck {
 		addr := "data.securescore_defender_score." + address
 		checks = append(checks,
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("subscription_id"), knownvalue.StringExact(sub.ID)),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("current"), knownvalue.Float64Exact(score.Current)),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("max"), knownvalue.Int64Exact(int64(score.Max))),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("current_score"), knownvalue.Float64Exact(score.Current)),
+			statecheck.ExpectKnownValue(addr, tfjsonpath.New("max_score"), knownvalue.Int64Exact(int64(score.Max))),
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("percentage"), knownvalue.Float64Exact(score.Percentage)),
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("weight"), knownvalue.Int64Exact(int64(score.Weight))),
 		)
@@ -378,7 +378,8 @@ func resourceGraphChecks(t *testing.T) []statecheck.StateCheck {
 func graphListConfig(_ *testing.T, timeout string) string {
 	return acctest.ProviderConfig() + fmt.Sprintf(`
 data "securescore_microsoft365_improvement_actions" "this" {
-  include_deprecated = true
+  include_deprecated   = true
+  include_not_in_score = true
   timeouts {
     read = %q
   }
@@ -397,7 +398,7 @@ func graphListChecks(t *testing.T) []statecheck.StateCheck {
 	}
 	return []statecheck.StateCheck{
 		statecheck.ExpectKnownValue("data.securescore_microsoft365_improvement_actions.this", tfjsonpath.New("actions"), knownvalue.ListSizeExact(len(profiles))),
-		everyName("data.securescore_microsoft365_improvement_actions.this", "actions", "id", ids),
+		everyName("data.securescore_microsoft365_improvement_actions.this", "actions", "control_id", ids),
 	}
 }
 
