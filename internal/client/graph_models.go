@@ -77,8 +77,8 @@ type FlexTime struct{ Time *time.Time }
 func (t *FlexTime) UnmarshalJSON(data []byte) error {
 	t.Time = nil
 	var s string
-	if json.Unmarshal(data, &s) != nil || s == "" {
-		return nil
+	if err := json.Unmarshal(data, &s); err != nil || s == "" {
+		return nil //nolint:nilerr // not a string: no time, as for null
 	}
 	if parsed, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		t.Time = &parsed

@@ -288,18 +288,18 @@ func newProfile(rng *rand.Rand, tenantID string, spec profileSpec, rank int, tod
 	}
 	actionURL := actionURLs[spec.service]
 	return &ControlProfile{
-		ID:                   spec.id,
-		AzureTenantID:        tenantID,
-		ActionType:           spec.actionType,
-		ActionURL:            actionURL,
-		ControlCategory:      spec.category,
-		Title:                spec.title,
-		Deprecated:           spec.deprecated,
-		ImplementationCost:   spec.cost,
+		ID:                 spec.id,
+		AzureTenantID:      tenantID,
+		ActionType:         spec.actionType,
+		ActionURL:          actionURL,
+		ControlCategory:    spec.category,
+		Title:              spec.title,
+		Deprecated:         spec.deprecated,
+		ImplementationCost: spec.cost,
 		// Never touched: no lastModifiedDateTime and the placeholder update
 		// live tenants send (seedStates and PATCH replace it).
-		MaxScore:             spec.max,
-		Rank:                 rank,
+		MaxScore: spec.max,
+		Rank:     rank,
 		Remediation: fmt.Sprintf(`<p>%s.</p><ol><li>Go to the <a href="%s" target="_blank">%s admin center</a>.</li>`+
 			`<li>Review the current configuration and apply the recommended setting.</li>`+
 			`<li>Pilot the change with a small group before enforcing it for everyone.</li></ol>`,

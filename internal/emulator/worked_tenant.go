@@ -29,7 +29,9 @@ import (
 // profiles); the one 30 days earlier: 18 of 52.
 func (e *Emulator) seedWorkedTenant() {
 	today := e.today
-	at := func(daysAgo, hour int) time.Time { return today.AddDate(0, 0, -daysAgo).Add(time.Duration(hour) * time.Hour) }
+	at := func(daysAgo, hour int) time.Time {
+		return today.AddDate(0, 0, -daysAgo).Add(time.Duration(hour) * time.Hour)
+	}
 	profile := func(rank int, id, category, service, title string, max float64, cost, impact, tier string) *ControlProfile {
 		return &ControlProfile{
 			ID: id, AzureTenantID: WorkedTenantID, ActionType: "Config", ControlCategory: category, Title: title,

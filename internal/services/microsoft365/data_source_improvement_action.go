@@ -51,7 +51,7 @@ func (d *ImprovementActionDataSource) Schema(ctx context.Context, _ datasource.S
 		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		MarkdownDescription: "The action's id (the control profile's id), e.g. `AdminMFAV2`, as listed by `securescore_microsoft365_improvement_actions` and taken by the resource. Matched case-insensitively, as Graph does."})
 	attributes["tenant_id"] = schema.StringAttribute{Optional: true, Computed: true,
-		Validators:          []validator.String{validators.TenantID()},
+		Validators:          []validator.String{validators.TenantIDOrEmpty()},
 		MarkdownDescription: "The Microsoft 365 tenant. Defaults to the provider's `tenant_id` (`ARM_TENANT_ID`); another tenant must be listed in the provider's `auxiliary_tenant_ids`."}
 	attributes["history"] = schema.ListNestedAttribute{Computed: true,
 		MarkdownDescription: "Every state update of the action (`controlStateUpdates`), oldest first; the last one is the current state. The placeholder live tenants send for an action nobody touched (every member null but `state = Default`) is not an update and is left out.",

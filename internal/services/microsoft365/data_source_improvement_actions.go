@@ -59,7 +59,7 @@ func (d *ImprovementActionsDataSource) Schema(ctx context.Context, _ datasource.
 			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
 		Attributes: map[string]schema.Attribute{
 			"tenant_id": schema.StringAttribute{Optional: true, Computed: true,
-				Validators:          []validator.String{validators.TenantID()},
+				Validators:          []validator.String{validators.TenantIDOrEmpty()},
 				MarkdownDescription: "The Microsoft 365 tenant. Defaults to the provider's `tenant_id` (`ARM_TENANT_ID`); another tenant must be listed in the provider's `auxiliary_tenant_ids`."},
 			"categories": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},

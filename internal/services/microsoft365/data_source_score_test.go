@@ -1,11 +1,13 @@
 package microsoft365_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -256,5 +258,20 @@ func TestAccMicrosoft365Score_partialContentWarns(t *testing.T) {
 	}
 	if resp.State == nil {
 		t.Fatal("no state")
+	}
+}
+
+// One error per mistake: a tenant_id that is not a GUID is one diagnostic.
+func TestAccMicrosoft365Score_oneErrorForABadTenant(t *testing.T) {
+	resetEmulator(t)
+	server, schemas := configuredServer(t)
+	typ := schemas.DataSourceSchemas["securescore_microsoft365_score"].ValueType().(tftypes.Object)
+	config := dynamicValue(t, typ, objectValue(t, typ, map[string]tftypes.Value{"tenant_id": tftypes.NewValue(tftypes.String, "contoso")}))
+	resp, err := server.ValidateDataResourceConfig(context.Background(), &tfprotov6.ValidateDataResourceConfigRequest{TypeName: "securescore_microsoft365_score", Config: &config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs, _ := diagnosticsOf(resp.Diagnostics); len(errs) != 1 || !strings.Contains(errs[0].Detail, "directory (tenant) id") {
+		t.Errorf("want one error naming a tenant id, got %+v", errs)
 	}
 }

@@ -45,16 +45,16 @@ type TenantScoresDataSource struct {
 func NewTenantScoresDataSource() datasource.DataSource { return &TenantScoresDataSource{} }
 
 type tenantScoresModel struct {
-	TenantIDs           types.Set          `tfsdk:"tenant_ids"`
-	HistoryDays         types.Int64        `tfsdk:"history_days"`
-	FailOnError         types.Bool         `tfsdk:"fail_on_error"`
-	Tenants             []tenantScoreModel `tfsdk:"tenants"`
+	TenantIDs           types.Set                   `tfsdk:"tenant_ids"`
+	HistoryDays         types.Int64                 `tfsdk:"history_days"`
+	FailOnError         types.Bool                  `tfsdk:"fail_on_error"`
+	Tenants             []tenantScoreModel          `tfsdk:"tenants"`
 	TenantsByTenantID   map[string]tenantScoreModel `tfsdk:"tenants_by_tenant_id"`
-	TenantCount         types.Int64        `tfsdk:"tenant_count"`
-	FailedTenantCount   types.Int64        `tfsdk:"failed_tenant_count"`
-	PortfolioPercentage types.Float64      `tfsdk:"portfolio_percentage"`
-	MedianPercentage    types.Float64      `tfsdk:"median_percentage"`
-	Timeouts            timeouts.Value     `tfsdk:"timeouts"`
+	TenantCount         types.Int64                 `tfsdk:"tenant_count"`
+	FailedTenantCount   types.Int64                 `tfsdk:"failed_tenant_count"`
+	PortfolioPercentage types.Float64               `tfsdk:"portfolio_percentage"`
+	MedianPercentage    types.Float64               `tfsdk:"median_percentage"`
+	Timeouts            timeouts.Value              `tfsdk:"timeouts"`
 }
 
 type tenantScoreModel struct {

@@ -86,10 +86,10 @@ func Summarize(snapshot client.SecureScore, actions []Action) ScoreSummary {
 		s.InScoreCount++
 		s.StatusCounts.add(a.Status)
 		s.CurrentLicenseScore += a.MaxScore
-		switch {
-		case a.Status == StatusRiskAccepted:
+		switch a.Status {
+		case StatusRiskAccepted:
 			riskAccepted += a.MaxScore
-		case a.Status == StatusPlanned:
+		case StatusPlanned:
 			planned += a.PointsRemaining
 		}
 		if openStatus(a.Status) {

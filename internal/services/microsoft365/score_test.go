@@ -173,4 +173,3 @@ func TestNewestFirst(t *testing.T) {
 		t.Errorf("%+v", got)
 	}
 }
-

@@ -103,16 +103,6 @@ func ActionStatus(state string, score, maxScore float64) string {
 	return recorded
 }
 
-// earnsPoints reports the statuses whose points the service awards: a team
-// that resolved an action some other way does not gain them by more work.
-func earnsPoints(status string) bool {
-	switch status {
-	case StatusCompleted, StatusResolvedThroughThirdParty, StatusResolvedThroughAlternateMitigation:
-		return true
-	}
-	return false
-}
-
 // openStatus reports the statuses whose remaining points a team can still
 // gain by work: to address, in progress and planned.
 func openStatus(status string) bool {

@@ -7,7 +7,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
 )
 
 // FuzzStatusForState: any state maps to a status word without upper-case

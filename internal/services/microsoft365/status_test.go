@@ -74,7 +74,7 @@ func TestActionStatusWorkedCases(t *testing.T) {
 func TestNormalizeLevel(t *testing.T) {
 	for in, want := range map[string]string{
 		"Low": "Low", "low": "Low", "Moderate": "Moderate", "moderate": "Moderate", "Medium": "Moderate", "medium": "Moderate",
-		"High": "High", "high": "High", "Unknown": "Unknown", "unknown": "Unknown", "": "", " Low ": "Low", "Severe": "Severe",
+		"High": "High", "high": "High", "Unknown": "Unknown", "unknown": "Unknown", "": "", "\tLow\n": "Low", "Severe": "Severe",
 	} {
 		if got := NormalizeLevel(in); got != want {
 			t.Errorf("NormalizeLevel(%q) = %q, want %q", in, got, want)
