@@ -93,9 +93,10 @@ provider "securescore" {
     active_directory_authority_host = %q
     resource_manager_endpoint       = %q
     microsoft_graph_endpoint        = %q
+    log_analytics_endpoint          = %q
 %s
   }
 %s
 }
-`, Emu.AuthorityURL(), Emu.ARMURL(), Emu.GraphURL(), endpointExtra, extra)
+`, Emu.AuthorityURL(), Emu.ARMURL(), Emu.GraphURL(), Emu.LogAnalyticsURL(), endpointExtra, extra)
 }

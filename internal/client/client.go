@@ -14,6 +14,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/monitor/azquery"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/resourcegraph/armresourcegraph"
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/security/armsecurity"
 )
@@ -54,6 +55,7 @@ type Client struct {
 	armMu         sync.Mutex
 	armFactories  map[string]*armsecurity.ClientFactory
 	resourceGraph *armresourcegraph.Client
+	logAnalytics  *azquery.LogsClient
 
 	graphMu             sync.Mutex
 	msGraph             map[string]*GraphClient

@@ -20,6 +20,8 @@ type Endpoints struct {
 	ResourceManagerEndpoint string // Azure Resource Manager, e.g. https://management.azure.com
 	ResourceManagerAudience string // audience of ARM tokens, e.g. https://management.core.windows.net/
 	GraphEndpoint           string // Microsoft Graph, e.g. https://graph.microsoft.com
+	LogAnalyticsEndpoint    string // Azure Monitor Log Analytics query API, e.g. https://api.loganalytics.io (its paths start /v1)
+	LogAnalyticsAudience    string // audience of Log Analytics tokens, e.g. https://api.loganalytics.io
 	// CustomAuthority is true when the authority host was overridden; instance
 	// discovery only knows Microsoft's own hosts, so it is disabled then.
 	CustomAuthority bool
@@ -33,26 +35,33 @@ func (e Endpoints) GraphScope() string {
 // clouds is the one table of per-cloud endpoints: Microsoft Entra authorities
 // (https://learn.microsoft.com/entra/identity-platform/authentication-national-cloud),
 // Resource Manager (https://learn.microsoft.com/azure/azure-government/compare-azure-government-global-azure,
-// https://learn.microsoft.com/azure/china/resources-developer-guide) and
-// Microsoft Graph (https://learn.microsoft.com/graph/deployments).
+// https://learn.microsoft.com/azure/china/resources-developer-guide),
+// Microsoft Graph (https://learn.microsoft.com/graph/deployments) and the
+// Log Analytics query API (https://learn.microsoft.com/azure/azure-monitor/logs/api/access-api).
 var clouds = map[string]Endpoints{
 	EnvironmentPublic: {
 		AuthorityHost:           "https://login.microsoftonline.com",
 		ResourceManagerEndpoint: "https://management.azure.com",
 		ResourceManagerAudience: "https://management.core.windows.net/",
 		GraphEndpoint:           "https://graph.microsoft.com",
+		LogAnalyticsEndpoint:    "https://api.loganalytics.io",
+		LogAnalyticsAudience:    "https://api.loganalytics.io",
 	},
 	EnvironmentUSGovernment: {
 		AuthorityHost:           "https://login.microsoftonline.us",
 		ResourceManagerEndpoint: "https://management.usgovcloudapi.net",
 		ResourceManagerAudience: "https://management.core.usgovcloudapi.net/",
 		GraphEndpoint:           "https://graph.microsoft.us",
+		LogAnalyticsEndpoint:    "https://api.loganalytics.us",
+		LogAnalyticsAudience:    "https://api.loganalytics.us",
 	},
 	EnvironmentChina: {
 		AuthorityHost:           "https://login.chinacloudapi.cn",
 		ResourceManagerEndpoint: "https://management.chinacloudapi.cn",
 		ResourceManagerAudience: "https://management.core.chinacloudapi.cn/",
 		GraphEndpoint:           "https://microsoftgraph.chinacloudapi.cn",
+		LogAnalyticsEndpoint:    "https://api.loganalytics.azure.cn",
+		LogAnalyticsAudience:    "https://api.loganalytics.azure.cn",
 	},
 }
 
@@ -72,6 +81,9 @@ type EndpointOverrides struct {
 	ResourceManagerEndpoint string
 	ResourceManagerAudience string
 	GraphEndpoint           string
+	// LogAnalyticsEndpoint also sets the audience of Log Analytics tokens
+	// (the API's audience is its host in every cloud).
+	LogAnalyticsEndpoint string
 }
 
 // ResolveEndpoints picks the cloud's table row and applies the overrides.
@@ -101,6 +113,7 @@ func (e Endpoints) withOverrides(o EndpointOverrides) (Endpoints, error) {
 		{o.ResourceManagerEndpoint, "endpoint.resource_manager_endpoint", &e.ResourceManagerEndpoint},
 		{o.ResourceManagerAudience, "endpoint.resource_manager_audience", &e.ResourceManagerAudience},
 		{o.GraphEndpoint, "endpoint.microsoft_graph_endpoint", &e.GraphEndpoint},
+		{o.LogAnalyticsEndpoint, "endpoint.log_analytics_endpoint", &e.LogAnalyticsEndpoint},
 	}
 	for _, ov := range overrides {
 		if ov.value == "" {
@@ -114,6 +127,9 @@ func (e Endpoints) withOverrides(o EndpointOverrides) (Endpoints, error) {
 	if o.ResourceManagerAudience != "" {
 		// Audiences conventionally end with a slash; keep the user's spelling.
 		e.ResourceManagerAudience = o.ResourceManagerAudience
+	}
+	if o.LogAnalyticsEndpoint != "" {
+		e.LogAnalyticsAudience = e.LogAnalyticsEndpoint
 	}
 	e.CustomAuthority = e.CustomAuthority || o.AuthorityHost != ""
 	return e, nil

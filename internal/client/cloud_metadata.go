@@ -32,6 +32,7 @@ type cloudMetadata struct {
 	} `json:"authentication"`
 	ResourceManager          string `json:"resourceManager"`
 	MicrosoftGraphResourceID string `json:"microsoftGraphResourceId"`
+	LogAnalyticsResourceID   string `json:"logAnalyticsResourceId"` // optional: securescore_defender_score_history only
 }
 
 // ValidateMetadataHost reports why host is not a host name with an optional
@@ -109,6 +110,8 @@ func CloudFromMetadataHost(ctx context.Context, metadataHost string, httpClient 
 		ResourceManagerEndpoint: strings.TrimSuffix(m.ResourceManager, "/"),
 		ResourceManagerAudience: m.Authentication.Audiences[0],
 		GraphEndpoint:           strings.TrimSuffix(m.MicrosoftGraphResourceID, "/"),
+		LogAnalyticsEndpoint:    strings.TrimSuffix(m.LogAnalyticsResourceID, "/"),
+		LogAnalyticsAudience:    strings.TrimSuffix(m.LogAnalyticsResourceID, "/"),
 	}
 	for setting, u := range map[string]string{
 		"authentication.loginEndpoint": e.AuthorityHost, "resourceManager": e.ResourceManagerEndpoint, "microsoftGraphResourceId": e.GraphEndpoint,

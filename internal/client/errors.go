@@ -33,6 +33,7 @@ const (
 	ServiceARM           Service = "Azure Resource Manager"
 	ServiceResourceGraph Service = "Azure Resource Graph"
 	ServiceGraph         Service = "Microsoft Graph"
+	ServiceLogAnalytics  Service = "Azure Monitor Log Analytics"
 )
 
 // APIError is every failed call, ARM or Graph, in one shape.

@@ -46,6 +46,7 @@ type defenderStore struct {
 	pending    map[string][]*ARMControl      // lower(subscription id) -> controls of a subscription without a score yet
 	restricted map[string]bool               // lower(management group id) the client cannot read
 	results    []resourceGraphResult         // newest last
+	exported   map[string]bool               // lower(subscription id) whose scores continuous export writes
 }
 
 func (e *Emulator) assessLocked() *defenderStore {
@@ -55,6 +56,7 @@ func (e *Emulator) assessLocked() *defenderStore {
 		a.overrides = map[string]string{}
 		a.pending = map[string][]*ARMControl{}
 		a.restricted = map[string]bool{}
+		a.exported = map[string]bool{}
 	}
 	return a
 }

@@ -105,7 +105,7 @@ func (e *Emulator) cloudMetadata(armAudiences []string) cloudMetadata {
 	m.AppInsightsResourceID = "https://api.applicationinsights.io"
 	m.AttestationResourceID = "https://attest.azure.net"
 	m.SynapseAnalyticsResource = "https://dev.azuresynapse.net"
-	m.LogAnalyticsResourceID = "https://api.loganalytics.io"
+	m.LogAnalyticsResourceID = e.logAnalyticsURL
 	m.OSSRDBMSResourceID = "https://ossrdbms-aad.database.windows.net"
 	return m
 }

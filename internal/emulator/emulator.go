@@ -46,7 +46,7 @@ const (
 	RouteGraphProfilePatch  Route = "graph_profile_patch"
 )
 
-// Emulator serves the three APIs on three TLS listeners sharing one CA.
+// Emulator serves the four APIs on four TLS listeners sharing one CA.
 type Emulator struct {
 	opts  Options
 	today time.Time // UTC midnight of the seeding day; Graph snapshots end here
@@ -77,8 +77,10 @@ type Emulator struct {
 	authorityURL string
 	armURL       string
 	graphURL     string
-	closing      chan struct{}
-	closeOnce    sync.Once
+	// logAnalyticsURL is the Log Analytics query API (loganalytics.go).
+	logAnalyticsURL string
+	closing         chan struct{}
+	closeOnce       sync.Once
 }
 
 // New builds an emulator with the seeded world; Start serves it.
@@ -121,12 +123,12 @@ func New(opts Options) *Emulator {
 	return e
 }
 
-// Start listens on three loopback ports: authority, ARM and Graph.
+// Start listens on four loopback ports: authority, ARM, Graph and Log Analytics.
 func (e *Emulator) Start() error {
 	if e.servers != nil {
 		return errors.New("emulator: already started")
 	}
-	handlers := []http.Handler{e.handler(familyAuthority), e.handler(familyARM), e.handler(familyGraph)}
+	handlers := []http.Handler{e.handler(familyAuthority), e.handler(familyARM), e.handler(familyGraph), e.handler(familyLogAnalytics)}
 	urls := make([]string, len(handlers))
 	for i, h := range handlers {
 		ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
@@ -139,7 +141,7 @@ func (e *Emulator) Start() error {
 		urls[i] = "https://" + ln.Addr().String()
 		go srv.Serve(tls.NewListener(ln, srv.TLSConfig)) //nolint:errcheck // returns on Close
 	}
-	e.authorityURL, e.armURL, e.graphURL = urls[0], urls[1], urls[2]
+	e.authorityURL, e.armURL, e.graphURL, e.logAnalyticsURL = urls[0], urls[1], urls[2], urls[3]
 	return nil
 }
 

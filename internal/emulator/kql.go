@@ -201,6 +201,12 @@ func describe(t kqlToken) string {
 const kqlSupported = "The emulator supports: securityresources or resourcecontainers | where (==, !=, =~, !~, <, <=, >, >=, in, in~, !in, !in~, contains, startswith, endswith; and/or) | project / extend [alias =] column[.path], ... | summarize [alias =] count(), countif(p), take_any(c), take_anyif(c, p), make_list(c[, n]), make_list_if(c, p[, n]), sum(c), min(c), max(c), arg_max(c, c, ...) by [alias =] column[.path] | startofday(c), ... | order by/sort by column [asc|desc] | take/limit N."
 
 func parseKQL(src string) (*kqlQuery, error) {
+	return parseKQLFor(src, "securityresources", "resourcecontainers")
+}
+
+// parseKQLFor parses a query over one of tables (lower case); an unknown
+// table is an error starting "table ".
+func parseKQLFor(src string, tables ...string) (*kqlQuery, error) {
 	toks, err := tokenizeKQL(src)
 	if err != nil {
 		return nil, err
@@ -211,8 +217,8 @@ func parseKQL(src string) (*kqlQuery, error) {
 		return nil, fmt.Errorf("a query starts with a table name; found %s", describe(table))
 	}
 	q := &kqlQuery{table: strings.ToLower(table.text)}
-	if q.table != "securityresources" && q.table != "resourcecontainers" {
-		return nil, fmt.Errorf("table '%s' is not available in the emulator: secure score rows live in securityresources, subscriptions in resourcecontainers", table.text)
+	if !slices.Contains(tables, q.table) {
+		return nil, fmt.Errorf("table '%s' is not available in the emulator (it serves %s)", table.text, strings.Join(tables, ", "))
 	}
 	if t := p.toks[p.i:]; len(t) >= 5 && t[0].text == "|" && strings.EqualFold(t[1].text, "where") && t[2].text == "type" &&
 		(t[3].text == "==" || t[3].text == "=~") && t[4].kind == "string" {

@@ -40,6 +40,9 @@ func (e *Emulator) seedDefenderWorld() {
 		byName["Contoso Legacy (no Defender)"], byName["Contoso Data Platform"],
 	}
 	e.assessLocked().restricted[RestrictedManagementGroupID] = true
+	for _, s := range t.Subscriptions {
+		e.assessLocked().exported[strings.ToLower(s.ID)] = true
+	}
 }
 
 // RestrictManagementGroup makes a management group unreadable (or readable

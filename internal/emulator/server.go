@@ -32,6 +32,7 @@ const (
 	familyAuthority family = iota
 	familyARM
 	familyGraph
+	familyLogAnalytics
 )
 
 // initCrypto creates the per-instance TLS CA and server certificate and
@@ -178,6 +179,8 @@ func (e *Emulator) routes(f family) []routeDef {
 		return e.authorityRoutes()
 	case familyARM:
 		return e.armRoutes()
+	case familyLogAnalytics:
+		return e.logAnalyticsRoutes()
 	default:
 		return e.graphRoutes()
 	}
@@ -215,7 +218,7 @@ func (e *Emulator) handler(f family) http.Handler {
 			return
 		}
 		rc.route = found.route
-		if r.Method == http.MethodPost && f == familyARM {
+		if r.Method == http.MethodPost && (f == familyARM || f == familyLogAnalytics) {
 			rc.body, _ = io.ReadAll(io.LimitReader(r.Body, 8<<20))
 		}
 		rc.token, rc.tokenErr = e.lookupToken(r)
@@ -372,6 +375,8 @@ func (rc *reqCtx) writeJSON(status int, v any) {
 // fail writes the family's error body.
 func (rc *reqCtx) fail(status int, code, message string) {
 	switch rc.fam {
+	case familyLogAnalytics:
+		rc.laFail(status, code, message, nil)
 	case familyARM:
 		rc.writeJSON(status, map[string]any{"error": map[string]any{"code": code, "message": message}})
 	case familyGraph:
@@ -432,6 +437,8 @@ func aadstsFor(status int) int {
 
 func (rc *reqCtx) notFoundRoute() {
 	switch rc.fam {
+	case familyLogAnalytics:
+		rc.fail(http.StatusNotFound, "PathNotFoundError", fmt.Sprintf("The requested path does not exist: %s", rc.r.URL.Path))
 	case familyARM:
 		rc.fail(http.StatusNotFound, "InvalidResourceType", fmt.Sprintf("The resource type could not be found for path '%s' (the emulator serves only Microsoft.Security secure score routes and Resource Graph).", rc.r.URL.Path))
 	case familyGraph:

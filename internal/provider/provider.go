@@ -70,6 +70,7 @@ type endpointModel struct {
 	ResourceManagerEndpoint      types.String `tfsdk:"resource_manager_endpoint"`
 	ResourceManagerAudience      types.String `tfsdk:"resource_manager_audience"`
 	MicrosoftGraphEndpoint       types.String `tfsdk:"microsoft_graph_endpoint"`
+	LogAnalyticsEndpoint         types.String `tfsdk:"log_analytics_endpoint"`
 }
 
 func (p *SecureScoreProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -129,6 +130,8 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 						MarkdownDescription: "The audience of Resource Manager tokens, e.g. `https://management.core.windows.net/`."},
 					"microsoft_graph_endpoint": schema.StringAttribute{Optional: true, Validators: httpsURL,
 						MarkdownDescription: "The Microsoft Graph endpoint, e.g. `https://graph.microsoft.com`."},
+					"log_analytics_endpoint": schema.StringAttribute{Optional: true, Validators: httpsURL,
+						MarkdownDescription: "The Azure Monitor Log Analytics query endpoint that `securescore_defender_score_history` reads, e.g. `https://api.loganalytics.io`; it is also the audience of its tokens."},
 				},
 			},
 		},
@@ -197,6 +200,7 @@ func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.Config
 	tflog.Info(ctx, "configured securescore provider", map[string]any{
 		"auth_method": c.AuthMethod, "environment": cfg.Environment,
 		"resource_manager_endpoint": c.Endpoints.ResourceManagerEndpoint, "graph_endpoint": c.Endpoints.GraphEndpoint,
+		"log_analytics_endpoint": c.Endpoints.LogAnalyticsEndpoint,
 	})
 	resp.DataSourceData = c
 	resp.ResourceData = c
@@ -236,6 +240,7 @@ func (m providerModel) unknownSettings() []unknownSetting {
 			{"resource_manager_endpoint", m.Endpoint.ResourceManagerEndpoint},
 			{"resource_manager_audience", m.Endpoint.ResourceManagerAudience},
 			{"microsoft_graph_endpoint", m.Endpoint.MicrosoftGraphEndpoint},
+			{"log_analytics_endpoint", m.Endpoint.LogAnalyticsEndpoint},
 		}
 		for _, s := range nested {
 			if s.value.IsUnknown() {
@@ -331,6 +336,7 @@ func (m providerModel) clientConfig(version string) (client.Config, error) {
 			ResourceManagerEndpoint: m.Endpoint.ResourceManagerEndpoint.ValueString(),
 			ResourceManagerAudience: m.Endpoint.ResourceManagerAudience.ValueString(),
 			GraphEndpoint:           m.Endpoint.MicrosoftGraphEndpoint.ValueString(),
+			LogAnalyticsEndpoint:    m.Endpoint.LogAnalyticsEndpoint.ValueString(),
 		}
 	}
 	return cfg, errors.Join(errs...)

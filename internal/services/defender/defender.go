@@ -32,6 +32,7 @@ func DataSources() []func() datasource.DataSource {
 		NewControlDefinitionsDataSource,
 		NewScoresDataSource,
 		NewRecommendationsDataSource,
+		NewScoreHistoryDataSource,
 		NewGovernanceAssignmentsDataSource,
 	}
 }

@@ -47,6 +47,9 @@ func run(args []string, stop <-chan os.Signal, stdout io.Writer) error {
 	staleReads := flags.Int("stale-reads", 0, "reads that still show the old state after a PATCH")
 	extraSubscriptions := flags.Int("subscriptions", 0, "generated subscriptions with a secure score to add to the default tenant (to try securescore_defender_scores at scale)")
 	extraProfiles := flags.Int("profiles", 0, "generated improvement actions to add to the default tenant")
+	resourceScale := flags.Int("resource-scale", 0, "multiplies the resources each generated subscription's recommendations assess (same points, more assessment rows)")
+	historyDays := flags.Int("history-days", 0, "days of secure score history in the Log Analytics workspace (default 90)")
+	exported := flags.Int("exported-subscriptions", 0, "how many of the generated subscriptions continuous export writes to the Log Analytics workspace (the seeded ones always are)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -54,10 +57,11 @@ func run(args []string, stop <-chan os.Signal, stdout io.Writer) error {
 
 	e := emulator.New(emulator.Options{
 		ARMPageSize: *armPage, GraphPageSize: *graphPage, ResourceGraphPageSize: *rgPage,
-		Latency: *latency, TokenLifetime: *lifetime,
+		Latency: *latency, TokenLifetime: *lifetime, ResourceScale: *resourceScale, HistoryDays: *historyDays,
 	})
 	e.SetStaleReads(*staleReads)
-	e.AddSubscriptions(emulator.DefaultTenantID, *extraSubscriptions)
+	generated := e.AddSubscriptions(emulator.DefaultTenantID, *extraSubscriptions)
+	e.ExportHistory(generated[:min(*exported, len(generated))]...)
 	e.AddProfiles(emulator.DefaultTenantID, *extraProfiles)
 	if err := e.Start(); err != nil {
 		return err
@@ -74,8 +78,8 @@ func run(args []string, stop <-chan os.Signal, stdout io.Writer) error {
 	if err := e.WriteCACert(ca); err != nil {
 		return err
 	}
-	say("securescore emulator running\n  authority %s\n  ARM       %s (metadata: %s/metadata/endpoints)\n  Graph     %s\n  CA        %s\n",
-		e.AuthorityURL(), e.ARMURL(), e.ARMURL(), e.GraphURL(), ca)
+	say("securescore emulator running\n  authority %s\n  ARM       %s (metadata: %s/metadata/endpoints)\n  Graph     %s\n  Log Analytics %s (workspace %s)\n  CA        %s\n",
+		e.AuthorityURL(), e.ARMURL(), e.ARMURL(), e.GraphURL(), e.LogAnalyticsURL(), emulator.LogAnalyticsWorkspaceID, ca)
 
 	if *envPath != "" {
 		env, err := filepath.Abs(*envPath)

@@ -1,0 +1,26 @@
+# The last 30 days of every subscription continuous export writes to the
+# workspace (its Workspace ID, a GUID).
+data "securescore_defender_score_history" "month" {
+  workspace_id = "5e1d0c3a-9f4b-4c27-8d61-2b7a3f0e9c41"
+  days         = 30
+}
+
+# One subscription over a quarter.
+data "securescore_defender_score_history" "production" {
+  workspace_id     = "5e1d0c3a-9f4b-4c27-8d61-2b7a3f0e9c41"
+  days             = 90
+  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
+}
+
+locals {
+  week_change = data.securescore_defender_score_history.month.percentage_change_7_days
+}
+
+# percentage values are ratios (0-1): -0.05 is 5 percentage points lost.
+output "weekly_change" {
+  value = local.week_change == null ? "not enough history" : format("%+.1f percentage points over 7 days", local.week_change * 100)
+}
+
+output "production_points_lost_this_week" {
+  value = -coalesce(data.securescore_defender_score_history.production.latest_by_subscription_id["7444d220-dc62-4eed-8552-76d7697c3f78"].current_score_change_7_days, 0)
+}

@@ -1,0 +1,289 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The Azure Monitor Log Analytics query API
+// (https://learn.microsoft.com/azure/azure-monitor/logs/api/request-format):
+// POST /v1/workspaces/{workspaceId}/query with {"query", "timespan"},
+// answered with {"tables":[{"name","columns":[{"name","type"}],"rows":[[…]]}]}.
+// One workspace holds the SecureScores rows that Defender for Cloud's
+// continuous export writes
+// (https://learn.microsoft.com/azure/azure-monitor/reference/tables/securescores)
+// for Contoso's scored subscriptions, one daily snapshot and one earlier
+// streamed record a day; another workspace has no such table.
+
+const (
+	// LogAnalyticsAudience is the audience of Log Analytics tokens in the
+	// public cloud; the listener also accepts its own URL.
+	LogAnalyticsAudience = "https://api.loganalytics.io"
+	// LogAnalyticsWorkspaceID is the workspace continuous export fills.
+	LogAnalyticsWorkspaceID = "5e1d0c3a-9f4b-4c27-8d61-2b7a3f0e9c41"
+	// EmptyLogAnalyticsWorkspaceID is a workspace without continuous export:
+	// it has no SecureScores table.
+	EmptyLogAnalyticsWorkspaceID = "0b9e6f21-4d3c-4a8e-9f17-6c2d5e8a1b30"
+	// RouteLogAnalyticsQuery is the query API.
+	RouteLogAnalyticsQuery Route = "log_analytics_query"
+)
+
+// HistoryDrop is the drop the history of Contoso Production shows: 6 points
+// (from 56.95 to its current 50.95) on the day 6 days ago, so the change over
+// the last 7 days is -6 points.
+const HistoryDrop = 6.0
+
+func (e *Emulator) logAnalyticsRoutes() []routeDef {
+	return []routeDef{
+		def(http.MethodPost, "/v1/workspaces/{workspaceId}/query", RouteLogAnalyticsQuery, e.handleLogAnalyticsQuery),
+		def(http.MethodGet, "/v1/workspaces/{workspaceId}/query", RouteLogAnalyticsQuery, e.handleLogAnalyticsQuery),
+	}
+}
+
+// LogAnalyticsURL is the Log Analytics query endpoint (paths start /v1).
+func (e *Emulator) LogAnalyticsURL() string { return e.logAnalyticsURL }
+
+func (e *Emulator) historyDays() int {
+	switch d := e.opts.HistoryDays; {
+	case d <= 0:
+		return 90
+	case d > 730:
+		return 730
+	default:
+		return d
+	}
+}
+
+// laFail writes the query API's error shape.
+func (rc *reqCtx) laFail(status int, code, message string, inner map[string]any) {
+	body := map[string]any{"message": message, "code": code, "correlationId": rc.requestID}
+	if inner != nil {
+		body["innererror"] = inner
+	}
+	rc.writeJSON(status, map[string]any{"error": body})
+}
+
+func (e *Emulator) handleLogAnalyticsQuery(rc *reqCtx) {
+	switch {
+	case rc.tokenErr == tokenMissing:
+		rc.laFail(http.StatusUnauthorized, "AuthorizationRequiredError", "Valid authentication was not provided", nil)
+		return
+	case rc.tokenErr != tokenOK || rc.token == nil:
+		rc.laFail(http.StatusUnauthorized, "InvalidTokenError", "The provided authentication is not valid for this resource", nil)
+		return
+	case !strings.EqualFold(strings.TrimSuffix(rc.token.audience, "/"), LogAnalyticsAudience) &&
+		!strings.EqualFold(strings.TrimSuffix(rc.token.audience, "/"), e.logAnalyticsURL):
+		rc.laFail(http.StatusUnauthorized, "InvalidTokenError",
+			fmt.Sprintf("The provided authentication is not valid for this resource: the token's audience is '%s'", rc.token.audience), nil)
+		return
+	}
+	workspace := strings.ToLower(rc.params["workspaceId"])
+	if workspace != LogAnalyticsWorkspaceID && workspace != EmptyLogAnalyticsWorkspaceID {
+		rc.laFail(http.StatusNotFound, "WorkspaceNotFoundError", fmt.Sprintf("Workspace '%s' could not be found", rc.params["workspaceId"]), nil)
+		return
+	}
+	var body struct {
+		Query    string `json:"query"`
+		Timespan string `json:"timespan"`
+	}
+	if rc.r.Method == http.MethodGet {
+		body.Query, body.Timespan = rc.r.URL.Query().Get("query"), rc.r.URL.Query().Get("timespan")
+	} else if err := json.Unmarshal(rc.body, &body); err != nil {
+		rc.laFail(http.StatusBadRequest, "BadArgumentError", "The request had some invalid properties", map[string]any{"code": "BadRequest", "message": err.Error()})
+		return
+	}
+	semantic := func(msg string) {
+		rc.laFail(http.StatusBadRequest, "BadArgumentError", "The request had some invalid properties", map[string]any{
+			"code": "SemanticError", "message": "A semantic error occurred.",
+			"innererror": map[string]any{"code": "SEM0100", "message": msg},
+		})
+	}
+	q, err := parseKQLFor(body.Query, "securescores")
+	if err != nil {
+		if strings.HasPrefix(err.Error(), "table ") {
+			semantic(fmt.Sprintf("'where' operator: Failed to resolve table or column expression named '%s'", strings.Fields(body.Query + " x")[0]))
+			return
+		}
+		rc.laFail(http.StatusBadRequest, "BadArgumentError", "The request had some invalid properties", map[string]any{
+			"code": "SyntaxError", "message": "A recognition error occurred in the query.", "innererror": map[string]any{"code": "SYN0002", "message": err.Error()},
+		})
+		return
+	}
+	if workspace == EmptyLogAnalyticsWorkspaceID {
+		semantic("'where' operator: Failed to resolve table or column expression named 'SecureScores'")
+		return
+	}
+	start, end, ok := parseTimespan(body.Timespan, time.Now().UTC())
+	if !ok {
+		rc.laFail(http.StatusBadRequest, "BadArgumentError", "The request had some invalid properties",
+			map[string]any{"code": "InvalidTimespan", "message": fmt.Sprintf("'%s' is not an ISO 8601 interval or duration", body.Timespan)})
+		return
+	}
+	rows, err := q.runStream(func(yield func(row) bool) {
+		for _, r := range e.secureScoreRows() {
+			t, _ := time.Parse(time.RFC3339, r["TimeGenerated"].(string))
+			if (!start.IsZero() && t.Before(start)) || (!end.IsZero() && !t.Before(end)) {
+				continue
+			}
+			if !yield(r) {
+				return
+			}
+		}
+	})
+	if err != nil {
+		semantic(err.Error())
+		return
+	}
+	rc.writeJSON(http.StatusOK, map[string]any{"tables": []any{tableOf(rows)}})
+}
+
+// parseTimespan reads an ISO 8601 interval (start/end) or a duration
+// ending now (P7D, PT12H); "" is no bound.
+func parseTimespan(s string, now time.Time) (time.Time, time.Time, bool) {
+	if s == "" {
+		return time.Time{}, time.Time{}, true
+	}
+	if a, b, ok := strings.Cut(s, "/"); ok {
+		start, err1 := time.Parse(time.RFC3339Nano, a)
+		end, err2 := time.Parse(time.RFC3339Nano, b)
+		return start, end, err1 == nil && err2 == nil && start.Before(end)
+	}
+	m := regexp.MustCompile(`^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$`).FindStringSubmatch(s)
+	if m == nil || s == "P" || s == "PT" {
+		return time.Time{}, time.Time{}, false
+	}
+	var d time.Duration
+	for i, unit := range []time.Duration{24 * time.Hour, time.Hour, time.Minute} {
+		if m[i+1] != "" {
+			n, _ := strconv.Atoi(m[i+1])
+			d += time.Duration(n) * unit
+		}
+	}
+	return now.Add(-d), now.Add(time.Second), true
+}
+
+// ExportHistory makes continuous export write the scores of these
+// subscriptions too (the seeded Contoso ones are exported; generated ones
+// are not unless named here).
+func (e *Emulator) ExportHistory(subscriptionIDs ...string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, id := range subscriptionIDs {
+		e.assessLocked().exported[strings.ToLower(id)] = true
+	}
+}
+
+// secureScoreRows is the SecureScores table: for every exported scored
+// subscription (ascScore), a snapshot at 03:00 UTC of each of the last
+// historyDays days ending today with today's score, and an earlier streamed
+// record at 01:00 that the day's last snapshot replaces. Contoso Production
+// lost HistoryDrop points 6 days ago; the others improve by 0.05 points a
+// day until today (never below 0).
+func (e *Emulator) secureScoreRows() []row {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	t := e.tenants[strings.ToLower(DefaultTenantID)]
+	var rows []row
+	days := e.historyDays()
+	for _, s := range t.Subscriptions {
+		if !e.assessLocked().exported[strings.ToLower(s.ID)] {
+			continue
+		}
+		var asc *ARMScore
+		for _, sc := range s.Scores {
+			if sc.Name == "ascScore" {
+				asc = sc
+			}
+		}
+		if asc == nil {
+			continue
+		}
+		for k := days - 1; k >= 0; k-- { // k days ago
+			day := e.today.AddDate(0, 0, -k)
+			current := asc.Current
+			if s.ID == DefaultSubscriptionID {
+				if k >= 7 {
+					current = round2(asc.Current + HistoryDrop)
+				}
+			} else {
+				current = round2(max(0, asc.Current-0.05*float64(k)))
+			}
+			streamed := round2(max(0, current-0.5))
+			rows = append(rows,
+				secureScoreRow(s, asc, day.Add(time.Hour), streamed, false),
+				secureScoreRow(s, asc, day.Add(3*time.Hour), current, true))
+		}
+	}
+	return rows
+}
+
+func secureScoreRow(s *Subscription, asc *ARMScore, at time.Time, current float64, snapshot bool) row {
+	id := scoreID(s.ID, asc.Name)
+	return row{
+		"TenantId": LogAnalyticsWorkspaceID, "TimeGenerated": at.UTC().Format(time.RFC3339), "SourceSystem": "Azure",
+		"SecureScoresSubscriptionId": s.ID, "AssessedResourceId": id, "DisplayName": asc.DisplayName,
+		"CurrentScore": current, "MaxScore": float64(asc.Max), "PercentageScore": ratio4(current, asc.Max), "Weight": float64(asc.Weight),
+		"IsSnapshot": snapshot, "Environment": "Azure", "ResourceProviderType": "Microsoft.Security/secureScores",
+		"Properties": map[string]any{"displayName": asc.DisplayName, "score": map[string]any{"max": asc.Max, "current": current, "percentage": ratio4(current, asc.Max)}, "weight": asc.Weight},
+		"Type":       "SecureScores", "_ResourceId": id, "_SubscriptionId": s.ID,
+	}
+}
+
+// secureScoreColumnTypes are the documented column types.
+var secureScoreColumnTypes = map[string]string{
+	"TimeGenerated": "datetime", "CurrentScore": "real", "MaxScore": "int", "PercentageScore": "real", "Weight": "long",
+	"IsSnapshot": "bool", "Properties": "dynamic",
+}
+
+// tableOf is the primary result table; columns in the order of the first
+// row's sorted names (the query's projection decides them).
+func tableOf(rows []row) map[string]any {
+	names := map[string]bool{}
+	for _, r := range rows {
+		for k := range r {
+			names[k] = true
+		}
+	}
+	ordered := make([]string, 0, len(names))
+	for n := range names {
+		ordered = append(ordered, n)
+	}
+	sort.Strings(ordered)
+	columns := make([]any, len(ordered))
+	for i, n := range ordered {
+		typ := secureScoreColumnTypes[n]
+		if typ == "" {
+			typ = "string"
+			for _, r := range rows {
+				switch v := r[n].(type) {
+				case float64:
+					typ = "real"
+				case bool:
+					typ = "bool"
+				case map[string]any, []any:
+					typ = "dynamic"
+				case string:
+					if _, err := time.Parse(time.RFC3339, v); err == nil {
+						typ = "datetime"
+					}
+				}
+			}
+		}
+		columns[i] = map[string]any{"name": n, "type": typ}
+	}
+	data := make([]any, len(rows))
+	for i, r := range rows {
+		cells := make([]any, len(ordered))
+		for j, n := range ordered {
+			cells[j] = r[n]
+		}
+		data[i] = cells
+	}
+	return map[string]any{"name": "PrimaryResult", "columns": columns, "rows": data}
+}

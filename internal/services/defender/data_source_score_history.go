@@ -1,0 +1,259 @@
+package defender
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
+	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/validators"
+)
+
+var (
+	_ datasource.DataSource              = &ScoreHistoryDataSource{}
+	_ datasource.DataSourceWithConfigure = &ScoreHistoryDataSource{}
+)
+
+const readHistoryAction = "Reading the Defender for Cloud secure score history from Log Analytics"
+
+// logAnalyticsRole is what a 403 of the workspace needs.
+const logAnalyticsRole = "the Log Analytics Reader role (or Reader) on the workspace"
+
+// ScoreHistoryDataSource reads the daily secure scores that continuous
+// export writes to a Log Analytics workspace.
+type ScoreHistoryDataSource struct {
+	client *client.Client
+	now    func() time.Time
+}
+
+// NewScoreHistoryDataSource is the factory the provider registers.
+func NewScoreHistoryDataSource() datasource.DataSource {
+	return &ScoreHistoryDataSource{now: time.Now}
+}
+
+type scoreHistoryModel struct {
+	WorkspaceID          types.String   `tfsdk:"workspace_id"`
+	Days                 types.Int64    `tfsdk:"days"`
+	SubscriptionIDs      types.List     `tfsdk:"subscription_ids"`
+	ScoreName            types.String   `tfsdk:"score_name"`
+	Points               types.List     `tfsdk:"points"`
+	Aggregates           types.List     `tfsdk:"aggregates"`
+	LatestBySubscription types.Map      `tfsdk:"latest_by_subscription_id"`
+	Change7              types.Float64  `tfsdk:"percentage_change_7_days"`
+	Change30             types.Float64  `tfsdk:"percentage_change_30_days"`
+	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *ScoreHistoryDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_defender_score_history"
+}
+
+var historyPointAttrTypes = map[string]attr.Type{
+	"day_date_time": types.StringType, "subscription_id": types.StringType, "current_score": types.Float64Type,
+	"max_score": types.Int64Type, "percentage": types.Float64Type, "weight": types.Int64Type, "generated_date_time": types.StringType,
+}
+
+var historyAggregateAttrTypes = map[string]attr.Type{
+	"day_date_time": types.StringType, "percentage": types.Float64Type, "subscription_count": types.Int64Type,
+}
+
+var historyLatestAttrTypes = map[string]attr.Type{
+	"day_date_time": types.StringType, "current_score": types.Float64Type, "percentage": types.Float64Type,
+	"current_score_change_7_days": types.Float64Type, "current_score_change_30_days": types.Float64Type,
+	"percentage_change_7_days": types.Float64Type, "percentage_change_30_days": types.Float64Type,
+}
+
+func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	day := schema.StringAttribute{Computed: true, MarkdownDescription: "The UTC day, as its midnight in RFC 3339 (e.g. `2026-11-30T00:00:00Z`)."}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the daily Microsoft Defender for Cloud secure scores of subscriptions from a Log Analytics workspace that continuous export fills (table `SecureScores`), " +
+			"through the Azure Monitor Log Analytics query API: one point a day per subscription, the weighted aggregate per day and the change over 7 and 30 days. " +
+			"Needs the Log Analytics Reader role (or Reader) on the workspace.",
+		Attributes: map[string]schema.Attribute{
+			"workspace_id": schema.StringAttribute{Required: true,
+				Validators: []validator.String{stringvalidator.RegexMatches(client.GUIDPattern,
+					"must be the workspace's Workspace ID (a GUID, shown on the workspace's Overview page), not its Azure resource id")},
+				MarkdownDescription: "The Log Analytics workspace that continuous export writes secure scores to: its Workspace ID (a GUID), not its resource id."},
+			"days": schema.Int64Attribute{Optional: true, Computed: true, Validators: []validator.Int64{int64validator.Between(1, client.MaxHistoryDays)},
+				MarkdownDescription: fmt.Sprintf("Days of history, today (UTC) included: 1 to %d, default 30. The workspace's retention bounds what it holds; a shorter history than asked is a warning.", client.MaxHistoryDays)},
+			"subscription_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(validators.SubscriptionID())},
+				MarkdownDescription: "Only these subscriptions. Every subscription the workspace holds scores of when unset; a listed one without history is a warning."},
+			"score_name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
+				MarkdownDescription: "The secure score initiative. Defaults to `ascScore`."},
+			"points": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "One entry per subscription and day, oldest day first, then by `subscription_id`: the day's last record. " +
+					"Continuous export writes a score when it changes and a snapshot weekly, so a day without a record keeps the day before's score (`generated_date_time` says when it was written).",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"day_date_time":       day,
+					"subscription_id":     schema.StringAttribute{Computed: true, MarkdownDescription: "The subscription, in lower case."},
+					"current_score":       schema.Float64Attribute{Computed: true, MarkdownDescription: "The score, in points."},
+					"max_score":           schema.Int64Attribute{Computed: true, MarkdownDescription: "The maximum score, in points."},
+					"percentage":          schema.Float64Attribute{Computed: true, MarkdownDescription: "`current_score / max_score` as the service reports it: between 0 and 1, 4 decimals."},
+					"weight":              schema.Int64Attribute{Computed: true, MarkdownDescription: "The subscription's weight in the aggregate."},
+					"generated_date_time": schema.StringAttribute{Computed: true, MarkdownDescription: "When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."},
+				}},
+			},
+			"aggregates": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "One entry per day of the window, oldest first: the weighted score of the subscriptions with a point that day, as `securescore_defender_scores` computes it.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"day_date_time": day,
+					"percentage": schema.Float64Attribute{Computed: true,
+						MarkdownDescription: "`sum(percentage_i * weight_i) / sum(weight_i)` over the subscriptions with a positive weight, 4 decimals; null without one."},
+					"subscription_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Subscriptions with a point that day."},
+				}},
+			},
+			"latest_by_subscription_id": schema.MapNestedAttribute{Computed: true,
+				MarkdownDescription: "Each subscription's newest point and its change, keyed by subscription id in lower case. A change is the newest day's value minus that of 7 (or 30) days before; null when either day has no point.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"day_date_time":                day,
+					"current_score":                schema.Float64Attribute{Computed: true, MarkdownDescription: "The newest score, in points."},
+					"percentage":                   schema.Float64Attribute{Computed: true, MarkdownDescription: "The newest percentage (0 to 1)."},
+					"current_score_change_7_days":  schema.Float64Attribute{Computed: true, MarkdownDescription: "Points gained (negative: lost) over the last 7 days."},
+					"current_score_change_30_days": schema.Float64Attribute{Computed: true, MarkdownDescription: "Points gained over the last 30 days."},
+					"percentage_change_7_days":     schema.Float64Attribute{Computed: true, MarkdownDescription: "The change of `percentage` over the last 7 days (-0.05 is 5 percentage points lost)."},
+					"percentage_change_30_days":    schema.Float64Attribute{Computed: true, MarkdownDescription: "The change of `percentage` over the last 30 days."},
+				}},
+			},
+			"percentage_change_7_days": schema.Float64Attribute{Computed: true,
+				MarkdownDescription: "The newest day's aggregate `percentage` minus that of 7 days before (-0.05 is 5 percentage points lost); null when either is unknown or `days` is 7 or fewer."},
+			"percentage_change_30_days": schema.Float64Attribute{Computed: true,
+				MarkdownDescription: "The same over 30 days; null when `days` is 30 or fewer."},
+		},
+		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
+}
+
+func (d *ScoreHistoryDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *ScoreHistoryDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data scoreHistoryModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
+	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+		return
+	}
+	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	q := client.ScoreHistoryQuery{WorkspaceID: data.WorkspaceID.ValueString(), Days: 30, ScoreName: data.ScoreName.ValueString(), Now: d.now()}
+	if !data.Days.IsNull() && !data.Days.IsUnknown() {
+		q.Days = int(data.Days.ValueInt64())
+	}
+	resp.Diagnostics.Append(listStrings(ctx, data.SubscriptionIDs, &q.SubscriptionIDs)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if q.ScoreName == "" {
+		q.ScoreName = client.DefaultSecureScoreName
+	}
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+
+	days := q.Days
+	q.Days += historyLookbackDays
+	start := time.Now()
+	records, err := d.client.QueryScoreHistory(ctx, q)
+	tflog.Debug(ctx, "Log Analytics secure score history query", map[string]any{
+		"days": days, "subscriptions": len(q.SubscriptionIDs), "rows": len(records), "duration_ms": time.Since(start).Milliseconds(),
+	})
+	var noTable *client.NoSecureScoresError
+	switch {
+	case errors.As(err, &noTable) || (err == nil && len(records) == 0):
+		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "No secure score history in the workspace",
+			fmt.Sprintf("Workspace %s holds no %q secure scores in the last %d days (table SecureScores%s). "+
+				"Defender for Cloud writes them there only when continuous export is on: in the Azure portal, Microsoft Defender for Cloud > Environment settings > the subscription > Continuous export > "+
+				"Log Analytics workspace, export \"Secure score\" (overall score and controls) to this workspace (or the azurerm_security_center_automation resource in Terraform). "+
+				"Export starts with the next change and a weekly snapshot, so history begins after it is turned on.",
+				q.WorkspaceID, q.ScoreName, q.Days, map[bool]string{true: " does not exist", false: " has no rows for this scope"}[noTable != nil]))
+		return
+	case err != nil:
+		resp.Diagnostics.Append(diagnostics.FromError(readHistoryAction, err, diagnostics.Hint{Permission: logAnalyticsRole}))
+		return
+	}
+
+	h := buildHistory(records, days, q.Now)
+	if missing := missingHistory(q.SubscriptionIDs, h.subs); len(missing) > 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("subscription_ids"), "Subscriptions without history",
+			fmt.Sprintf("The workspace holds no %q score of %d of the listed subscriptions: %s. Continuous export does not write them here, or their score is not calculated yet.",
+				q.ScoreName, len(missing), abbreviate(missing, maxListedNames)))
+	}
+	if windowStart := h.days[0]; h.firstData.After(windowStart.Add(24 * time.Hour)) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("days"), "Shorter history than asked",
+			fmt.Sprintf("The workspace's oldest record is from %s, after the first day asked (%s): its retention is shorter than %d days, or continuous export started later. The days before have no points.",
+				h.firstData.Format(time.RFC3339), windowStart.Format("2006-01-02"), days))
+	}
+
+	data.Days = types.Int64Value(int64(days))
+	data.ScoreName = types.StringValue(q.ScoreName)
+	data.Points, data.Aggregates, data.LatestBySubscription = historyValues(h)
+	data.Change7 = types.Float64PointerValue(h.aggregateChange(7))
+	data.Change30 = types.Float64PointerValue(h.aggregateChange(30))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+}
+
+// missingHistory lists the requested subscriptions without points.
+func missingHistory(requested, have []string) []string {
+	set := map[string]bool{}
+	for _, k := range have {
+		set[k] = true
+	}
+	var out []string
+	for _, id := range uniqueFold(requested) {
+		if !set[strings.ToLower(id)] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func historyValues(h dailyHistory) (types.List, types.List, types.Map) {
+	stamp := func(t time.Time) types.String { return types.StringValue(t.UTC().Format(time.RFC3339)) }
+	points := make([]attr.Value, 0, len(h.points))
+	for _, p := range h.points {
+		points = append(points, types.ObjectValueMust(historyPointAttrTypes, map[string]attr.Value{
+			"day_date_time": stamp(p.Day), "subscription_id": types.StringValue(strings.ToLower(p.SubscriptionID)),
+			"current_score": types.Float64Value(p.Current), "max_score": types.Int64Value(p.Max),
+			"percentage": types.Float64Value(p.Percentage), "weight": types.Int64Value(p.Weight), "generated_date_time": stamp(p.Generated),
+		}))
+	}
+	aggregates := make([]attr.Value, 0, len(h.aggregates))
+	for _, a := range h.aggregates {
+		aggregates = append(aggregates, types.ObjectValueMust(historyAggregateAttrTypes, map[string]attr.Value{
+			"day_date_time": stamp(a.day), "percentage": types.Float64PointerValue(a.percentage), "subscription_count": types.Int64Value(int64(a.subscriptions)),
+		}))
+	}
+	latest := map[string]attr.Value{}
+	for _, k := range h.subs {
+		p := h.latest(k)
+		if p == nil {
+			continue
+		}
+		points7, pct7 := h.subscriptionChange(k, 7)
+		points30, pct30 := h.subscriptionChange(k, 30)
+		latest[k] = types.ObjectValueMust(historyLatestAttrTypes, map[string]attr.Value{
+			"day_date_time": stamp(p.Day), "current_score": types.Float64Value(p.Current), "percentage": types.Float64Value(p.Percentage),
+			"current_score_change_7_days": types.Float64PointerValue(points7), "current_score_change_30_days": types.Float64PointerValue(points30),
+			"percentage_change_7_days": types.Float64PointerValue(pct7), "percentage_change_30_days": types.Float64PointerValue(pct30),
+		})
+	}
+	return types.ListValueMust(types.ObjectType{AttrTypes: historyPointAttrTypes}, points),
+		types.ListValueMust(types.ObjectType{AttrTypes: historyAggregateAttrTypes}, aggregates),
+		types.MapValueMust(types.ObjectType{AttrTypes: historyLatestAttrTypes}, latest)
+}
