@@ -32,8 +32,9 @@ type Config struct {
 	ProviderVersion string
 	// MaxRetries bounds the retries of one request (default 4).
 	MaxRetries int
-	// DisableProfileCache makes every improvement-action read its own request
-	// (the benchmark compares against it).
+	// DisableProfileCache makes every improvement-action read its own GET and
+	// secure score request, as a generic Graph client does: the benchmark's
+	// naive baseline (a build of its own; no user setting reaches it).
 	DisableProfileCache bool
 	// HTTPClient replaces the transport (tests); nil uses azcore's default,
 	// which verifies TLS against the system roots (SSL_CERT_FILE).

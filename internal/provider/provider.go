@@ -34,6 +34,13 @@ var _ provider.Provider = &SecureScoreProvider{}
 // maxAuxiliaryTenants bounds auxiliary_tenant_ids.
 const maxAuxiliaryTenants = 50
 
+// naiveProfileReads turns the shared improvement-action reads off: one GET
+// and one secure score request per resource, what a generic Graph client
+// does. It is true only in the benchmark's naive build (naive_bench.go,
+// build tag securescore_bench_naive), never in a release: no setting or
+// environment variable of the released provider changes how it reads.
+var naiveProfileReads bool
+
 // SecureScoreProvider is the provider implementation.
 type SecureScoreProvider struct {
 	version string
@@ -298,7 +305,7 @@ func (m providerModel) clientConfig(version string) (client.Config, error) {
 		Environment:         strings.ToLower(str(m.Environment, "ARM_ENVIRONMENT")),
 		SubscriptionID:      str(m.SubscriptionID, "ARM_SUBSCRIPTION_ID"),
 		ProviderVersion:     version,
-		DisableProfileCache: os.Getenv("SECURESCORE_DISABLE_PROFILE_CACHE") == "1",
+		DisableProfileCache: naiveProfileReads,
 	}
 	// Values from HCL were checked by the schema's validators; these catch
 	// the environment variables.
