@@ -20,6 +20,7 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
@@ -166,8 +167,8 @@ func (d *GovernanceAssignmentsDataSource) Read(ctx context.Context, req datasour
 	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	var scope client.ResourceGraphScope
-	resp.Diagnostics.Append(listStrings(ctx, data.SubscriptionIDs, &scope.SubscriptionIDs)...)
-	resp.Diagnostics.Append(listStrings(ctx, data.ManagementGroupIDs, &scope.ManagementGroupIDs)...)
+	resp.Diagnostics.Append(tfvalues.Strings(ctx, data.SubscriptionIDs, &scope.SubscriptionIDs)...)
+	resp.Diagnostics.Append(tfvalues.Strings(ctx, data.ManagementGroupIDs, &scope.ManagementGroupIDs)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
@@ -156,7 +157,7 @@ func (d *ScoreHistoryDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if !data.Days.IsNull() && !data.Days.IsUnknown() {
 		q.Days = int(data.Days.ValueInt64())
 	}
-	resp.Diagnostics.Append(listStrings(ctx, data.SubscriptionIDs, &q.SubscriptionIDs)...)
+	resp.Diagnostics.Append(tfvalues.Strings(ctx, data.SubscriptionIDs, &q.SubscriptionIDs)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
@@ -327,20 +328,12 @@ func (r *GovernanceRuleResource) ruleFromPlan(ctx context.Context, m governanceR
 	}
 	for _, c := range m.Conditions {
 		var s RuleSelection
-		diags.Append(setStrings(ctx, c.Severities, &s.Severities)...)
-		diags.Append(setStrings(ctx, c.AssessmentKeys, &s.AssessmentKeys)...)
+		diags.Append(tfvalues.Strings(ctx, c.Severities, &s.Severities)...)
+		diags.Append(tfvalues.Strings(ctx, c.AssessmentKeys, &s.AssessmentKeys)...)
 		rule.ConditionSets = append(rule.ConditionSets, ConditionSetFor(s))
 	}
-	diags.Append(setStrings(ctx, m.ExcludedScopes, &rule.ExcludedScopes)...)
+	diags.Append(tfvalues.Strings(ctx, m.ExcludedScopes, &rule.ExcludedScopes)...)
 	return rule, !diags.HasError()
-}
-
-func setStrings(ctx context.Context, s types.Set, out *[]string) diag.Diagnostics {
-	if s.IsNull() || s.IsUnknown() {
-		*out = nil
-		return nil
-	}
-	return s.ElementsAs(ctx, out, false)
 }
 
 func nullableSet(values []string) types.Set {

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
@@ -48,22 +49,11 @@ func scopeAttributes(what string) map[string]schema.Attribute {
 // empty list, which must read nothing rather than fall through to "every
 // subscription", what a query without scope means.
 func readScope(ctx context.Context, subscriptionIDs, managementGroupIDs types.List) (scope client.ResourceGraphScope, empty bool, diags diag.Diagnostics) {
-	diags.Append(listStrings(ctx, subscriptionIDs, &scope.SubscriptionIDs)...)
-	diags.Append(listStrings(ctx, managementGroupIDs, &scope.ManagementGroupIDs)...)
+	diags.Append(tfvalues.Strings(ctx, subscriptionIDs, &scope.SubscriptionIDs)...)
+	diags.Append(tfvalues.Strings(ctx, managementGroupIDs, &scope.ManagementGroupIDs)...)
 	empty = (!subscriptionIDs.IsNull() && len(scope.SubscriptionIDs) == 0) ||
 		(!managementGroupIDs.IsNull() && len(scope.ManagementGroupIDs) == 0)
 	return scope, empty, diags
-}
-
-// listStrings reads a list of strings; a null list leaves target nil.
-func listStrings(ctx context.Context, list types.List, target *[]string) diag.Diagnostics {
-	if list.IsNull() || list.IsUnknown() {
-		return nil
-	}
-	values := []string{}
-	diags := list.ElementsAs(ctx, &values, false)
-	*target = values
-	return diags
 }
 
 // abbreviate joins up to n values and says how many more there are.

@@ -8,13 +8,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
+	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
@@ -105,13 +105,13 @@ func (d *ImprovementActionsDataSource) Read(ctx context.Context, req datasource.
 	readTimeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	filter := ActionFilter{
-		Categories:        setStrings(ctx, data.Categories, &resp.Diagnostics),
-		Services:          setStrings(ctx, data.Services, &resp.Diagnostics),
-		Statuses:          setStrings(ctx, data.Statuses, &resp.Diagnostics),
 		IncludeDeprecated: data.IncludeDeprecated.ValueBool(),
 		IncludeNotInScore: data.IncludeNotInScore.ValueBool(),
 		OnlyQuickWins:     data.OnlyQuickWins.ValueBool(),
 	}
+	resp.Diagnostics.Append(tfvalues.Strings(ctx, data.Categories, &filter.Categories)...)
+	resp.Diagnostics.Append(tfvalues.Strings(ctx, data.Services, &filter.Services)...)
+	resp.Diagnostics.Append(tfvalues.Strings(ctx, data.Statuses, &filter.Statuses)...)
 	orderBy := OrderBy[0]
 	if !data.OrderBy.IsNull() && !data.OrderBy.IsUnknown() {
 		orderBy = data.OrderBy.ValueString()
@@ -143,14 +143,4 @@ func (d *ImprovementActionsDataSource) Read(ctx context.Context, req datasource.
 		data.Actions = append(data.Actions, newActionModel(a))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
-}
-
-// setStrings reads a set of strings; null gives nil.
-func setStrings(ctx context.Context, set types.Set, diags *diag.Diagnostics) []string {
-	if set.IsNull() || set.IsUnknown() {
-		return nil
-	}
-	var out []string
-	diags.Append(set.ElementsAs(ctx, &out, false)...)
-	return out
 }
