@@ -230,6 +230,7 @@ func newBench(o options, work string) (*bench, error) {
 		}
 	}
 	b.subscriptions = append(b.subscriptions, b.emu.AddSubscriptions(emulator.DefaultTenantID, 5000-len(b.subscriptions))...)
+	b.emu.ExportHistory(b.subscriptions[:100]...) // continuous export of 100 subscriptions (history scenarios)
 	b.actions = b.emu.AddTenant(actionsTenantID, "Bench Actions", 300)
 	b.emu.AddTenant(largeTenantID, "Bench Large", 1000)
 
@@ -305,10 +306,11 @@ provider "securescore" {
     active_directory_authority_host = %q
     resource_manager_endpoint       = %q
     microsoft_graph_endpoint        = %q
+    log_analytics_endpoint          = %q
   }
   auxiliary_tenant_ids = [%q, %q]
 }
-`, b.emu.AuthorityURL(), b.emu.ARMURL(), b.emu.GraphURL(), actionsTenantID, largeTenantID)
+`, b.emu.AuthorityURL(), b.emu.ARMURL(), b.emu.GraphURL(), b.emu.LogAnalyticsURL(), actionsTenantID, largeTenantID)
 }
 
 func hclList(values []string) string {
@@ -383,6 +385,26 @@ resource "securescore_microsoft365_improvement_action" "managed" {
 			group: "Reference: Terraform alone", name: "terraform_data for_each, " + plural(n, "instance") + " (no provider)", key: fmt.Sprintf("terraform-data-%d", n),
 			config: fmt.Sprintf("resource \"terraform_data\" \"each\" {\n  for_each = toset(%s)\n  input    = each.key\n}\n", hclList(ids)),
 			apply:  true, runs: b.o.runs,
+		})
+	}
+	// Recommendations: requests grow with the summarised rows (about 60 a
+	// subscription), not with the resources assessed.
+	recCounts := []int{1, 100, 1000}
+	if b.o.quick {
+		recCounts = []int{1, 100}
+	}
+	for _, n := range recCounts {
+		out = append(out, scenario{
+			group: "Defender recommendations", name: "securescore_defender_recommendations, " + plural(n, "subscription"), key: fmt.Sprintf("recommendations-%d", n),
+			config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_recommendations\" \"this\" {\n  subscription_ids = %s\n  statuses = [\"Unhealthy\", \"Healthy\", \"NotApplicable\"]\n}\n", hclList(b.subscriptions[:n])),
+			runs:   b.o.runs,
+		})
+	}
+	for _, n := range []int{1, 100} {
+		out = append(out, scenario{
+			group: "Defender score history", name: "securescore_defender_score_history, 90 days of " + plural(n, "subscription"), key: fmt.Sprintf("history-90x%d", n),
+			config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_score_history\" \"this\" {\n  workspace_id = %q\n  days = 90\n  subscription_ids = %s\n}\n", emulator.LogAnalyticsWorkspaceID, hclList(b.subscriptions[:n])),
+			runs:   b.o.runs,
 		})
 	}
 	for _, n := range []int{300, 1000} {

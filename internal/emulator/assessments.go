@@ -271,7 +271,9 @@ func (e *Emulator) baseCountsLocked(c *ARMControl) controlCounts {
 // eachAssessmentLocked calls f for every assessment of s, control by
 // control, definition by definition, resource by resource, until f
 // returns false. a is reused between calls: copy it to keep it.
-func (e *Emulator) eachAssessmentLocked(s *Subscription, f func(c *ARMControl, j, r int, a *Assessment) bool) {
+//
+// needID false leaves a.ID empty: building it is most of a row's cost.
+func (e *Emulator) eachAssessmentLocked(s *Subscription, needID bool, f func(c *ARMControl, j, r int, a *Assessment) bool) {
 	overrides := e.assessLocked().overrides
 	var resources []string
 	resource := func(r int) string {
@@ -291,8 +293,11 @@ func (e *Emulator) eachAssessmentLocked(s *Subscription, f func(c *ARMControl, j
 			for r := range n {
 				res := resource(r)
 				a = Assessment{
-					ID: res + "/providers/Microsoft.Security/assessments/" + key, Key: key, ResourceID: res,
+					Key: key, ResourceID: res,
 					SubscriptionID: s.ID, DisplayName: rec.name, Severity: rec.severity, Status: baseStatus(counts, k, j, r), ControlName: c.Name,
+				}
+				if needID {
+					a.ID = res + "/providers/Microsoft.Security/assessments/" + key
 				}
 				if len(overrides) > 0 {
 					if o, ok := overrides[strings.ToLower(res+"|"+key)]; ok {
@@ -315,7 +320,7 @@ func (e *Emulator) eachAssessmentLocked(s *Subscription, f func(c *ARMControl, j
 // (then in control, definition and resource order).
 func (e *Emulator) assessmentsLocked(s *Subscription) []*Assessment {
 	var unhealthy, rest []*Assessment
-	e.eachAssessmentLocked(s, func(_ *ARMControl, _, _ int, a *Assessment) bool {
+	e.eachAssessmentLocked(s, true, func(_ *ARMControl, _, _ int, a *Assessment) bool {
 		kept := *a
 		if a.Status == "Unhealthy" {
 			unhealthy = append(unhealthy, &kept)
@@ -334,9 +339,10 @@ func (e *Emulator) assessmentLocked(resourceID, key string) *Assessment {
 		return nil
 	}
 	var found *Assessment
-	e.eachAssessmentLocked(s, func(_ *ARMControl, _, _ int, a *Assessment) bool {
+	e.eachAssessmentLocked(s, false, func(_ *ARMControl, _, _ int, a *Assessment) bool {
 		if strings.EqualFold(a.ResourceID, resourceID) && strings.EqualFold(a.Key, key) {
 			kept := *a
+			kept.ID = kept.ResourceID + "/providers/Microsoft.Security/assessments/" + kept.Key
 			found = &kept
 		}
 		return found == nil
@@ -388,7 +394,7 @@ func (e *Emulator) SetAssessmentStatus(resourceID, key, status string) bool {
 func (e *Emulator) recountLocked(s *Subscription) {
 	type resourceState struct{ unhealthy, healthy bool }
 	states := map[*ARMControl]map[int]*resourceState{}
-	e.eachAssessmentLocked(s, func(c *ARMControl, _, r int, a *Assessment) bool {
+	e.eachAssessmentLocked(s, false, func(c *ARMControl, _, r int, a *Assessment) bool {
 		if states[c] == nil {
 			states[c] = map[int]*resourceState{}
 		}
@@ -482,7 +488,11 @@ func assessmentStatusObjects(day time.Time) map[string]map[string]any {
 // assessmentRowsLocked yields the securityresources rows of s's
 // assessments, in the shape Resource Graph returns
 // (https://learn.microsoft.com/azure/governance/resource-graph/samples/samples-by-table#securityresources).
-func (e *Emulator) assessmentRowsLocked(s *Subscription, yield func(row) bool) bool {
+//
+// With columns (what a query that projects or summarises names), a row holds
+// only those: a thousand subscriptions' million rows then cost a fraction of
+// the allocations, and the query cannot tell.
+func (e *Emulator) assessmentRowsLocked(s *Subscription, columns map[string]bool, yield func(row) bool) bool {
 	metadata := map[string]map[string]any{}
 	links := map[string]map[string]any{}
 	type resourceInfo struct {
@@ -492,7 +502,7 @@ func (e *Emulator) assessmentRowsLocked(s *Subscription, yield func(row) bool) b
 	var resources []resourceInfo
 	statuses := assessmentStatusObjects(e.today)
 	ok := true
-	e.eachAssessmentLocked(s, func(c *ARMControl, j, r int, a *Assessment) bool {
+	e.eachAssessmentLocked(s, columns == nil || columns["id"], func(c *ARMControl, j, r int, a *Assessment) bool {
 		md := metadata[a.Key]
 		if md == nil {
 			kind := "BuiltIn"
@@ -514,14 +524,43 @@ func (e *Emulator) assessmentRowsLocked(s *Subscription, yield func(row) bool) b
 		if a.StatusCause != "" {
 			statusKey += "/" + a.StatusCause
 		}
-		ok = yield(row{
-			"id": a.ID, "name": a.Key, "type": "microsoft.security/assessments", "tenantId": s.TenantID, "kind": "", "location": "",
-			"resourceGroup": resources[r].group, "subscriptionId": s.ID, "managedBy": "", "sku": nil, "plan": nil,
-			"properties": map[string]any{
-				"displayName": a.DisplayName, "status": statuses[statusKey], "resourceDetails": resources[r].details, "metadata": md, "links": links[a.Key],
-			},
-			"tags": nil, "identity": nil, "zones": nil, "extendedLocation": nil,
-		})
+		if columns == nil {
+			ok = yield(row{
+				"id": a.ID, "name": a.Key, "type": "microsoft.security/assessments", "tenantId": s.TenantID, "kind": "", "location": "",
+				"resourceGroup": resources[r].group, "subscriptionId": s.ID, "managedBy": "", "sku": nil, "plan": nil,
+				"properties": map[string]any{
+					"displayName": a.DisplayName, "status": statuses[statusKey], "resourceDetails": resources[r].details, "metadata": md, "links": links[a.Key],
+				},
+				"tags": nil, "identity": nil, "zones": nil, "extendedLocation": nil,
+			})
+			return ok
+		}
+		out := make(row, len(columns))
+		for c := range columns {
+			switch c {
+			case "id":
+				out[c] = a.ID
+			case "name":
+				out[c] = a.Key
+			case "type":
+				out[c] = "microsoft.security/assessments"
+			case "tenantId":
+				out[c] = s.TenantID
+			case "resourceGroup":
+				out[c] = resources[r].group
+			case "subscriptionId":
+				out[c] = s.ID
+			case "properties":
+				out[c] = map[string]any{
+					"displayName": a.DisplayName, "status": statuses[statusKey], "resourceDetails": resources[r].details, "metadata": md, "links": links[a.Key],
+				}
+			case "kind", "location", "managedBy":
+				out[c] = ""
+			case "sku", "plan", "tags", "identity", "zones", "extendedLocation":
+				out[c] = nil
+			}
+		}
+		ok = yield(out)
 		return ok
 	})
 	return ok

@@ -30,6 +30,9 @@ type kqlQuery struct {
 	// the tables produce only rows that can pass it (see runStream).
 	typeHint string
 	ops      []kqlOp
+	// columns are the columns the query names when a project or summarize
+	// drops all others (nil otherwise): a table may leave the rest out.
+	columns map[string]bool
 }
 
 // kqlOp is one tabular operator; a row-wise one (where, project, extend)
@@ -159,6 +162,7 @@ func tokenizeKQL(src string) ([]kqlToken, error) {
 type kqlParser struct {
 	toks []kqlToken
 	i    int
+	refs map[string]bool // the columns the query names
 }
 
 func (p *kqlParser) peek() kqlToken {
@@ -211,7 +215,7 @@ func parseKQLFor(src string, tables ...string) (*kqlQuery, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &kqlParser{toks: toks}
+	p := &kqlParser{toks: toks, refs: map[string]bool{}}
 	table := p.next()
 	if table.kind != "ident" {
 		return nil, fmt.Errorf("a query starts with a table name; found %s", describe(table))
@@ -290,6 +294,13 @@ func parseKQLFor(src string, tables ...string) (*kqlQuery, error) {
 			return nil, fmt.Errorf("the operator '%s' is not supported by the emulator", op.text)
 		}
 	}
+	for _, op := range []string{"project", "summarize"} {
+		for _, t := range toks {
+			if t.kind == "ident" && strings.EqualFold(t.text, op) {
+				q.columns = p.refs
+			}
+		}
+	}
 	return q, nil
 }
 
@@ -300,6 +311,9 @@ func (p *kqlParser) parsePath() ([]string, error) {
 		return nil, fmt.Errorf("expected a column name at position %d, found %s", t.pos, describe(t))
 	}
 	path := []string{t.text}
+	if p.refs != nil {
+		p.refs[t.text] = true
+	}
 	for p.isOp(".") {
 		p.next()
 		m := p.next()

@@ -347,6 +347,9 @@ type valueState struct {
 }
 
 func (s *valueState) add(r row) error {
+	if s.have && (s.fn == "take_any" || s.fn == "any" || s.fn == "take_anyif") {
+		return nil // the first value is kept
+	}
 	if s.pred != nil {
 		ok, err := s.pred(r)
 		if err != nil || !ok {

@@ -46,7 +46,7 @@ func (e *Emulator) tableRows(q *kqlQuery, subs []*Subscription) func(yield func(
 			for _, s := range subs {
 				var rows []row
 				e.mu.Lock()
-				e.assessmentRowsLocked(s, func(r row) bool { rows = append(rows, r); return true })
+				e.assessmentRowsLocked(s, q.columns, func(r row) bool { rows = append(rows, r); return true })
 				e.mu.Unlock()
 				for _, r := range rows {
 					if !yield(r) {

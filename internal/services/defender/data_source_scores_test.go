@@ -314,6 +314,7 @@ func newDirectClient(t *testing.T) *client.Client {
 		Auth: client.AuthConfig{TenantID: emulator.DefaultTenantID, ClientID: emulator.ClientID, ClientSecret: emulator.ClientSecret},
 		Endpoints: client.EndpointOverrides{
 			AuthorityHost: acctest.Emu.AuthorityURL(), ResourceManagerEndpoint: acctest.Emu.ARMURL(), GraphEndpoint: acctest.Emu.GraphURL(),
+			LogAnalyticsEndpoint: acctest.Emu.LogAnalyticsURL(),
 		},
 	})
 	if err != nil {
