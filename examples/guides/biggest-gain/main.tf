@@ -61,7 +61,7 @@ locals {
   # Percentage points lost over 7 days, per subscription (ratios x 100).
   drops = {
     for id, s in data.securescore_defender_score_history.week.latest_by_subscription_id :
-    id => - s.percentage_change_7_days * 100 if s.percentage_change_7_days != null
+    id => tonumber(format("%.2f", -s.percentage_change_7_days * 100)) if s.percentage_change_7_days != null
   }
   dropped = { for id, d in local.drops : id => d if d > var.max_drop_points }
 }
