@@ -1,7 +1,9 @@
 package defender_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -9,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
+	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
 
@@ -179,4 +182,36 @@ func TestAccDefenderRecommendations_planTimeValidation(t *testing.T) {
 	if n := acctest.Emu.Count(emulator.RouteResourceGraph); n != 0 {
 		t.Errorf("invalid configurations made %d Resource Graph requests", n)
 	}
+}
+
+// TestAccDefenderRecommendations_scale reads the recommendations of 100
+// generated subscriptions (about 60 each) through the client: one request
+// per 1,000 summarised rows of each query, whatever the resources assessed,
+// and the time of one read (logged; timings belong to make bench).
+func TestAccDefenderRecommendations_scale(t *testing.T) {
+	reset(t)
+	c := newDirectClient(t)
+	ids := generatedSubscriptions(t, 100)
+	scope := client.ResourceGraphScope{SubscriptionIDs: ids}
+	before := acctest.Emu.Count(emulator.RouteResourceGraph)
+	start := time.Now()
+	controls, cstats, err := c.QueryControlPoints(context.Background(), scope, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, rstats, err := c.QueryRecommendations(context.Background(), client.RecommendationQuery{
+		Scope: scope, Statuses: []string{"Unhealthy", "Healthy", "NotApplicable"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	elapsed := time.Since(start)
+	if want := pages(len(controls), 1000) + pages(len(recs), 1000); cstats.Requests+rstats.Requests != want ||
+		acctest.Emu.Count(emulator.RouteResourceGraph)-before != want {
+		t.Errorf("%d controls and %d recommendations took %d requests; want %d (one per 1,000 rows)", len(controls), len(recs), cstats.Requests+rstats.Requests, want)
+	}
+	if len(recs) < 100*40 {
+		t.Errorf("%d recommendations for 100 subscriptions; the emulator seeds about 60 each", len(recs))
+	}
+	t.Logf("100 subscriptions: %d controls, %d recommendations, %d requests, %s", len(controls), len(recs), cstats.Requests+rstats.Requests, elapsed.Round(time.Millisecond))
 }
