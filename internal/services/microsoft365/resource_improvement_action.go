@@ -29,11 +29,10 @@ import (
 )
 
 var (
-	_ resource.Resource                   = &ImprovementActionResource{}
-	_ resource.ResourceWithConfigure      = &ImprovementActionResource{}
-	_ resource.ResourceWithImportState    = &ImprovementActionResource{}
-	_ resource.ResourceWithModifyPlan     = &ImprovementActionResource{}
-	_ resource.ResourceWithValidateConfig = &ImprovementActionResource{}
+	_ resource.Resource                = &ImprovementActionResource{}
+	_ resource.ResourceWithConfigure   = &ImprovementActionResource{}
+	_ resource.ResourceWithImportState = &ImprovementActionResource{}
+	_ resource.ResourceWithModifyPlan  = &ImprovementActionResource{}
 )
 
 const resourceTimeout = 10 * time.Minute
@@ -153,11 +152,6 @@ func (r *ImprovementActionResource) Schema(ctx context.Context, _ resource.Schem
 
 func (r *ImprovementActionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
-// ValidateConfig has nothing to add to the attribute validators; it exists
-// so the framework validates at plan time before ModifyPlan.
-func (r *ImprovementActionResource) ValidateConfig(context.Context, resource.ValidateConfigRequest, *resource.ValidateConfigResponse) {
 }
 
 func (r *ImprovementActionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -50,11 +50,11 @@ func (r *ImprovementActionResource) ModifyPlan(ctx context.Context, req resource
 		}
 		plan.ID = types.StringValue(resourceID(plan.TenantID.ValueString(), plan.ControlID.ValueString()))
 	}
-	replacing := state != nil && (!strings.EqualFold(state.TenantID.ValueString(), plan.TenantID.ValueString()) ||
-		!state.ControlID.Equal(plan.ControlID))
-	if state != nil && !strings.EqualFold(state.TenantID.ValueString(), plan.TenantID.ValueString()) && !plan.TenantID.IsUnknown() {
+	tenantMoved := state != nil && !plan.TenantID.IsUnknown() && !strings.EqualFold(state.TenantID.ValueString(), plan.TenantID.ValueString())
+	if tenantMoved {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("tenant_id"))
 	}
+	replacing := tenantMoved || (state != nil && !state.ControlID.Equal(plan.ControlID))
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if state != nil && !replacing && plan.sameDecisionAs(*state) {
 		return // nothing to send, so nothing to refuse
