@@ -14,6 +14,10 @@ import (
 // version is set at build time: -ldflags "-X main.version=1.2.3".
 var version = "dev"
 
+// afterServe runs when Terraform has stopped the provider. Only the
+// benchmark's profiling build sets it (profile_bench.go).
+var afterServe = func() {}
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
@@ -23,6 +27,7 @@ func main() {
 		Address: "registry.terraform.io/securescore/securescore",
 		Debug:   debug,
 	})
+	afterServe()
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -43,8 +43,9 @@ const (
 
 // Tenants created for the Microsoft 365 scenarios, sized exactly.
 const (
-	actionsTenantID = "5ec0e5c0-0000-4000-8000-000000000300" // 300 profiles: the resource refreshes and the 300-profile list
-	largeTenantID   = "5ec0e5c0-0000-4000-8000-000000001000" // 1,000 profiles: the 1,000-profile list
+	actionsTenantSize = 420                                    // the size of recorded real tenants (462 and 420 profiles)
+	actionsTenantID   = "5ec0e5c0-0000-4000-8000-000000000300" // 300 profiles: the resource refreshes and the 300-profile list
+	largeTenantID     = "5ec0e5c0-0000-4000-8000-000000001000" // 1,000 profiles: the 1,000-profile list
 )
 
 func main() {
@@ -101,6 +102,7 @@ type options struct {
 	naiveRuns                int
 	naiveTimeBox             time.Duration
 	quick                    bool
+	cpuProfile               string
 	only                     string
 }
 
@@ -114,6 +116,7 @@ func run() error {
 	flag.IntVar(&o.naiveRuns, "naive-runs", 1, "timed plans of the naive for_each over 5,000 subscriptions")
 	flag.DurationVar(&o.naiveTimeBox, "naive-time-box", 3*time.Minute, "a naive plan running longer is stopped and reported as such")
 	flag.BoolVar(&o.quick, "quick", false, "smoke test: one run, small sizes")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "profile the provider processes of the timed plans (a build with -tags securescore_bench_pprof) into DIR/<scenario>/cpu-<pid>.pprof, for go tool pprof; the timings then include the profiler's cost")
 	flag.StringVar(&o.only, "only", "", "run only the scenarios whose directory name matches this regular expression (e.g. aggregate-1000)")
 	flag.Parse()
 	if o.quick {
@@ -188,12 +191,25 @@ func newBench(o options, work string) (*bench, error) {
 	if o.provider, err = filepath.Abs(o.provider); err != nil {
 		return nil, err
 	}
+	if o.cpuProfile != "" {
+		if o.cpuProfile, err = filepath.Abs(o.cpuProfile); err != nil {
+			return nil, err
+		}
+		o.provider = filepath.Join(work, "terraform-provider-securescore-pprof")
+		if err := buildVariant(o.provider, "securescore_bench_pprof"); err != nil {
+			return nil, err
+		}
+	}
 	b.o = o
 	// The naive baseline is this provider built with its shared reads off
 	// (internal/provider/naive_bench.go): a build of its own, so the release
 	// binary carries no switch for it.
 	b.naiveProvider = filepath.Join(work, "terraform-provider-securescore-naive")
-	if err := buildVariant(b.naiveProvider, "securescore_bench_naive"); err != nil {
+	naiveTags := "securescore_bench_naive"
+	if o.cpuProfile != "" {
+		naiveTags += ",securescore_bench_pprof"
+	}
+	if err := buildVariant(b.naiveProvider, naiveTags); err != nil {
 		return nil, err
 	}
 
@@ -231,7 +247,14 @@ func newBench(o options, work string) (*bench, error) {
 	}
 	b.subscriptions = append(b.subscriptions, b.emu.AddSubscriptions(emulator.DefaultTenantID, 5000-len(b.subscriptions))...)
 	b.emu.ExportHistory(b.subscriptions[:100]...) // continuous export of 100 subscriptions (history scenarios)
-	b.actions = b.emu.AddTenant(actionsTenantID, "Bench Actions", 300)
+	b.actions = b.emu.AddTenant(actionsTenantID, "Bench Actions", actionsTenantSize)
+	// A third of the generated actions carry a team's decision, which a
+	// create refuses to overwrite: the managed ones start undecided.
+	for _, p := range b.emu.Tenant(actionsTenantID).Profiles {
+		if cur, ok := p.CurrentState(); ok && (cur.State != "Default" || cur.Comment != "" || cur.AssignedTo != "") {
+			b.emu.PatchProfile(actionsTenantID, p.ID, "Default", "", "", "bench")
+		}
+	}
 	b.emu.AddTenant(largeTenantID, "Bench Large", 1000)
 
 	b.env = append(os.Environ(),
@@ -511,10 +534,21 @@ func (b *bench) measure(s scenario) (result, error) {
 			return r, err
 		}
 	}
+	timedEnv := env
+	if b.o.cpuProfile != "" {
+		profiles := filepath.Join(b.o.cpuProfile, s.key)
+		if len(s.env) > 0 {
+			profiles += "-variant"
+		}
+		if err := os.MkdirAll(profiles, 0o755); err != nil {
+			return r, err
+		}
+		timedEnv = append(append([]string{}, env...), "SECURESCORE_BENCH_PPROF_DIR="+profiles)
+	}
 	for range s.runs {
 		_ = os.Remove(b.rssFile)
 		b.emu.ResetCounts()
-		elapsed, cpu, err := b.terraform(dir, env, s.timeBox, "plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode")
+		elapsed, cpu, err := b.terraform(dir, timedEnv, s.timeBox, "plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode")
 		if errors.Is(err, errTimeBox) {
 			r.timedOut = true
 			r.times = append(r.times, elapsed)
