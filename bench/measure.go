@@ -1,0 +1,243 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+type result struct {
+	s      scenario
+	counts map[emulator.Route]int // of the last timed run
+	times  []time.Duration
+	rssKiB int64
+	// CPU time of each timed run: all of it (Terraform and its provider
+	// processes, without the measuring wrappers), the providers' part, and
+	// the part of that their garbage collectors spent.
+	totalCPU, providerCPU, gcCPU []time.Duration
+	gcCycles                     []int
+	timedOut                     bool
+}
+
+func (r result) median() time.Duration { return median(r.times) }
+
+func median(values []time.Duration) time.Duration {
+	if len(values) == 0 {
+		return 0
+	}
+	t := append([]time.Duration{}, values...)
+	sort.Slice(t, func(i, j int) bool { return t[i] < t[j] })
+	return t[len(t)/2]
+}
+
+func (r result) measured() bool { return len(r.totalCPU) > 0 && !r.timedOut }
+
+// terraformCPU is the median CPU time of a run in Terraform itself.
+func (r result) terraformCPU() time.Duration {
+	terraform := make([]time.Duration, len(r.totalCPU))
+	for i := range r.totalCPU {
+		terraform[i] = max(r.totalCPU[i]-r.providerCPU[i], 0)
+	}
+	return median(terraform)
+}
+
+// cpuSummary is the median CPU time of a run in Terraform itself, in its
+// provider processes, and in their garbage collectors: where a run's time
+// goes beyond waiting for requests.
+func (r result) cpuSummary() string {
+	if !r.measured() {
+		return "not measured"
+	}
+	if median(r.providerCPU) == 0 {
+		return fmt.Sprintf("%s / –", round(r.terraformCPU()))
+	}
+	return fmt.Sprintf("%s / %s (GC %s)", round(r.terraformCPU()), round(median(r.providerCPU)), round(median(r.gcCPU)))
+}
+
+func round(d time.Duration) time.Duration {
+	if d < time.Second {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(10 * time.Millisecond)
+}
+
+func (r result) line() string {
+	return fmt.Sprintf("%s | median %s of %d | CPU Terraform / provider %s | peak RSS %.1f MB", routeSummary(r.counts), round(r.median()), len(r.times), r.cpuSummary(), float64(r.rssKiB)/1024)
+}
+
+// armRequests counts requests to Azure Resource Manager (Resource Graph included).
+func armRequests(counts map[emulator.Route]int) int {
+	n := 0
+	for route, c := range counts {
+		if strings.HasPrefix(string(route), "arm_") || route == emulator.RouteResourceGraph {
+			n += c
+		}
+	}
+	return n
+}
+
+func graphRequests(counts map[emulator.Route]int) int {
+	n := 0
+	for route, c := range counts {
+		if strings.HasPrefix(string(route), "graph_") {
+			n += c
+		}
+	}
+	return n
+}
+
+func allRequests(counts map[emulator.Route]int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
+func routeSummary(counts map[emulator.Route]int) string {
+	routes := make([]string, 0, len(counts))
+	for route, c := range counts {
+		if c > 0 {
+			routes = append(routes, fmt.Sprintf("%s %d", route, c))
+		}
+	}
+	sort.Strings(routes)
+	return strings.Join(routes, ", ")
+}
+
+func (b *bench) measure(s scenario) (result, error) {
+	r := result{s: s}
+	dir := filepath.Join(b.work, s.key)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return r, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(s.config), 0o644); err != nil {
+		return r, err
+	}
+	env := append(append([]string{}, b.env...), b.variantEnv(s.variant)...)
+	command := []string{"plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"}
+	if s.creates {
+		command = []string{"apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"}
+	}
+	prepare := func() error {
+		if s.reset != nil {
+			return s.reset(dir)
+		}
+		return nil
+	}
+	if s.apply {
+		if _, _, err := b.terraform(dir, env, 0, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err != nil {
+			return r, err
+		}
+	}
+	if !s.cold {
+		// One untimed run first, so that no timed run pays for cold caches
+		// (the file system's, and the emulator's rows of new subscriptions).
+		if err := prepare(); err != nil {
+			return r, err
+		}
+		if _, _, err := b.terraform(dir, env, 0, untimed(command)...); err != nil {
+			return r, err
+		}
+	}
+	timedEnv := env
+	if b.o.cpuProfile != "" {
+		profiles := filepath.Join(b.o.cpuProfile, strings.ReplaceAll(s.id(), " ", "-"))
+		if err := os.MkdirAll(profiles, 0o755); err != nil {
+			return r, err
+		}
+		timedEnv = append(append([]string{}, env...), "SECURESCORE_BENCH_PPROF_DIR="+profiles)
+	}
+	for range s.runs {
+		if err := prepare(); err != nil {
+			return r, err
+		}
+		_ = os.Remove(b.rssFile)
+		b.emu.ResetCounts()
+		elapsed, cpu, err := b.terraform(dir, timedEnv, s.timeBox, command...)
+		r.times = append(r.times, elapsed)
+		r.counts = b.emu.Counts()
+		if errors.Is(err, errTimeBox) {
+			r.timedOut = true
+			break
+		}
+		if err != nil {
+			return r, err
+		}
+		u := providerUsage(b.rssFile)
+		r.rssKiB = max(r.rssKiB, u.maxRSSKiB)
+		r.totalCPU = append(r.totalCPU, max(cpu-u.wrapperCPU, 0))
+		r.providerCPU, r.gcCPU, r.gcCycles = append(r.providerCPU, u.cpu), append(r.gcCPU, u.gcCPU), append(r.gcCycles, u.gcCycles)
+	}
+	return r, nil
+}
+
+// untimed is command without -detailed-exitcode: a warm-up may show changes.
+func untimed(command []string) []string {
+	var out []string
+	for _, arg := range command {
+		if arg != "-detailed-exitcode" {
+			out = append(out, arg)
+		}
+	}
+	return out
+}
+
+var errTimeBox = errors.New("time box exceeded")
+
+// terraform runs one command in dir and returns its wall time and CPU time
+// (Terraform's and its providers'). A plan that shows changes (exit code 2
+// with -detailed-exitcode) is an error: the refresh must match what was
+// applied.
+func (b *bench) terraform(dir string, env []string, timeBox time.Duration, args ...string) (time.Duration, time.Duration, error) {
+	cmd := exec.Command(b.o.terraform, args...) //nolint:noctx // bounded by the time box below
+	cmd.Dir, cmd.Env = dir, env
+	var output strings.Builder
+	cmd.Stdout, cmd.Stderr = &output, &output
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var timeout <-chan time.Time
+	if timeBox > 0 {
+		timeout = time.After(timeBox)
+	}
+	select {
+	case err := <-done:
+		elapsed := time.Since(start)
+		var cpu time.Duration
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			cpu = cpuTime(ru)
+		}
+		if err != nil {
+			return elapsed, cpu, fmt.Errorf("terraform %s: %w\n%s", args[0], err, tail(output.String(), 3000))
+		}
+		return elapsed, cpu, nil
+	case <-timeout:
+		_ = cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-done: //nolint:errcheck // stopped on purpose; the exit status says nothing
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done //nolint:errcheck // killed on purpose
+		}
+		return time.Since(start), 0, errTimeBox
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}

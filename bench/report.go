@@ -1,0 +1,220 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+)
+
+const rssTargetMB = 80
+
+// servedPageSize is the page the service serves the provider's list of
+// profiles: the $top it asks (client.ProfilePageSize), which the service
+// honours up to 999 (its default page, without $top, is 200).
+const servedPageSize = min(client.ProfilePageSize, 999)
+
+func (b *bench) report(results []result, profile *profileSummary) string {
+	byID := map[string]*result{}
+	for i := range results {
+		byID[results[i].s.id()] = &results[i]
+	}
+	var w strings.Builder
+	fmt.Fprintf(&w, "# Benchmark results\n\n")
+	fmt.Fprintf(&w, "`make bench` (`go run ./bench`): the built provider under the real Terraform CLI against the in-process emulator, which adds **%s to every request** (token requests included). ", b.o.latency)
+	fmt.Fprintf(&w, "Each scenario runs `terraform plan` %d time(s) after one untimed warm-up run (and after one `terraform apply` where it manages resources); the create scenarios run `terraform apply` of a resource that does not exist yet instead, the action reset in between. ", b.o.runs)
+	fmt.Fprintf(&w, "The table gives the HTTP requests of one run by route and in all, the median wall time, the provider-attributable time (the median minus the median of Terraform alone with as many `terraform_data` instances, run the same way), the median CPU time of a run spent in Terraform itself and in the provider processes (rusage: user + system; GC: what the provider's garbage collector reports with `GODEBUG=gctrace=1`), and the highest peak RSS of any provider process Terraform started for them (the kernel's rusage maximum resident set size).\n\n")
+	fmt.Fprintf(&w, "## Machine\n\n%s\n\n", machine(b))
+	fmt.Fprintf(&w, "## Results\n\n| scenario | HTTP requests of one run, by route | requests | median | provider-attributable | CPU: Terraform / provider (GC) | runs | provider peak RSS |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	group := ""
+	for _, r := range results {
+		if r.s.group != group {
+			group = r.s.group
+			fmt.Fprintf(&w, "| **%s** | | | | | | | |\n", group)
+		}
+		wall := round(r.median()).String()
+		if r.timedOut {
+			wall = "> " + r.s.timeBox.String() + " (stopped)"
+		}
+		name := r.s.name
+		if r.s.note != "" {
+			name += " (" + r.s.note + ")"
+		}
+		requests, rss := routeSummary(r.counts), fmt.Sprintf("%.1f MB", float64(r.rssKiB)/1024)
+		if requests == "" {
+			requests = "none"
+		}
+		switch {
+		case r.timedOut:
+			rss = "not measured (stopped)"
+		case r.rssKiB == 0:
+			rss = "no provider process"
+		}
+		attributable := "–"
+		if ref := byID[r.s.reference()]; ref != nil && r.s.group != "Reference: Terraform alone" && !r.timedOut {
+			attributable = signed(r.median() - ref.median())
+		}
+		fmt.Fprintf(&w, "| %s | %s | %d | %s | %s | %s | %d | %s |\n", name, requests, allRequests(r.counts), wall, attributable, r.cpuSummary(), len(r.times), rss)
+	}
+	fmt.Fprintf(&w, "\n## Targets (issue 13)\n\n")
+	for _, t := range b.targets(byID, results) {
+		fmt.Fprintf(&w, "- %s\n", t)
+	}
+	if profile != nil {
+		fmt.Fprintf(&w, "\n## Where the provider's CPU goes: one 300-action plan, profiled\n\n")
+		fmt.Fprintf(&w, "The refresh-300 configuration planned once more with the profiling build (`-tags securescore_bench_pprof`; the plan's provider process, %s of CPU samples). Cumulative time of the functions that tell the parts apart (a part's time includes what it calls, so the rows overlap):\n\n", round(profile.total))
+		fmt.Fprintf(&w, "| part | CPU | share |\n| --- | --- | --- |\n")
+		for _, p := range profile.parts {
+			share := 0.0
+			if profile.total > 0 {
+				share = 100 * float64(p.cum) / float64(profile.total)
+			}
+			fmt.Fprintf(&w, "| %s | %s | %.0f %% |\n", p.label, round(p.cum), share)
+		}
+	}
+	fmt.Fprintf(&w, "\n## Notes\n\n")
+	fmt.Fprintf(&w, "- Routes are the emulator's: `token` and `openid_configuration` are Microsoft Entra ID, `arm_*` and `resource_graph` are Azure Resource Manager, `graph_*` are Microsoft Graph, `log_analytics_query` is Log Analytics. Every `terraform plan` starts new provider processes, so each plan fetches its own tokens; a `terraform apply` starts one to plan and one to apply.\n")
+	fmt.Fprintf(&w, "- The improvement-action scenarios use a tenant of %d generated profiles, the size of recorded real tenants; the service pages them 200 at a time by default and honours `$top` up to 999. A third of the generated actions carry a decision; the managed ones are reset to none before the first apply (a create refuses to overwrite a decision). The 1-, 50- and 300-action configurations manage the first 1, 50 and 300; the create scenario creates the last one, reset between runs.\n", actionsTenantSize)
+	fmt.Fprintf(&w, "- The naive baseline is this provider built with `-tags securescore_bench_naive` (`internal/provider/naive_bench.go`): every resource sends its own GET and its own secure score request, as a generic Graph client does. No setting of the released provider turns its shared reads off.\n")
+	fmt.Fprintf(&w, "- Aggregate scenarios list explicit `subscription_ids` (the default tenant's subscriptions plus generated ones); Resource Graph takes 1,000 subscriptions a request, so 5,000 need 5. The naive for_each is slow enough to need limits to keep `make bench` near 20 minutes: over 1,000 subscriptions it is timed 3 times without a warm-up plan, over 5,000 once, stopped after %s (a stopped plan is reported as such, with the requests it had made).\n", b.o.naiveTimeBox)
+	fmt.Fprintf(&w, "- *Reference: Terraform alone* runs the same number of instances of Terraform's built-in `terraform_data` resource, which starts no provider and sends no request: what Terraform itself costs per instance on this machine. A data source scenario has one instance.\n")
+	fmt.Fprintf(&w, "- The provider's process defaults (`memory.go`, `logging.go`; the README's performance section) are measured against Go's and terraform-plugin-log's own defaults in the same run: *without memory.go's limit* sets `GOMEMLIMIT=off GOGC=100`, *provider logs at TRACE* sets `TF_LOG_SDK_PROTO=TRACE` (read only by the provider, so Terraform itself logs nothing more).\n")
+	return w.String()
+}
+
+func signed(d time.Duration) string {
+	if d < 0 {
+		return "−" + round(-d).String()
+	}
+	return "+" + round(d).String()
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "**met**"
+	}
+	return "**missed**"
+}
+
+// whereItGoes is the measured split of one run: wall time, CPU in
+// Terraform and in the provider, requests, and Terraform alone.
+func whereItGoes(r *result, ref *result, latency time.Duration) string {
+	s := fmt.Sprintf("%s wall: %d requests (%s of latency if none overlapped), CPU Terraform %s, provider %s (GC %s)",
+		round(r.median()), allRequests(r.counts), time.Duration(allRequests(r.counts))*latency, round(r.terraformCPU()), round(median(r.providerCPU)), round(median(r.gcCPU)))
+	if ref != nil {
+		s += fmt.Sprintf("; Terraform alone %s", round(ref.median()))
+	}
+	return s
+}
+
+func (b *bench) targets(byID map[string]*result, results []result) []string {
+	var out []string
+	lat := b.o.latency
+	ref := func(r *result) *result { return byID[r.s.reference()] }
+	ratio := func(a, b *result) float64 { return float64(a.median()) / float64(b.median()) }
+
+	if one, base := byID["refresh-1"], byID["refresh-1/naive"]; one != nil && base != nil {
+		ok := one.median() <= base.median()
+		n := allRequests(one.counts)
+		out = append(out, fmt.Sprintf("1 managed action, plan: %s against the naive baseline's %s (%.2f×), target no slower: %s; %d requests in all, target ≤ 4: %s.",
+			round(one.median()), round(base.median()), ratio(one, base), verdict(ok), n, verdict(n <= 4)))
+		if !ok {
+			out = append(out, "Where it goes: release "+whereItGoes(one, ref(one), lat)+"; naive "+whereItGoes(base, ref(base), lat)+".")
+		}
+	}
+	if one, base := byID["create-1"], byID["create-1/naive"]; one != nil && base != nil {
+		ok := float64(one.median()) <= 1.1*float64(base.median())
+		n := allRequests(one.counts)
+		out = append(out, fmt.Sprintf("1-action apply (create): %s against the naive baseline's %s (%.2f×), target ≤ 1.1×: %s; %d requests in all (%s), target ≤ 8: %s.",
+			round(one.median()), round(base.median()), ratio(one, base), verdict(ok), n, routeSummary(one.counts), verdict(n <= 8)))
+		if !ok || n > 8 {
+			out = append(out, "Where it goes: release "+whereItGoes(one, ref(one), lat)+"; naive "+whereItGoes(base, ref(base), lat)+".")
+		}
+	}
+	for _, n := range []int{50, 300} {
+		r, base := byID[fmt.Sprintf("refresh-%d", n)], byID[fmt.Sprintf("refresh-%d/naive", n)]
+		if r == nil || base == nil {
+			continue
+		}
+		limit := (actionsTenantSize+servedPageSize-1)/servedPageSize + 2
+		g := graphRequests(r.counts)
+		ok := float64(r.median()) <= 0.6*float64(base.median())
+		out = append(out, fmt.Sprintf("%d managed actions, plan: %s, %.2f× the naive baseline's %s, target ≤ 0.6×: %s; %d Graph requests (%s), target ≤ ceil(%d profiles / %d a page) + 2 = %d: %s.",
+			n, round(r.median()), ratio(r, base), round(base.median()), verdict(ok), g, routeSummary(r.counts), actionsTenantSize, servedPageSize, limit, verdict(g <= limit)))
+		if !ok {
+			out = append(out, "Where it goes: release "+whereItGoes(r, ref(r), lat)+"; naive "+whereItGoes(base, ref(base), lat)+".")
+		}
+	}
+	if r := byID["refresh-300"]; r != nil {
+		if core := ref(r); core != nil {
+			attributable := r.median() - core.median()
+			out = append(out, fmt.Sprintf("Provider-attributable time, 300 managed actions: %s (%s plan − %s for Terraform alone with 300 `terraform_data`), target ≤ 1.0 s: %s. Every scenario's is in the table.",
+				round(attributable), round(r.median()), round(core.median()), verdict(attributable <= time.Second)))
+			if attributable > time.Second {
+				out = append(out, "Where it goes: "+whereItGoes(r, core, lat)+fmt.Sprintf("; Terraform's own CPU is %s here against %s alone.", round(r.terraformCPU()), round(core.terraformCPU())))
+			}
+		}
+		if r.measured() {
+			perAction := median(r.providerCPU) / 300
+			out = append(out, fmt.Sprintf("Provider CPU per managed action, 300-action plan: %s (%s in all, of which GC %s), target ≤ 3 ms: %s. The profile below says where it goes.",
+				perAction.Round(10*time.Microsecond), round(median(r.providerCPU)), round(median(r.gcCPU)), verdict(perAction <= 3*time.Millisecond)))
+		}
+	}
+	if one, thousand := byID["aggregate-1"], byID["aggregate-1000"]; one != nil && thousand != nil {
+		arm := armRequests(thousand.counts)
+		above := thousand.median() - one.median()
+		out = append(out, fmt.Sprintf("1,000-subscription aggregate: %d ARM request(s), target ≤ 2: %s; plans in %s, %s above the 1-subscription aggregate (%s), target ≤ 200 ms: %s.",
+			arm, verdict(arm <= 2), round(thousand.median()), round(above), round(one.median()), verdict(above <= 200*time.Millisecond)))
+		if above > 200*time.Millisecond {
+			out = append(out, fmt.Sprintf("Where it goes: CPU Terraform / provider (GC) %s for 1 subscription, %s for 1,000.", one.cpuSummary(), thousand.cpuSummary()))
+		}
+	}
+	var peak int64
+	var peakName string
+	stopped := 0
+	for _, r := range results {
+		if r.timedOut {
+			stopped++
+			continue
+		}
+		if r.rssKiB > peak {
+			peak, peakName = r.rssKiB, r.s.name
+		}
+	}
+	scope := "every scenario"
+	if stopped > 0 {
+		scope = "every scenario whose runs ended (a stopped plan's provider is not measured)"
+	}
+	out = append(out, fmt.Sprintf("Provider peak RSS: at most %.1f MB (%s), target ≤ %d MB in %s: %s.", float64(peak)/1024, peakName, rssTargetMB, scope, verdict(peak <= rssTargetMB*1024)))
+
+	for _, key := range []string{"aggregate-5000", "list-1000"} {
+		with, without := byID[key], byID[key+"/"+string(noMemoryLimit)]
+		if with == nil || without == nil || !with.measured() || !without.measured() {
+			continue
+		}
+		out = append(out, fmt.Sprintf("memory.go at %s: peak RSS %.1f MB with it, %.1f MB without (GOMEMLIMIT=off GOGC=100); provider GC CPU %s (%d cycles) with, %s (%d cycles) without; provider CPU %s with, %s without; plan %s with, %s without.",
+			with.s.name, float64(with.rssKiB)/1024, float64(without.rssKiB)/1024,
+			round(median(with.gcCPU)), medianInt(with.gcCycles), round(median(without.gcCPU)), medianInt(without.gcCycles),
+			round(median(with.providerCPU)), round(median(without.providerCPU)), round(with.median()), round(without.median())))
+	}
+	if quiet, loud := byID["refresh-300"], byID["refresh-300/"+string(loudLogs)]; quiet != nil && loud != nil && quiet.measured() && loud.measured() {
+		out = append(out, fmt.Sprintf("logging.go at 300 managed actions: provider CPU %s quiet, %s at TRACE; Terraform CPU %s quiet, %s at TRACE (it reads every line the provider writes); plan %s quiet, %s at TRACE.",
+			round(median(quiet.providerCPU)), round(median(loud.providerCPU)), round(quiet.terraformCPU()), round(loud.terraformCPU()), round(quiet.median()), round(loud.median())))
+	}
+	if r := byID["recommendations-1000"]; r != nil {
+		out = append(out, fmt.Sprintf("Recommendations of 1,000 subscriptions: %s in %s (requests follow the summarised rows, not the resources assessed).", routeSummary(r.counts), round(r.median())))
+	}
+	if r := byID["history-90x100"]; r != nil {
+		out = append(out, fmt.Sprintf("90 days of history for 100 subscriptions: %s in %s.", routeSummary(r.counts), round(r.median())))
+	}
+	return out
+}
+
+func medianInt(values []int) int {
+	d := make([]time.Duration, len(values))
+	for i, v := range values {
+		d[i] = time.Duration(v)
+	}
+	return int(median(d))
+}

@@ -1,0 +1,263 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
+)
+
+// variant is how a scenario's provider differs from the release build.
+type variant string
+
+const (
+	release       variant = ""
+	naive         variant = "naive"           // -tags securescore_bench_naive: one GET and one score request per action
+	noMemoryLimit variant = "no memory limit" // GOMEMLIMIT=off GOGC=100: Go's defaults instead of memory.go's
+	loudLogs      variant = "TRACE logs"      // TF_LOG_SDK_PROTO=TRACE: logging.go's quiet default off
+)
+
+// scenario is one configuration timed with `terraform plan` (or `terraform
+// apply` for the create scenarios).
+type scenario struct {
+	group, name string
+	key         string // directory name: the variants of one configuration share it, and its state
+	variant     variant
+	config      string
+	apply       bool // `terraform apply` once before the timed plans (managed resources)
+	creates     bool // each timed run is `terraform apply` of a create; reset runs before each
+	reset       func(dir string) error
+	runs        int
+	cold        bool // no untimed warm-up run (the slow naive cases)
+	timeBox     time.Duration
+	note        string
+	instances   int // resource or data source instances: the Terraform-alone reference has as many
+}
+
+// id tells the variants of one configuration apart.
+func (s scenario) id() string {
+	if s.variant == release {
+		return s.key
+	}
+	return s.key + "/" + string(s.variant)
+}
+
+// reference is the id of the Terraform-alone scenario with as many
+// instances, run the same way.
+func (s scenario) reference() string {
+	if s.creates {
+		return fmt.Sprintf("terraform-data-apply-%d", s.instances)
+	}
+	return fmt.Sprintf("terraform-data-%d", s.instances)
+}
+
+func (b *bench) variantEnv(v variant) []string {
+	switch v {
+	case naive:
+		return []string{wrapProviderEnv + "=" + b.naiveProvider}
+	case noMemoryLimit:
+		return []string{"GOMEMLIMIT=off", "GOGC=100"}
+	case loudLogs:
+		return []string{"TF_LOG_SDK_PROTO=TRACE"}
+	}
+	return nil
+}
+
+func (b *bench) providerBlock() string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    securescore = {
+      source = "securescore/securescore"
+    }
+  }
+}
+
+provider "securescore" {
+  endpoint = {
+    active_directory_authority_host = %q
+    resource_manager_endpoint       = %q
+    microsoft_graph_endpoint        = %q
+    log_analytics_endpoint          = %q
+  }
+  auxiliary_tenant_ids = [%q, %q]
+}
+`, b.emu.AuthorityURL(), b.emu.ARMURL(), b.emu.GraphURL(), b.emu.LogAnalyticsURL(), actionsTenantID, largeTenantID)
+}
+
+func hclList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = strconv.Quote(v)
+	}
+	return "[\n    " + strings.Join(quoted, ",\n    ") + ",\n  ]"
+}
+
+func (b *bench) actionsConfig(ids []string) string {
+	return b.providerBlock() + fmt.Sprintf(`
+resource "securescore_microsoft365_improvement_action" "managed" {
+  for_each   = toset(%s)
+  tenant_id  = %q
+  control_id = each.key
+  status     = "planned"
+  notes      = "benchmark"
+}
+`, hclList(ids), actionsTenantID)
+}
+
+// removeState forgets what the last apply created, so the next one creates.
+func removeState(dir string) error {
+	for _, name := range []string{"terraform.tfstate", "terraform.tfstate.backup"} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *bench) scenarios() []scenario {
+	subCounts := []int{1, 100, 1000, 5000}
+	actionCounts := []int{1, 50, 300}
+	recCounts := []int{1, 100, 1000}
+	referenceCounts := []int{1, 50, 100, 300, 1000}
+	if b.o.quick {
+		subCounts, actionCounts, recCounts, referenceCounts = []int{1, 100}, []int{1, 50}, []int{1, 100}, []int{1, 50, 100}
+	}
+	var out []scenario
+
+	// Managed improvement actions: a refresh and plan of what was applied,
+	// the release build against the naive baseline in the same run.
+	for _, n := range actionCounts {
+		config := b.actionsConfig(b.actions[:n])
+		variants := []variant{release, naive}
+		if n == 300 {
+			variants = append(variants, loudLogs)
+		}
+		for _, v := range variants {
+			name := plural(n, "managed action")
+			switch v {
+			case naive:
+				name += ", naive baseline (one GET and one score request per action)"
+			case loudLogs:
+				name += ", provider logs at TRACE (logging.go off)"
+			}
+			out = append(out, scenario{
+				group: "Improvement action plan", name: name, key: fmt.Sprintf("refresh-%d", n), variant: v,
+				config: config, apply: v == release, runs: b.o.runs, instances: n,
+			})
+		}
+	}
+	// A create: `terraform apply` of one action, plan and apply in one
+	// command (Terraform starts a provider process for each).
+	created := b.actions[len(b.actions)-1]
+	for _, v := range []variant{release, naive} {
+		name := "1 action created"
+		if v == naive {
+			name += ", naive baseline"
+		}
+		out = append(out, scenario{
+			group: "Improvement action apply (create)", name: name, key: "create-1", variant: v,
+			config: b.actionsConfig([]string{created}), creates: true, runs: b.o.runs, instances: 1,
+			reset: func(dir string) error { b.resetAction(created); return removeState(dir) },
+		})
+	}
+	for _, n := range []int{actionsTenantSize, 1000} {
+		tenant := actionsTenantID
+		if n == 1000 {
+			tenant = largeTenantID
+		}
+		variants := []variant{release}
+		if n == 1000 && !b.o.quick {
+			variants = append(variants, noMemoryLimit)
+		}
+		for _, v := range variants {
+			name := fmt.Sprintf("securescore_microsoft365_improvement_actions, %s", plural(n, "profile"))
+			if v == noMemoryLimit {
+				name += ", without memory.go's limit (GOMEMLIMIT=off GOGC=100)"
+			}
+			out = append(out, scenario{
+				group: "Improvement actions list", name: name, key: fmt.Sprintf("list-%d", n), variant: v,
+				config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_microsoft365_improvement_actions\" \"all\" {\n  tenant_id = %q\n}\n", tenant),
+				runs:   b.o.runs, instances: 1,
+			})
+		}
+	}
+
+	for _, n := range subCounts {
+		variants := []variant{release}
+		if n == 5000 {
+			variants = append(variants, noMemoryLimit)
+		}
+		for _, v := range variants {
+			name := "securescore_defender_scores, " + plural(n, "subscription")
+			if v == noMemoryLimit {
+				name += ", without memory.go's limit (GOMEMLIMIT=off GOGC=100)"
+			}
+			out = append(out, scenario{
+				group: "Defender aggregate", name: name, key: fmt.Sprintf("aggregate-%d", n), variant: v,
+				config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_scores\" \"this\" {\n  subscription_ids = %s\n}\n", hclList(b.subscriptions[:n])),
+				runs:   b.o.runs, instances: 1,
+			})
+		}
+	}
+	for _, n := range subCounts {
+		s := scenario{
+			group: "Defender aggregate", name: "naive: securescore_defender_score for_each, " + plural(n, "subscription"), key: fmt.Sprintf("naive-%d", n),
+			config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_score\" \"each\" {\n  for_each        = toset(%s)\n  subscription_id = each.key\n}\n", hclList(b.subscriptions[:n])),
+			runs:   b.o.runs, instances: n,
+		}
+		switch {
+		case n >= 5000:
+			s.runs, s.timeBox, s.cold = b.o.naiveRuns, b.o.naiveTimeBox, true
+			s.note = fmt.Sprintf("%d timed plan, time-boxed to %s", s.runs, s.timeBox)
+		case n >= 1000:
+			s.runs, s.cold = min(b.o.runs, 3), true
+			s.note = fmt.Sprintf("median of %d, no warm-up plan", s.runs)
+		}
+		out = append(out, s)
+	}
+	// Recommendations: requests grow with the summarised rows (about 60 a
+	// subscription), not with the resources assessed.
+	for _, n := range recCounts {
+		out = append(out, scenario{
+			group: "Defender recommendations", name: "securescore_defender_recommendations, " + plural(n, "subscription"), key: fmt.Sprintf("recommendations-%d", n),
+			config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_recommendations\" \"this\" {\n  subscription_ids = %s\n  statuses = [\"Unhealthy\", \"Healthy\", \"NotApplicable\"]\n}\n", hclList(b.subscriptions[:n])),
+			runs:   b.o.runs, instances: 1,
+		})
+	}
+	for _, n := range []int{1, 100} {
+		out = append(out, scenario{
+			group: "Defender score history", name: "securescore_defender_score_history, 90 days of " + plural(n, "subscription"), key: fmt.Sprintf("history-90x%d", n),
+			config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_score_history\" \"this\" {\n  workspace_id = %q\n  days = 90\n  subscription_ids = %s\n}\n", emulator.LogAnalyticsWorkspaceID, hclList(b.subscriptions[:n])),
+			runs:   b.o.runs, instances: 1,
+		})
+	}
+
+	// What Terraform itself costs for as many instances, with its built-in
+	// terraform_data (no provider process, no request): the floor every
+	// scenario's provider-attributable time is measured from.
+	for _, n := range referenceCounts {
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = fmt.Sprintf("instance-%d", i+1)
+		}
+		s := scenario{
+			group: "Reference: Terraform alone", name: "terraform_data for_each, " + plural(n, "instance") + " (no provider)", key: fmt.Sprintf("terraform-data-%d", n),
+			config: fmt.Sprintf("resource \"terraform_data\" \"each\" {\n  for_each = toset(%s)\n  input    = each.key\n}\n", hclList(ids)),
+			apply:  true, runs: b.o.runs, instances: n,
+		}
+		if n >= 1000 {
+			s.runs = min(b.o.runs, 3)
+			s.note = fmt.Sprintf("median of %d", s.runs)
+		}
+		out = append(out, s)
+	}
+	out = append(out, scenario{
+		group: "Reference: Terraform alone", name: "terraform_data created, 1 instance (`terraform apply`, no provider)", key: "terraform-data-apply-1",
+		config: "resource \"terraform_data\" \"each\" {\n  input = \"instance-1\"\n}\n", creates: true, reset: removeState, runs: b.o.runs, instances: 1,
+	})
+	return out
+}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Environment of the wrapper mode.
+const (
+	wrapProviderEnv = "SECURESCORE_BENCH_PROVIDER" // the real provider binary
+	wrapRSSEnv      = "SECURESCORE_BENCH_RSS_FILE" // where each child's usage is appended (usage.line)
+)
+
+// usage is what the wrapper records of one provider process.
+type usage struct {
+	maxRSSKiB  int64
+	cpu        time.Duration // the provider's user + system time
+	wrapperCPU time.Duration // the wrapper's own, which Terraform's rusage also counts
+	gcCPU      time.Duration // the provider's garbage collector, from GODEBUG=gctrace=1
+	gcCycles   int
+}
+
+func (u usage) line() string {
+	return fmt.Sprintf("%d %d %d %d %d\n", u.maxRSSKiB, u.cpu.Microseconds(), u.wrapperCPU.Microseconds(), u.gcCPU.Microseconds(), u.gcCycles)
+}
+
+// wrap runs the real provider as a child with this process's stdin, stdout,
+// args and environment, and appends the child's usage to the RSS file. The
+// child runs with GODEBUG=gctrace=1: its garbage collector's lines on stderr
+// are summed here and not passed on; every other line goes to Terraform.
+func wrap() int {
+	cmd := exec.Command(os.Getenv(wrapProviderEnv), os.Args[1:]...) //nolint:gosec,noctx // the benchmark's own binary; it must outlive no context
+	cmd.Stdin, cmd.Stdout = os.Stdin, os.Stdout
+	godebug := "gctrace=1"
+	if v := os.Getenv("GODEBUG"); v != "" {
+		godebug = v + ",gctrace=1"
+	}
+	cmd.Env = append(os.Environ(), "GODEBUG="+godebug)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench wrapper:", err)
+		return 1
+	}
+	signals := make(chan os.Signal, 4)
+	signal.Notify(signals, syscall.SIGINT, syscall.SIGTERM)
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench wrapper:", err)
+		return 1
+	}
+	go func() {
+		for s := range signals {
+			_ = cmd.Process.Signal(s)
+		}
+	}()
+	gcCPU, gcCycles := filterGCTrace(stderr, os.Stderr)
+	err = cmd.Wait()
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		if f, openErr := os.OpenFile(os.Getenv(wrapRSSEnv), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); openErr == nil {
+			var self syscall.Rusage
+			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+			u := usage{maxRSSKiB: ru.Maxrss /* KiB on Linux */, cpu: cpuTime(ru), wrapperCPU: cpuTime(&self), gcCPU: gcCPU, gcCycles: gcCycles}
+			_, _ = f.WriteString(u.line())
+			_ = f.Close()
+		}
+	}
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
+		return exitErr.ExitCode()
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+// gcTraceLine is one line of GODEBUG=gctrace=1 (runtime package
+// documentation): "gc # @#s #%: #+#+# ms clock, #+#/#/#+# ms cpu, ...";
+// the cpu fields are the stop-the-world sweep termination, the mark assist,
+// background and idle marking, and the mark termination.
+var gcTraceLine = regexp.MustCompile(`^gc \d+ @[0-9.]+s \d+%: \S+ ms clock, ([0-9.]+)\+([0-9.]+)/([0-9.]+)/([0-9.]+)\+([0-9.]+) ms cpu`)
+
+// filterGCTrace copies r to w line by line, leaving out the garbage
+// collector's lines, and returns the CPU time and the cycles they report.
+func filterGCTrace(r io.Reader, w io.Writer) (time.Duration, int) {
+	var total float64 // ms
+	cycles := 0
+	scanner := bufio.NewScanner(r)
+	scanner.Buffer(make([]byte, 64<<10), 16<<20)
+	for scanner.Scan() {
+		line := scanner.Text()
+		if m := gcTraceLine.FindStringSubmatch(line); m != nil {
+			for _, field := range m[1:] {
+				v, _ := strconv.ParseFloat(field, 64)
+				total += v
+			}
+			cycles++
+			continue
+		}
+		if strings.HasPrefix(line, "gc ") && strings.Contains(line, "ms cpu") {
+			cycles++ // a format this program does not know: counted, not summed
+			continue
+		}
+		_, _ = io.WriteString(w, line+"\n")
+	}
+	return time.Duration(total * float64(time.Millisecond)), cycles
+}
+
+// providerUsage reads the RSS file: the highest peak RSS of the provider
+// processes of one run, and their CPU, wrapper and GC times together.
+func providerUsage(path string) usage {
+	var sum usage
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return sum
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		var rss, cpu, wrapper, gc int64
+		var cycles int
+		if _, err := fmt.Sscan(line, &rss, &cpu, &wrapper, &gc, &cycles); err == nil {
+			sum.maxRSSKiB = max(sum.maxRSSKiB, rss)
+			sum.cpu += time.Duration(cpu) * time.Microsecond
+			sum.wrapperCPU += time.Duration(wrapper) * time.Microsecond
+			sum.gcCPU += time.Duration(gc) * time.Microsecond
+			sum.gcCycles += cycles
+		}
+	}
+	return sum
+}
+
+// cpuTime is user plus system time. The rusage of a waited-for process
+// includes the children it waited for, so Terraform's covers its providers.
+func cpuTime(ru *syscall.Rusage) time.Duration {
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
