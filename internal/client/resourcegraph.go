@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
@@ -89,6 +90,39 @@ func (c *Client) queryResourceGraph(ctx context.Context, scope ResourceGraphScop
 		}
 	}
 	return nil
+}
+
+// queryDistinct runs query over scope and returns its rows decoded by row,
+// one per key (folded to lower case: Resource Graph ids keep ARM's casing
+// drift), sorted by that key. A row a later batch or page repeats counts in
+// stats.Rows but is kept once.
+func queryDistinct[T any](ctx context.Context, c *Client, scope ResourceGraphScope, query, what string, row func(map[string]any) (T, error), key func(T) string) ([]T, QueryStats, error) {
+	var stats QueryStats
+	byKey := map[string]T{}
+	err := c.queryResourceGraph(ctx, scope, query, &stats, func(data any) error {
+		rows, err := decodeRows(data, what, row)
+		if err != nil {
+			return err
+		}
+		stats.Rows += len(rows)
+		for _, r := range rows {
+			byKey[strings.ToLower(key(r))] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, stats, err
+	}
+	keys := make([]string, 0, len(byKey))
+	for k := range byKey {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]T, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, byKey[k])
+	}
+	return out, stats, nil
 }
 
 // queryPages runs one request and follows $skipToken to the last page,

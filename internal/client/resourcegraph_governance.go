@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 )
@@ -49,54 +48,14 @@ const unhealthyAssessmentsKQL = "securityresources\n" +
 // QueryGovernanceAssignments reads the governance assignments of scope,
 // sorted by id, each once whatever the batching.
 func (c *Client) QueryGovernanceAssignments(ctx context.Context, scope ResourceGraphScope) ([]GovernanceAssignmentRow, QueryStats, error) {
-	var stats QueryStats
-	byID := map[string]GovernanceAssignmentRow{}
-	err := c.queryResourceGraph(ctx, scope, governanceAssignmentsKQL, &stats, func(data any) error {
-		rows, err := decodeRows(data, "governance assignments", assignmentFromRow)
-		if err != nil {
-			return err
-		}
-		stats.Rows += len(rows)
-		for _, r := range rows {
-			byID[strings.ToLower(r.ID)] = r
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, stats, err
-	}
-	out := make([]GovernanceAssignmentRow, 0, len(byID))
-	for _, r := range byID {
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].ID) < strings.ToLower(out[j].ID) })
-	return out, stats, nil
+	return queryDistinct(ctx, c, scope, governanceAssignmentsKQL, "governance assignments", assignmentFromRow,
+		func(r GovernanceAssignmentRow) string { return r.ID })
 }
 
 // QueryUnhealthyAssessments reads the unhealthy assessments of scope, sorted by id.
 func (c *Client) QueryUnhealthyAssessments(ctx context.Context, scope ResourceGraphScope) ([]AssessmentRow, QueryStats, error) {
-	var stats QueryStats
-	byID := map[string]AssessmentRow{}
-	err := c.queryResourceGraph(ctx, scope, unhealthyAssessmentsKQL, &stats, func(data any) error {
-		rows, err := decodeRows(data, "assessments", assessmentFromRow)
-		if err != nil {
-			return err
-		}
-		stats.Rows += len(rows)
-		for _, r := range rows {
-			byID[strings.ToLower(r.ID)] = r
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, stats, err
-	}
-	out := make([]AssessmentRow, 0, len(byID))
-	for _, r := range byID {
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].ID) < strings.ToLower(out[j].ID) })
-	return out, stats, nil
+	return queryDistinct(ctx, c, scope, unhealthyAssessmentsKQL, "assessments", assessmentFromRow,
+		func(r AssessmentRow) string { return r.ID })
 }
 
 func assignmentFromRow(row map[string]any) (GovernanceAssignmentRow, error) {

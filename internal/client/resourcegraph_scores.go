@@ -43,34 +43,12 @@ func secureScoreNameKQL(seen []string) string {
 // page, one row per subscription in the result whatever the paging. The
 // result is sorted by subscription id.
 func (c *Client) QueryDefenderScores(ctx context.Context, q ScoreQuery) ([]DefenderScore, QueryStats, error) {
-	var stats QueryStats
 	name := q.Name
 	if name == "" {
 		name = DefaultSecureScoreName
 	}
-	bySubscription := map[string]DefenderScore{}
-	err := c.queryResourceGraph(ctx, q.scope(), secureScoresKQL(name), &stats, func(data any) error {
-		rows, err := decodeScoreRows(data)
-		if err != nil {
-			return err
-		}
-		stats.Rows += len(rows)
-		for _, row := range rows {
-			bySubscription[strings.ToLower(row.SubscriptionID)] = row
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, stats, err
-	}
-	scores := make([]DefenderScore, 0, len(bySubscription))
-	for _, s := range bySubscription {
-		scores = append(scores, s)
-	}
-	sort.Slice(scores, func(i, j int) bool {
-		return strings.ToLower(scores[i].SubscriptionID) < strings.ToLower(scores[j].SubscriptionID)
-	})
-	return scores, stats, nil
+	return queryDistinct(ctx, c, q.scope(), secureScoresKQL(name), "secure score objects", scoreFromRow,
+		func(s DefenderScore) string { return s.SubscriptionID })
 }
 
 // QueryDefenderScoreNames returns up to limit distinct secure score names

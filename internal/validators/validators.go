@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
@@ -108,44 +109,50 @@ func (v guidValidator) ValidateString(_ context.Context, req validator.StringReq
 
 // MetadataHost refuses a metadata_host that is not a bare host name (with
 // an optional port).
-func MetadataHost() validator.String { return metadataHostValidator{} }
-
-type metadataHostValidator struct{}
-
-func (metadataHostValidator) Description(context.Context) string {
-	return "must be a host name with an optional port, without a scheme or path"
-}
-
-func (v metadataHostValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (metadataHostValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := client.ValidateMetadataHost(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid metadata host", fmt.Sprintf("%s: %s.", req.Path, err))
-	}
+func MetadataHost() validator.String {
+	return StringFunc("must be a host name with an optional port, without a scheme or path", "Invalid metadata host",
+		func(p path.Path, value string) string {
+			if err := client.ValidateMetadataHost(value); err != nil {
+				return fmt.Sprintf("%s: %s.", p, err)
+			}
+			return ""
+		})
 }
 
 // HTTPSURL refuses anything but an absolute https:// URL. The validators
 // library has no URL validator, hence this one.
-func HTTPSURL() validator.String { return httpsURLValidator{} }
-
-type httpsURLValidator struct{}
-
-func (httpsURLValidator) Description(context.Context) string {
-	return "must be an absolute https:// URL"
+func HTTPSURL() validator.String {
+	return StringFunc("must be an absolute https:// URL", "Invalid endpoint", func(p path.Path, value string) string {
+		if err := client.ValidateHTTPSURL(value); err != nil {
+			return fmt.Sprintf("%s: %s.", p, err)
+		}
+		return ""
+	})
 }
 
-func (v httpsURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+// StringFunc is a string validator whose rule is check: it returns why the
+// value at p is refused (the diagnostic's detail, under title), or "".
+// Null and unknown values are not checked. The validators library has no
+// such adapter, and each hand-written rule would otherwise repeat the
+// validator.String methods.
+func StringFunc(description, title string, check func(p path.Path, value string) string) validator.String {
+	return funcValidator{description: description, title: title, check: check}
+}
 
-func (httpsURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+type funcValidator struct {
+	description, title string
+	check              func(path.Path, string) string
+}
+
+func (v funcValidator) Description(context.Context) string { return v.description }
+
+func (v funcValidator) MarkdownDescription(context.Context) string { return v.description }
+
+func (v funcValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if err := client.ValidateHTTPSURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint", fmt.Sprintf("%s: %s.", req.Path, err))
+	if problem := v.check(req.Path, req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, v.title, problem)
 	}
 }

@@ -72,7 +72,7 @@ func (r *GovernanceAssignmentResource) Schema(ctx context.Context, _ resource.Sc
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "The assignment's id, `{resource_id}/providers/Microsoft.Security/assessments/{assessment_key}/governanceAssignments/{assignment_key}`; the import id."},
-			"resource_id": schema.StringAttribute{Required: true, Validators: []validator.String{resourceIDValidator{}}, PlanModifiers: replace,
+			"resource_id": schema.StringAttribute{Required: true, Validators: []validator.String{resourceIDValidator}, PlanModifiers: replace,
 				MarkdownDescription: "The Azure resource id the recommendation is on, e.g. `/subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Compute/virtualMachines/{name}`. Changing it replaces the assignment."},
 			"assessment_key": schema.StringAttribute{Required: true, PlanModifiers: replace,
 				Validators:          []validator.String{stringvalidator.RegexMatches(guidRegexp, "must be an assessment key (a GUID)")},
@@ -81,9 +81,9 @@ func (r *GovernanceAssignmentResource) Schema(ctx context.Context, _ resource.Sc
 				Validators:          []validator.String{stringvalidator.RegexMatches(guidRegexp, "must be a GUID")},
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 				MarkdownDescription: "The assignment's key, a GUID. Generated when omitted. Changing it replaces the assignment."},
-			"owner_email": schema.StringAttribute{Required: true, Validators: []validator.String{emailValidator{}},
+			"owner_email": schema.StringAttribute{Required: true, Validators: []validator.String{emailValidator},
 				MarkdownDescription: "Who owns the remediation: an email address."},
-			"remediation_due_date_time": schema.StringAttribute{Required: true, Validators: []validator.String{rfc3339Validator{}},
+			"remediation_due_date_time": schema.StringAttribute{Required: true, Validators: []validator.String{rfc3339Validator},
 				MarkdownDescription: "When the recommendation must be remediated (RFC 3339, e.g. `2026-03-31T00:00:00Z`). It must not be in the past when the assignment is created."},
 			"grace_period": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
 				MarkdownDescription: "Whether the unhealthy resource does not count against the secure score until the due date. Default `false`."},
@@ -131,9 +131,7 @@ func (r *GovernanceAssignmentResource) Create(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, governanceTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := governanceDeadline(ctx, plan.Timeouts.Create, &resp.Diagnostics)
 	defer cancel()
 	if plan.AssignmentKey.IsUnknown() || plan.AssignmentKey.IsNull() {
 		plan.AssignmentKey = types.StringValue(uuid.NewString())
@@ -162,9 +160,7 @@ func (r *GovernanceAssignmentResource) Update(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, governanceTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := governanceDeadline(ctx, plan.Timeouts.Update, &resp.Diagnostics)
 	defer cancel()
 	a, ok := assignmentFromPlan(plan, &resp.Diagnostics)
 	if !ok {
@@ -230,9 +226,7 @@ func (r *GovernanceAssignmentResource) Read(ctx context.Context, req resource.Re
 	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, governanceTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := governanceDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics)
 	defer cancel()
 	a, err := r.client.GovernanceAssignment(ctx, state.ResourceID.ValueString(), state.AssessmentKey.ValueString(), state.AssignmentKey.ValueString())
 	if client.IsNotFound(err) {
@@ -257,9 +251,7 @@ func (r *GovernanceAssignmentResource) Delete(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, governanceTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := governanceDeadline(ctx, state.Timeouts.Delete, &resp.Diagnostics)
 	defer cancel()
 	if err := r.client.DeleteGovernanceAssignment(ctx, state.ResourceID.ValueString(), state.AssessmentKey.ValueString(), state.AssignmentKey.ValueString()); err != nil {
 		resp.Diagnostics.Append(governanceWriteError("Deleting the governance assignment", err, false, ""))
@@ -281,42 +273,20 @@ func (r *GovernanceAssignmentResource) ImportState(ctx context.Context, req reso
 
 // resourceIDValidator refuses a value that is not an ARM resource id under
 // a subscription (parsed with azcore's arm.ParseResourceID).
-type resourceIDValidator struct{}
-
-func (resourceIDValidator) Description(context.Context) string {
-	return "must be an Azure resource id under a subscription"
-}
-
-func (v resourceIDValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (resourceIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := client.ValidateResourceID(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid resource id",
-			err.Error()+". Use the resource's full id, e.g. /subscriptions/{subscription_id}/resourceGroups/{group}/providers/Microsoft.Compute/virtualMachines/{name}.")
-	}
-}
+var resourceIDValidator = validators.StringFunc("must be an Azure resource id under a subscription", "Invalid resource id",
+	func(_ path.Path, value string) string {
+		if err := client.ValidateResourceID(value); err != nil {
+			return err.Error() + ". Use the resource's full id, e.g. /subscriptions/{subscription_id}/resourceGroups/{group}/providers/Microsoft.Compute/virtualMachines/{name}."
+		}
+		return ""
+	})
 
 // rfc3339Validator refuses a value that is not an RFC 3339 timestamp; the
 // validators library has none.
-type rfc3339Validator struct{}
-
-func (rfc3339Validator) Description(context.Context) string {
-	return "must be an RFC 3339 timestamp, e.g. 2026-03-31T00:00:00Z"
-}
-
-func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (rfc3339Validator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid timestamp",
-			fmt.Sprintf("%q is not an RFC 3339 timestamp: write it as 2026-03-31T00:00:00Z (or with an offset, 2026-03-31T00:00:00+02:00).", req.ConfigValue.ValueString()))
-	}
-}
+var rfc3339Validator = validators.StringFunc("must be an RFC 3339 timestamp, e.g. 2026-03-31T00:00:00Z", "Invalid timestamp",
+	func(_ path.Path, value string) string {
+		if _, err := time.Parse(time.RFC3339, value); err != nil {
+			return fmt.Sprintf("%q is not an RFC 3339 timestamp: write it as 2026-03-31T00:00:00Z (or with an offset, 2026-03-31T00:00:00+02:00).", value)
+		}
+		return ""
+	})

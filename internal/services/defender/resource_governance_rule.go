@@ -42,9 +42,6 @@ var (
 	_ resource.ResourceWithValidateConfig   = &GovernanceRuleResource{}
 )
 
-// governanceTimeout bounds a governance write or read, retries included.
-const governanceTimeout = 10 * time.Minute
-
 var (
 	guidRegexp          = client.GUIDPattern
 	excludedScopeRegexp = regexp.MustCompile(`^(/subscriptions/[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}|/providers/Microsoft\.Management/managementGroups/[^/]+)$`)
@@ -123,7 +120,7 @@ func (r *GovernanceRuleResource) Schema(ctx context.Context, _ resource.SchemaRe
 				MarkdownDescription: "Whether recommendations with a due date do not count against the secure score until that date. Default `false`."},
 			"owner_tag": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 512)},
 				MarkdownDescription: "The resource tag whose value is the owner's email address (read from the resource, its resource group or its subscription). Exactly one of `owner_tag` and `owner_email`."},
-			"owner_email": schema.StringAttribute{Optional: true, Validators: []validator.String{emailValidator{}},
+			"owner_email": schema.StringAttribute{Optional: true, Validators: []validator.String{emailValidator},
 				MarkdownDescription: "The owner of every recommendation the rule selects, an email address."},
 			"notify_owner": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
 				MarkdownDescription: "Whether owners get the weekly email of their open and overdue items. Default `true`."},
@@ -244,9 +241,7 @@ func (r *GovernanceRuleResource) Create(ctx context.Context, req resource.Create
 	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, governanceTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := governanceDeadline(ctx, plan.Timeouts.Create, &resp.Diagnostics)
 	defer cancel()
 	scope := ruleScope(plan)
 	if plan.RuleID.IsUnknown() || plan.RuleID.IsNull() {
@@ -277,9 +272,7 @@ func (r *GovernanceRuleResource) Update(ctx context.Context, req resource.Update
 	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, governanceTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := governanceDeadline(ctx, plan.Timeouts.Update, &resp.Diagnostics)
 	defer cancel()
 	scope := ruleScope(plan)
 	rule, ok := r.ruleFromPlan(ctx, plan, scope, &resp.Diagnostics)
@@ -410,9 +403,7 @@ func (r *GovernanceRuleResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, governanceTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := governanceDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics)
 	defer cancel()
 	scope := ruleScope(state)
 	rule, err := r.client.GovernanceRule(ctx, scope, state.RuleID.ValueString())
@@ -438,9 +429,7 @@ func (r *GovernanceRuleResource) Delete(ctx context.Context, req resource.Delete
 	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, governanceTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := governanceDeadline(ctx, state.Timeouts.Delete, &resp.Diagnostics)
 	defer cancel()
 	if err := r.client.DeleteGovernanceRule(ctx, ruleScope(state), state.RuleID.ValueString()); err != nil {
 		resp.Diagnostics.Append(governanceWriteError("Deleting the governance rule", err, !state.ManagementGroupID.IsNull(), ""))
@@ -465,18 +454,10 @@ func (r *GovernanceRuleResource) ImportState(ctx context.Context, req resource.I
 
 // emailValidator refuses a value that is not a bare email address; the
 // validators library has none.
-type emailValidator struct{}
-
-func (emailValidator) Description(context.Context) string { return "must be an email address" }
-
-func (v emailValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (emailValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if !IsEmail(req.ConfigValue.ValueString()) {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid email address",
-			fmt.Sprintf("%q is not an email address: governance owners are given as user@domain, e.g. owner@contoso.com.", req.ConfigValue.ValueString()))
-	}
-}
+var emailValidator = validators.StringFunc("must be an email address", "Invalid email address",
+	func(_ path.Path, value string) string {
+		if !IsEmail(value) {
+			return fmt.Sprintf("%q is not an email address: governance owners are given as user@domain, e.g. owner@contoso.com.", value)
+		}
+		return ""
+	})
