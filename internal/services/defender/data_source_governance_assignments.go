@@ -8,11 +8,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -20,8 +17,6 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
-	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
-	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
 var (
@@ -95,20 +90,7 @@ func (d *GovernanceAssignmentsDataSource) Schema(ctx context.Context, _ datasour
 			"(`securityresources | where type == 'microsoft.security/assessments/governanceassignments'`), and the unhealthy recommendations nobody owns, " +
 			"with counts a pipeline can gate on, e.g. `overdue_beyond_threshold_count == 0` with `overdue_threshold_days = 14`. " +
 			"Needs the Security Reader role on the subscriptions or management groups; Resource Graph leaves out what the identity cannot read.",
-		Attributes: map[string]schema.Attribute{
-			"subscription_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-				Validators: []validator.List{
-					listvalidator.ValueStringsAre(validators.SubscriptionID()),
-					listvalidator.ConflictsWith(path.MatchRoot("management_group_ids")),
-				},
-				MarkdownDescription: "The subscriptions to read (any number; split into Resource Graph requests of at most 1,000). An empty list reads nothing. " +
-					"Conflicts with `management_group_ids`; with neither, every subscription the identity can read in the provider's tenant is read."},
-			"management_group_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
-				Validators: []validator.List{
-					listvalidator.ValueStringsAre(stringvalidator.LengthBetween(1, 90)),
-					listvalidator.ConflictsWith(path.MatchRoot("subscription_ids")),
-				},
-				MarkdownDescription: "The management groups (ids, not display names) whose subscriptions are read. An empty list reads nothing."},
+		Attributes: withScope("governance assignments and unhealthy recommendations", map[string]schema.Attribute{
 			"overdue_threshold_days": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.Between(0, 3650)},
 				MarkdownDescription: "How many days past its due date an assignment may be before `overdue_beyond_threshold_count` counts it. Default 0: every overdue assignment counts."},
 			"assignments": schema.ListNestedAttribute{Computed: true,
@@ -149,7 +131,7 @@ func (d *GovernanceAssignmentsDataSource) Schema(ctx context.Context, _ datasour
 			"unhealthy_recommendation_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Unhealthy recommendations in scope (assessments on resources)."},
 			"unowned_unhealthy_count":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Unhealthy recommendations without an owner: the length of `unowned_recommendations`."},
 			"as_of_date_time":                schema.StringAttribute{Computed: true, MarkdownDescription: "The moment `overdue` and `in_grace_period` were computed for (RFC 3339, UTC)."},
-		},
+		}),
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 }
@@ -166,16 +148,13 @@ func (d *GovernanceAssignmentsDataSource) Read(ctx context.Context, req datasour
 	}
 	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
 	resp.Diagnostics.Append(diags...)
-	var scope client.ResourceGraphScope
-	resp.Diagnostics.Append(tfvalues.Strings(ctx, data.SubscriptionIDs, &scope.SubscriptionIDs)...)
-	resp.Diagnostics.Append(tfvalues.Strings(ctx, data.ManagementGroupIDs, &scope.ManagementGroupIDs)...)
+	scope, emptyScope, diags := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, readTimeout)
 	defer cancel()
-	emptyScope := (!data.SubscriptionIDs.IsNull() && len(scope.SubscriptionIDs) == 0) ||
-		(!data.ManagementGroupIDs.IsNull() && len(scope.ManagementGroupIDs) == 0)
 
 	var assignments []client.GovernanceAssignmentRow
 	var unhealthy []client.AssessmentRow

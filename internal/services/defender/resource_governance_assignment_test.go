@@ -247,17 +247,7 @@ resource "securescore_defender_governance_assignment" "test" {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			reset(t)
-			rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
-			parts := make([]string, len(tc.expect))
-			for i, e := range tc.expect {
-				parts[i] = phrase(e)
-			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: expectAll(parts...)}},
-			})
-			expectNoWrites(t, rules, assignments)
+			expectRefusedBeforeWrite(t, tc.config, tc.expect...)
 		})
 	}
 }
@@ -266,19 +256,11 @@ func TestAccGovernanceAssignmentWithoutDefenderCSPM(t *testing.T) {
 	reset(t)
 	sub := subscriptionByName(t, "Contoso Development").ID
 	a := assessment(t, sub, 0)
-	rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: assignmentConfig(a, fmt.Sprintf(`
+	expectWriteRefused(t, assignmentConfig(a, fmt.Sprintf(`
   owner_email               = "dev@contoso.com"
   remediation_due_date_time = %q
 `, time.Now().UTC().AddDate(0, 0, 14).Format(time.RFC3339))),
-			ExpectError: expectAll(phrase("Writing the governance assignment failed (HTTP 400)"), phrase("The subscription does not have the Defender CSPM plan")),
-		}},
-	})
-	expectNothingStored(t, rules, assignments)
+		"Writing the governance assignment failed (HTTP 400)", "The subscription does not have the Defender CSPM plan")
 }
 
 func TestAccGovernanceAssignmentExistingKey(t *testing.T) {
@@ -290,20 +272,12 @@ func TestAccGovernanceAssignmentExistingKey(t *testing.T) {
 	}
 	t.Cleanup(func() { acctest.Emu.RemoveGovernanceAssignments(emulator.DefaultSubscriptionID) })
 	key := id[len(id)-36:]
-	rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: assignmentConfig(a, fmt.Sprintf(`
+	expectRefusedBeforeWrite(t, assignmentConfig(a, fmt.Sprintf(`
   assignment_key            = %q
   owner_email               = "new.owner@contoso.com"
   remediation_due_date_time = %q
 `, key, time.Now().UTC().AddDate(0, 0, 14).Format(time.RFC3339))),
-			ExpectError: expectAll(phrase("Governance assignment already exists"), phrase("owner portal.owner@contoso.com"), phrase("Import it instead")),
-		}},
-	})
-	expectNoWrites(t, rules, assignments)
+		"Governance assignment already exists", "owner portal.owner@contoso.com", "Import it instead")
 	if got := acctest.Emu.GovernanceAssignmentProperties(id)["owner"]; got != "portal.owner@contoso.com" {
 		t.Errorf("the existing assignment's owner is now %v", got)
 	}

@@ -89,6 +89,39 @@ func expectNothingStored(t *testing.T, rulesBefore, assignmentsBefore int) {
 	}
 }
 
+// expectRefusedBeforeWrite applies config, which must fail with an error
+// holding every one of phrases, before any governance write is sent.
+func expectRefusedBeforeWrite(t *testing.T, config string, phrases ...string) {
+	t.Helper()
+	rules, assignments := applyRefused(t, config, phrases)
+	expectNoWrites(t, rules, assignments)
+}
+
+// expectWriteRefused applies config, whose write the service must refuse
+// with an error holding every one of phrases, leaving nothing stored.
+func expectWriteRefused(t *testing.T, config string, phrases ...string) {
+	t.Helper()
+	rules, assignments := applyRefused(t, config, phrases)
+	expectNothingStored(t, rules, assignments)
+}
+
+// applyRefused runs the one-step test of a refused config and returns the
+// counts of stored rules and assignments from before it.
+func applyRefused(t *testing.T, config string, phrases []string) (rules, assignments int) {
+	t.Helper()
+	rules, assignments = acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
+	parts := make([]string, len(phrases))
+	for i, p := range phrases {
+		parts[i] = phrase(p)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: config, ExpectError: expectAll(parts...)}},
+	})
+	return rules, assignments
+}
+
 func ruleConfig(name, body string) string {
 	return fmt.Sprintf(`
 resource "securescore_defender_governance_rule" %q {
@@ -344,17 +377,7 @@ func TestAccGovernanceRulePlanTimeRefusals(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			reset(t)
-			rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
-			parts := make([]string, len(tc.expect))
-			for i, e := range tc.expect {
-				parts[i] = phrase(e)
-			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: expectAll(parts...)}},
-			})
-			expectNoWrites(t, rules, assignments)
+			expectRefusedBeforeWrite(t, tc.config, tc.expect...)
 		})
 	}
 }
@@ -365,12 +388,7 @@ func TestAccGovernanceRuleWithoutDefenderCSPM(t *testing.T) {
 	if acctest.Emu.DefenderCSPM(sub) {
 		t.Fatalf("%s has Defender CSPM in the emulator; the test needs a subscription without it", sub)
 	}
-	rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig() + ruleConfig("test", fmt.Sprintf(`
+	expectWriteRefused(t, acctest.ProviderConfig()+ruleConfig("test", fmt.Sprintf(`
   subscription_id            = %q
   display_name               = "Development"
   priority                   = 1
@@ -378,23 +396,14 @@ func TestAccGovernanceRuleWithoutDefenderCSPM(t *testing.T) {
   owner_email                = "dev@contoso.com"
   conditions                 = [{ severities = ["High"] }]
 `, sub)),
-			ExpectError: expectAll(phrase("Writing the governance rule failed (HTTP 400)"), phrase("requires the Defender CSPM plan"),
-				phrase("The subscription does not have the Defender CSPM plan"), phrase("Microsoft.Security/pricings/CloudPosture")),
-		}},
-	})
-	expectNothingStored(t, rules, assignments)
+		"Writing the governance rule failed (HTTP 400)", "requires the Defender CSPM plan", "The subscription does not have the Defender CSPM plan", "Microsoft.Security/pricings/CloudPosture")
 }
 
 func TestAccGovernanceRuleManagementGroup500(t *testing.T) {
 	reset(t)
 	// A short Retry-After keeps the retries of the 500 from taking half a minute.
 	acctest.Emu.SetFault(emulator.RouteARMGovernanceRulePut, emulator.Fault{Status: 500, RetryAfter: "0.1"})
-	rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig() + ruleConfig("test", fmt.Sprintf(`
+	expectWriteRefused(t, acctest.ProviderConfig()+ruleConfig("test", fmt.Sprintf(`
   management_group_id        = %q
   display_name               = "Production"
   priority                   = 2
@@ -402,11 +411,7 @@ func TestAccGovernanceRuleManagementGroup500(t *testing.T) {
   owner_email                = "prod@contoso.com"
   conditions                 = [{ severities = ["High"] }]
 `, emulator.ManagementGroupID)),
-			ExpectError: expectAll(phrase("Writing the governance rule failed (HTTP 500)"), phrase("Azure/terraform-provider-azapi#934"),
-				phrase("management_group_id is the group's id"), phrase("create the rule per subscription (subscription_id)")),
-		}},
-	})
-	expectNothingStored(t, rules, assignments)
+		"Writing the governance rule failed (HTTP 500)", "Azure/terraform-provider-azapi#934", "management_group_id is the group's id", "create the rule per subscription (subscription_id)")
 }
 
 func TestAccGovernanceRuleRemovedOutOfBand(t *testing.T) {
