@@ -414,11 +414,7 @@ func (e *Emulator) handleRulePut(rc *reqCtx) {
 	r.props, r.updatedBy, r.updatedOn = props, rc.token.clientID, now
 	item := e.ruleItemLocked(r, rc.token.tenantID)
 	e.mu.Unlock()
-	status := http.StatusCreated
-	if existed {
-		status = http.StatusOK
-	}
-	rc.writeJSON(status, item)
+	rc.writePut(existed, item)
 }
 
 // handleRuleDelete answers 200 at subscription scope and, as the
@@ -650,11 +646,7 @@ func (e *Emulator) handleAssignmentPut(rc *reqCtx) {
 	g.assignments[strings.ToLower(id)] = stored
 	item := assignmentItem(stored)
 	e.mu.Unlock()
-	status := http.StatusCreated
-	if existed {
-		status = http.StatusOK
-	}
-	rc.writeJSON(status, item)
+	rc.writePut(existed, item)
 }
 
 func (e *Emulator) handleAssignmentDelete(rc *reqCtx) {

@@ -356,6 +356,16 @@ func (rc *reqCtx) nextURL(key, value string) string {
 	return "https://" + rc.r.Host + rc.r.URL.Path + "?" + q.Encode()
 }
 
+// writePut answers a PUT as ARM does: 201 with the object when it created
+// it, 200 when it replaced one that existed.
+func (rc *reqCtx) writePut(existed bool, item any) {
+	status := http.StatusCreated
+	if existed {
+		status = http.StatusOK
+	}
+	rc.writeJSON(status, item)
+}
+
 func (rc *reqCtx) writeJSON(status int, v any) {
 	b, err := marshal(v)
 	if err != nil {

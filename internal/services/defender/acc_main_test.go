@@ -257,3 +257,22 @@ func expectConfigError(t *testing.T, config string, expect *regexp.Regexp) {
 		}},
 	})
 }
+
+// expectPlanRefused plans config (after the provider block), which must fail
+// with an error matching expect, before any request reaches route: a bad
+// input is refused at plan time.
+func expectPlanRefused(t *testing.T, config string, expect *regexp.Regexp, route emulator.Route) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      acctest.ProviderConfig() + config,
+			PlanOnly:    true,
+			ExpectError: expect,
+		}},
+	})
+	if n := acctest.Emu.Count(route); n != 0 {
+		t.Errorf("the refused input reached %s %d times; it must be refused at plan time", route, n)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -141,21 +140,11 @@ data "securescore_defender_control_definitions" "test" {
 
 func TestAccDefenderControlDefinitions_badSubscriptionID(t *testing.T) {
 	reset(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig() + `
+	expectPlanRefused(t, `
 data "securescore_defender_control_definitions" "test" {
-  subscription_id = "` + strings.ToUpper(emulator.DefaultSubscriptionID) + `0"
+  subscription_id = "`+strings.ToUpper(emulator.DefaultSubscriptionID)+`0"
 }`,
-			PlanOnly:    true,
-			ExpectError: expectAll(phrase("is not a subscription id: it must be a GUID")),
-		}},
-	})
-	if n := acctest.Emu.Count(emulator.RouteARMDefinitionList); n != 0 {
-		t.Errorf("a bad subscription id reached ARM %d times", n)
-	}
+		expectAll(phrase("is not a subscription id: it must be a GUID")), emulator.RouteARMDefinitionList)
 }
 
 func TestAccDefenderControlDefinitions_forbiddenNamesRole(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -185,21 +184,11 @@ data "securescore_defender_controls" "test" {
 
 func TestAccDefenderControls_badSubscriptionID(t *testing.T) {
 	reset(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig() + `
+	expectPlanRefused(t, `
 data "securescore_defender_controls" "test" {
   subscription_id = "subscription-1"
 }`,
-			PlanOnly:    true,
-			ExpectError: expectAll(phrase("is not a subscription id: it must be a GUID")),
-		}},
-	})
-	if n := acctest.Emu.Count(emulator.RouteARMControlList); n != 0 {
-		t.Errorf("a bad subscription id reached ARM %d times", n)
-	}
+		expectAll(phrase("is not a subscription id: it must be a GUID")), emulator.RouteARMControlList)
 }
 
 func TestAccDefenderControls_missingSubscription(t *testing.T) {

@@ -114,21 +114,11 @@ data "securescore_defender_score" "test" {
 
 func TestAccDefenderScore_badSubscriptionID(t *testing.T) {
 	reset(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig() + `
+	expectPlanRefused(t, `
 data "securescore_defender_score" "test" {
   subscription_id = "7444d220-dc62-4eed-8552-76d7697c3f7"
 }`,
-			PlanOnly:    true,
-			ExpectError: expectAll(`subscription_id`, phrase("is not a subscription id: it must be a GUID")),
-		}},
-	})
-	if n := acctest.Emu.Count(emulator.RouteARMSecureScoreGet); n != 0 {
-		t.Errorf("a bad subscription id reached ARM %d times; it must be refused at plan time", n)
-	}
+		expectAll(`subscription_id`, phrase("is not a subscription id: it must be a GUID")), emulator.RouteARMSecureScoreGet)
 }
 
 func TestAccDefenderScore_missingSubscription(t *testing.T) {

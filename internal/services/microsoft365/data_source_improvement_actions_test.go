@@ -1,7 +1,6 @@
 package microsoft365_test
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,12 +18,7 @@ import (
 const actionsAddress = "data.securescore_microsoft365_improvement_actions.test"
 
 func actionsConfig(arguments string) string {
-	return workedProvider() + fmt.Sprintf(`
-data "securescore_microsoft365_improvement_actions" "test" {
-  tenant_id = %q
-  %s
-}
-`, worked, arguments)
+	return workedData("securescore_microsoft365_improvement_actions", arguments)
 }
 
 func actionsStep(arguments string, ids ...string) resource.TestStep {

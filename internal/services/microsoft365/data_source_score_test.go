@@ -23,12 +23,7 @@ const scoreAddress = "data.securescore_microsoft365_score.test"
 
 // workedScoreConfig reads Woodgrove Bank's score.
 func workedScoreConfig(arguments string) string {
-	return workedProvider() + fmt.Sprintf(`
-data "securescore_microsoft365_score" "test" {
-  tenant_id = %q
-  %s
-}
-`, worked, arguments)
+	return workedData("securescore_microsoft365_score", arguments)
 }
 
 func scoreCheck(attribute string, check knownvalue.Check) statecheck.StateCheck {

@@ -44,6 +44,17 @@ func workedProvider() string {
 	return acctest.ProviderConfigWith(fmt.Sprintf("auxiliary_tenant_ids = [%q]", worked))
 }
 
+// workedData is the provider with the worked tenant and one data source of
+// type typ, named test, reading that tenant with arguments.
+func workedData(typ, arguments string) string {
+	return workedProvider() + fmt.Sprintf(`
+data %q "test" {
+  tenant_id = %q
+  %s
+}
+`, typ, worked, arguments)
+}
+
 // day is a date of the worked tenant's timeline, daysAgo before today
 // (UTC), at hour, as RFC 3339: dates move with the calendar, the figures
 // do not.
