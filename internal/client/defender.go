@@ -78,20 +78,9 @@ func (c *Client) DefenderScores(ctx context.Context, subscriptionID string) ([]D
 	if err != nil {
 		return nil, err
 	}
-	var scores []DefenderScore
-	pager := f.NewSecureScoresClient().NewListPager(nil)
-	for page := 1; pager.More(); page++ {
-		resp, err := nextARMPage(ctx, pager, page, func(r armsecurity.SecureScoresClientListResponse) bool { return r.Value != nil })
-		if err != nil {
-			return nil, err
-		}
-		for _, item := range resp.Value {
-			if item != nil {
-				scores = append(scores, scoreFromItem(*item, subscriptionID))
-			}
-		}
-	}
-	return scores, nil
+	return listARM(ctx, f.NewSecureScoresClient().NewListPager(nil),
+		func(r armsecurity.SecureScoresClientListResponse) []*armsecurity.SecureScoreItem { return r.Value },
+		func(item armsecurity.SecureScoreItem) DefenderScore { return scoreFromItem(item, subscriptionID) })
 }
 
 // DefenderControls lists a subscription's security controls with their
@@ -102,35 +91,19 @@ func (c *Client) DefenderControls(ctx context.Context, subscriptionID, scoreName
 		return nil, err
 	}
 	expand := to.Ptr(armsecurity.ExpandControlsEnumDefinition)
-	var controls []DefenderControl
-	collect := func(values []*armsecurity.SecureScoreControlDetails) {
-		for _, v := range values {
-			if v != nil {
-				controls = append(controls, controlFromDetails(*v))
-			}
-		}
-	}
 	client := f.NewSecureScoreControlsClient()
 	if scoreName == "" {
-		pager := client.NewListPager(&armsecurity.SecureScoreControlsClientListOptions{Expand: expand})
-		for page := 1; pager.More(); page++ {
-			resp, err := nextARMPage(ctx, pager, page, func(r armsecurity.SecureScoreControlsClientListResponse) bool { return r.Value != nil })
-			if err != nil {
-				return nil, err
-			}
-			collect(resp.Value)
-		}
-		return controls, nil
+		return listARM(ctx, client.NewListPager(&armsecurity.SecureScoreControlsClientListOptions{Expand: expand}),
+			func(r armsecurity.SecureScoreControlsClientListResponse) []*armsecurity.SecureScoreControlDetails {
+				return r.Value
+			},
+			controlFromDetails)
 	}
-	pager := client.NewListBySecureScorePager(scoreName, &armsecurity.SecureScoreControlsClientListBySecureScoreOptions{Expand: expand})
-	for page := 1; pager.More(); page++ {
-		resp, err := nextARMPage(ctx, pager, page, func(r armsecurity.SecureScoreControlsClientListBySecureScoreResponse) bool { return r.Value != nil })
-		if err != nil {
-			return nil, err
-		}
-		collect(resp.Value)
-	}
-	return controls, nil
+	return listARM(ctx, client.NewListBySecureScorePager(scoreName, &armsecurity.SecureScoreControlsClientListBySecureScoreOptions{Expand: expand}),
+		func(r armsecurity.SecureScoreControlsClientListBySecureScoreResponse) []*armsecurity.SecureScoreControlDetails {
+			return r.Value
+		},
+		controlFromDetails)
 }
 
 // DefenderControlDefinitions lists the control definitions of the tenant
@@ -140,37 +113,19 @@ func (c *Client) DefenderControlDefinitions(ctx context.Context, subscriptionID 
 	if err != nil {
 		return nil, err
 	}
-	var definitions []DefenderControlDefinition
-	collect := func(values []*armsecurity.SecureScoreControlDefinitionItem) {
-		for _, v := range values {
-			if v != nil {
-				definitions = append(definitions, definitionFromItem(*v))
-			}
-		}
-	}
 	client := f.NewSecureScoreControlDefinitionsClient()
 	if subscriptionID == "" {
-		pager := client.NewListPager(nil)
-		for page := 1; pager.More(); page++ {
-			resp, err := nextARMPage(ctx, pager, page, func(r armsecurity.SecureScoreControlDefinitionsClientListResponse) bool { return r.Value != nil })
-			if err != nil {
-				return nil, err
-			}
-			collect(resp.Value)
-		}
-		return definitions, nil
+		return listARM(ctx, client.NewListPager(nil),
+			func(r armsecurity.SecureScoreControlDefinitionsClientListResponse) []*armsecurity.SecureScoreControlDefinitionItem {
+				return r.Value
+			},
+			definitionFromItem)
 	}
-	pager := client.NewListBySubscriptionPager(nil)
-	for page := 1; pager.More(); page++ {
-		resp, err := nextARMPage(ctx, pager, page, func(r armsecurity.SecureScoreControlDefinitionsClientListBySubscriptionResponse) bool {
-			return r.Value != nil
-		})
-		if err != nil {
-			return nil, err
-		}
-		collect(resp.Value)
-	}
-	return definitions, nil
+	return listARM(ctx, client.NewListBySubscriptionPager(nil),
+		func(r armsecurity.SecureScoreControlDefinitionsClientListBySubscriptionResponse) []*armsecurity.SecureScoreControlDefinitionItem {
+			return r.Value
+		},
+		definitionFromItem)
 }
 
 func scoreFromItem(item armsecurity.SecureScoreItem, subscriptionID string) DefenderScore {

@@ -76,3 +76,21 @@ func nextARMPage[T any](ctx context.Context, pager *runtime.Pager[T], page int, 
 	}
 	return resp, nil
 }
+
+// listARM reads every page of an ARM SDK pager (each through nextARMPage)
+// and maps the non-nil elements of each page's values with item.
+func listARM[R, V, T any](ctx context.Context, pager *runtime.Pager[R], values func(R) []*V, item func(V) T) ([]T, error) {
+	var out []T
+	for page := 1; pager.More(); page++ {
+		resp, err := nextARMPage(ctx, pager, page, func(r R) bool { return values(r) != nil })
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range values(resp) {
+			if v != nil {
+				out = append(out, item(*v))
+			}
+		}
+	}
+	return out, nil
+}
