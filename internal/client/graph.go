@@ -35,6 +35,12 @@ type GraphClient struct {
 	flight        singleflight.Group
 	mu            sync.Mutex
 	profiles      *profileSnapshot
+	// singles are the actions read one by one before any list (lower-cased
+	// id), and singleIDs those read or being read so; listing is set once a
+	// reader asked for the list instead.
+	singles   map[string]singleRead
+	singleIDs map[string]bool
+	listing   bool
 	// stale counts the PATCHes of each action (lower-cased id) since the
 	// snapshot was taken; a re-read clears the count it saw.
 	stale map[string]int
@@ -76,6 +82,8 @@ func (c *Client) Graph(tenantID string) (*GraphClient, error) {
 		pipeline:      runtime.NewPipeline("securescore", "v1", runtime.PipelineOptions{PerRetry: []policy.Policy{bearer}}, &options),
 		cacheDisabled: c.disableProfileCache,
 		stale:         map[string]int{},
+		singles:       map[string]singleRead{},
+		singleIDs:     map[string]bool{},
 	}
 	c.msGraph[key] = g
 	return g, nil
@@ -175,18 +183,25 @@ func (g *GraphClient) getJSON(ctx context.Context, rawURL string, out any) ([]st
 	if err != nil {
 		return warnings, err
 	}
+	special, err := decodeGraph(payload, stripQuery(rawURL), c.requestID(), out)
+	return append(warnings, special...), err
+}
+
+// decodeGraph decodes a successful answer into out, refuses one that is
+// not the documented shape, and returns the warnings about special values.
+func decodeGraph(payload []byte, url, requestID string, out any) ([]string, error) {
 	if err := json.Unmarshal(payload, out); err != nil {
-		return warnings, &DecodeError{Service: ServiceGraph, URL: stripQuery(rawURL), RequestID: c.requestID(), Err: err}
+		return nil, &DecodeError{Service: ServiceGraph, URL: url, RequestID: requestID, Err: err}
 	}
 	if check, ok := out.(interface{ shapeError() error }); ok {
 		if err := check.shapeError(); err != nil {
-			return warnings, &DecodeError{Service: ServiceGraph, URL: stripQuery(rawURL), RequestID: c.requestID(), Err: err}
+			return nil, &DecodeError{Service: ServiceGraph, URL: url, RequestID: requestID, Err: err}
 		}
 	}
 	if special, ok := out.(interface{ specialValueWarnings() []string }); ok {
-		warnings = append(warnings, special.specialValueWarnings()...)
+		return special.specialValueWarnings(), nil
 	}
-	return warnings, nil
+	return nil, nil
 }
 
 // listAll follows @odata.nextLink to the end (or until limit items, when > 0).
@@ -267,7 +282,9 @@ func (g *GraphClient) GetControlProfile(ctx context.Context, id string) (*Contro
 }
 
 // UpdateControlProfile PATCHes an action's state, comment and assignee, and
-// marks the cached copy stale.
+// marks the cached copy stale. It asks for no representation of the update:
+// the caller reads the action back until reads show the write, so that the
+// next refresh does not show a lagging read as drift.
 func (g *GraphClient) UpdateControlProfile(ctx context.Context, id string, update ControlProfileUpdate) error {
 	ctx, c := captured(ctx)
 	rawURL := g.endpoint("/security/secureScoreControlProfiles/"+url.PathEscape(id), nil)

@@ -102,9 +102,23 @@ func (g *GraphClient) ControlProfiles(ctx context.Context) ([]ControlProfile, []
 	return snapshot.ordered, warnings, nil
 }
 
-// ControlProfile returns one action (nil when it does not exist), from the
-// shared snapshot unless it was patched since. ids match case-insensitively,
-// as Graph's GET does.
+// singleReadLimit is how many actions one process reads alone before it
+// lists the tenant instead. Terraform reads every resource of a plan in
+// parallel, so a second action asked for means many may follow: one list
+// (a page of up to 999) serves them all, while a plan of one action sends
+// one GET, batched with the newest score it needs next.
+const singleReadLimit = 1
+
+// singleRead is an action read alone, with the warnings of its read.
+type singleRead struct {
+	profile  ControlProfile
+	warnings []string
+}
+
+// ControlProfile returns one action (nil when it does not exist): the copy
+// this process already read unless it was patched since, else a read of its
+// own while it is the only action asked for (singleReadLimit), else the
+// shared list. ids match case-insensitively, as Graph's GET does.
 func (g *GraphClient) ControlProfile(ctx context.Context, id string) (*ControlProfile, []string, error) {
 	if g.cacheDisabled {
 		return g.getIfExists(ctx, id)
@@ -118,6 +132,30 @@ func (g *GraphClient) ControlProfile(ctx context.Context, id string) (*ControlPr
 		}
 		return nil, warnings, err
 	}
+	key := strings.ToLower(id)
+	g.mu.Lock()
+	snapshot := g.profiles
+	single, haveSingle := g.singles[key]
+	alone := false
+	if snapshot == nil && !haveSingle {
+		if g.singleIDs[key] || (!g.listing && len(g.singleIDs) < singleReadLimit) {
+			g.singleIDs[key], alone = true, true
+		} else {
+			g.listing = true
+		}
+	}
+	g.mu.Unlock()
+	switch {
+	case snapshot != nil:
+		if p, ok := snapshot.lookup(id); ok {
+			return &p, snapshot.warnings, nil
+		}
+		return nil, snapshot.warnings, nil
+	case haveSingle:
+		return &single.profile, single.warnings, nil
+	case alone:
+		return g.readAlone(ctx, id)
+	}
 	snapshot, err := g.snapshot(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -126,6 +164,41 @@ func (g *GraphClient) ControlProfile(ctx context.Context, id string) (*ControlPr
 		return &p, snapshot.warnings, nil
 	}
 	return nil, snapshot.warnings, nil
+}
+
+// readAlone reads one action for every concurrent reader of it (detached
+// like the list), with the newest score in the same request while this
+// process has none.
+func (g *GraphClient) readAlone(ctx context.Context, id string) (*ControlProfile, []string, error) {
+	v, err := g.shared(ctx, "improvement action "+strings.ToLower(id), func(ctx context.Context) (any, error) {
+		g.mu.Lock()
+		haveScore := g.latestScore != nil
+		g.mu.Unlock()
+		read := g.getIfExists
+		if !haveScore {
+			read = g.readWithLatestScore
+		}
+		p, warnings, err := read(ctx, id)
+		if err != nil || p == nil {
+			return (*singleRead)(nil), err
+		}
+		r := &singleRead{profile: *p, warnings: warnings}
+		g.mu.Lock()
+		if g.profiles == nil {
+			g.singles[strings.ToLower(p.ID)] = *r
+		}
+		g.mu.Unlock()
+		return r, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	r := v.(*singleRead)
+	if r == nil {
+		return nil, nil, nil
+	}
+	p := r.profile
+	return &p, r.warnings, nil
 }
 
 // ReadControlProfile reads one action with a GET, whatever the snapshot
@@ -179,6 +252,8 @@ func (g *GraphClient) store(p ControlProfile, seen int) {
 	defer g.mu.Unlock()
 	if g.profiles != nil {
 		g.profiles = g.profiles.with(p)
+	} else {
+		g.singles[key] = singleRead{profile: p}
 	}
 	if seen >= 0 && g.stale[key] == seen {
 		delete(g.stale, key)

@@ -10,44 +10,58 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
 
-// One reader with a 1 ms deadline gives up alone: the shared list it
-// started keeps going for the readers waiting with it, and is fetched once.
-func TestSharedListOutlivesTheShortestDeadline(t *testing.T) {
+// One reader with a 1 ms deadline gives up alone: the shared read it
+// started keeps going for the readers waiting with it, and is sent once;
+// the same holds for the first action read alone and for the list a second
+// action starts.
+func TestSharedReadsOutliveTheShortestDeadline(t *testing.T) {
 	e := startEmulator(t, emulator.Options{Latency: 200 * time.Millisecond})
 	c := emulatorClient(t, e, emulator.ClientSecret)
 	g, _ := c.Graph("")
 	ctx := testContext(t)
-	// Warm the token so only the list is slow.
+	// Warm the token so only the reads are slow.
 	if _, _, err := g.GetControlProfile(ctx, "AdminMFAV2"); err != nil {
 		t.Fatal(err)
 	}
-	e.ResetCounts()
-
-	// The short reader starts the shared list and gives up; the others
-	// join the list while it is still in flight.
-	short, cancel := context.WithTimeout(ctx, time.Millisecond)
-	defer cancel()
-	errs := make([]error, 4)
-	_, _, errs[0] = g.ControlProfile(short, "AdminMFAV2")
-	var wg sync.WaitGroup
-	wg.Add(len(errs) - 1)
-	for i := 1; i < len(errs); i++ {
-		go func() {
-			defer wg.Done()
-			_, _, errs[i] = g.ControlProfile(ctx, "AdminMFAV2")
-		}()
+	readTogether := func(ids ...string) []error {
+		// The short reader starts the shared read and gives up; the others
+		// join it while it is still in flight.
+		short, cancel := context.WithTimeout(ctx, time.Millisecond)
+		defer cancel()
+		errs := make([]error, len(ids))
+		_, _, errs[0] = g.ControlProfile(short, ids[0])
+		var wg sync.WaitGroup
+		for i := 1; i < len(ids); i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, _, errs[i] = g.ControlProfile(ctx, ids[i])
+			}()
+		}
+		wg.Wait()
+		return errs
 	}
-	wg.Wait()
-	if !errors.Is(errs[0], context.DeadlineExceeded) {
-		t.Errorf("the 1 ms reader: %v, want its own deadline", errs[0])
-	}
-	for i, err := range errs[1:] {
-		if err != nil {
-			t.Errorf("reader %d failed with the short one: %v", i+1, err)
+	check := func(what string, errs []error) {
+		t.Helper()
+		if !errors.Is(errs[0], context.DeadlineExceeded) {
+			t.Errorf("%s: the 1 ms reader: %v, want its own deadline", what, errs[0])
+		}
+		for i, err := range errs[1:] {
+			if err != nil {
+				t.Errorf("%s: reader %d failed with the short one: %v", what, i+1, err)
+			}
 		}
 	}
-	if n := e.Count(emulator.RouteGraphProfileList); n != 1 {
-		t.Errorf("%d list requests, want 1 shared", n)
+
+	e.ResetCounts()
+	check("the first action", readTogether("AdminMFAV2", "AdminMFAV2", "AdminMFAV2", "AdminMFAV2"))
+	if n, gets := e.Count(emulator.RouteGraphBatch), e.BatchedCount(emulator.RouteGraphProfileGet); n != 1 || gets != 1 || e.Count(emulator.RouteGraphProfileList) != 0 {
+		t.Errorf("the first action alone: %d batches holding %d GETs (counts %v), want 1 shared GET and no list", n, gets, e.Counts())
+	}
+	e.ResetCounts()
+	check("a second action", readTogether("OneAdmin", "OneAdmin", "SelfServicePasswordReset", "AdminMFAV2"))
+	if n := e.Count(emulator.RouteGraphProfileList); n != 1 || e.Count(emulator.RouteGraphProfileGet)+e.Count(emulator.RouteGraphBatch) != 0 {
+		t.Errorf("a second action: %v, want 1 shared list and no GET", e.Counts())
 	}
 }
 

@@ -44,6 +44,7 @@ const (
 	RouteGraphProfileList   Route = "graph_profile_list"
 	RouteGraphProfileGet    Route = "graph_profile_get"
 	RouteGraphProfilePatch  Route = "graph_profile_patch"
+	RouteGraphBatch         Route = "graph_batch" // POST /$batch; the requests inside count in BatchedCounts
 )
 
 // Emulator serves the four APIs on four TLS listeners sharing one CA.
@@ -63,6 +64,7 @@ type Emulator struct {
 	denied      map[string]bool     // lower-case subscription ids
 	faults      map[Route]*faultState
 	counts      map[Route]int
+	batched     map[Route]int  // requests served inside a $batch, by their own route
 	inflight    map[string]int // Graph requests in flight, by lower-case tenant id
 	maxInflight map[string]int
 	generated   int // sequence for AddSubscriptions/AddProfiles
@@ -111,6 +113,7 @@ func New(opts Options) *Emulator {
 		denied:      map[string]bool{},
 		faults:      map[Route]*faultState{},
 		counts:      map[Route]int{},
+		batched:     map[Route]int{},
 		inflight:    map[string]int{},
 		maxInflight: map[string]int{},
 		closing:     make(chan struct{}),
@@ -197,11 +200,31 @@ func (e *Emulator) Counts() map[Route]int {
 	return out
 }
 
+// BatchedCount is the number of requests on route served inside a Graph
+// $batch since ResetCounts (Count counts each batch once, as RouteGraphBatch).
+func (e *Emulator) BatchedCount(route Route) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.batched[route]
+}
+
+// BatchedCounts returns a copy of every route's BatchedCount.
+func (e *Emulator) BatchedCounts() map[Route]int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make(map[Route]int, len(e.batched))
+	for k, v := range e.batched {
+		out[k] = v
+	}
+	return out
+}
+
 // ResetCounts zeroes the counts and the MaxConcurrent high-water marks.
 func (e *Emulator) ResetCounts() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.counts = map[Route]int{}
+	e.batched = map[Route]int{}
 	e.maxInflight = map[string]int{}
 }
 

@@ -24,6 +24,7 @@ func (e *Emulator) graphRoutes() []routeDef {
 		def(http.MethodGet, "/v1.0/security/secureScoreControlProfiles", RouteGraphProfileList, e.handleProfileList),
 		def(http.MethodGet, "/v1.0/security/secureScoreControlProfiles/{id}", RouteGraphProfileGet, e.handleProfileGet),
 		def(http.MethodPatch, "/v1.0/security/secureScoreControlProfiles/{id}", RouteGraphProfilePatch, e.handleProfilePatch),
+		def(http.MethodPost, "/v1.0/$batch", RouteGraphBatch, e.handleBatch),
 	}
 }
 

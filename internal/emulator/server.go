@@ -196,19 +196,8 @@ func (e *Emulator) handler(f family) http.Handler {
 		if !e.sleep(r.Context(), e.opts.Latency) {
 			return
 		}
-		segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-		var found *routeDef
-		methodMismatch := false
-		for i := range routes {
-			if params, ok := routes[i].match(segs); ok {
-				if routes[i].method != r.Method {
-					methodMismatch = true
-					continue
-				}
-				found, rc.params = &routes[i], params
-				break
-			}
-		}
+		found, params, methodMismatch := findRoute(routes, r.Method, r.URL.Path)
+		rc.params = params
 		if found == nil {
 			if methodMismatch {
 				rc.fail(http.StatusMethodNotAllowed, "MethodNotAllowed", fmt.Sprintf("The requested method %s is not allowed on %s.", r.Method, r.URL.Path))
@@ -246,6 +235,22 @@ func (e *Emulator) handler(f family) http.Handler {
 		}
 		found.handle(rc)
 	})
+}
+
+// findRoute finds the route of method and path; methodMismatch reports a
+// path that matched with another method.
+func findRoute(routes []routeDef, method, path string) (found *routeDef, params map[string]string, methodMismatch bool) {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for i := range routes {
+		if params, ok := routes[i].match(segs); ok {
+			if routes[i].method != method {
+				methodMismatch = true
+				continue
+			}
+			return &routes[i], params, false
+		}
+	}
+	return nil, nil, methodMismatch
 }
 
 // sleep waits d unless the client gives up or the emulator closes.
