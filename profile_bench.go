@@ -11,8 +11,8 @@ import (
 
 // The benchmark's profiling build (`go run ./bench -cpuprofile DIR` builds
 // it with -tags securescore_bench_pprof): every provider process writes the
-// CPU profile of its whole life to $SECURESCORE_BENCH_PPROF_DIR, for
-// `go tool pprof`. Terraform stops its plugins gracefully, so Serve returns
+// CPU profile of its whole life (cpu-<pid>.pprof) and what it allocated
+// (heap-<pid>.pprof) to $SECURESCORE_BENCH_PPROF_DIR, for `go tool pprof`. Terraform stops its plugins gracefully, so Serve returns
 // and the profile is complete. A release build has none of this.
 func init() {
 	dir := os.Getenv("SECURESCORE_BENCH_PPROF_DIR")
@@ -30,5 +30,11 @@ func init() {
 	afterServe = func() {
 		pprof.StopCPUProfile()
 		_ = f.Close()
+		// What the process allocated over its life (go tool pprof
+		// -sample_index=alloc_space), for the garbage collector's share.
+		if heap, err := os.Create(filepath.Join(dir, fmt.Sprintf("heap-%d.pprof", os.Getpid()))); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(heap, 0)
+			_ = heap.Close()
+		}
 	}
 }

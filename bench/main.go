@@ -32,6 +32,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,6 +67,7 @@ type options struct {
 	only                     string
 	cpuProfile               string
 	noProfile                bool
+	providerEnv              string
 }
 
 func run() error {
@@ -78,9 +80,10 @@ func run() error {
 	flag.IntVar(&o.naiveRuns, "naive-runs", 1, "timed plans of the naive for_each over 5,000 subscriptions")
 	flag.DurationVar(&o.naiveTimeBox, "naive-time-box", 3*time.Minute, "a naive plan running longer is stopped and reported as such")
 	flag.BoolVar(&o.quick, "quick", false, "smoke test: one run, small sizes")
-	flag.StringVar(&o.only, "only", "", "run only the scenarios whose directory name matches this regular expression (e.g. aggregate-1000)")
+	flag.StringVar(&o.only, "only", "", "run only the scenarios whose id matches this regular expression: the directory name, then /variant for a variant (e.g. aggregate-1000, refresh-300/naive)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "profile the provider processes of every timed run (a build with -tags securescore_bench_pprof) into DIR/<scenario>/cpu-<pid>.pprof, for go tool pprof; the timings then include the profiler's cost")
 	flag.BoolVar(&o.noProfile, "no-profile", false, "skip the profiled 300-action plan at the end")
+	flag.StringVar(&o.providerEnv, "provider-env", "", "extra environment of every provider process, comma-separated NAME=VALUE pairs (experiments, e.g. GOGC=200)")
 	flag.Parse()
 	if o.quick {
 		o.runs = 1
@@ -104,7 +107,7 @@ func run() error {
 	}
 	results := []result{}
 	for _, s := range b.scenarios() {
-		if !only.MatchString(s.key) {
+		if !only.MatchString(s.id()) {
 			continue
 		}
 		fmt.Fprintf(os.Stderr, "==> %s: %s\n", s.group, s.name)
@@ -224,7 +227,11 @@ func newBench(o options, work string) (*bench, error) {
 	}
 	b.emu.AddTenant(largeTenantID, "Bench Large", 1000)
 
-	b.env = append(os.Environ(),
+	// The provider's own defaults are measured, whatever the caller's shell
+	// sets (memory.go takes an empty GOMEMLIMIT as set): the variants set
+	// these themselves.
+	b.env = withoutVariables(os.Environ(), append([]string{"GOMEMLIMIT", "GOGC", "GODEBUG"}, logLevelVariables...)...)
+	b.env = append(b.env,
 		"TF_CLI_CONFIG_FILE="+rcPath, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_LOG=",
 		"SSL_CERT_FILE="+caPath,
 		"ARM_TENANT_ID="+emulator.DefaultTenantID, "ARM_CLIENT_ID="+emulator.ClientID,
@@ -232,10 +239,8 @@ func newBench(o options, work string) (*bench, error) {
 		"ARM_USE_CLI=false",
 		wrapProviderEnv+"="+o.provider, wrapRSSEnv+"="+b.rssFile,
 	)
-	// The provider's own defaults are measured, whatever the caller's shell
-	// sets; the variants set these themselves.
-	for _, name := range append([]string{"GOMEMLIMIT", "GOGC"}, logLevelVariables...) {
-		b.env = append(b.env, name+"=")
+	if o.providerEnv != "" {
+		b.env = append(b.env, strings.Split(o.providerEnv, ",")...)
 	}
 	out, err := exec.Command(o.terraform, "version").Output() //nolint:noctx // a version
 	if err != nil {
@@ -249,6 +254,18 @@ func newBench(o options, work string) (*bench, error) {
 // (main package's logging.go): any one set turns its quiet default off.
 var logLevelVariables = []string{
 	"TF_LOG_PROVIDER", "TF_LOG_PROVIDER_SECURESCORE", "TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO", "TF_ACC_LOG_PATH",
+}
+
+// withoutVariables is env without the variables named.
+func withoutVariables(env []string, names ...string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(names, name) {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // resetAction leaves an action with no decision (Default, no notes, nobody

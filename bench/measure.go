@@ -17,14 +17,17 @@ import (
 type result struct {
 	s      scenario
 	counts map[emulator.Route]int // of the last timed run
-	times  []time.Duration
-	rssKiB int64
+	// batched are the requests of that run sent inside Graph $batch
+	// requests (counts holds each batch once, as graph_batch).
+	batched map[emulator.Route]int
+	times   []time.Duration
+	rssKiB  int64
 	// CPU time of each timed run: all of it (Terraform and its provider
 	// processes, without the measuring wrappers), the providers' part, and
 	// the part of that their garbage collectors spent.
-	totalCPU, providerCPU, gcCPU []time.Duration
-	gcCycles                     []int
-	timedOut                     bool
+	totalCPU, providerCPU, gcCPU, gcIdleCPU []time.Duration
+	gcCycles                                []int
+	timedOut                                bool
 }
 
 func (r result) median() time.Duration { return median(r.times) }
@@ -59,7 +62,7 @@ func (r result) cpuSummary() string {
 	if median(r.providerCPU) == 0 {
 		return fmt.Sprintf("%s / –", round(r.terraformCPU()))
 	}
-	return fmt.Sprintf("%s / %s (GC %s)", round(r.terraformCPU()), round(median(r.providerCPU)), round(median(r.gcCPU)))
+	return fmt.Sprintf("%s / %s (GC %s + %s idle, %d cycles)", round(r.terraformCPU()), round(median(r.providerCPU)), round(median(r.gcCPU)), round(median(r.gcIdleCPU)), medianInt(r.gcCycles))
 }
 
 func round(d time.Duration) time.Duration {
@@ -70,7 +73,7 @@ func round(d time.Duration) time.Duration {
 }
 
 func (r result) line() string {
-	return fmt.Sprintf("%s | median %s of %d | CPU Terraform / provider %s | peak RSS %.1f MB", routeSummary(r.counts), round(r.median()), len(r.times), r.cpuSummary(), float64(r.rssKiB)/1024)
+	return fmt.Sprintf("%s | median %s of %d | CPU Terraform / provider %s | peak RSS %.1f MB", r.requestSummary(), round(r.median()), len(r.times), r.cpuSummary(), float64(r.rssKiB)/1024)
 }
 
 // armRequests counts requests to Azure Resource Manager (Resource Graph included).
@@ -113,6 +116,15 @@ func routeSummary(counts map[emulator.Route]int) string {
 	return strings.Join(routes, ", ")
 }
 
+// requestSummary is routeSummary with what the $batch requests held.
+func (r result) requestSummary() string {
+	s := routeSummary(r.counts)
+	if inside := routeSummary(r.batched); inside != "" {
+		s += " (inside the batches: " + inside + ")"
+	}
+	return s
+}
+
 func (b *bench) measure(s scenario) (result, error) {
 	r := result{s: s}
 	dir := filepath.Join(b.work, s.key)
@@ -134,6 +146,9 @@ func (b *bench) measure(s scenario) (result, error) {
 		return nil
 	}
 	if s.apply {
+		if s.beforeApply != nil {
+			s.beforeApply()
+		}
 		if _, _, err := b.terraform(dir, env, 0, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err != nil {
 			return r, err
 		}
@@ -164,7 +179,7 @@ func (b *bench) measure(s scenario) (result, error) {
 		b.emu.ResetCounts()
 		elapsed, cpu, err := b.terraform(dir, timedEnv, s.timeBox, command...)
 		r.times = append(r.times, elapsed)
-		r.counts = b.emu.Counts()
+		r.counts, r.batched = b.emu.Counts(), b.emu.BatchedCounts()
 		if errors.Is(err, errTimeBox) {
 			r.timedOut = true
 			break
@@ -175,7 +190,7 @@ func (b *bench) measure(s scenario) (result, error) {
 		u := providerUsage(b.rssFile)
 		r.rssKiB = max(r.rssKiB, u.maxRSSKiB)
 		r.totalCPU = append(r.totalCPU, max(cpu-u.wrapperCPU, 0))
-		r.providerCPU, r.gcCPU, r.gcCycles = append(r.providerCPU, u.cpu), append(r.gcCPU, u.gcCPU), append(r.gcCycles, u.gcCycles)
+		r.providerCPU, r.gcCPU, r.gcIdleCPU, r.gcCycles = append(r.providerCPU, u.cpu), append(r.gcCPU, u.gcCPU), append(r.gcIdleCPU, u.gcIdleCPU), append(r.gcCycles, u.gcCycles)
 	}
 	return r, nil
 }

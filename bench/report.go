@@ -24,7 +24,7 @@ func (b *bench) report(results []result, profile *profileSummary) string {
 	fmt.Fprintf(&w, "# Benchmark results\n\n")
 	fmt.Fprintf(&w, "`make bench` (`go run ./bench`): the built provider under the real Terraform CLI against the in-process emulator, which adds **%s to every request** (token requests included). ", b.o.latency)
 	fmt.Fprintf(&w, "Each scenario runs `terraform plan` %d time(s) after one untimed warm-up run (and after one `terraform apply` where it manages resources); the create scenarios run `terraform apply` of a resource that does not exist yet instead, the action reset in between. ", b.o.runs)
-	fmt.Fprintf(&w, "The table gives the HTTP requests of one run by route and in all, the median wall time, the provider-attributable time (the median minus the median of Terraform alone with as many `terraform_data` instances, run the same way), the median CPU time of a run spent in Terraform itself and in the provider processes (rusage: user + system; GC: what the provider's garbage collector reports with `GODEBUG=gctrace=1`), and the highest peak RSS of any provider process Terraform started for them (the kernel's rusage maximum resident set size).\n\n")
+	fmt.Fprintf(&w, "The table gives the HTTP requests of one run by route and in all (a Microsoft Graph `$batch` is one request; what it held is named in brackets), the median wall time, the provider-attributable time (the median minus the median of Terraform alone with as many `terraform_data` instances, run the same way), the median CPU time of a run spent in Terraform itself and in the provider processes (rusage: user + system; GC: what the provider's garbage collector reports with `GODEBUG=gctrace=1`: its pauses, assists and background marking, then the marking it did on cores otherwise idle, which rusage counts too, and its cycles), and the highest peak RSS of any provider process Terraform started for them (the kernel's rusage maximum resident set size).\n\n")
 	fmt.Fprintf(&w, "## Machine\n\n%s\n\n", machine(b))
 	fmt.Fprintf(&w, "## Results\n\n| scenario | HTTP requests of one run, by route | requests | median | provider-attributable | CPU: Terraform / provider (GC) | runs | provider peak RSS |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	group := ""
@@ -41,7 +41,7 @@ func (b *bench) report(results []result, profile *profileSummary) string {
 		if r.s.note != "" {
 			name += " (" + r.s.note + ")"
 		}
-		requests, rss := routeSummary(r.counts), fmt.Sprintf("%.1f MB", float64(r.rssKiB)/1024)
+		requests, rss := r.requestSummary(), fmt.Sprintf("%.1f MB", float64(r.rssKiB)/1024)
 		if requests == "" {
 			requests = "none"
 		}
@@ -100,8 +100,8 @@ func verdict(ok bool) string {
 // whereItGoes is the measured split of one run: wall time, CPU in
 // Terraform and in the provider, requests, and Terraform alone.
 func whereItGoes(r *result, ref *result, latency time.Duration) string {
-	s := fmt.Sprintf("%s wall: %d requests (%s of latency if none overlapped), CPU Terraform %s, provider %s (GC %s)",
-		round(r.median()), allRequests(r.counts), time.Duration(allRequests(r.counts))*latency, round(r.terraformCPU()), round(median(r.providerCPU)), round(median(r.gcCPU)))
+	s := fmt.Sprintf("%s wall: %d requests (%s of latency if none overlapped), CPU Terraform %s, provider %s (GC %s + %s idle)",
+		round(r.median()), allRequests(r.counts), time.Duration(allRequests(r.counts))*latency, round(r.terraformCPU()), round(median(r.providerCPU)), round(median(r.gcCPU)), round(median(r.gcIdleCPU)))
 	if ref != nil {
 		s += fmt.Sprintf("; Terraform alone %s", round(ref.median()))
 	}
@@ -127,7 +127,7 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 		ok := float64(one.median()) <= 1.1*float64(base.median())
 		n := allRequests(one.counts)
 		out = append(out, fmt.Sprintf("1-action apply (create): %s against the naive baseline's %s (%.2f×), target ≤ 1.1×: %s; %d requests in all (%s), target ≤ 8: %s.",
-			round(one.median()), round(base.median()), ratio(one, base), verdict(ok), n, routeSummary(one.counts), verdict(n <= 8)))
+			round(one.median()), round(base.median()), ratio(one, base), verdict(ok), n, one.requestSummary(), verdict(n <= 8)))
 		if !ok || n > 8 {
 			out = append(out, "Where it goes: release "+whereItGoes(one, ref(one), lat)+"; naive "+whereItGoes(base, ref(base), lat)+".")
 		}
@@ -141,7 +141,7 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 		g := graphRequests(r.counts)
 		ok := float64(r.median()) <= 0.6*float64(base.median())
 		out = append(out, fmt.Sprintf("%d managed actions, plan: %s, %.2f× the naive baseline's %s, target ≤ 0.6×: %s; %d Graph requests (%s), target ≤ ceil(%d profiles / %d a page) + 2 = %d: %s.",
-			n, round(r.median()), ratio(r, base), round(base.median()), verdict(ok), g, routeSummary(r.counts), actionsTenantSize, servedPageSize, limit, verdict(g <= limit)))
+			n, round(r.median()), ratio(r, base), round(base.median()), verdict(ok), g, r.requestSummary(), actionsTenantSize, servedPageSize, limit, verdict(g <= limit)))
 		if !ok {
 			out = append(out, "Where it goes: release "+whereItGoes(r, ref(r), lat)+"; naive "+whereItGoes(base, ref(base), lat)+".")
 		}
@@ -157,8 +157,8 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 		}
 		if r.measured() {
 			perAction := median(r.providerCPU) / 300
-			out = append(out, fmt.Sprintf("Provider CPU per managed action, 300-action plan: %s (%s in all, of which GC %s), target ≤ 3 ms: %s. The profile below says where it goes.",
-				perAction.Round(10*time.Microsecond), round(median(r.providerCPU)), round(median(r.gcCPU)), verdict(perAction <= 3*time.Millisecond)))
+			out = append(out, fmt.Sprintf("Provider CPU per managed action, 300-action plan: %s (%s in all, of which GC %s + %s idle marking), target ≤ 3 ms: %s. The profile below says where it goes.",
+				perAction.Round(10*time.Microsecond), round(median(r.providerCPU)), round(median(r.gcCPU)), round(median(r.gcIdleCPU)), verdict(perAction <= 3*time.Millisecond)))
 		}
 	}
 	if one, thousand := byID["aggregate-1"], byID["aggregate-1000"]; one != nil && thousand != nil {
@@ -193,9 +193,9 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 		if with == nil || without == nil || !with.measured() || !without.measured() {
 			continue
 		}
-		out = append(out, fmt.Sprintf("memory.go at %s: peak RSS %.1f MB with it, %.1f MB without (GOMEMLIMIT=off GOGC=100); provider GC CPU %s (%d cycles) with, %s (%d cycles) without; provider CPU %s with, %s without; plan %s with, %s without.",
+		out = append(out, fmt.Sprintf("memory.go at %s: peak RSS %.1f MB with it, %.1f MB without (GOMEMLIMIT=off GOGC=100); provider GC CPU %s + %s idle (%d cycles) with, %s + %s idle (%d cycles) without; provider CPU %s with, %s without; plan %s with, %s without.",
 			with.s.name, float64(with.rssKiB)/1024, float64(without.rssKiB)/1024,
-			round(median(with.gcCPU)), medianInt(with.gcCycles), round(median(without.gcCPU)), medianInt(without.gcCycles),
+			round(median(with.gcCPU)), round(median(with.gcIdleCPU)), medianInt(with.gcCycles), round(median(without.gcCPU)), round(median(without.gcIdleCPU)), medianInt(without.gcCycles),
 			round(median(with.providerCPU)), round(median(without.providerCPU)), round(with.median()), round(without.median())))
 	}
 	if quiet, loud := byID["refresh-300"], byID["refresh-300/"+string(loudLogs)]; quiet != nil && loud != nil && quiet.measured() && loud.measured() {
@@ -203,10 +203,10 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 			round(median(quiet.providerCPU)), round(median(loud.providerCPU)), round(quiet.terraformCPU()), round(loud.terraformCPU()), round(quiet.median()), round(loud.median())))
 	}
 	if r := byID["recommendations-1000"]; r != nil {
-		out = append(out, fmt.Sprintf("Recommendations of 1,000 subscriptions: %s in %s (requests follow the summarised rows, not the resources assessed).", routeSummary(r.counts), round(r.median())))
+		out = append(out, fmt.Sprintf("Recommendations of 1,000 subscriptions: %s in %s (requests follow the summarised rows, not the resources assessed).", r.requestSummary(), round(r.median())))
 	}
 	if r := byID["history-90x100"]; r != nil {
-		out = append(out, fmt.Sprintf("90 days of history for 100 subscriptions: %s in %s.", routeSummary(r.counts), round(r.median())))
+		out = append(out, fmt.Sprintf("90 days of history for 100 subscriptions: %s in %s.", r.requestSummary(), round(r.median())))
 	}
 	return out
 }

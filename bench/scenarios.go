@@ -31,6 +31,7 @@ type scenario struct {
 	apply       bool // `terraform apply` once before the timed plans (managed resources)
 	creates     bool // each timed run is `terraform apply` of a create; reset runs before each
 	reset       func(dir string) error
+	beforeApply func() // before the one `terraform apply` of apply
 	runs        int
 	cold        bool // no untimed warm-up run (the slow naive cases)
 	timeBox     time.Duration
@@ -144,9 +145,16 @@ func (b *bench) scenarios() []scenario {
 			case loudLogs:
 				name += ", provider logs at TRACE (logging.go off)"
 			}
+			ids := b.actions[:n]
 			out = append(out, scenario{
 				group: "Improvement action plan", name: name, key: fmt.Sprintf("refresh-%d", n), variant: v,
 				config: config, apply: v == release, runs: b.o.runs, instances: n,
+				// An earlier scenario's apply left decisions a create refuses.
+				beforeApply: func() {
+					for _, id := range ids {
+						b.resetAction(id)
+					}
+				},
 			})
 		}
 	}

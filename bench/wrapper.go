@@ -26,12 +26,15 @@ type usage struct {
 	maxRSSKiB  int64
 	cpu        time.Duration // the provider's user + system time
 	wrapperCPU time.Duration // the wrapper's own, which Terraform's rusage also counts
-	gcCPU      time.Duration // the provider's garbage collector, from GODEBUG=gctrace=1
-	gcCycles   int
+	// The provider's garbage collector, from GODEBUG=gctrace=1: its pauses,
+	// assists and background marking, and apart from them the marking it
+	// did on cores that were idle otherwise (rusage counts both).
+	gcCPU, gcIdleCPU time.Duration
+	gcCycles         int
 }
 
 func (u usage) line() string {
-	return fmt.Sprintf("%d %d %d %d %d\n", u.maxRSSKiB, u.cpu.Microseconds(), u.wrapperCPU.Microseconds(), u.gcCPU.Microseconds(), u.gcCycles)
+	return fmt.Sprintf("%d %d %d %d %d %d\n", u.maxRSSKiB, u.cpu.Microseconds(), u.wrapperCPU.Microseconds(), u.gcCPU.Microseconds(), u.gcIdleCPU.Microseconds(), u.gcCycles)
 }
 
 // wrap runs the real provider as a child with this process's stdin, stdout,
@@ -62,13 +65,13 @@ func wrap() int {
 			_ = cmd.Process.Signal(s)
 		}
 	}()
-	gcCPU, gcCycles := filterGCTrace(stderr, os.Stderr)
+	gcCPU, gcIdleCPU, gcCycles := filterGCTrace(stderr, os.Stderr)
 	err = cmd.Wait()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		if f, openErr := os.OpenFile(os.Getenv(wrapRSSEnv), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); openErr == nil {
 			var self syscall.Rusage
 			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
-			u := usage{maxRSSKiB: ru.Maxrss /* KiB on Linux */, cpu: cpuTime(ru), wrapperCPU: cpuTime(&self), gcCPU: gcCPU, gcCycles: gcCycles}
+			u := usage{maxRSSKiB: ru.Maxrss /* KiB on Linux */, cpu: cpuTime(ru), wrapperCPU: cpuTime(&self), gcCPU: gcCPU, gcIdleCPU: gcIdleCPU, gcCycles: gcCycles}
 			_, _ = f.WriteString(u.line())
 			_ = f.Close()
 		}
@@ -90,18 +93,23 @@ func wrap() int {
 var gcTraceLine = regexp.MustCompile(`^gc \d+ @[0-9.]+s \d+%: \S+ ms clock, ([0-9.]+)\+([0-9.]+)/([0-9.]+)/([0-9.]+)\+([0-9.]+) ms cpu`)
 
 // filterGCTrace copies r to w line by line, leaving out the garbage
-// collector's lines, and returns the CPU time and the cycles they report.
-func filterGCTrace(r io.Reader, w io.Writer) (time.Duration, int) {
-	var total float64 // ms
+// collector's lines, and returns the CPU time they report (without the idle
+// marking), the idle marking, and the cycles.
+func filterGCTrace(r io.Reader, w io.Writer) (time.Duration, time.Duration, int) {
+	var total, idle float64 // ms
 	cycles := 0
 	scanner := bufio.NewScanner(r)
 	scanner.Buffer(make([]byte, 64<<10), 16<<20)
 	for scanner.Scan() {
 		line := scanner.Text()
 		if m := gcTraceLine.FindStringSubmatch(line); m != nil {
-			for _, field := range m[1:] {
+			for i, field := range m[1:] {
 				v, _ := strconv.ParseFloat(field, 64)
-				total += v
+				if i == 3 {
+					idle += v
+				} else {
+					total += v
+				}
 			}
 			cycles++
 			continue
@@ -112,7 +120,7 @@ func filterGCTrace(r io.Reader, w io.Writer) (time.Duration, int) {
 		}
 		_, _ = io.WriteString(w, line+"\n")
 	}
-	return time.Duration(total * float64(time.Millisecond)), cycles
+	return time.Duration(total * float64(time.Millisecond)), time.Duration(idle * float64(time.Millisecond)), cycles
 }
 
 // providerUsage reads the RSS file: the highest peak RSS of the provider
@@ -124,13 +132,14 @@ func providerUsage(path string) usage {
 		return sum
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		var rss, cpu, wrapper, gc int64
+		var rss, cpu, wrapper, gc, gcIdle int64
 		var cycles int
-		if _, err := fmt.Sscan(line, &rss, &cpu, &wrapper, &gc, &cycles); err == nil {
+		if _, err := fmt.Sscan(line, &rss, &cpu, &wrapper, &gc, &gcIdle, &cycles); err == nil {
 			sum.maxRSSKiB = max(sum.maxRSSKiB, rss)
 			sum.cpu += time.Duration(cpu) * time.Microsecond
 			sum.wrapperCPU += time.Duration(wrapper) * time.Microsecond
 			sum.gcCPU += time.Duration(gc) * time.Microsecond
+			sum.gcIdleCPU += time.Duration(gcIdle) * time.Microsecond
 			sum.gcCycles += cycles
 		}
 	}

@@ -317,8 +317,8 @@ func (r *ImprovementActionResource) fillFromService(ctx context.Context, g *clie
 }
 
 func (r *ImprovementActionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state improvementActionModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	state, diags := modelFromTerraform(ctx, req.State.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
 		return
 	}
@@ -352,7 +352,11 @@ func (r *ImprovementActionResource) Read(ctx context.Context, req resource.ReadR
 	if !r.fillFromService(ctx, g, &state, *profile, &resp.Diagnostics) {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	refreshed, diags := state.toTerraform(ctx, req.State.Raw.Type())
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.State.Raw = refreshed
+	}
 }
 
 // Delete resets the action to the portal's default (to address, no notes,

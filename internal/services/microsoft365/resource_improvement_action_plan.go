@@ -27,16 +27,18 @@ func (r *ImprovementActionResource) ModifyPlan(ctx context.Context, req resource
 	if req.Plan.Raw.IsNull() || r.client == nil {
 		return // destroy, or the provider's settings are not known yet: apply checks again
 	}
-	var plan, config improvementActionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	plan, diags := modelFromTerraform(ctx, req.Plan.Raw)
+	resp.Diagnostics.Append(diags...)
+	config, diags := modelFromTerraform(ctx, req.Config.Raw)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() || plan.ControlID.IsUnknown() || plan.Status.IsUnknown() || config.TenantID.IsUnknown() {
 		return
 	}
 	var state *improvementActionModel
 	if !req.State.Raw.IsNull() {
-		state = &improvementActionModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		prior, diags := modelFromTerraform(ctx, req.State.Raw)
+		resp.Diagnostics.Append(diags...)
+		state = &prior
 	}
 
 	g := tenantGraph(r.client, config.TenantID, &resp.Diagnostics)
@@ -55,7 +57,12 @@ func (r *ImprovementActionResource) ModifyPlan(ctx context.Context, req resource
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("tenant_id"))
 	}
 	replacing := tenantMoved || (state != nil && !state.ControlID.Equal(plan.ControlID))
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	planned, diags := plan.toTerraform(ctx, req.Plan.Raw.Type())
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	resp.Plan.Raw = planned
 	if state != nil && !replacing && plan.sameDecisionAs(*state) {
 		return // nothing to send, so nothing to refuse
 	}
