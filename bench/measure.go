@@ -22,6 +22,7 @@ type result struct {
 	batched map[emulator.Route]int
 	times   []time.Duration
 	rssKiB  int64
+	liveMB  int // the largest live heap a provider's collector marked
 	// CPU time of each timed run: all of it (Terraform and its provider
 	// processes, without the measuring wrappers), the providers' part, and
 	// the part of that their garbage collectors spent.
@@ -73,7 +74,7 @@ func round(d time.Duration) time.Duration {
 }
 
 func (r result) line() string {
-	return fmt.Sprintf("%s | median %s of %d | CPU Terraform / provider %s | peak RSS %.1f MB", r.requestSummary(), round(r.median()), len(r.times), r.cpuSummary(), float64(r.rssKiB)/1024)
+	return fmt.Sprintf("%s | median %s of %d | CPU Terraform / provider %s | peak RSS %.1f MB, live heap %d MB", r.requestSummary(), round(r.median()), len(r.times), r.cpuSummary(), float64(r.rssKiB)/1024, r.liveMB)
 }
 
 // armRequests counts requests to Azure Resource Manager (Resource Graph included).
@@ -188,7 +189,7 @@ func (b *bench) measure(s scenario) (result, error) {
 			return r, err
 		}
 		u := providerUsage(b.rssFile)
-		r.rssKiB = max(r.rssKiB, u.maxRSSKiB)
+		r.rssKiB, r.liveMB = max(r.rssKiB, u.maxRSSKiB), max(r.liveMB, u.liveHeapMB)
 		r.totalCPU = append(r.totalCPU, max(cpu-u.wrapperCPU, 0))
 		r.providerCPU, r.gcCPU, r.gcIdleCPU, r.gcCycles = append(r.providerCPU, u.cpu), append(r.gcCPU, u.gcCPU), append(r.gcIdleCPU, u.gcIdleCPU), append(r.gcCycles, u.gcCycles)
 	}

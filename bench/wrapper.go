@@ -31,10 +31,11 @@ type usage struct {
 	// did on cores that were idle otherwise (rusage counts both).
 	gcCPU, gcIdleCPU time.Duration
 	gcCycles         int
+	liveHeapMB       int // the largest live heap a collection marked
 }
 
 func (u usage) line() string {
-	return fmt.Sprintf("%d %d %d %d %d %d\n", u.maxRSSKiB, u.cpu.Microseconds(), u.wrapperCPU.Microseconds(), u.gcCPU.Microseconds(), u.gcIdleCPU.Microseconds(), u.gcCycles)
+	return fmt.Sprintf("%d %d %d %d %d %d %d\n", u.maxRSSKiB, u.cpu.Microseconds(), u.wrapperCPU.Microseconds(), u.gcCPU.Microseconds(), u.gcIdleCPU.Microseconds(), u.gcCycles, u.liveHeapMB)
 }
 
 // wrap runs the real provider as a child with this process's stdin, stdout,
@@ -65,13 +66,14 @@ func wrap() int {
 			_ = cmd.Process.Signal(s)
 		}
 	}()
-	gcCPU, gcIdleCPU, gcCycles := filterGCTrace(stderr, os.Stderr)
+	gc := filterGCTrace(stderr, os.Stderr)
 	err = cmd.Wait()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		if f, openErr := os.OpenFile(os.Getenv(wrapRSSEnv), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600); openErr == nil {
 			var self syscall.Rusage
 			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &self)
-			u := usage{maxRSSKiB: ru.Maxrss /* KiB on Linux */, cpu: cpuTime(ru), wrapperCPU: cpuTime(&self), gcCPU: gcCPU, gcIdleCPU: gcIdleCPU, gcCycles: gcCycles}
+			u := gc
+			u.maxRSSKiB, u.cpu, u.wrapperCPU = ru.Maxrss /* KiB on Linux */, cpuTime(ru), cpuTime(&self)
 			_, _ = f.WriteString(u.line())
 			_ = f.Close()
 		}
@@ -89,21 +91,22 @@ func wrap() int {
 // gcTraceLine is one line of GODEBUG=gctrace=1 (runtime package
 // documentation): "gc # @#s #%: #+#+# ms clock, #+#/#/#+# ms cpu, ...";
 // the cpu fields are the stop-the-world sweep termination, the mark assist,
-// background and idle marking, and the mark termination.
-var gcTraceLine = regexp.MustCompile(`^gc \d+ @[0-9.]+s \d+%: \S+ ms clock, ([0-9.]+)\+([0-9.]+)/([0-9.]+)/([0-9.]+)\+([0-9.]+) ms cpu`)
+// background and idle marking, and the mark termination; "#->#-># MB" ends
+// with the heap marked live.
+var gcTraceLine = regexp.MustCompile(`^gc \d+ @[0-9.]+s \d+%: \S+ ms clock, ([0-9.]+)\+([0-9.]+)/([0-9.]+)/([0-9.]+)\+([0-9.]+) ms cpu, \d+->\d+->(\d+) MB`)
 
 // filterGCTrace copies r to w line by line, leaving out the garbage
-// collector's lines, and returns the CPU time they report (without the idle
-// marking), the idle marking, and the cycles.
-func filterGCTrace(r io.Reader, w io.Writer) (time.Duration, time.Duration, int) {
+// collector's lines, and returns what they report: the CPU time without the
+// idle marking, the idle marking, the cycles and the largest live heap.
+func filterGCTrace(r io.Reader, w io.Writer) usage {
+	var u usage
 	var total, idle float64 // ms
-	cycles := 0
 	scanner := bufio.NewScanner(r)
 	scanner.Buffer(make([]byte, 64<<10), 16<<20)
 	for scanner.Scan() {
 		line := scanner.Text()
 		if m := gcTraceLine.FindStringSubmatch(line); m != nil {
-			for i, field := range m[1:] {
+			for i, field := range m[1:6] {
 				v, _ := strconv.ParseFloat(field, 64)
 				if i == 3 {
 					idle += v
@@ -111,16 +114,20 @@ func filterGCTrace(r io.Reader, w io.Writer) (time.Duration, time.Duration, int)
 					total += v
 				}
 			}
-			cycles++
+			live, _ := strconv.Atoi(m[6])
+			u.liveHeapMB = max(u.liveHeapMB, live)
+			u.gcCycles++
 			continue
 		}
 		if strings.HasPrefix(line, "gc ") && strings.Contains(line, "ms cpu") {
-			cycles++ // a format this program does not know: counted, not summed
+			u.gcCycles++ // a format this program does not know: counted, not summed
 			continue
 		}
 		_, _ = io.WriteString(w, line+"\n")
 	}
-	return time.Duration(total * float64(time.Millisecond)), time.Duration(idle * float64(time.Millisecond)), cycles
+	u.gcCPU = time.Duration(total * float64(time.Millisecond))
+	u.gcIdleCPU = time.Duration(idle * float64(time.Millisecond))
+	return u
 }
 
 // providerUsage reads the RSS file: the highest peak RSS of the provider
@@ -133,8 +140,9 @@ func providerUsage(path string) usage {
 	}
 	for _, line := range strings.Split(string(data), "\n") {
 		var rss, cpu, wrapper, gc, gcIdle int64
-		var cycles int
-		if _, err := fmt.Sscan(line, &rss, &cpu, &wrapper, &gc, &gcIdle, &cycles); err == nil {
+		var cycles, live int
+		if _, err := fmt.Sscan(line, &rss, &cpu, &wrapper, &gc, &gcIdle, &cycles, &live); err == nil {
+			sum.liveHeapMB = max(sum.liveHeapMB, live)
 			sum.maxRSSKiB = max(sum.maxRSSKiB, rss)
 			sum.cpu += time.Duration(cpu) * time.Microsecond
 			sum.wrapperCPU += time.Duration(wrapper) * time.Microsecond
