@@ -10,26 +10,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
-var (
-	_ datasource.DataSource              = &ControlDefinitionsDataSource{}
-	_ datasource.DataSourceWithConfigure = &ControlDefinitionsDataSource{}
-)
-
 // ControlDefinitionsDataSource reads the security control definitions of the
 // tenant or of one subscription.
 type ControlDefinitionsDataSource struct {
-	client *client.Client
+	providerdata.DataSource
 }
 
 // NewControlDefinitionsDataSource is the factory the provider registers.
 func NewControlDefinitionsDataSource() datasource.DataSource {
-	return &ControlDefinitionsDataSource{}
+	return &ControlDefinitionsDataSource{DataSource: providerdata.NewDataSource("defender_control_definitions")}
 }
 
 type controlDefinitionsModel struct {
@@ -46,10 +40,6 @@ type controlDefinitionModel struct {
 	MaxScore                types.Int64  `tfsdk:"max_score"`
 	SourceType              types.String `tfsdk:"source_type"`
 	AssessmentDefinitionIDs []string     `tfsdk:"assessment_definition_ids"`
-}
-
-func (d *ControlDefinitionsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_defender_control_definitions"
 }
 
 func (d *ControlDefinitionsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -81,26 +71,19 @@ func (d *ControlDefinitionsDataSource) Schema(ctx context.Context, _ datasource.
 	}
 }
 
-func (d *ControlDefinitionsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *ControlDefinitionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data controlDefinitionsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
 		return
 	}
-	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
 
 	subscriptionID := data.SubscriptionID.ValueString() // "" = the tenant-wide list
-	definitions, err := d.client.DefenderControlDefinitions(ctx, subscriptionID)
+	definitions, err := d.Client.DefenderControlDefinitions(ctx, subscriptionID)
 	if err != nil {
 		hint := diagnostics.Hint{}
 		if subscriptionID != "" {

@@ -21,20 +21,17 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
-var (
-	_ datasource.DataSource              = &ControlsDataSource{}
-	_ datasource.DataSourceWithConfigure = &ControlsDataSource{}
-)
-
 const readControlsAction = "Reading the Defender for Cloud security controls"
 
 // ControlsDataSource reads a subscription's security controls.
 type ControlsDataSource struct {
-	client *client.Client
+	providerdata.DataSource
 }
 
 // NewControlsDataSource is the factory the provider registers.
-func NewControlsDataSource() datasource.DataSource { return &ControlsDataSource{} }
+func NewControlsDataSource() datasource.DataSource {
+	return &ControlsDataSource{DataSource: providerdata.NewDataSource("defender_controls")}
+}
 
 type controlsModel struct {
 	SubscriptionID         types.String   `tfsdk:"subscription_id"`
@@ -59,10 +56,6 @@ type controlModel struct {
 	PotentialScoreIncrease     types.Float64 `tfsdk:"potential_score_increase"`
 	SourceType                 types.String  `tfsdk:"source_type"`
 	AssessmentDefinitionIDs    []string      `tfsdk:"assessment_definition_ids"`
-}
-
-func (d *ControlsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_defender_controls"
 }
 
 func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -112,33 +105,26 @@ func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 	}
 }
 
-func (d *ControlsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *ControlsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data controlsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
 		return
 	}
-	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	subscriptionID := resolveSubscription(d.client, data.SubscriptionID, &resp.Diagnostics)
+	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	subscriptionID := resolveSubscription(d.Client, data.SubscriptionID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
 
 	// Null means the default initiative; "" (set explicitly) the subscription-wide list.
 	scoreName := client.DefaultSecureScoreName
 	if !data.ScoreName.IsNull() {
 		scoreName = data.ScoreName.ValueString()
 	}
-	controls, err := d.client.DefenderControls(ctx, subscriptionID, scoreName)
+	controls, err := d.Client.DefenderControls(ctx, subscriptionID, scoreName)
 	if client.IsNotFound(err) && scoreName != "" {
-		resp.Diagnostics.Append(scoreNotFound(ctx, d.client, readControlsAction, subscriptionID, scoreName, err))
+		resp.Diagnostics.Append(scoreNotFound(ctx, d.Client, readControlsAction, subscriptionID, scoreName, err))
 		return
 	}
 	if err != nil {
@@ -201,7 +187,7 @@ func (d *ControlsDataSource) Read(ctx context.Context, req datasource.ReadReques
 // warning) when the subscription has no score at all, an error naming the
 // initiatives that exist when it has scores but not name, nothing otherwise.
 func (d *ControlsDataSource) checkScoreExists(ctx context.Context, subscriptionID, name string) (notCalculated bool, diags diag.Diagnostics) {
-	scores, err := d.client.DefenderScores(ctx, subscriptionID)
+	scores, err := d.Client.DefenderScores(ctx, subscriptionID)
 	if err != nil {
 		diags.Append(diagnostics.FromError(readControlsAction, err, diagnostics.Hint{}))
 		return false, diags

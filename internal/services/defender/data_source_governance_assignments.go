@@ -19,21 +19,16 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 )
 
-var (
-	_ datasource.DataSource              = &GovernanceAssignmentsDataSource{}
-	_ datasource.DataSourceWithConfigure = &GovernanceAssignmentsDataSource{}
-)
-
 // GovernanceAssignmentsDataSource reads governance assignments and the
 // unhealthy recommendations nobody owns, across subscriptions.
 type GovernanceAssignmentsDataSource struct {
-	client *client.Client
-	now    func() time.Time
+	providerdata.DataSource
+	now func() time.Time
 }
 
 // NewGovernanceAssignmentsDataSource is the factory the provider registers.
 func NewGovernanceAssignmentsDataSource() datasource.DataSource {
-	return &GovernanceAssignmentsDataSource{now: time.Now}
+	return &GovernanceAssignmentsDataSource{DataSource: providerdata.NewDataSource("defender_governance_assignments"), now: time.Now}
 }
 
 type governanceAssignmentsModel struct {
@@ -75,10 +70,6 @@ type unownedRecommendationEntry struct {
 	AssessmentKey      types.String `tfsdk:"assessment_key"`
 	RecommendationName types.String `tfsdk:"recommendation_display_name"`
 	Severity           types.String `tfsdk:"severity"`
-}
-
-func (d *GovernanceAssignmentsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_defender_governance_assignments"
 }
 
 func (d *GovernanceAssignmentsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -136,25 +127,18 @@ func (d *GovernanceAssignmentsDataSource) Schema(ctx context.Context, _ datasour
 	}
 }
 
-func (d *GovernanceAssignmentsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *GovernanceAssignmentsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data governanceAssignmentsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
 		return
 	}
-	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	scope, emptyScope, diags := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
 
 	var assignments []client.GovernanceAssignmentRow
 	var unhealthy []client.AssessmentRow
@@ -162,11 +146,11 @@ func (d *GovernanceAssignmentsDataSource) Read(ctx context.Context, req datasour
 		start := time.Now()
 		var stats, more client.QueryStats
 		var err error
-		if assignments, stats, err = d.client.QueryGovernanceAssignments(ctx, scope); err != nil {
+		if assignments, stats, err = d.Client.QueryGovernanceAssignments(ctx, scope); err != nil {
 			resp.Diagnostics.Append(diagnostics.FromError("Reading the governance assignments through Resource Graph", err, diagnostics.Hint{Permission: governanceReadRole}))
 			return
 		}
-		if unhealthy, more, err = d.client.QueryUnhealthyAssessments(ctx, scope); err != nil {
+		if unhealthy, more, err = d.Client.QueryUnhealthyAssessments(ctx, scope); err != nil {
 			resp.Diagnostics.Append(diagnostics.FromError("Reading the unhealthy recommendations through Resource Graph", err, diagnostics.Hint{Permission: governanceReadRole}))
 			return
 		}

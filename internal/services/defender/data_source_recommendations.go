@@ -23,21 +23,18 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 )
 
-var (
-	_ datasource.DataSource              = &RecommendationsDataSource{}
-	_ datasource.DataSourceWithConfigure = &RecommendationsDataSource{}
-)
-
 const readRecommendationsAction = "Reading the Defender for Cloud recommendations through Resource Graph"
 
 // RecommendationsDataSource reads Defender for Cloud's recommendations of
 // many subscriptions, summarised in Resource Graph, biggest gain first.
 type RecommendationsDataSource struct {
-	client *client.Client
+	providerdata.DataSource
 }
 
 // NewRecommendationsDataSource is the factory the provider registers.
-func NewRecommendationsDataSource() datasource.DataSource { return &RecommendationsDataSource{} }
+func NewRecommendationsDataSource() datasource.DataSource {
+	return &RecommendationsDataSource{DataSource: providerdata.NewDataSource("defender_recommendations")}
+}
 
 type recommendationsModel struct {
 	SubscriptionIDs         types.List     `tfsdk:"subscription_ids"`
@@ -51,10 +48,6 @@ type recommendationsModel struct {
 	RecommendationCount     types.Int64    `tfsdk:"recommendation_count"`
 	NotCalculated           types.List     `tfsdk:"not_calculated_subscription_ids"`
 	Timeouts                timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *RecommendationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_defender_recommendations"
 }
 
 var recommendationStatuses = []string{client.StatusUnhealthy, client.StatusHealthy, client.StatusNotApplicable}
@@ -133,18 +126,13 @@ var recommendationAttrTypes = map[string]attr.Type{
 	"affected_resource_ids": types.ListType{ElemType: types.StringType},
 }
 
-func (d *RecommendationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *RecommendationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data recommendationsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
 		return
 	}
-	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	scope, emptyScope, diags := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs)
 	resp.Diagnostics.Append(diags...)
 	q := client.RecommendationQuery{Scope: scope, Statuses: []string{client.StatusUnhealthy}}
@@ -162,8 +150,6 @@ func (d *RecommendationsDataSource) Read(ctx context.Context, req datasource.Rea
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
 	scoreName := data.ScoreName.ValueString()
 	if scoreName == "" {
 		scoreName = client.DefaultSecureScoreName
@@ -173,7 +159,7 @@ func (d *RecommendationsDataSource) Read(ctx context.Context, req datasource.Rea
 	notCalculated := []string{}
 	if !emptyScope {
 		start := time.Now()
-		controls, cstats, err := d.client.QueryControlPoints(ctx, scope, scoreName)
+		controls, cstats, err := d.Client.QueryControlPoints(ctx, scope, scoreName)
 		if err != nil {
 			resp.Diagnostics.Append(diagnostics.FromError(readRecommendationsAction, err, diagnostics.Hint{}))
 			return
@@ -191,7 +177,7 @@ func (d *RecommendationsDataSource) Read(ctx context.Context, req datasource.Rea
 		var recs []client.Recommendation
 		var rstats client.QueryStats
 		if len(controlFilter) == 0 || len(q.AssessmentKeys) > 0 {
-			recs, rstats, err = d.client.QueryRecommendations(ctx, q)
+			recs, rstats, err = d.Client.QueryRecommendations(ctx, q)
 			if err != nil {
 				resp.Diagnostics.Append(diagnostics.FromError(readRecommendationsAction, err, diagnostics.Hint{}))
 				return

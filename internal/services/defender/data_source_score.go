@@ -18,18 +18,15 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
-var (
-	_ datasource.DataSource              = &ScoreDataSource{}
-	_ datasource.DataSourceWithConfigure = &ScoreDataSource{}
-)
-
 // ScoreDataSource reads one subscription's secure score.
 type ScoreDataSource struct {
-	client *client.Client
+	providerdata.DataSource
 }
 
 // NewScoreDataSource is the factory the provider registers.
-func NewScoreDataSource() datasource.DataSource { return &ScoreDataSource{} }
+func NewScoreDataSource() datasource.DataSource {
+	return &ScoreDataSource{DataSource: providerdata.NewDataSource("defender_score")}
+}
 
 type scoreModel struct {
 	SubscriptionID types.String   `tfsdk:"subscription_id"`
@@ -41,10 +38,6 @@ type scoreModel struct {
 	Percentage     types.Float64  `tfsdk:"percentage"`
 	Weight         types.Int64    `tfsdk:"weight"`
 	Timeouts       timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *ScoreDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_defender_score"
 }
 
 func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -67,32 +60,25 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 	}
 }
 
-func (d *ScoreDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data scoreModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
 		return
 	}
-	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	subscriptionID := resolveSubscription(d.client, data.SubscriptionID, &resp.Diagnostics)
+	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	subscriptionID := resolveSubscription(d.Client, data.SubscriptionID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
 
 	name := data.ScoreName.ValueString()
 	if name == "" {
 		name = client.DefaultSecureScoreName
 	}
-	score, err := d.client.DefenderScore(ctx, subscriptionID, name)
+	score, err := d.Client.DefenderScore(ctx, subscriptionID, name)
 	if client.IsNotFound(err) {
-		if scores, listErr := d.client.DefenderScores(ctx, subscriptionID); listErr == nil && len(scores) == 0 {
+		if scores, listErr := d.Client.DefenderScores(ctx, subscriptionID); listErr == nil && len(scores) == 0 {
 			// No score at all: not calculated yet, which is no score, not 0 %.
 			summary, detail := notCalculatedWarning([]string{subscriptionID})
 			resp.Diagnostics.AddAttributeWarning(path.Root("subscription_id"), summary,
@@ -105,7 +91,7 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 			resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 			return
 		}
-		resp.Diagnostics.Append(scoreNotFound(ctx, d.client, "Reading the Defender for Cloud secure score", subscriptionID, name, err))
+		resp.Diagnostics.Append(scoreNotFound(ctx, d.Client, "Reading the Defender for Cloud secure score", subscriptionID, name, err))
 		return
 	}
 	if err != nil {

@@ -21,11 +21,6 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 )
 
-var (
-	_ datasource.DataSource              = &ScoresDataSource{}
-	_ datasource.DataSourceWithConfigure = &ScoresDataSource{}
-)
-
 const readScoresAction = "Reading the Defender for Cloud secure scores through Resource Graph"
 
 // maxListedNames bounds the names shown by the unknown-name and missing-subscription diagnostics.
@@ -34,11 +29,13 @@ const maxListedNames = 10
 // ScoresDataSource reads the secure scores of many subscriptions in Resource
 // Graph queries and aggregates them.
 type ScoresDataSource struct {
-	client *client.Client
+	providerdata.DataSource
 }
 
 // NewScoresDataSource is the factory the provider registers.
-func NewScoresDataSource() datasource.DataSource { return &ScoresDataSource{} }
+func NewScoresDataSource() datasource.DataSource {
+	return &ScoresDataSource{DataSource: providerdata.NewDataSource("defender_scores")}
+}
 
 type scoresModel struct {
 	SubscriptionIDs      types.List     `tfsdk:"subscription_ids"`
@@ -52,10 +49,6 @@ type scoresModel struct {
 	ManagementGroups     types.List     `tfsdk:"management_groups"`       // of groupEntryAttrTypes objects
 	ManagementGroupsByID types.Map      `tfsdk:"management_groups_by_id"` // of the same
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *ScoresDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_defender_scores"
 }
 
 func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -97,25 +90,18 @@ func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 	}
 }
 
-func (d *ScoresDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *ScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data scoresModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
 		return
 	}
-	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	scope, emptyScope, diags := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
 
 	q := client.ScoreQuery{SubscriptionIDs: scope.SubscriptionIDs, ManagementGroupIDs: scope.ManagementGroupIDs, Name: data.ScoreName.ValueString()}
 	if q.Name == "" {
@@ -127,7 +113,7 @@ func (d *ScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	} else {
 		start := time.Now()
 		var err error
-		result, err = readScores(ctx, d.client, q)
+		result, err = readScores(ctx, d.Client, q)
 		tflog.Debug(ctx, "Resource Graph secure score query", map[string]any{
 			"subscriptions": len(q.SubscriptionIDs), "management_groups": len(q.ManagementGroupIDs),
 			"batches": result.stats.Batches, "requests": result.stats.Requests, "rows": result.stats.Rows, "duration_ms": time.Since(start).Milliseconds(),
@@ -194,7 +180,7 @@ func (d *ScoresDataSource) warn(diags *diag.Diagnostics, q client.ScoreQuery, r 
 // for Cloud data at all (an empty list is then the answer).
 func (d *ScoresDataSource) checkNameExists(ctx context.Context, q client.ScoreQuery) diag.Diagnostics {
 	var diags diag.Diagnostics
-	names, _, err := d.client.QueryDefenderScoreNames(ctx, q, maxListedNames)
+	names, _, err := d.Client.QueryDefenderScoreNames(ctx, q, maxListedNames)
 	if err != nil {
 		diags.Append(diagnostics.FromError(readScoresAction, err, diagnostics.Hint{}))
 		return diags

@@ -26,8 +26,6 @@ import (
 )
 
 var (
-	_ resource.Resource                = &GovernanceAssignmentResource{}
-	_ resource.ResourceWithConfigure   = &GovernanceAssignmentResource{}
 	_ resource.ResourceWithImportState = &GovernanceAssignmentResource{}
 	_ resource.ResourceWithModifyPlan  = &GovernanceAssignmentResource{}
 )
@@ -35,13 +33,13 @@ var (
 // GovernanceAssignmentResource manages the owner and due date of one
 // recommendation on one resource.
 type GovernanceAssignmentResource struct {
-	client *client.Client
-	now    func() time.Time
+	providerdata.Resource
+	now func() time.Time
 }
 
 // NewGovernanceAssignmentResource is the factory the provider registers.
 func NewGovernanceAssignmentResource() resource.Resource {
-	return &GovernanceAssignmentResource{now: time.Now}
+	return &GovernanceAssignmentResource{Resource: providerdata.NewResource("defender_governance_assignment"), now: time.Now}
 }
 
 type governanceAssignmentModel struct {
@@ -56,10 +54,6 @@ type governanceAssignmentModel struct {
 	NotifyManager          types.Bool     `tfsdk:"notify_manager"`
 	TicketLink             types.String   `tfsdk:"ticket_link"`
 	Timeouts               timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (r *GovernanceAssignmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_defender_governance_assignment"
 }
 
 func (r *GovernanceAssignmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -100,10 +94,6 @@ func (r *GovernanceAssignmentResource) Schema(ctx context.Context, _ resource.Sc
 	}
 }
 
-func (r *GovernanceAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 // ModifyPlan refuses a due date in the past when the assignment is created:
 // the recommendation would be overdue from the start.
 func (r *GovernanceAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -127,16 +117,15 @@ func (r *GovernanceAssignmentResource) ModifyPlan(ctx context.Context, req resou
 
 func (r *GovernanceAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan governanceAssignmentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
+	if !r.Load(ctx, req.Plan.Get, &plan, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel := governanceDeadline(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	ctx, cancel := providerdata.Deadline(ctx, plan.Timeouts.Create, governanceTimeout, &resp.Diagnostics)
 	defer cancel()
 	if plan.AssignmentKey.IsUnknown() || plan.AssignmentKey.IsNull() {
 		plan.AssignmentKey = types.StringValue(uuid.NewString())
 	} else {
-		existing, err := r.client.GovernanceAssignment(ctx, plan.ResourceID.ValueString(), plan.AssessmentKey.ValueString(), plan.AssignmentKey.ValueString())
+		existing, err := r.Client.GovernanceAssignment(ctx, plan.ResourceID.ValueString(), plan.AssessmentKey.ValueString(), plan.AssignmentKey.ValueString())
 		switch {
 		case err == nil:
 			resp.Diagnostics.AddAttributeError(path.Root("assignment_key"), "Governance assignment already exists",
@@ -156,18 +145,17 @@ func (r *GovernanceAssignmentResource) Create(ctx context.Context, req resource.
 
 func (r *GovernanceAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan governanceAssignmentModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
+	if !r.Load(ctx, req.Plan.Get, &plan, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel := governanceDeadline(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	ctx, cancel := providerdata.Deadline(ctx, plan.Timeouts.Update, governanceTimeout, &resp.Diagnostics)
 	defer cancel()
 	a, ok := assignmentFromPlan(plan, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	// Keep what this resource does not manage (ticket number and status, ETA).
-	current, err := r.client.GovernanceAssignment(ctx, a.ResourceID, a.AssessmentKey, a.Key)
+	current, err := r.Client.GovernanceAssignment(ctx, a.ResourceID, a.AssessmentKey, a.Key)
 	if err != nil {
 		resp.Diagnostics.Append(diagnostics.FromError("Reading the governance assignment", err, diagnostics.Hint{Permission: governanceReadRole,
 			NotFound: "governance assignment " + plan.ID.ValueString() + " (the recommendation may have been resolved)"}))
@@ -178,7 +166,7 @@ func (r *GovernanceAssignmentResource) Update(ctx context.Context, req resource.
 }
 
 func (r *GovernanceAssignmentResource) write(ctx context.Context, plan governanceAssignmentModel, a client.GovernanceAssignment, state *tfsdk.State, diags *diag.Diagnostics) {
-	stored, err := r.client.PutGovernanceAssignment(ctx, a)
+	stored, err := r.Client.PutGovernanceAssignment(ctx, a)
 	if err != nil {
 		diags.Append(governanceWriteError("Writing the governance assignment", err, false,
 			fmt.Sprintf("recommendation %s on %s (the resource may be healthy or deleted, or the key may be wrong; list its recommendations with securescore_defender_governance_assignments or in the portal)",
@@ -222,13 +210,12 @@ func fillAssignment(m *governanceAssignmentModel, a client.GovernanceAssignment)
 
 func (r *GovernanceAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state governanceAssignmentModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
+	if !r.Load(ctx, req.State.Get, &state, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel := governanceDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics)
+	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Read, governanceTimeout, &resp.Diagnostics)
 	defer cancel()
-	a, err := r.client.GovernanceAssignment(ctx, state.ResourceID.ValueString(), state.AssessmentKey.ValueString(), state.AssignmentKey.ValueString())
+	a, err := r.Client.GovernanceAssignment(ctx, state.ResourceID.ValueString(), state.AssessmentKey.ValueString(), state.AssignmentKey.ValueString())
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Governance assignment removed from state",
 			fmt.Sprintf("%s no longer exists: the recommendation %s on %s is gone (the resource was deleted or became healthy), or the assignment was deleted outside Terraform. "+
@@ -247,13 +234,12 @@ func (r *GovernanceAssignmentResource) Read(ctx context.Context, req resource.Re
 
 func (r *GovernanceAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state governanceAssignmentModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
+	if !r.Load(ctx, req.State.Get, &state, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel := governanceDeadline(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Delete, governanceTimeout, &resp.Diagnostics)
 	defer cancel()
-	if err := r.client.DeleteGovernanceAssignment(ctx, state.ResourceID.ValueString(), state.AssessmentKey.ValueString(), state.AssignmentKey.ValueString()); err != nil {
+	if err := r.Client.DeleteGovernanceAssignment(ctx, state.ResourceID.ValueString(), state.AssessmentKey.ValueString(), state.AssignmentKey.ValueString()); err != nil {
 		resp.Diagnostics.Append(governanceWriteError("Deleting the governance assignment", err, false, ""))
 	}
 }

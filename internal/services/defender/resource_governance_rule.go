@@ -34,8 +34,6 @@ import (
 )
 
 var (
-	_ resource.Resource                     = &GovernanceRuleResource{}
-	_ resource.ResourceWithConfigure        = &GovernanceRuleResource{}
 	_ resource.ResourceWithImportState      = &GovernanceRuleResource{}
 	_ resource.ResourceWithModifyPlan       = &GovernanceRuleResource{}
 	_ resource.ResourceWithConfigValidators = &GovernanceRuleResource{}
@@ -49,11 +47,13 @@ var (
 
 // GovernanceRuleResource manages a Defender for Cloud governance rule.
 type GovernanceRuleResource struct {
-	client *client.Client
+	providerdata.Resource
 }
 
 // NewGovernanceRuleResource is the factory the provider registers.
-func NewGovernanceRuleResource() resource.Resource { return &GovernanceRuleResource{} }
+func NewGovernanceRuleResource() resource.Resource {
+	return &GovernanceRuleResource{Resource: providerdata.NewResource("defender_governance_rule")}
+}
 
 type governanceRuleModel struct {
 	ID                       types.String         `tfsdk:"id"`
@@ -80,10 +80,6 @@ type governanceRuleModel struct {
 type ruleConditionModel struct {
 	Severities     types.Set `tfsdk:"severities"`
 	AssessmentKeys types.Set `tfsdk:"assessment_keys"`
-}
-
-func (r *GovernanceRuleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_defender_governance_rule"
 }
 
 func (r *GovernanceRuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -185,10 +181,6 @@ func (r *GovernanceRuleResource) ValidateConfig(ctx context.Context, req resourc
 	}
 }
 
-func (r *GovernanceRuleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func ruleScope(m governanceRuleModel) string {
 	if !m.ManagementGroupID.IsNull() {
 		return client.ManagementGroupScope(m.ManagementGroupID.ValueString())
@@ -199,7 +191,7 @@ func ruleScope(m governanceRuleModel) string {
 // ModifyPlan refuses, at plan time, a priority another rule of the scope
 // already has: the service would refuse it at apply.
 func (r *GovernanceRuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
+	if req.Plan.Raw.IsNull() || r.Client == nil {
 		return
 	}
 	var plan governanceRuleModel
@@ -218,7 +210,7 @@ func (r *GovernanceRuleResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 	}
 	scope := ruleScope(plan)
-	rules, err := r.client.GovernanceRules(ctx, scope)
+	rules, err := r.Client.GovernanceRules(ctx, scope)
 	if err != nil {
 		resp.Diagnostics.AddWarning("Priority not checked",
 			fmt.Sprintf("The rules of %s could not be listed to check that priority %d is free, so the service will decide at apply: %v", scope, plan.Priority.ValueInt64(), err))
@@ -237,18 +229,17 @@ func (r *GovernanceRuleResource) ModifyPlan(ctx context.Context, req resource.Mo
 
 func (r *GovernanceRuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan governanceRuleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
+	if !r.Load(ctx, req.Plan.Get, &plan, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel := governanceDeadline(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	ctx, cancel := providerdata.Deadline(ctx, plan.Timeouts.Create, governanceTimeout, &resp.Diagnostics)
 	defer cancel()
 	scope := ruleScope(plan)
 	if plan.RuleID.IsUnknown() || plan.RuleID.IsNull() {
 		plan.RuleID = types.StringValue(uuid.NewString())
 	} else {
 		// A chosen rule id may name a rule that exists: never overwrite it silently.
-		existing, err := r.client.GovernanceRule(ctx, scope, plan.RuleID.ValueString())
+		existing, err := r.Client.GovernanceRule(ctx, scope, plan.RuleID.ValueString())
 		switch {
 		case err == nil:
 			resp.Diagnostics.AddAttributeError(path.Root("rule_id"), "Governance rule already exists",
@@ -268,11 +259,10 @@ func (r *GovernanceRuleResource) Create(ctx context.Context, req resource.Create
 
 func (r *GovernanceRuleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan governanceRuleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
+	if !r.Load(ctx, req.Plan.Get, &plan, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel := governanceDeadline(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	ctx, cancel := providerdata.Deadline(ctx, plan.Timeouts.Update, governanceTimeout, &resp.Diagnostics)
 	defer cancel()
 	scope := ruleScope(plan)
 	rule, ok := r.ruleFromPlan(ctx, plan, scope, &resp.Diagnostics)
@@ -280,7 +270,7 @@ func (r *GovernanceRuleResource) Update(ctx context.Context, req resource.Update
 		return
 	}
 	// Keep what this resource does not manage (the rule type, member scopes).
-	current, err := r.client.GovernanceRule(ctx, scope, plan.RuleID.ValueString())
+	current, err := r.Client.GovernanceRule(ctx, scope, plan.RuleID.ValueString())
 	if err != nil {
 		resp.Diagnostics.Append(diagnostics.FromError("Reading the governance rule", err, diagnostics.Hint{Permission: governanceReadRole,
 			NotFound: "governance rule " + plan.ID.ValueString() + " (deleted outside Terraform? run terraform apply again to re-create it)"}))
@@ -292,7 +282,7 @@ func (r *GovernanceRuleResource) Update(ctx context.Context, req resource.Update
 
 // write sends rule and saves the state only when the service took it.
 func (r *GovernanceRuleResource) write(ctx context.Context, plan governanceRuleModel, rule client.GovernanceRule, state *tfsdk.State, diags *diag.Diagnostics) {
-	stored, err := r.client.PutGovernanceRule(ctx, rule)
+	stored, err := r.Client.PutGovernanceRule(ctx, rule)
 	if err != nil {
 		diags.Append(governanceWriteError("Writing the governance rule", err, !plan.ManagementGroupID.IsNull(), ""))
 		return
@@ -399,14 +389,13 @@ func fillRule(_ context.Context, m *governanceRuleModel, rule client.GovernanceR
 
 func (r *GovernanceRuleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state governanceRuleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
+	if !r.Load(ctx, req.State.Get, &state, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel := governanceDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics)
+	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Read, governanceTimeout, &resp.Diagnostics)
 	defer cancel()
 	scope := ruleScope(state)
-	rule, err := r.client.GovernanceRule(ctx, scope, state.RuleID.ValueString())
+	rule, err := r.Client.GovernanceRule(ctx, scope, state.RuleID.ValueString())
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Governance rule removed from state",
 			fmt.Sprintf("%s no longer exists (deleted outside Terraform), so Terraform no longer manages it; the next apply creates it again if it is still configured.", state.ID.ValueString()))
@@ -425,13 +414,12 @@ func (r *GovernanceRuleResource) Read(ctx context.Context, req resource.ReadRequ
 
 func (r *GovernanceRuleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state governanceRuleModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
+	if !r.Load(ctx, req.State.Get, &state, &resp.Diagnostics) {
 		return
 	}
-	ctx, cancel := governanceDeadline(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Delete, governanceTimeout, &resp.Diagnostics)
 	defer cancel()
-	if err := r.client.DeleteGovernanceRule(ctx, ruleScope(state), state.RuleID.ValueString()); err != nil {
+	if err := r.Client.DeleteGovernanceRule(ctx, ruleScope(state), state.RuleID.ValueString()); err != nil {
 		resp.Diagnostics.Append(governanceWriteError("Deleting the governance rule", err, !state.ManagementGroupID.IsNull(), ""))
 	}
 }

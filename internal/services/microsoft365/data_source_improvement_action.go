@@ -20,19 +20,14 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
-var (
-	_ datasource.DataSource              = &ImprovementActionDataSource{}
-	_ datasource.DataSourceWithConfigure = &ImprovementActionDataSource{}
-)
-
 // ImprovementActionDataSource reads one Microsoft 365 improvement action.
 type ImprovementActionDataSource struct {
-	client *client.Client
+	providerdata.DataSource
 }
 
 // NewImprovementActionDataSource is the factory the provider registers.
 func NewImprovementActionDataSource() datasource.DataSource {
-	return &ImprovementActionDataSource{}
+	return &ImprovementActionDataSource{DataSource: providerdata.NewDataSource("microsoft365_improvement_action")}
 }
 
 type improvementActionDataSourceModel struct {
@@ -40,10 +35,6 @@ type improvementActionDataSourceModel struct {
 	TenantID types.String       `tfsdk:"tenant_id"`
 	History  []stateChangeModel `tfsdk:"history"`
 	Timeouts timeouts.Value     `tfsdk:"timeouts"`
-}
-
-func (d *ImprovementActionDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_microsoft365_improvement_action"
 }
 
 func (d *ImprovementActionDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -65,24 +56,17 @@ func (d *ImprovementActionDataSource) Schema(ctx context.Context, _ datasource.S
 	}
 }
 
-func (d *ImprovementActionDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *ImprovementActionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data improvementActionDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
 		return
 	}
-	readTimeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	g := tenantGraph(d.client, data.TenantID, &resp.Diagnostics)
+	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, dataSourceReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	g := tenantGraph(d.Client, data.TenantID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
 
 	id := data.ControlID.ValueString()
 	tenant, err := fetchTenant(ctx, g, 1)

@@ -11,26 +11,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
-var (
-	_ datasource.DataSource              = &ImprovementActionsDataSource{}
-	_ datasource.DataSourceWithConfigure = &ImprovementActionsDataSource{}
-)
-
 // ImprovementActionsDataSource lists a tenant's Microsoft 365 improvement actions.
 type ImprovementActionsDataSource struct {
-	client *client.Client
+	providerdata.DataSource
 }
 
 // NewImprovementActionsDataSource is the factory the provider registers.
 func NewImprovementActionsDataSource() datasource.DataSource {
-	return &ImprovementActionsDataSource{}
+	return &ImprovementActionsDataSource{DataSource: providerdata.NewDataSource("microsoft365_improvement_actions")}
 }
 
 type improvementActionsDataSourceModel struct {
@@ -45,10 +39,6 @@ type improvementActionsDataSourceModel struct {
 	QuickWinsFirst    types.Bool     `tfsdk:"quick_wins_first"`
 	Actions           []actionModel  `tfsdk:"actions"`
 	Timeouts          timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *ImprovementActionsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_microsoft365_improvement_actions"
 }
 
 func (d *ImprovementActionsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -92,18 +82,13 @@ func (d *ImprovementActionsDataSource) Schema(ctx context.Context, _ datasource.
 	}
 }
 
-func (d *ImprovementActionsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *ImprovementActionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data improvementActionsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
 		return
 	}
-	readTimeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, dataSourceReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	filter := ActionFilter{
 		IncludeDeprecated: data.IncludeDeprecated.ValueBool(),
 		IncludeNotInScore: data.IncludeNotInScore.ValueBool(),
@@ -116,12 +101,10 @@ func (d *ImprovementActionsDataSource) Read(ctx context.Context, req datasource.
 	if !data.OrderBy.IsNull() && !data.OrderBy.IsUnknown() {
 		orderBy = data.OrderBy.ValueString()
 	}
-	g := tenantGraph(d.client, data.TenantID, &resp.Diagnostics)
+	g := tenantGraph(d.Client, data.TenantID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
 
 	tenant, err := fetchTenant(ctx, g, 1)
 	resp.Diagnostics.Append(diagnostics.Warnings(tenant.Warnings)...)

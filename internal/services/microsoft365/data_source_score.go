@@ -17,21 +17,18 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
-var (
-	_ datasource.DataSource              = &ScoreDataSource{}
-	_ datasource.DataSourceWithConfigure = &ScoreDataSource{}
-)
-
 // defaultHistoryDays is history_days when the configuration leaves it out.
 const defaultHistoryDays = 30
 
 // ScoreDataSource reads a tenant's Microsoft 365 Secure Score.
 type ScoreDataSource struct {
-	client *client.Client
+	providerdata.DataSource
 }
 
 // NewScoreDataSource is the factory the provider registers.
-func NewScoreDataSource() datasource.DataSource { return &ScoreDataSource{} }
+func NewScoreDataSource() datasource.DataSource {
+	return &ScoreDataSource{DataSource: providerdata.NewDataSource("microsoft365_score")}
+}
 
 type scoreDataSourceModel struct {
 	TenantID               types.String                  `tfsdk:"tenant_id"`
@@ -87,10 +84,6 @@ type statusCountsModel struct {
 	ResolvedThroughThirdParty          types.Int64 `tfsdk:"resolved_through_third_party"`
 	ResolvedThroughAlternateMitigation types.Int64 `tfsdk:"resolved_through_alternate_mitigation"`
 	Other                              types.Int64 `tfsdk:"other"`
-}
-
-func (d *ScoreDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_microsoft365_score"
 }
 
 func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -163,24 +156,17 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 	}
 }
 
-func (d *ScoreDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data scoreDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
 		return
 	}
-	readTimeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	g := tenantGraph(d.client, data.TenantID, &resp.Diagnostics)
+	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, dataSourceReadTimeout, &resp.Diagnostics)
+	defer cancel()
+	g := tenantGraph(d.Client, data.TenantID, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
 
 	historyDays := defaultHistoryDays
 	if !data.HistoryDays.IsNull() && !data.HistoryDays.IsUnknown() {

@@ -26,11 +26,6 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
-var (
-	_ datasource.DataSource              = &TenantScoresDataSource{}
-	_ datasource.DataSourceWithConfigure = &TenantScoresDataSource{}
-)
-
 // maxTenantsInFlight bounds how many tenants are read at once; each tenant
 // also has its own Graph concurrency limit.
 const maxTenantsInFlight = 8
@@ -38,11 +33,13 @@ const maxTenantsInFlight = 8
 // TenantScoresDataSource reads the Microsoft 365 secure score of several
 // tenants: a managed service provider's portfolio.
 type TenantScoresDataSource struct {
-	client *client.Client
+	providerdata.DataSource
 }
 
 // NewTenantScoresDataSource is the factory the provider registers.
-func NewTenantScoresDataSource() datasource.DataSource { return &TenantScoresDataSource{} }
+func NewTenantScoresDataSource() datasource.DataSource {
+	return &TenantScoresDataSource{DataSource: providerdata.NewDataSource("microsoft365_tenant_scores")}
+}
 
 type tenantScoresModel struct {
 	TenantIDs           types.Set                   `tfsdk:"tenant_ids"`
@@ -67,10 +64,6 @@ type tenantScoreModel struct {
 	PercentageChange30Days types.Float64                 `tfsdk:"percentage_change_30_days"`
 	LicensedUserCount      types.Int64                   `tfsdk:"licensed_user_count"`
 	Error                  types.String                  `tfsdk:"error"`
-}
-
-func (d *TenantScoresDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_microsoft365_tenant_scores"
 }
 
 func (d *TenantScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -108,18 +101,13 @@ func (d *TenantScoresDataSource) Schema(ctx context.Context, _ datasource.Schema
 	}
 }
 
-func (d *TenantScoresDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *TenantScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var data tenantScoresModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
+	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
 		return
 	}
-	readTimeout, diags := data.Timeouts.Read(ctx, dataSourceReadTimeout)
-	resp.Diagnostics.Append(diags...)
+	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, dataSourceReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	tenantIDs := d.tenants(ctx, data.TenantIDs, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -128,8 +116,6 @@ func (d *TenantScoresDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if !data.HistoryDays.IsNull() {
 		historyDays = int(data.HistoryDays.ValueInt64())
 	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
 
 	results := make([]tenantScoreModel, len(tenantIDs))
 	var group errgroup.Group
@@ -182,8 +168,8 @@ func (d *TenantScoresDataSource) Read(ctx context.Context, req datasource.ReadRe
 func (d *TenantScoresDataSource) tenants(ctx context.Context, configured types.Set, diags *diag.Diagnostics) []string {
 	var ids []string
 	if configured.IsNull() {
-		ids = append(ids, d.client.HomeTenantID)
-		ids = append(ids, d.client.AuxiliaryTenantIDs...)
+		ids = append(ids, d.Client.HomeTenantID)
+		ids = append(ids, d.Client.AuxiliaryTenantIDs...)
 	} else {
 		diags.Append(configured.ElementsAs(ctx, &ids, false)...)
 	}
@@ -195,7 +181,7 @@ func (d *TenantScoresDataSource) tenants(ctx context.Context, configured types.S
 			continue
 		}
 		seen[key] = true
-		if !d.client.AllowedTenant(id) {
+		if !d.Client.AllowedTenant(id) {
 			diags.AddAttributeError(path.Root("tenant_ids"), "Tenant not allowed",
 				fmt.Sprintf("Tenant %s is neither the provider's tenant_id nor one of its auxiliary_tenant_ids (ARM_AUXILIARY_TENANT_IDS), so the credential may not get tokens for it. Add it to auxiliary_tenant_ids.", id))
 			continue
@@ -216,7 +202,7 @@ func (d *TenantScoresDataSource) readTenant(ctx context.Context, tenantID string
 		Percentage: types.Float64Null(), PercentageChange30Days: types.Float64Null(), LicensedUserCount: types.Int64Null(),
 		Error: types.StringNull(), History: []historyPointModel{},
 	}
-	g, err := d.client.Graph(tenantID)
+	g, err := d.Client.Graph(tenantID)
 	if err != nil {
 		result.Error = types.StringValue(err.Error())
 		return result

@@ -29,8 +29,6 @@ import (
 )
 
 var (
-	_ resource.Resource                = &ImprovementActionResource{}
-	_ resource.ResourceWithConfigure   = &ImprovementActionResource{}
 	_ resource.ResourceWithImportState = &ImprovementActionResource{}
 	_ resource.ResourceWithModifyPlan  = &ImprovementActionResource{}
 )
@@ -51,11 +49,13 @@ var readBackDelays = []time.Duration{0, time.Second, 3 * time.Second}
 // ImprovementActionResource manages an improvement action's status, notes
 // and assignee (PATCH /security/secureScoreControlProfiles/{id}).
 type ImprovementActionResource struct {
-	client *client.Client
+	providerdata.Resource
 }
 
 // NewImprovementActionResource is the factory the provider registers.
-func NewImprovementActionResource() resource.Resource { return &ImprovementActionResource{} }
+func NewImprovementActionResource() resource.Resource {
+	return &ImprovementActionResource{Resource: providerdata.NewResource("microsoft365_improvement_action")}
+}
 
 type improvementActionModel struct {
 	ID              types.String   `tfsdk:"id"`
@@ -90,10 +90,6 @@ func (m improvementActionModel) decision() client.ControlProfileUpdate {
 
 func (m improvementActionModel) sameDecisionAs(o improvementActionModel) bool {
 	return m.Status.Equal(o.Status) && m.Notes.Equal(o.Notes) && m.AssignedTo.Equal(o.AssignedTo)
-}
-
-func (r *ImprovementActionResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_microsoft365_improvement_action"
 }
 
 func (r *ImprovementActionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -150,10 +146,6 @@ func (r *ImprovementActionResource) Schema(ctx context.Context, _ resource.Schem
 	}
 }
 
-func (r *ImprovementActionResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
 func (r *ImprovementActionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	r.applyPlan(ctx, req.Plan, nil, &resp.State, &resp.Diagnostics, timeouts.Value.Create)
 }
@@ -172,8 +164,7 @@ func (r *ImprovementActionResource) Update(ctx context.Context, req resource.Upd
 func (r *ImprovementActionResource) applyPlan(ctx context.Context, plan tfsdk.Plan, prior *improvementActionModel, state *tfsdk.State, diags *diag.Diagnostics,
 	timeoutOf func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)) {
 	var m improvementActionModel
-	diags.Append(plan.Get(ctx, &m)...)
-	if diags.HasError() || !providerdata.Require(r.client, diags) {
+	if !r.Load(ctx, plan.Get, &m, diags) {
 		return
 	}
 	timeout, timeoutDiags := timeoutOf(m.Timeouts, ctx, resourceTimeout)
@@ -190,7 +181,7 @@ func (r *ImprovementActionResource) applyPlan(ctx context.Context, plan tfsdk.Pl
 // Terraform-side settings changed, and fills every computed attribute from
 // a fresh read. It reports whether m may be saved as the new state.
 func (r *ImprovementActionResource) write(ctx context.Context, m *improvementActionModel, prior *improvementActionModel, diags *diag.Diagnostics) bool {
-	g := tenantGraph(r.client, m.TenantID, diags)
+	g := tenantGraph(r.Client, m.TenantID, diags)
 	if g == nil {
 		return false
 	}
@@ -319,14 +310,12 @@ func (r *ImprovementActionResource) fillFromService(ctx context.Context, g *clie
 func (r *ImprovementActionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	state, diags := modelFromTerraform(ctx, req.State.Raw)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() || !providerdata.Require(r.Client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, resourceTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Read, resourceTimeout, &resp.Diagnostics)
 	defer cancel()
-	g := tenantGraph(r.client, state.TenantID, &resp.Diagnostics)
+	g := tenantGraph(r.Client, state.TenantID, &resp.Diagnostics)
 	if g == nil {
 		return
 	}
@@ -373,14 +362,12 @@ func (r *ImprovementActionResource) Delete(ctx context.Context, req resource.Del
 		tflog.Info(ctx, "on_destroy = keep: the decision stays in the service", map[string]any{"control_id": controlID})
 		return
 	}
-	if !providerdata.Require(r.client, &resp.Diagnostics) {
+	if !providerdata.Require(r.Client, &resp.Diagnostics) {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, resourceTimeout)
-	resp.Diagnostics.Append(diags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Delete, resourceTimeout, &resp.Diagnostics)
 	defer cancel()
-	g := tenantGraph(r.client, state.TenantID, &resp.Diagnostics)
+	g := tenantGraph(r.Client, state.TenantID, &resp.Diagnostics)
 	if g == nil {
 		return
 	}
@@ -407,10 +394,10 @@ func (r *ImprovementActionResource) ImportState(ctx context.Context, req resourc
 			fmt.Sprintf("%q is not an improvement action id: use `<control_id>` (e.g. AdminMFAV2) for the provider's tenant, or `<tenant_id>/<control_id>`, where tenant_id is a GUID.", req.ID))
 		return
 	}
-	if !providerdata.Require(r.client, &resp.Diagnostics) {
+	if !providerdata.Require(r.Client, &resp.Diagnostics) {
 		return
 	}
-	g := tenantGraph(r.client, types.StringValue(tenantID), &resp.Diagnostics)
+	g := tenantGraph(r.Client, types.StringValue(tenantID), &resp.Diagnostics)
 	if g == nil {
 		return
 	}

@@ -24,7 +24,7 @@ const chinaGraphEndpoint = "https://microsoftgraph.chinacloudapi.cn"
 // never sends a request: unknown or unmanageable actions, and a create over
 // a decision someone already recorded.
 func (r *ImprovementActionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.client == nil {
+	if req.Plan.Raw.IsNull() || r.Client == nil {
 		return // destroy, or the provider's settings are not known yet: apply checks again
 	}
 	plan, diags := modelFromTerraform(ctx, req.Plan.Raw)
@@ -41,7 +41,7 @@ func (r *ImprovementActionResource) ModifyPlan(ctx context.Context, req resource
 		state = &prior
 	}
 
-	g := tenantGraph(r.client, config.TenantID, &resp.Diagnostics)
+	g := tenantGraph(r.Client, config.TenantID, &resp.Diagnostics)
 	if g == nil {
 		return
 	}
@@ -67,7 +67,7 @@ func (r *ImprovementActionResource) ModifyPlan(ctx context.Context, req resource
 		return // nothing to send, so nothing to refuse
 	}
 
-	if strings.EqualFold(strings.TrimSuffix(r.client.Endpoints.GraphEndpoint, "/"), chinaGraphEndpoint) {
+	if strings.EqualFold(strings.TrimSuffix(r.Client.Endpoints.GraphEndpoint, "/"), chinaGraphEndpoint) {
 		resp.Diagnostics.AddWarning("Secure score updates are not documented for this cloud",
 			"Microsoft documents updating secure score control profiles for the global and US Government clouds only; in Azure China the update may be refused.")
 	}

@@ -1,0 +1,74 @@
+package providerdata
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+)
+
+// What every data source and resource of the provider does the same way:
+// its type name, the client Configure hands it, reading its configuration,
+// plan or state before it calls the API, and its deadline. Each embeds
+// DataSource or Resource and writes only its Schema and operations.
+
+// Base holds the type name (without the provider's prefix) and the client.
+type Base struct {
+	name string
+	// Client is the provider's API client; nil until Configure runs.
+	Client *client.Client
+}
+
+// Load reads the configuration, plan or state into target through get (its
+// Get method) and reports whether the operation can go on: no error, and a
+// configured client (see Require).
+func (b *Base) Load(ctx context.Context, get func(context.Context, any) diag.Diagnostics, target any, diags *diag.Diagnostics) bool {
+	diags.Append(get(ctx, target)...)
+	return !diags.HasError() && Require(b.Client, diags)
+}
+
+// DataSource is embedded by every data source.
+type DataSource struct{ Base }
+
+// NewDataSource names a data source, e.g. "defender_score" for
+// securescore_defender_score.
+func NewDataSource(name string) DataSource { return DataSource{Base{name: name}} }
+
+// Metadata gives the data source's type name.
+func (d *DataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.name
+}
+
+// Configure keeps the provider's client.
+func (d *DataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.Client = Client(req.ProviderData, &resp.Diagnostics)
+}
+
+// Resource is embedded by every resource.
+type Resource struct{ Base }
+
+// NewResource names a resource, e.g. "defender_governance_rule".
+func NewResource(name string) Resource { return Resource{Base{name: name}} }
+
+// Metadata gives the resource's type name.
+func (r *Resource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.name
+}
+
+// Configure keeps the provider's client.
+func (r *Resource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.Client = Client(req.ProviderData, &resp.Diagnostics)
+}
+
+// Deadline bounds ctx by one operation's timeout: timeout is the Create,
+// Read, Update or Delete method of the object's timeouts block, which gives
+// def when the block does not set it.
+func Deadline(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	d, ds := timeout(ctx, def)
+	diags.Append(ds...)
+	return context.WithTimeout(ctx, d)
+}
