@@ -4,8 +4,10 @@ import (
 	"context"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
@@ -31,21 +33,51 @@ func (b *Base) Load(ctx context.Context, get func(context.Context, any) diag.Dia
 	return !diags.HasError() && Require(b.Client, diags)
 }
 
-// DataSource is embedded by every data source.
-type DataSource struct{ Base }
+// DataSource is embedded by every data source whose configuration model is
+// M. It is the framework's Read: it loads the configuration into an M,
+// bounds the context by the `timeouts` block's read timeout, lets the data
+// source's read fill the model, and saves it as the state unless read added
+// an error, so that each data source writes only what it reads.
+type DataSource[M any] struct {
+	Base
+	timeout time.Duration
+	read    func(ctx context.Context, data *M, diags *diag.Diagnostics)
+}
 
 // NewDataSource names a data source, e.g. "defender_score" for
-// securescore_defender_score.
-func NewDataSource(name string) DataSource { return DataSource{Base{name: name}} }
+// securescore_defender_score; timeout is its read timeout when the
+// `timeouts` block does not set one.
+func NewDataSource[M any](name string, timeout time.Duration, read func(ctx context.Context, data *M, diags *diag.Diagnostics)) DataSource[M] {
+	return DataSource[M]{Base: Base{name: name}, timeout: timeout, read: read}
+}
 
 // Metadata gives the data source's type name.
-func (d *DataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+func (d *DataSource[M]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + d.name
 }
 
 // Configure keeps the provider's client.
-func (d *DataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+func (d *DataSource[M]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.Client = Client(req.ProviderData, &resp.Diagnostics)
+}
+
+// Read runs the data source's read between the steps every read shares.
+func (d *DataSource[M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var data M
+	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
+		return
+	}
+	var t timeouts.Value
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	ctx, cancel := Deadline(ctx, t.Read, d.timeout, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	d.read(ctx, &data, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
+	}
 }
 
 // Resource is embedded by every resource.

@@ -6,10 +6,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
@@ -18,12 +20,14 @@ import (
 // ControlDefinitionsDataSource reads the security control definitions of the
 // tenant or of one subscription.
 type ControlDefinitionsDataSource struct {
-	providerdata.DataSource
+	providerdata.DataSource[controlDefinitionsModel]
 }
 
 // NewControlDefinitionsDataSource is the factory the provider registers.
 func NewControlDefinitionsDataSource() datasource.DataSource {
-	return &ControlDefinitionsDataSource{DataSource: providerdata.NewDataSource("defender_control_definitions")}
+	d := &ControlDefinitionsDataSource{}
+	d.DataSource = providerdata.NewDataSource("defender_control_definitions", defaultReadTimeout, d.read)
+	return d
 }
 
 type controlDefinitionsModel struct {
@@ -55,15 +59,13 @@ func (d *ControlDefinitionsDataSource) Schema(ctx context.Context, _ datasource.
 			"definitions": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "The control definitions, ordered by `display_name`, then `name`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "The definition's Azure Resource Manager id."},
-					"name":         schema.StringAttribute{Computed: true, MarkdownDescription: "The definition's name (a GUID); a control's `name` in `securescore_defender_controls`."},
-					"display_name": schema.StringAttribute{Computed: true, MarkdownDescription: "The control's display name, e.g. `Enable MFA`."},
-					"description": schema.StringAttribute{Computed: true,
-						MarkdownDescription: "What the control asks for. The definition lists carry it (the copies expanded under controls do not); null if the service omits it."},
-					"max_score":   schema.Int64Attribute{Computed: true, MarkdownDescription: "The most points the control can contribute to a score."},
-					"source_type": schema.StringAttribute{Computed: true, MarkdownDescription: "Where the definition comes from: `BuiltIn` or `Custom`."},
-					"assessment_definition_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-						MarkdownDescription: "The resource ids of the assessments (recommendations) the control is made of."},
+					"id":                        computed.String("The definition's Azure Resource Manager id."),
+					"name":                      computed.String("The definition's name (a GUID); a control's `name` in `securescore_defender_controls`."),
+					"display_name":              computed.String("The control's display name, e.g. `Enable MFA`."),
+					"description":               computed.String("What the control asks for. The definition lists carry it (the copies expanded under controls do not); null if the service omits it."),
+					"max_score":                 computed.Int64("The most points the control can contribute to a score."),
+					"source_type":               computed.String("Where the definition comes from: `BuiltIn` or `Custom`."),
+					"assessment_definition_ids": computed.StringList("The resource ids of the assessments (recommendations) the control is made of."),
 				}},
 			},
 		},
@@ -71,14 +73,9 @@ func (d *ControlDefinitionsDataSource) Schema(ctx context.Context, _ datasource.
 	}
 }
 
-func (d *ControlDefinitionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var data controlDefinitionsModel
-	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
-	defer cancel()
-	if resp.Diagnostics.HasError() {
+// read fills data from the service (see providerdata.DataSource).
+func (d *ControlDefinitionsDataSource) read(ctx context.Context, data *controlDefinitionsModel, diags *diag.Diagnostics) {
+	if diags.HasError() {
 		return
 	}
 
@@ -89,7 +86,7 @@ func (d *ControlDefinitionsDataSource) Read(ctx context.Context, req datasource.
 		if subscriptionID != "" {
 			hint.NotFound = "subscription " + subscriptionID + " (check the id, and that it belongs to the provider's tenant)"
 		}
-		resp.Diagnostics.Append(diagnostics.FromError("Reading the Defender for Cloud control definitions", err, hint))
+		diags.Append(diagnostics.FromError("Reading the Defender for Cloud control definitions", err, hint))
 		return
 	}
 
@@ -121,5 +118,4 @@ func (d *ControlDefinitionsDataSource) Read(ctx context.Context, req datasource.
 	}
 
 	data.Definitions = items
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }

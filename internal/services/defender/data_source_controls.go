@@ -15,22 +15,24 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
-	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
 const readControlsAction = "Reading the Defender for Cloud security controls"
 
 // ControlsDataSource reads a subscription's security controls.
 type ControlsDataSource struct {
-	providerdata.DataSource
+	providerdata.DataSource[controlsModel]
 }
 
 // NewControlsDataSource is the factory the provider registers.
 func NewControlsDataSource() datasource.DataSource {
-	return &ControlsDataSource{DataSource: providerdata.NewDataSource("defender_controls")}
+	d := &ControlsDataSource{}
+	d.DataSource = providerdata.NewDataSource("defender_controls", defaultReadTimeout, d.read)
+	return d
 }
 
 type controlsModel struct {
@@ -65,8 +67,7 @@ func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 			"ordered so the controls that would raise the score most come first. A control's points count only when every recommendation in it is healthy for a resource. " +
 			"Needs the Security Reader role on the subscription. A subscription whose score Defender for Cloud has not calculated yet gives an empty list and a warning.",
 		Attributes: map[string]schema.Attribute{
-			"subscription_id": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{validators.SubscriptionID()},
-				MarkdownDescription: "The subscription. Defaults to the provider's `subscription_id` (`ARM_SUBSCRIPTION_ID`)."},
+			"subscription_id": subscriptionIDAttribute(),
 			"score_name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthAtMost(260)},
 				MarkdownDescription: "The secure score initiative whose controls are read (`…/secureScores/{score_name}/secureScoreControls`). " +
 					"Defaults to `ascScore`, Defender for Cloud's default initiative. Set it to the empty string `\"\"` to read the subscription-wide list " +
@@ -75,45 +76,32 @@ func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 			"controls": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "The controls, ordered by `potential_score_increase` (largest first), then `display_name`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":            schema.StringAttribute{Computed: true, MarkdownDescription: "The control's Azure Resource Manager id."},
-					"name":          schema.StringAttribute{Computed: true, MarkdownDescription: "The control's name: the name (a GUID) of its control definition."},
-					"display_name":  schema.StringAttribute{Computed: true, MarkdownDescription: "The control's display name, e.g. `Enable MFA`."},
-					"current_score": schema.Float64Attribute{Computed: true, MarkdownDescription: "The points the control currently contributes."},
-					"max_score":     schema.Int64Attribute{Computed: true, MarkdownDescription: "The most points the control can contribute."},
-					"percentage":    schema.Float64Attribute{Computed: true, MarkdownDescription: "The ratio `current_score / max_score` as the API reports it: between 0 and 1, 4 decimals (not a 0-100 number)."},
-					"weight":        schema.Int64Attribute{Computed: true, MarkdownDescription: "The control's relative weight, as the API reports it."},
-					"healthy_resource_count": schema.Int64Attribute{Computed: true,
-						MarkdownDescription: "Resources for which every recommendation of the control is healthy."},
-					"unhealthy_resource_count": schema.Int64Attribute{Computed: true,
-						MarkdownDescription: "Resources with at least one unhealthy recommendation of the control."},
-					"not_applicable_resource_count": schema.Int64Attribute{Computed: true,
-						MarkdownDescription: "Resources the control's recommendations do not apply to."},
-					"potential_score_increase": schema.Float64Attribute{Computed: true,
-						MarkdownDescription: "The points the score would gain if every resource were healthy: `max_score - current_score`."},
-					"source_type": schema.StringAttribute{Computed: true,
-						MarkdownDescription: "Where the control's definition comes from: `BuiltIn` or `Custom`. Null when the service returned no definition."},
-					"assessment_definition_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-						MarkdownDescription: "The resource ids of the assessments (recommendations) the control is made of."},
+					"id":                            computed.String("The control's Azure Resource Manager id."),
+					"name":                          computed.String("The control's name: the name (a GUID) of its control definition."),
+					"display_name":                  computed.String("The control's display name, e.g. `Enable MFA`."),
+					"current_score":                 computed.Float64("The points the control currently contributes."),
+					"max_score":                     computed.Int64("The most points the control can contribute."),
+					"percentage":                    percentageAttribute(),
+					"weight":                        computed.Int64("The control's relative weight, as the API reports it."),
+					"healthy_resource_count":        computed.Int64("Resources for which every recommendation of the control is healthy."),
+					"unhealthy_resource_count":      computed.Int64("Resources with at least one unhealthy recommendation of the control."),
+					"not_applicable_resource_count": computed.Int64("Resources the control's recommendations do not apply to."),
+					"potential_score_increase":      computed.Float64("The points the score would gain if every resource were healthy: `max_score - current_score`."),
+					"source_type":                   computed.String("Where the control's definition comes from: `BuiltIn` or `Custom`. Null when the service returned no definition."),
+					"assessment_definition_ids":     computed.StringList("The resource ids of the assessments (recommendations) the control is made of."),
 				}},
 			},
-			"unhealthy_resource_count": schema.Int64Attribute{Computed: true,
-				MarkdownDescription: "The sum of the controls' `unhealthy_resource_count` (a resource unhealthy in two controls counts twice). Null (with a warning) while Defender for Cloud has not calculated the subscription's first score."},
-			"potential_score_increase": schema.Float64Attribute{Computed: true,
-				MarkdownDescription: "The sum of the controls' `potential_score_increase`, in points. Null while the subscription's first score is not calculated."},
+			"unhealthy_resource_count": computed.Int64("The sum of the controls' `unhealthy_resource_count` (a resource unhealthy in two controls counts twice). Null (with a warning) while Defender for Cloud has not calculated the subscription's first score."),
+			"potential_score_increase": computed.Float64("The sum of the controls' `potential_score_increase`, in points. Null while the subscription's first score is not calculated."),
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 }
 
-func (d *ControlsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var data controlsModel
-	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
-	defer cancel()
-	subscriptionID := resolveSubscription(d.Client, data.SubscriptionID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+// read fills data from the service (see providerdata.DataSource).
+func (d *ControlsDataSource) read(ctx context.Context, data *controlsModel, diags *diag.Diagnostics) {
+	subscriptionID := resolveSubscription(d.Client, data.SubscriptionID, diags)
+	if diags.HasError() {
 		return
 	}
 
@@ -124,11 +112,11 @@ func (d *ControlsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	controls, err := d.Client.DefenderControls(ctx, subscriptionID, scoreName)
 	if client.IsNotFound(err) && scoreName != "" {
-		resp.Diagnostics.Append(scoreNotFound(ctx, d.Client, readControlsAction, subscriptionID, scoreName, err))
+		diags.Append(scoreNotFound(ctx, d.Client, readControlsAction, subscriptionID, scoreName, err))
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.Append(diagnostics.FromError(readControlsAction, err, diagnostics.Hint{}))
+		diags.Append(diagnostics.FromError(readControlsAction, err, diagnostics.Hint{}))
 		return
 	}
 	notCalculated := false
@@ -136,10 +124,10 @@ func (d *ControlsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		// The list is empty both for an initiative the subscription does not
 		// have and for a subscription whose score is not calculated yet; only
 		// the first is a mistake worth an error.
-		var diags diag.Diagnostics
-		notCalculated, diags = d.checkScoreExists(ctx, subscriptionID, scoreName)
-		resp.Diagnostics.Append(diags...)
-		if resp.Diagnostics.HasError() {
+		var more diag.Diagnostics
+		notCalculated, more = d.checkScoreExists(ctx, subscriptionID, scoreName)
+		diags.Append(more...)
+		if diags.HasError() {
 			return
 		}
 	}
@@ -180,7 +168,6 @@ func (d *ControlsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if notCalculated {
 		data.UnhealthyResourceCount, data.PotentialScoreIncrease = types.Int64Null(), types.Float64Null()
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
 // checkScoreExists explains an empty control list: not calculated (a

@@ -10,11 +10,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 )
@@ -22,13 +24,15 @@ import (
 // GovernanceAssignmentsDataSource reads governance assignments and the
 // unhealthy recommendations nobody owns, across subscriptions.
 type GovernanceAssignmentsDataSource struct {
-	providerdata.DataSource
+	providerdata.DataSource[governanceAssignmentsModel]
 	now func() time.Time
 }
 
 // NewGovernanceAssignmentsDataSource is the factory the provider registers.
 func NewGovernanceAssignmentsDataSource() datasource.DataSource {
-	return &GovernanceAssignmentsDataSource{DataSource: providerdata.NewDataSource("defender_governance_assignments"), now: time.Now}
+	d := &GovernanceAssignmentsDataSource{now: time.Now}
+	d.DataSource = providerdata.NewDataSource("defender_governance_assignments", defaultReadTimeout, d.read)
+	return d
 }
 
 type governanceAssignmentsModel struct {
@@ -73,9 +77,6 @@ type unownedRecommendationEntry struct {
 }
 
 func (d *GovernanceAssignmentsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	str := func(desc string) schema.StringAttribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the Microsoft Defender for Cloud governance assignments of subscriptions or management groups with Azure Resource Graph " +
 			"(`securityresources | where type == 'microsoft.security/assessments/governanceassignments'`), and the unhealthy recommendations nobody owns, " +
@@ -87,56 +88,48 @@ func (d *GovernanceAssignmentsDataSource) Schema(ctx context.Context, _ datasour
 			"assignments": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "Every assignment, by due date (the most overdue first), then `id`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":                          str("The assignment's id."),
-					"subscription_id":             str("The subscription of the resource."),
-					"resource_id":                 str("The resource the recommendation is on."),
-					"assessment_key":              str("The recommendation's assessment key."),
-					"assignment_key":              str("The assignment's key."),
-					"recommendation_display_name": str("The recommendation's name; null when the recommendation is not unhealthy any more."),
-					"severity":                    str("The recommendation's severity (High, Medium, Low); null when not known."),
-					"owner_email":                 str("The owner; null when the assignment names none."),
-					"remediation_due_date_time":   str("The due date (RFC 3339, UTC)."),
-					"grace_period":                schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the assignment has a grace period."},
-					"overdue":                     schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the due date has passed (at `as_of_date_time`)."},
-					"days_overdue": schema.Int64Attribute{Computed: true,
-						MarkdownDescription: "Whole days past the due date; null when not overdue."},
-					"in_grace_period": schema.BoolAttribute{Computed: true,
-						MarkdownDescription: "Whether the grace period applies now: the assignment has one and its due date has not passed, so the resource does not count against the secure score yet."},
-					"ticket_link": str("The linked ticket; null when none."),
+					"id":                          computed.String("The assignment's id."),
+					"subscription_id":             computed.String("The subscription of the resource."),
+					"resource_id":                 computed.String("The resource the recommendation is on."),
+					"assessment_key":              computed.String("The recommendation's assessment key."),
+					"assignment_key":              computed.String("The assignment's key."),
+					"recommendation_display_name": computed.String("The recommendation's name; null when the recommendation is not unhealthy any more."),
+					"severity":                    computed.String("The recommendation's severity (High, Medium, Low); null when not known."),
+					"owner_email":                 computed.String("The owner; null when the assignment names none."),
+					"remediation_due_date_time":   computed.String("The due date (RFC 3339, UTC)."),
+					"grace_period":                computed.Bool("Whether the assignment has a grace period."),
+					"overdue":                     computed.Bool("Whether the due date has passed (at `as_of_date_time`)."),
+					"days_overdue":                computed.Int64("Whole days past the due date; null when not overdue."),
+					"in_grace_period":             computed.Bool("Whether the grace period applies now: the assignment has one and its due date has not passed, so the resource does not count against the secure score yet."),
+					"ticket_link":                 computed.String("The linked ticket; null when none."),
 				}},
 			},
 			"unowned_recommendations": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "The unhealthy recommendations (assessment on a resource) with no assignment that names an owner, by resource and assessment key.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"subscription_id":             str("The subscription of the resource."),
-					"resource_id":                 str("The resource."),
-					"assessment_key":              str("The recommendation's assessment key."),
-					"recommendation_display_name": str("The recommendation's name."),
-					"severity":                    str("The recommendation's severity; null when not known."),
+					"subscription_id":             computed.String("The subscription of the resource."),
+					"resource_id":                 computed.String("The resource."),
+					"assessment_key":              computed.String("The recommendation's assessment key."),
+					"recommendation_display_name": computed.String("The recommendation's name."),
+					"severity":                    computed.String("The recommendation's severity; null when not known."),
 				}},
 			},
-			"assignment_count":               schema.Int64Attribute{Computed: true, MarkdownDescription: "The number of assignments."},
-			"overdue_count":                  schema.Int64Attribute{Computed: true, MarkdownDescription: "Assignments past their due date."},
-			"overdue_beyond_threshold_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Assignments more than `overdue_threshold_days` days (of 24 hours) past their due date; with the default 0, every overdue assignment."},
-			"in_grace_period_count":          schema.Int64Attribute{Computed: true, MarkdownDescription: "Assignments in their grace period."},
-			"unhealthy_recommendation_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Unhealthy recommendations in scope (assessments on resources)."},
-			"unowned_unhealthy_count":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Unhealthy recommendations without an owner: the length of `unowned_recommendations`."},
-			"as_of_date_time":                schema.StringAttribute{Computed: true, MarkdownDescription: "The moment `overdue` and `in_grace_period` were computed for (RFC 3339, UTC)."},
+			"assignment_count":               computed.Int64("The number of assignments."),
+			"overdue_count":                  computed.Int64("Assignments past their due date."),
+			"overdue_beyond_threshold_count": computed.Int64("Assignments more than `overdue_threshold_days` days (of 24 hours) past their due date; with the default 0, every overdue assignment."),
+			"in_grace_period_count":          computed.Int64("Assignments in their grace period."),
+			"unhealthy_recommendation_count": computed.Int64("Unhealthy recommendations in scope (assessments on resources)."),
+			"unowned_unhealthy_count":        computed.Int64("Unhealthy recommendations without an owner: the length of `unowned_recommendations`."),
+			"as_of_date_time":                computed.String("The moment `overdue` and `in_grace_period` were computed for (RFC 3339, UTC)."),
 		}),
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 }
 
-func (d *GovernanceAssignmentsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var data governanceAssignmentsModel
-	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
-	defer cancel()
-	scope, emptyScope, diags := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+// read fills data from the service (see providerdata.DataSource).
+func (d *GovernanceAssignmentsDataSource) read(ctx context.Context, data *governanceAssignmentsModel, diags *diag.Diagnostics) {
+	scope, emptyScope := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs, diags)
+	if diags.HasError() {
 		return
 	}
 
@@ -147,11 +140,11 @@ func (d *GovernanceAssignmentsDataSource) Read(ctx context.Context, req datasour
 		var stats, more client.QueryStats
 		var err error
 		if assignments, stats, err = d.Client.QueryGovernanceAssignments(ctx, scope); err != nil {
-			resp.Diagnostics.Append(diagnostics.FromError("Reading the governance assignments through Resource Graph", err, diagnostics.Hint{Permission: governanceReadRole}))
+			diags.Append(diagnostics.FromError("Reading the governance assignments through Resource Graph", err, diagnostics.Hint{Permission: governanceReadRole}))
 			return
 		}
 		if unhealthy, more, err = d.Client.QueryUnhealthyAssessments(ctx, scope); err != nil {
-			resp.Diagnostics.Append(diagnostics.FromError("Reading the unhealthy recommendations through Resource Graph", err, diagnostics.Hint{Permission: governanceReadRole}))
+			diags.Append(diagnostics.FromError("Reading the unhealthy recommendations through Resource Graph", err, diagnostics.Hint{Permission: governanceReadRole}))
 			return
 		}
 		tflog.Debug(ctx, "Resource Graph governance queries", map[string]any{
@@ -189,7 +182,6 @@ func (d *GovernanceAssignmentsDataSource) Read(ctx context.Context, req datasour
 	data.UnhealthyCount = types.Int64Value(int64(len(unhealthy)))
 	data.UnownedUnhealthyCount = types.Int64Value(int64(len(summary.Unowned)))
 	data.AsOfDateTime = types.StringValue(now.Format(time.RFC3339))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
 // GovernanceSummary is the assignments with their state at a moment, and

@@ -13,12 +13,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 )
@@ -28,12 +30,14 @@ const readRecommendationsAction = "Reading the Defender for Cloud recommendation
 // RecommendationsDataSource reads Defender for Cloud's recommendations of
 // many subscriptions, summarised in Resource Graph, biggest gain first.
 type RecommendationsDataSource struct {
-	providerdata.DataSource
+	providerdata.DataSource[recommendationsModel]
 }
 
 // NewRecommendationsDataSource is the factory the provider registers.
 func NewRecommendationsDataSource() datasource.DataSource {
-	return &RecommendationsDataSource{DataSource: providerdata.NewDataSource("defender_recommendations")}
+	d := &RecommendationsDataSource{}
+	d.DataSource = providerdata.NewDataSource("defender_recommendations", defaultReadTimeout, d.read)
+	return d
 }
 
 type recommendationsModel struct {
@@ -59,8 +63,7 @@ func (d *RecommendationsDataSource) Schema(ctx context.Context, _ datasource.Sch
 			"each with the security control that holds it and what remediating that control would add to the score. Ordered so the biggest gain comes first. " +
 			"Needs the Security Reader role (or Reader) on the subscriptions or management groups.",
 		Attributes: withScope("recommendations", map[string]schema.Attribute{
-			"score_name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
-				MarkdownDescription: "The secure score initiative whose controls give the points. Defaults to `ascScore`, Defender for Cloud's default initiative."},
+			"score_name": scoreNameAttribute("The secure score initiative whose controls give the points. Defaults to `ascScore`, Defender for Cloud's default initiative."),
 			"statuses": schema.SetAttribute{Optional: true, Computed: true, ElementType: types.StringType,
 				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(stringvalidator.OneOf(recommendationStatuses...))},
 				MarkdownDescription: "The recommendation statuses to read: `Unhealthy` (a resource is unhealthy), `Healthy` (none is, one is healthy), `NotApplicable` (none applies). " +
@@ -80,40 +83,34 @@ func (d *RecommendationsDataSource) Schema(ctx context.Context, _ datasource.Sch
 					"then `unhealthy_resource_count` descending, then `severity` (High, Medium, Low), `display_name` and `subscription_id`.",
 				NestedObject: schema.NestedAttributeObject{Attributes: recommendationEntrySchema()},
 			},
-			"recommendation_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "The number of entries in `recommendations`."},
-			"not_calculated_subscription_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "Subscriptions with recommendations but no control of the initiative: Defender for Cloud assesses them but has not calculated their secure score yet " +
-					"(named in a warning). Their recommendations have null control attributes. Lower case, sorted."},
+			"recommendation_count": computed.Int64("The number of entries in `recommendations`."),
+			"not_calculated_subscription_ids": computed.StringList("Subscriptions with recommendations but no control of the initiative: Defender for Cloud assesses them but has not calculated their secure score yet " +
+				"(named in a warning). Their recommendations have null control attributes. Lower case, sorted."),
 		}),
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 }
 
 func recommendationEntrySchema() map[string]schema.Attribute {
-	str := func(d string) schema.Attribute { return schema.StringAttribute{Computed: true, MarkdownDescription: d} }
-	count := func(d string) schema.Attribute { return schema.Int64Attribute{Computed: true, MarkdownDescription: d} }
 	return map[string]schema.Attribute{
-		"subscription_id":               str("The subscription."),
-		"assessment_key":                str("The recommendation's assessment key (its assessment metadata name, a GUID), the same in every subscription."),
-		"display_name":                  str("The recommendation, e.g. `Management ports should be closed on your virtual machines`."),
-		"severity":                      str("`High`, `Medium` or `Low`."),
-		"status":                        str("`Unhealthy` when a resource of the subscription is unhealthy, else `Healthy` when one is healthy, else `NotApplicable`."),
-		"status_cause":                  str("Why the recommendation does not apply or is not healthy, as the service codes it (e.g. `OffByPolicy`, `Exempt`); null when it gives none or for `Healthy`."),
-		"status_description":            str("The service's words for `status_cause`; null when it gives none."),
-		"healthy_resource_count":        count("Resources on which the recommendation is healthy."),
-		"unhealthy_resource_count":      count("Resources on which it is unhealthy."),
-		"not_applicable_resource_count": count("Resources it does not apply to."),
-		"control_name":                  str("The security control that holds the recommendation (its definition's name, a GUID, as `securescore_defender_controls` names it); null when no control of the initiative holds it or the subscription's score is not calculated yet."),
-		"control_display_name":          str("The control's display name, e.g. `Secure management ports`; null like `control_name`."),
-		"control_current_score": schema.Float64Attribute{Computed: true,
-			MarkdownDescription: "The points the control currently contributes to the subscription's score; null like `control_name`."},
-		"control_max_score": count("The most points the control can contribute; null like `control_name`."),
-		"potential_score_increase": schema.Float64Attribute{Computed: true,
-			MarkdownDescription: "The points the subscription's score would gain once every resource of the control is healthy (`control_max_score - control_current_score`): " +
-				"a control's points count only when every recommendation in it is healthy for a resource, so this is the gain of remediating this recommendation and the others of its control. Null like `control_name`."},
-		"portal_url": str("The recommendation in the Azure portal; null when the service gives no link."),
-		"affected_resource_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-			MarkdownDescription: "Up to `affected_resource_id_limit` unhealthy resource ids, sorted; null when the limit is 0."},
+		"subscription_id":               computed.String("The subscription."),
+		"assessment_key":                computed.String("The recommendation's assessment key (its assessment metadata name, a GUID), the same in every subscription."),
+		"display_name":                  computed.String("The recommendation, e.g. `Management ports should be closed on your virtual machines`."),
+		"severity":                      computed.String("`High`, `Medium` or `Low`."),
+		"status":                        computed.String("`Unhealthy` when a resource of the subscription is unhealthy, else `Healthy` when one is healthy, else `NotApplicable`."),
+		"status_cause":                  computed.String("Why the recommendation does not apply or is not healthy, as the service codes it (e.g. `OffByPolicy`, `Exempt`); null when it gives none or for `Healthy`."),
+		"status_description":            computed.String("The service's words for `status_cause`; null when it gives none."),
+		"healthy_resource_count":        computed.Int64("Resources on which the recommendation is healthy."),
+		"unhealthy_resource_count":      computed.Int64("Resources on which it is unhealthy."),
+		"not_applicable_resource_count": computed.Int64("Resources it does not apply to."),
+		"control_name":                  computed.String("The security control that holds the recommendation (its definition's name, a GUID, as `securescore_defender_controls` names it); null when no control of the initiative holds it or the subscription's score is not calculated yet."),
+		"control_display_name":          computed.String("The control's display name, e.g. `Secure management ports`; null like `control_name`."),
+		"control_current_score":         computed.Float64("The points the control currently contributes to the subscription's score; null like `control_name`."),
+		"control_max_score":             computed.Int64("The most points the control can contribute; null like `control_name`."),
+		"potential_score_increase": computed.Float64("The points the subscription's score would gain once every resource of the control is healthy (`control_max_score - control_current_score`): " +
+			"a control's points count only when every recommendation in it is healthy for a resource, so this is the gain of remediating this recommendation and the others of its control. Null like `control_name`."),
+		"portal_url":            computed.String("The recommendation in the Azure portal; null when the service gives no link."),
+		"affected_resource_ids": computed.StringList("Up to `affected_resource_id_limit` unhealthy resource ids, sorted; null when the limit is 0."),
 	}
 }
 
@@ -126,28 +123,22 @@ var recommendationAttrTypes = map[string]attr.Type{
 	"affected_resource_ids": types.ListType{ElemType: types.StringType},
 }
 
-func (d *RecommendationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var data recommendationsModel
-	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
-	defer cancel()
-	scope, emptyScope, diags := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs)
-	resp.Diagnostics.Append(diags...)
+// read fills data from the service (see providerdata.DataSource).
+func (d *RecommendationsDataSource) read(ctx context.Context, data *recommendationsModel, diags *diag.Diagnostics) {
+	scope, emptyScope := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs, diags)
 	q := client.RecommendationQuery{Scope: scope, Statuses: []string{client.StatusUnhealthy}}
 	if !data.Statuses.IsNull() && !data.Statuses.IsUnknown() {
-		resp.Diagnostics.Append(data.Statuses.ElementsAs(ctx, &q.Statuses, false)...)
+		diags.Append(data.Statuses.ElementsAs(ctx, &q.Statuses, false)...)
 	}
 	if !data.Severities.IsNull() && !data.Severities.IsUnknown() {
-		resp.Diagnostics.Append(data.Severities.ElementsAs(ctx, &q.Severities, false)...)
+		diags.Append(data.Severities.ElementsAs(ctx, &q.Severities, false)...)
 	}
 	var controlFilter []string
 	if !data.ControlNames.IsNull() && !data.ControlNames.IsUnknown() {
-		resp.Diagnostics.Append(data.ControlNames.ElementsAs(ctx, &controlFilter, false)...)
+		diags.Append(data.ControlNames.ElementsAs(ctx, &controlFilter, false)...)
 	}
 	q.ResourceIDLimit = int(data.AffectedResourceIDLimit.ValueInt64())
-	if resp.Diagnostics.HasError() {
+	if diags.HasError() {
 		return
 	}
 	scoreName := data.ScoreName.ValueString()
@@ -161,13 +152,13 @@ func (d *RecommendationsDataSource) Read(ctx context.Context, req datasource.Rea
 		start := time.Now()
 		controls, cstats, err := d.Client.QueryControlPoints(ctx, scope, scoreName)
 		if err != nil {
-			resp.Diagnostics.Append(diagnostics.FromError(readRecommendationsAction, err, diagnostics.Hint{}))
+			diags.Append(diagnostics.FromError(readRecommendationsAction, err, diagnostics.Hint{}))
 			return
 		}
 		if len(controlFilter) > 0 {
 			keys, unknown := controlKeys(controls, controlFilter)
 			if len(unknown) > 0 {
-				resp.Diagnostics.AddAttributeError(path.Root("control_names"), "Unknown security control",
+				diags.AddAttributeError(path.Root("control_names"), "Unknown security control",
 					fmt.Sprintf("No control of the %q initiative in scope is named %s; the controls found are: %s. Use a control's name (GUID) or display name.",
 						scoreName, strings.Join(quoteAll(unknown), ", "), abbreviate(controlNames(controls), 40)))
 				return
@@ -179,7 +170,7 @@ func (d *RecommendationsDataSource) Read(ctx context.Context, req datasource.Rea
 		if len(controlFilter) == 0 || len(q.AssessmentKeys) > 0 {
 			recs, rstats, err = d.Client.QueryRecommendations(ctx, q)
 			if err != nil {
-				resp.Diagnostics.Append(diagnostics.FromError(readRecommendationsAction, err, diagnostics.Hint{}))
+				diags.Append(diagnostics.FromError(readRecommendationsAction, err, diagnostics.Hint{}))
 				return
 			}
 		}
@@ -193,7 +184,7 @@ func (d *RecommendationsDataSource) Read(ctx context.Context, req datasource.Rea
 			notCalculated = unscoredWithRecommendations(recs, controls)
 			if len(notCalculated) > 0 {
 				summary, detail := notCalculatedWarning(notCalculated)
-				resp.Diagnostics.AddWarning(summary, strings.Replace(detail, "left out of the aggregate and listed in not_calculated_subscription_ids",
+				diags.AddWarning(summary, strings.Replace(detail, "left out of the aggregate and listed in not_calculated_subscription_ids",
 					"listed in not_calculated_subscription_ids, and their recommendations carry no control or points", 1))
 			}
 		}
@@ -209,7 +200,6 @@ func (d *RecommendationsDataSource) Read(ctx context.Context, req datasource.Rea
 	data.Recommendations = recommendationsValue(ranked, q.ResourceIDLimit > 0)
 	data.RecommendationCount = types.Int64Value(int64(len(ranked)))
 	data.NotCalculated = stringListOrNull(notCalculated)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
 // recommendationsValue builds the list without the framework's reflection

@@ -7,16 +7,15 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 )
@@ -29,12 +28,14 @@ const maxListedNames = 10
 // ScoresDataSource reads the secure scores of many subscriptions in Resource
 // Graph queries and aggregates them.
 type ScoresDataSource struct {
-	providerdata.DataSource
+	providerdata.DataSource[scoresModel]
 }
 
 // NewScoresDataSource is the factory the provider registers.
 func NewScoresDataSource() datasource.DataSource {
-	return &ScoresDataSource{DataSource: providerdata.NewDataSource("defender_scores")}
+	d := &ScoresDataSource{}
+	d.DataSource = providerdata.NewDataSource("defender_scores", defaultReadTimeout, d.read)
+	return d
 }
 
 type scoresModel struct {
@@ -57,9 +58,8 @@ func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"(`securityresources | where type == 'microsoft.security/securescores'`), not one call per subscription, and computes their weighted aggregate. " +
 			"Needs the Security Reader role (or Reader) on the subscriptions or management groups; Resource Graph leaves out subscriptions the identity cannot read.",
 		Attributes: withScope("secure scores", map[string]schema.Attribute{
-			"score_name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
-				MarkdownDescription: "The secure score initiative. Defaults to `ascScore`, Defender for Cloud's default initiative. " +
-					"A name no subscription in scope has is an error that lists the names found."},
+			"score_name": scoreNameAttribute("The secure score initiative. Defaults to `ascScore`, Defender for Cloud's default initiative. " +
+				"A name no subscription in scope has is an error that lists the names found."),
 			"scores": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "One entry per subscription with a score, ordered by `percentage` ascending (the weakest first), then `subscription_id`.",
 				NestedObject:        scoreEntrySchema(),
@@ -69,13 +69,11 @@ func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 					"`scores_by_subscription_id[lower(var.subscription_id)]`.",
 				NestedObject: scoreEntrySchema(),
 			},
-			"subscription_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "The number of subscriptions in `scores`."},
-			"aggregate_percentage": schema.Float64Attribute{Computed: true,
-				MarkdownDescription: "Defender for Cloud's multi-subscription score: `sum(percentage_i * weight_i) / sum(weight_i)` over the subscriptions whose weight is greater than 0; " +
-					"a ratio between 0 and 1, 4 decimals. Null when no subscription has a positive weight (no data), so `aggregate_percentage == null` tells it from a score of 0."},
-			"not_calculated_subscription_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "The subscriptions in scope the identity can read that have no secure score yet (Defender for Cloud has not calculated their first score), in lower case, sorted; " +
-					"they are named in a warning and left out of `scores` and the aggregate, never counted as 0 %. Null for an initiative other than `ascScore`, where a subscription without it simply does not use it."},
+			"subscription_count": computed.Int64("The number of subscriptions in `scores`."),
+			"aggregate_percentage": computed.Float64("Defender for Cloud's multi-subscription score: `sum(percentage_i * weight_i) / sum(weight_i)` over the subscriptions whose weight is greater than 0; " +
+				"a ratio between 0 and 1, 4 decimals. Null when no subscription has a positive weight (no data), so `aggregate_percentage == null` tells it from a score of 0."),
+			"not_calculated_subscription_ids": computed.StringList("The subscriptions in scope the identity can read that have no secure score yet (Defender for Cloud has not calculated their first score), in lower case, sorted; " +
+				"they are named in a warning and left out of `scores` and the aggregate, never counted as 0 %. Null for an initiative other than `ascScore`, where a subscription without it simply does not use it."),
 			"management_groups": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "With `management_group_ids`, one entry per management group, in the order given: each group is read on its own, so a group the identity cannot read is `restricted` " +
 					"(with a warning) and hides none of the others. Null without `management_group_ids`.",
@@ -90,16 +88,10 @@ func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 	}
 }
 
-func (d *ScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var data scoresModel
-	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
-	defer cancel()
-	scope, emptyScope, diags := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+// read fills data from the service (see providerdata.DataSource).
+func (d *ScoresDataSource) read(ctx context.Context, data *scoresModel, diags *diag.Diagnostics) {
+	scope, emptyScope := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs, diags)
+	if diags.HasError() {
 		return
 	}
 
@@ -119,7 +111,7 @@ func (d *ScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 			"batches": result.stats.Batches, "requests": result.stats.Requests, "rows": result.stats.Rows, "duration_ms": time.Since(start).Milliseconds(),
 		})
 		if err != nil {
-			resp.Diagnostics.Append(diagnostics.FromError(readScoresAction, err, diagnostics.Hint{}))
+			diags.Append(diagnostics.FromError(readScoresAction, err, diagnostics.Hint{}))
 			return
 		}
 		if len(result.scores) == 0 && (len(q.ManagementGroupIDs) == 0 || len(result.readableGroups()) > 0) {
@@ -127,12 +119,12 @@ func (d *ScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 			if len(q.ManagementGroupIDs) > 0 {
 				named.ManagementGroupIDs = result.readableGroups()
 			}
-			resp.Diagnostics.Append(d.checkNameExists(ctx, named)...)
-			if resp.Diagnostics.HasError() {
+			diags.Append(d.checkNameExists(ctx, named)...)
+			if diags.HasError() {
 				return
 			}
 		}
-		d.warn(&resp.Diagnostics, q, result)
+		d.warn(diags, q, result)
 	}
 
 	scores := result.scores
@@ -143,7 +135,6 @@ func (d *ScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	data.AggregatePercentage = types.Float64PointerValue(aggregatePercentage(scores))
 	data.NotCalculated = stringListOrNull(result.notCalculated)
 	data.ManagementGroups, data.ManagementGroupsByID = groupsValues(result.groups, !data.ManagementGroupIDs.IsNull())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
 // warn explains what the scores leave out: subscriptions not calculated

@@ -48,12 +48,12 @@ func scopeAttributes(what string) map[string]schema.Attribute {
 // readScope reads the scope attributes; empty is true for an explicitly
 // empty list, which must read nothing rather than fall through to "every
 // subscription", what a query without scope means.
-func readScope(ctx context.Context, subscriptionIDs, managementGroupIDs types.List) (scope client.ResourceGraphScope, empty bool, diags diag.Diagnostics) {
+func readScope(ctx context.Context, subscriptionIDs, managementGroupIDs types.List, diags *diag.Diagnostics) (scope client.ResourceGraphScope, empty bool) {
 	diags.Append(tfvalues.Strings(ctx, subscriptionIDs, &scope.SubscriptionIDs)...)
 	diags.Append(tfvalues.Strings(ctx, managementGroupIDs, &scope.ManagementGroupIDs)...)
 	empty = (!subscriptionIDs.IsNull() && len(scope.SubscriptionIDs) == 0) ||
 		(!managementGroupIDs.IsNull() && len(scope.ManagementGroupIDs) == 0)
-	return scope, empty, diags
+	return scope, empty
 }
 
 // abbreviate joins up to n values and says how many more there are.

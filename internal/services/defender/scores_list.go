@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
 )
 
@@ -24,15 +25,10 @@ var scoreEntryAttrTypes = map[string]attr.Type{
 
 // scoreEntrySchema is an element of scores and scores_by_subscription_id.
 func scoreEntrySchema() schema.NestedAttributeObject {
-	return schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-		"subscription_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The subscription."},
-		"display_name":    schema.StringAttribute{Computed: true, MarkdownDescription: "The initiative's display name, e.g. `ASC score`."},
-		"current_score":   schema.Float64Attribute{Computed: true, MarkdownDescription: "The current score, in points."},
-		"max_score":       schema.Int64Attribute{Computed: true, MarkdownDescription: "The maximum score, in points."},
-		"percentage": schema.Float64Attribute{Computed: true,
-			MarkdownDescription: "The ratio `current_score / max_score` as the API reports it: between 0 and 1, 4 decimals (not a 0-100 number)."},
-		"weight": schema.Int64Attribute{Computed: true, MarkdownDescription: "The subscription's relative weight in `aggregate_percentage`."},
-	}}
+	return schema.NestedAttributeObject{Attributes: withScorePoints(map[string]schema.Attribute{
+		"subscription_id": computed.String("The subscription."),
+		"weight":          computed.Int64("The subscription's relative weight in `aggregate_percentage`."),
+	})}
 }
 
 // subscriptionKey is the key of scores_by_subscription_id: Resource Graph
@@ -75,15 +71,11 @@ var groupEntryAttrTypes = map[string]attr.Type{
 
 func groupEntrySchema() schema.NestedAttributeObject {
 	return schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-		"management_group_id": schema.StringAttribute{Computed: true, MarkdownDescription: "The management group, as given in `management_group_ids`."},
-		"restricted": schema.BoolAttribute{Computed: true,
-			MarkdownDescription: "Whether the identity may not read the group (Resource Graph answered HTTP 403); Defender for Cloud shows such a group's score as \"Restricted\"."},
-		"subscription_count": schema.Int64Attribute{Computed: true,
-			MarkdownDescription: "The group's subscriptions with a score. Null when `restricted`."},
-		"aggregate_percentage": schema.Float64Attribute{Computed: true,
-			MarkdownDescription: "The group's weighted score, computed like the top-level `aggregate_percentage` over the group's subscriptions. Null when `restricted` or when no subscription of the group has a positive weight."},
-		"not_calculated_subscription_ids": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-			MarkdownDescription: "The group's readable subscriptions without a score yet. Null when `restricted` or for an initiative other than `ascScore`."},
+		"management_group_id":             computed.String("The management group, as given in `management_group_ids`."),
+		"restricted":                      computed.Bool("Whether the identity may not read the group (Resource Graph answered HTTP 403); Defender for Cloud shows such a group's score as \"Restricted\"."),
+		"subscription_count":              computed.Int64("The group's subscriptions with a score. Null when `restricted`."),
+		"aggregate_percentage":            computed.Float64("The group's weighted score, computed like the top-level `aggregate_percentage` over the group's subscriptions. Null when `restricted` or when no subscription of the group has a positive weight."),
+		"not_calculated_subscription_ids": computed.StringList("The group's readable subscriptions without a score yet. Null when `restricted` or for an initiative other than `ascScore`."),
 	}}
 }
 

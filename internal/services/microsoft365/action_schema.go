@@ -3,6 +3,8 @@ package microsoft365
 import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/securescore/terraform-provider-securescore/internal/computed"
 )
 
 // actionModel is an improvement action's attributes, shared by the list
@@ -123,62 +125,53 @@ const statusDescription = "The portal's status, by this rule: `resolved_through_
 // actionAttributes are the schema of actionModel; control_id is the
 // caller's (an argument in the singular data source, computed in the list).
 func actionAttributes(controlID schema.Attribute) map[string]schema.Attribute {
-	computedString := func(description string) schema.Attribute {
-		return schema.StringAttribute{Computed: true, MarkdownDescription: description}
-	}
 	return map[string]schema.Attribute{
 		"control_id":  controlID,
-		"title":       computedString("The action's title."),
-		"category":    computedString("The control category as Graph sends it: `Identity`, `Data`, `Apps` (Intune's actions come as `Apps`), `Device`, `Infrastructure`."),
-		"service":     computedString("The service the action configures, as Graph sends it, e.g. `AzureAD`, `Azure ATP`, `EXO`, `SPO`, `MDO`, `MS Teams`, `MIP`, `Intune`, `MDATP` (Device actions), `MDA_SF`."),
-		"action_type": computedString("`Config`, `Review` or `Behavior`."),
-		"tier":        computedString("As Graph sends it: `Core`, `Defense In Depth` or `Advanced`."),
-		"in_score": schema.BoolAttribute{Computed: true,
-			MarkdownDescription: "Whether the action counts in the tenant's secure score: the newest score lists it in `controlScores` and it is not deprecated. " +
-				"A tenant lists far more actions than its score covers (products it is not licensed for); the others count in no total."},
-		"max_score": schema.Float64Attribute{Computed: true, MarkdownDescription: "The points the action is worth (the profile's `maxScore`); null when Graph sends none."},
-		"current_score": schema.Float64Attribute{Computed: true,
-			MarkdownDescription: "The points the action earns in the newest secure score (`controlScores`); null when the action is not `in_score`."},
-		"points_remaining": schema.Float64Attribute{Computed: true,
-			MarkdownDescription: "`max_score - current_score`, at least 0: the points still to gain; null when the action is not `in_score`."},
-		"rank":                schema.Int64Attribute{Computed: true, MarkdownDescription: "Microsoft's rank of the action (1 = most important)."},
-		"user_impact":         computedString("The impact on users, normalised: `Low`, `Moderate` (Graph sends `Moderate`, `moderate`, `Medium` or `medium`), `High`, `Unknown` (most actions on live tenants); null when Graph sends none."),
-		"implementation_cost": computedString("The implementation cost, normalised like `user_impact`: `Low`, `Moderate`, `High`, `Unknown`, or null."),
-		"threats": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-			MarkdownDescription: "The threats the action mitigates, as Graph sends them, e.g. `Account breach`, `Data Exfiltration`."},
-		"remediation":        computedString("How to implement the action. **HTML**, exactly as the service returns it: strip or render it before showing it as text."),
-		"remediation_impact": computedString("What implementing the action changes for users."),
-		"action_url":         computedString("The admin portal page where the action is implemented."),
-		"deprecated":         schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether Microsoft retired the action; deprecated actions count for no points."},
-		"implementation_status": computedString("What the newest score says of the action's implementation (`controlScores[].implementationStatus`), " +
+		"title":       computed.String("The action's title."),
+		"category":    computed.String("The control category as Graph sends it: `Identity`, `Data`, `Apps` (Intune's actions come as `Apps`), `Device`, `Infrastructure`."),
+		"service":     computed.String("The service the action configures, as Graph sends it, e.g. `AzureAD`, `Azure ATP`, `EXO`, `SPO`, `MDO`, `MS Teams`, `MIP`, `Intune`, `MDATP` (Device actions), `MDA_SF`."),
+		"action_type": computed.String("`Config`, `Review` or `Behavior`."),
+		"tier":        computed.String("As Graph sends it: `Core`, `Defense In Depth` or `Advanced`."),
+		"in_score": computed.Bool("Whether the action counts in the tenant's secure score: the newest score lists it in `controlScores` and it is not deprecated. " +
+			"A tenant lists far more actions than its score covers (products it is not licensed for); the others count in no total."),
+		"max_score":           computed.Float64("The points the action is worth (the profile's `maxScore`); null when Graph sends none."),
+		"current_score":       computed.Float64("The points the action earns in the newest secure score (`controlScores`); null when the action is not `in_score`."),
+		"points_remaining":    computed.Float64("`max_score - current_score`, at least 0: the points still to gain; null when the action is not `in_score`."),
+		"rank":                computed.Int64("Microsoft's rank of the action (1 = most important)."),
+		"user_impact":         computed.String("The impact on users, normalised: `Low`, `Moderate` (Graph sends `Moderate`, `moderate`, `Medium` or `medium`), `High`, `Unknown` (most actions on live tenants); null when Graph sends none."),
+		"implementation_cost": computed.String("The implementation cost, normalised like `user_impact`: `Low`, `Moderate`, `High`, `Unknown`, or null."),
+		"threats":             computed.StringList("The threats the action mitigates, as Graph sends them, e.g. `Account breach`, `Data Exfiltration`."),
+		"remediation":         computed.String("How to implement the action. **HTML**, exactly as the service returns it: strip or render it before showing it as text."),
+		"remediation_impact":  computed.String("What implementing the action changes for users."),
+		"action_url":          computed.String("The admin portal page where the action is implemented."),
+		"deprecated":          computed.Bool("Whether Microsoft retired the action; deprecated actions count for no points."),
+		"implementation_status": computed.String("What the newest score says of the action's implementation (`controlScores[].implementationStatus`), " +
 			"e.g. `The setting is not compliant.`; null when the score does not say."),
-		"last_synced_date_time": computedString("When the newest score last checked the action (`controlScores[].lastSynced`, RFC 3339, UTC); null when it does not say."),
-		"status":                computedString(statusDescription),
-		"notes":                 computedString("The comment of the newest state update; null when there is none."),
-		"assigned_to":           computedString("Who the newest state update assigned the action to; null when nobody."),
-		"updated_by":            computedString("Who made the newest state update; null when there is none."),
-		"updated_date_time":     computedString("When the newest state update was made (RFC 3339, UTC); null when the action never had one."),
+		"last_synced_date_time": computed.String("When the newest score last checked the action (`controlScores[].lastSynced`, RFC 3339, UTC); null when it does not say."),
+		"status":                computed.String(statusDescription),
+		"notes":                 computed.String("The comment of the newest state update; null when there is none."),
+		"assigned_to":           computed.String("Who the newest state update assigned the action to; null when nobody."),
+		"updated_by":            computed.String("Who made the newest state update; null when there is none."),
+		"updated_date_time":     computed.String("When the newest state update was made (RFC 3339, UTC); null when the action never had one."),
 		"compliance": schema.ListNestedAttribute{Computed: true,
 			MarkdownDescription: "The certifications the action contributes to (`complianceInformation`). Microsoft's metadata says it is not implemented: live tenants send `[]` or null, so expect an empty list.",
 			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"certification_name": computedString("The certification, e.g. `NIST 800-53 Rev 5`."),
-				"control_names": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-					MarkdownDescription: "The certification's controls the action covers, e.g. `IA-2(1)`."},
+				"certification_name": computed.String("The certification, e.g. `NIST 800-53 Rev 5`."),
+				"control_names":      computed.StringList("The certification's controls the action covers, e.g. `IA-2(1)`."),
 			}},
 		},
-		"quick_win": schema.BoolAttribute{Computed: true,
-			MarkdownDescription: "Whether the action is a quick win: `in_score`, points remaining, a status a team can still act on (`to_address`, `in_progress`, `planned`), and `Low` implementation cost and `Low` user impact."},
+		"quick_win": computed.Bool("Whether the action is a quick win: `in_score`, points remaining, a status a team can still act on (`to_address`, `in_progress`, `planned`), and `Low` implementation cost and `Low` user impact."),
 	}
 }
 
 // stateChangeAttributes are the schema of stateChangeModel.
 func stateChangeAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"state":             schema.StringAttribute{Computed: true, MarkdownDescription: "Graph's state, e.g. `Default`, `Reviewed`, `Ignored`, `ThirdParty`."},
-		"status":            schema.StringAttribute{Computed: true, MarkdownDescription: "The state in the portal's words (never `completed` or `in_progress`, which depend on points, not on updates)."},
-		"comment":           schema.StringAttribute{Computed: true, MarkdownDescription: "The update's comment (the action's notes); null when it has none."},
-		"assigned_to":       schema.StringAttribute{Computed: true, MarkdownDescription: "Who the update assigned the action to; null when nobody."},
-		"updated_by":        schema.StringAttribute{Computed: true, MarkdownDescription: "Who made the update; null when the service does not say."},
-		"updated_date_time": schema.StringAttribute{Computed: true, MarkdownDescription: "When the update was made (RFC 3339, UTC)."},
+		"state":             computed.String("Graph's state, e.g. `Default`, `Reviewed`, `Ignored`, `ThirdParty`."),
+		"status":            computed.String("The state in the portal's words (never `completed` or `in_progress`, which depend on points, not on updates)."),
+		"comment":           computed.String("The update's comment (the action's notes); null when it has none."),
+		"assigned_to":       computed.String("Who the update assigned the action to; null when nobody."),
+		"updated_by":        computed.String("Who made the update; null when the service does not say."),
+		"updated_date_time": computed.String("When the update was made (RFC 3339, UTC)."),
 	}
 }

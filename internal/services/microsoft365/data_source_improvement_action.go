@@ -17,17 +17,18 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
-	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
 // ImprovementActionDataSource reads one Microsoft 365 improvement action.
 type ImprovementActionDataSource struct {
-	providerdata.DataSource
+	providerdata.DataSource[improvementActionDataSourceModel]
 }
 
 // NewImprovementActionDataSource is the factory the provider registers.
 func NewImprovementActionDataSource() datasource.DataSource {
-	return &ImprovementActionDataSource{DataSource: providerdata.NewDataSource("microsoft365_improvement_action")}
+	d := &ImprovementActionDataSource{}
+	d.DataSource = providerdata.NewDataSource("microsoft365_improvement_action", dataSourceReadTimeout, d.read)
+	return d
 }
 
 type improvementActionDataSourceModel struct {
@@ -41,9 +42,7 @@ func (d *ImprovementActionDataSource) Schema(ctx context.Context, _ datasource.S
 	attributes := actionAttributes(schema.StringAttribute{Required: true,
 		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		MarkdownDescription: "The action's id (the control profile's id), e.g. `AdminMFAV2`, as listed by `securescore_microsoft365_improvement_actions` and taken by the resource. Matched case-insensitively, as Graph does."})
-	attributes["tenant_id"] = schema.StringAttribute{Optional: true, Computed: true,
-		Validators:          []validator.String{validators.TenantIDOrEmpty()},
-		MarkdownDescription: "The Microsoft 365 tenant. Defaults to the provider's `tenant_id` (`ARM_TENANT_ID`); another tenant must be listed in the provider's `auxiliary_tenant_ids`."}
+	attributes["tenant_id"] = tenantIDAttribute()
 	attributes["history"] = schema.ListNestedAttribute{Computed: true,
 		MarkdownDescription: "Every state update of the action (`controlStateUpdates`), oldest first; the last one is the current state. The placeholder live tenants send for an action nobody touched (every member null but `state = Default`) is not an update and is left out.",
 		NestedObject:        schema.NestedAttributeObject{Attributes: stateChangeAttributes()},
@@ -56,33 +55,28 @@ func (d *ImprovementActionDataSource) Schema(ctx context.Context, _ datasource.S
 	}
 }
 
-func (d *ImprovementActionDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var data improvementActionDataSourceModel
-	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, dataSourceReadTimeout, &resp.Diagnostics)
-	defer cancel()
-	g := tenantGraph(d.Client, data.TenantID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+// read fills data from the service (see providerdata.DataSource).
+func (d *ImprovementActionDataSource) read(ctx context.Context, data *improvementActionDataSourceModel, diags *diag.Diagnostics) {
+	g := tenantGraph(d.Client, data.TenantID, diags)
+	if diags.HasError() {
 		return
 	}
 
 	id := data.ControlID.ValueString()
 	tenant, err := fetchTenant(ctx, g, 1)
-	resp.Diagnostics.Append(diagnostics.Warnings(tenant.Warnings)...)
+	diags.Append(diagnostics.Warnings(tenant.Warnings)...)
 	if err != nil {
-		resp.Diagnostics.Append(readError("Reading the Microsoft 365 improvement action "+id, err))
+		diags.Append(readError("Reading the Microsoft 365 improvement action "+id, err))
 		return
 	}
 	profile := findProfile(tenant.Profiles, id)
 	if profile == nil {
-		resp.Diagnostics.Append(actionNotFound(g.TenantID, id, tenant.Profiles))
+		diags.Append(actionNotFound(g.TenantID, id, tenant.Profiles))
 		return
 	}
 	action := NewActions([]client.ControlProfile{*profile}, tenant.Newest())[0]
 
-	data = improvementActionDataSourceModel{
+	*data = improvementActionDataSourceModel{
 		actionModel: newActionModel(action),
 		TenantID:    tenantValue(g, data.TenantID),
 		History:     newStateChangeModels(action.History),
@@ -91,7 +85,6 @@ func (d *ImprovementActionDataSource) Read(ctx context.Context, req datasource.R
 	// An id matched case-insensitively stays as configured: Terraform
 	// expects arguments back unchanged.
 	data.ControlID = types.StringValue(id)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
 // findProfile finds id exactly, else case-insensitively when that is unambiguous.

@@ -8,23 +8,26 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
-	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
 // ImprovementActionsDataSource lists a tenant's Microsoft 365 improvement actions.
 type ImprovementActionsDataSource struct {
-	providerdata.DataSource
+	providerdata.DataSource[improvementActionsDataSourceModel]
 }
 
 // NewImprovementActionsDataSource is the factory the provider registers.
 func NewImprovementActionsDataSource() datasource.DataSource {
-	return &ImprovementActionsDataSource{DataSource: providerdata.NewDataSource("microsoft365_improvement_actions")}
+	d := &ImprovementActionsDataSource{}
+	d.DataSource = providerdata.NewDataSource("microsoft365_improvement_actions", dataSourceReadTimeout, d.read)
+	return d
 }
 
 type improvementActionsDataSourceModel struct {
@@ -48,9 +51,7 @@ func (d *ImprovementActionsDataSource) Schema(ctx context.Context, _ datasource.
 			"Every filter is optional; filters combine with AND, the values of one filter with OR. " +
 			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
 		Attributes: map[string]schema.Attribute{
-			"tenant_id": schema.StringAttribute{Optional: true, Computed: true,
-				Validators:          []validator.String{validators.TenantIDOrEmpty()},
-				MarkdownDescription: "The Microsoft 365 tenant. Defaults to the provider's `tenant_id` (`ARM_TENANT_ID`); another tenant must be listed in the provider's `auxiliary_tenant_ids`."},
+			"tenant_id": tenantIDAttribute(),
 			"categories": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
 				MarkdownDescription: "Only actions of these control categories, e.g. `Identity`, `Data`, `Apps`, `Device`, `Infrastructure` (case- and space-insensitive). Empty or unset: every category."},
@@ -74,42 +75,36 @@ func (d *ImprovementActionsDataSource) Schema(ctx context.Context, _ datasource.
 				MarkdownDescription: "Put the quick wins first, each group in the `order_by` order. Defaults to `false`."},
 			"actions": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "The matching improvement actions, in the `order_by` order.",
-				NestedObject: schema.NestedAttributeObject{Attributes: actionAttributes(schema.StringAttribute{Computed: true,
-					MarkdownDescription: "The action's id (the control profile's id), e.g. `AdminMFAV2`."})},
+				NestedObject:        schema.NestedAttributeObject{Attributes: actionAttributes(computed.String("The action's id (the control profile's id), e.g. `AdminMFAV2`."))},
 			},
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 }
 
-func (d *ImprovementActionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var data improvementActionsDataSourceModel
-	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, dataSourceReadTimeout, &resp.Diagnostics)
-	defer cancel()
+// read fills data from the service (see providerdata.DataSource).
+func (d *ImprovementActionsDataSource) read(ctx context.Context, data *improvementActionsDataSourceModel, diags *diag.Diagnostics) {
 	filter := ActionFilter{
 		IncludeDeprecated: data.IncludeDeprecated.ValueBool(),
 		IncludeNotInScore: data.IncludeNotInScore.ValueBool(),
 		OnlyQuickWins:     data.OnlyQuickWins.ValueBool(),
 	}
-	resp.Diagnostics.Append(tfvalues.Strings(ctx, data.Categories, &filter.Categories)...)
-	resp.Diagnostics.Append(tfvalues.Strings(ctx, data.Services, &filter.Services)...)
-	resp.Diagnostics.Append(tfvalues.Strings(ctx, data.Statuses, &filter.Statuses)...)
+	diags.Append(tfvalues.Strings(ctx, data.Categories, &filter.Categories)...)
+	diags.Append(tfvalues.Strings(ctx, data.Services, &filter.Services)...)
+	diags.Append(tfvalues.Strings(ctx, data.Statuses, &filter.Statuses)...)
 	orderBy := OrderBy[0]
 	if !data.OrderBy.IsNull() && !data.OrderBy.IsUnknown() {
 		orderBy = data.OrderBy.ValueString()
 	}
-	g := tenantGraph(d.Client, data.TenantID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	g := tenantGraph(d.Client, data.TenantID, diags)
+	if diags.HasError() {
 		return
 	}
 
 	tenant, err := fetchTenant(ctx, g, 1)
-	resp.Diagnostics.Append(diagnostics.Warnings(tenant.Warnings)...)
+	diags.Append(diagnostics.Warnings(tenant.Warnings)...)
 	if err != nil {
-		resp.Diagnostics.Append(readError("Reading the Microsoft 365 improvement actions", err))
+		diags.Append(readError("Reading the Microsoft 365 improvement actions", err))
 		return
 	}
 	actions := FilterActions(NewActions(tenant.Profiles, tenant.Newest()), filter)
@@ -125,5 +120,4 @@ func (d *ImprovementActionsDataSource) Read(ctx context.Context, req datasource.
 	for _, a := range actions {
 		data.Actions = append(data.Actions, newActionModel(a))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }

@@ -8,13 +8,14 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
-	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
 // defaultHistoryDays is history_days when the configuration leaves it out.
@@ -22,12 +23,14 @@ const defaultHistoryDays = 30
 
 // ScoreDataSource reads a tenant's Microsoft 365 Secure Score.
 type ScoreDataSource struct {
-	providerdata.DataSource
+	providerdata.DataSource[scoreDataSourceModel]
 }
 
 // NewScoreDataSource is the factory the provider registers.
 func NewScoreDataSource() datasource.DataSource {
-	return &ScoreDataSource{DataSource: providerdata.NewDataSource("microsoft365_score")}
+	d := &ScoreDataSource{}
+	d.DataSource = providerdata.NewDataSource("microsoft365_score", dataSourceReadTimeout, d.read)
+	return d
 }
 
 type scoreDataSourceModel struct {
@@ -87,11 +90,8 @@ type statusCountsModel struct {
 }
 
 func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	points := func(description string) schema.Attribute {
-		return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
-	}
 	count := func(status string) schema.Attribute {
-		return schema.Int64Attribute{Computed: true, MarkdownDescription: "Actions in the score whose status is `" + status + "`."}
+		return computed.Int64("Actions in the score whose status is `" + status + "`.")
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads a tenant's Microsoft 365 Secure Score from Microsoft Graph v1.0 (`GET /security/secureScores` and `GET /security/secureScoreControlProfiles`): " +
@@ -99,32 +99,29 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"Scores are in points, as Graph reports them; every `percentage` is a ratio between 0 and 1 with 4 decimals. " +
 			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
 		Attributes: map[string]schema.Attribute{
-			"tenant_id": schema.StringAttribute{Optional: true, Computed: true,
-				Validators:          []validator.String{validators.TenantIDOrEmpty()},
-				MarkdownDescription: "The Microsoft 365 tenant. Defaults to the provider's `tenant_id` (`ARM_TENANT_ID`); another tenant must be listed in the provider's `auxiliary_tenant_ids`."},
+			"tenant_id": tenantIDAttribute(),
 			"history_days": schema.Int64Attribute{Optional: true, Computed: true,
 				Validators:          []validator.Int64{int64validator.Between(1, 90)},
 				MarkdownDescription: fmt.Sprintf("How many daily scores `history` holds, 1 to 90 (Graph keeps 90 days). Defaults to %d.", defaultHistoryDays)},
-			"id":                schema.StringAttribute{Computed: true, MarkdownDescription: "The newest score's id, `{tenant id}_{date}`."},
-			"created_date_time": schema.StringAttribute{Computed: true, MarkdownDescription: "When the newest score was computed (RFC 3339, UTC)."},
-			"current_score":     points("The tenant's score, in points."),
-			"max_score":         points("The highest score the tenant can reach, in points (Graph's `maxScore` of the newest score)."),
-			"percentage":        points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals (not a 0-100 number)."),
-			"current_license_score": points("The portal's *current license score*, \"the score that can be achieved with your current Microsoft license\": Σ `max_score` of the improvement actions `in_score`. " +
+			"id":                computed.String("The newest score's id, `{tenant id}_{date}`."),
+			"created_date_time": computed.String("When the newest score was computed (RFC 3339, UTC)."),
+			"current_score":     computed.Float64("The tenant's score, in points."),
+			"max_score":         computed.Float64("The highest score the tenant can reach, in points (Graph's `maxScore` of the newest score)."),
+			"percentage":        computed.Float64("`current_score / max_score`: a ratio between 0 and 1, 4 decimals (not a 0-100 number)."),
+			"current_license_score": computed.Float64("The portal's *current license score*, \"the score that can be achieved with your current Microsoft license\": Σ `max_score` of the improvement actions `in_score`. " +
 				"Graph's `maxScore` is the same sum as Microsoft computed it for the newest daily score; the two differ only when Microsoft changed an action's `maxScore` or retired it since."),
-			"in_score_count":      schema.Int64Attribute{Computed: true, MarkdownDescription: "How many improvement actions count in the score (`in_score`); the `status_counts` add up to it."},
-			"active_user_count":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Active users in the tenant."},
-			"licensed_user_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Licensed users in the tenant."},
-			"enabled_services": schema.ListAttribute{Computed: true, ElementType: types.StringType,
-				MarkdownDescription: "The services the score covers, e.g. `HasExchange`, `HasSharePoint`."},
-			"points_available": points("The points still to gain by work: Σ `points_remaining` of the actions `in_score` whose status is `to_address`, `in_progress` or `planned`. " +
+			"in_score_count":      computed.Int64("How many improvement actions count in the score (`in_score`); the `status_counts` add up to it."),
+			"active_user_count":   computed.Int64("Active users in the tenant."),
+			"licensed_user_count": computed.Int64("Licensed users in the tenant."),
+			"enabled_services":    computed.StringList("The services the score covers, e.g. `HasExchange`, `HasSharePoint`."),
+			"points_available": computed.Float64("The points still to gain by work: Σ `points_remaining` of the actions `in_score` whose status is `to_address`, `in_progress` or `planned`. " +
 				"Actions resolved through a third party or an alternate mitigation earn their points from the service, and risk-accepted actions earn none, so neither counts."),
 			"categories": categoriesAttribute(),
 			"comparisons": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "How other tenants score, one entry per comparison Graph sends (`averageComparativeScores`).",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"basis":         schema.StringAttribute{Computed: true, MarkdownDescription: "What the comparison is with: `AllTenants`, `TotalSeats` (tenants of similar size), `IndustryTypes` (tenants of the same industry), or another basis Graph adds."},
-					"average_score": points("The average score of the compared tenants, in points; null when Graph has no data for the period (it sends `-1`)."),
+					"basis":         computed.String("What the comparison is with: `AllTenants`, `TotalSeats` (tenants of similar size), `IndustryTypes` (tenants of the same industry), or another basis Graph adds."),
+					"average_score": computed.Float64("The average score of the compared tenants, in points; null when Graph has no data for the period (it sends `-1`)."),
 					"category_average_scores": schema.MapAttribute{Computed: true, ElementType: types.Float64Type,
 						MarkdownDescription: "Average points by category, keyed `Identity`, `Data`, `Device`, `Apps`, `Infrastructure` (from Graph's `identityScore`, `dataScore`, …, sent as numbers or strings, keys in any case); a value is null when Graph sends `-1` (no data)."},
 					"category_max_scores": schema.MapAttribute{Computed: true, ElementType: types.Float64Type,
@@ -134,7 +131,7 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 				}},
 			},
 			"history":                   historyAttribute(),
-			"percentage_change_30_days": points("The newest `percentage` minus the one 30 days earlier (a difference of ratios, e.g. `0.05` = 5 points of percentage); null when Graph has no score from 30 days earlier."),
+			"percentage_change_30_days": computed.Float64("The newest `percentage` minus the one 30 days earlier (a difference of ratios, e.g. `0.05` = 5 points of percentage); null when Graph has no score from 30 days earlier."),
 			"status_counts": schema.SingleNestedAttribute{Computed: true,
 				MarkdownDescription: "How many improvement actions `in_score` have each status; each has exactly one, so the counts add up to `in_score_count`.",
 				Attributes: map[string]schema.Attribute{
@@ -145,26 +142,20 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 					"risk_accepted":                         count(StatusRiskAccepted),
 					"resolved_through_third_party":          count(StatusResolvedThroughThirdParty),
 					"resolved_through_alternate_mitigation": count(StatusResolvedThroughAlternateMitigation),
-					"other": schema.Int64Attribute{Computed: true,
-						MarkdownDescription: "Actions with a state this provider does not know (shown lower_snake_cased in their `status`)."},
+					"other":                                 computed.Int64("Actions with a state this provider does not know (shown lower_snake_cased in their `status`)."),
 				},
 			},
-			"planned_score":    points("The portal's *planned score*: `current_score` + Σ `points_remaining` of `planned` actions."),
-			"achievable_score": points("The portal's *achievable score*, what the current licences and risk acceptance allow: `current_license_score` − Σ `max_score` of `risk_accepted` actions (they earn no points)."),
+			"planned_score":    computed.Float64("The portal's *planned score*: `current_score` + Σ `points_remaining` of `planned` actions."),
+			"achievable_score": computed.Float64("The portal's *achievable score*, what the current licences and risk acceptance allow: `current_license_score` − Σ `max_score` of `risk_accepted` actions (they earn no points)."),
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 }
 
-func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var data scoreDataSourceModel
-	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, dataSourceReadTimeout, &resp.Diagnostics)
-	defer cancel()
-	g := tenantGraph(d.Client, data.TenantID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+// read fills data from the service (see providerdata.DataSource).
+func (d *ScoreDataSource) read(ctx context.Context, data *scoreDataSourceModel, diags *diag.Diagnostics) {
+	g := tenantGraph(d.Client, data.TenantID, diags)
+	if diags.HasError() {
 		return
 	}
 
@@ -173,14 +164,14 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		historyDays = int(data.HistoryDays.ValueInt64())
 	}
 	tenant, err := fetchTenant(ctx, g, historyTop(historyDays))
-	resp.Diagnostics.Append(diagnostics.Warnings(tenant.Warnings)...)
+	diags.Append(diagnostics.Warnings(tenant.Warnings)...)
 	if err != nil {
-		resp.Diagnostics.Append(readError("Reading the Microsoft 365 secure score", err))
+		diags.Append(readError("Reading the Microsoft 365 secure score", err))
 		return
 	}
 	newest := tenant.Newest()
 	if newest == nil {
-		resp.Diagnostics.AddError("No Microsoft 365 secure score yet",
+		diags.AddError("No Microsoft 365 secure score yet",
 			fmt.Sprintf("Microsoft Graph has no secure score for tenant %s. Microsoft computes the first one about a day after the tenant gets a Microsoft 365 subscription; retry later.", g.TenantID))
 		return
 	}
@@ -220,7 +211,6 @@ func (d *ScoreDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	data.PlannedScore = types.Float64Value(summary.PlannedScore)
 	data.AchievableScore = types.Float64Value(summary.AchievableScore)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
 func newComparisonModels(scores []client.AverageComparativeScore) []comparisonModel {
@@ -253,31 +243,25 @@ func newComparisonModels(scores []client.AverageComparativeScore) []comparisonMo
 // categoriesAttribute is the score by control category, shared with the
 // tenant scores data source.
 func categoriesAttribute() schema.Attribute {
-	points := func(description string) schema.Attribute {
-		return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
-	}
 	return schema.MapNestedAttribute{Computed: true,
 		MarkdownDescription: "The score by control category (`Identity`, `Data`, `Device`, `Apps`, and any other the tenant has, such as `Infrastructure`), keyed by category.",
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"current_score": points("Σ of the category's points in the newest score (`controlScores`)."),
-			"max_score":     points("Σ `max_score` of the category's improvement actions `in_score`."),
-			"percentage":    points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals; 0 when `max_score` is 0."),
+			"current_score": computed.Float64("Σ of the category's points in the newest score (`controlScores`)."),
+			"max_score":     computed.Float64("Σ `max_score` of the category's improvement actions `in_score`."),
+			"percentage":    computed.Float64("`current_score / max_score`: a ratio between 0 and 1, 4 decimals; 0 when `max_score` is 0."),
 		}},
 	}
 }
 
 // historyAttribute is the daily scores, shared with the tenant scores data source.
 func historyAttribute() schema.Attribute {
-	points := func(description string) schema.Attribute {
-		return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
-	}
 	return schema.ListNestedAttribute{Computed: true,
 		MarkdownDescription: "The daily scores of the last `history_days` days (the newest score's day and the days before it), oldest first; a day without a score is missing (fewer when the tenant is younger).",
 		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"date":          schema.StringAttribute{Computed: true, MarkdownDescription: "The day, `YYYY-MM-DD` (UTC)."},
-			"current_score": points("The day's score, in points."),
-			"max_score":     points("The day's maximum score, in points."),
-			"percentage":    points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
+			"date":          computed.String("The day, `YYYY-MM-DD` (UTC)."),
+			"current_score": computed.Float64("The day's score, in points."),
+			"max_score":     computed.Float64("The day's maximum score, in points."),
+			"percentage":    computed.Float64("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
 		}},
 	}
 }

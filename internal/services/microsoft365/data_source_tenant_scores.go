@@ -20,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
@@ -33,12 +34,14 @@ const maxTenantsInFlight = 8
 // TenantScoresDataSource reads the Microsoft 365 secure score of several
 // tenants: a managed service provider's portfolio.
 type TenantScoresDataSource struct {
-	providerdata.DataSource
+	providerdata.DataSource[tenantScoresModel]
 }
 
 // NewTenantScoresDataSource is the factory the provider registers.
 func NewTenantScoresDataSource() datasource.DataSource {
-	return &TenantScoresDataSource{DataSource: providerdata.NewDataSource("microsoft365_tenant_scores")}
+	d := &TenantScoresDataSource{}
+	d.DataSource = providerdata.NewDataSource("microsoft365_tenant_scores", dataSourceReadTimeout, d.read)
+	return d
 }
 
 type tenantScoresModel struct {
@@ -67,9 +70,6 @@ type tenantScoreModel struct {
 }
 
 func (d *TenantScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	points := func(description string) schema.Attribute {
-		return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
-	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the Microsoft 365 Secure Score of many tenants with one multi-tenant application: a managed service provider's portfolio view, " +
 			"like the portal's comparison with \"your other tenants\". Tenants are read in parallel (at most 8 at once, each within Microsoft's limit of 4 concurrent requests). " +
@@ -92,24 +92,19 @@ func (d *TenantScoresDataSource) Schema(ctx context.Context, _ datasource.Schema
 				MarkdownDescription: "The same entries as `tenants`, keyed by tenant id (as listed in `tenant_ids`, or the provider's tenants).",
 				NestedObject:        schema.NestedAttributeObject{Attributes: tenantScoreAttributes()},
 			},
-			"tenant_count":         schema.Int64Attribute{Computed: true, MarkdownDescription: "How many tenants were asked for."},
-			"failed_tenant_count":  schema.Int64Attribute{Computed: true, MarkdownDescription: "How many of them could not be read."},
-			"portfolio_percentage": points("Σ `current_score` / Σ `max_score` over the tenants read: the portfolio's score as one ratio, 0 to 1; null when no tenant was read."),
-			"median_percentage":    points("The median `percentage` of the tenants read; null when no tenant was read."),
+			"tenant_count":         computed.Int64("How many tenants were asked for."),
+			"failed_tenant_count":  computed.Int64("How many of them could not be read."),
+			"portfolio_percentage": computed.Float64("Σ `current_score` / Σ `max_score` over the tenants read: the portfolio's score as one ratio, 0 to 1; null when no tenant was read."),
+			"median_percentage":    computed.Float64("The median `percentage` of the tenants read; null when no tenant was read."),
 		},
 		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
 	}
 }
 
-func (d *TenantScoresDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var data tenantScoresModel
-	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, data.Timeouts.Read, dataSourceReadTimeout, &resp.Diagnostics)
-	defer cancel()
-	tenantIDs := d.tenants(ctx, data.TenantIDs, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+// read fills data from the service (see providerdata.DataSource).
+func (d *TenantScoresDataSource) read(ctx context.Context, data *tenantScoresModel, diags *diag.Diagnostics) {
+	tenantIDs := d.tenants(ctx, data.TenantIDs, diags)
+	if diags.HasError() {
 		return
 	}
 	historyDays := defaultHistoryDays
@@ -155,12 +150,11 @@ func (d *TenantScoresDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if len(failed) > 0 {
 		detail := fmt.Sprintf("%d of %d tenants could not be read:\n- %s", len(failed), len(results), strings.Join(failed, "\n- "))
 		if data.FailOnError.ValueBool() {
-			resp.Diagnostics.AddError("Tenants could not be read", detail+"\n\nSet fail_on_error = false to read the others and see each failure in `error`.")
+			diags.AddError("Tenants could not be read", detail+"\n\nSet fail_on_error = false to read the others and see each failure in `error`.")
 			return
 		}
-		resp.Diagnostics.AddWarning("Tenants could not be read", detail)
+		diags.AddWarning("Tenants could not be read", detail)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
 // tenants resolves tenant_ids, or the home and auxiliary tenants, and
@@ -274,18 +268,15 @@ func median(values []float64) float64 {
 
 // tenantScoreAttributes are one tenant's attributes, in the list and the map.
 func tenantScoreAttributes() map[string]schema.Attribute {
-	points := func(description string) schema.Attribute {
-		return schema.Float64Attribute{Computed: true, MarkdownDescription: description}
-	}
 	return map[string]schema.Attribute{
-		"tenant_id":                 schema.StringAttribute{Computed: true, MarkdownDescription: "The tenant."},
-		"current_score":             points("The tenant's newest score, in points; null when the tenant could not be read."),
-		"max_score":                 points("The tenant's highest reachable score, in points."),
-		"percentage":                points("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
+		"tenant_id":                 computed.String("The tenant."),
+		"current_score":             computed.Float64("The tenant's newest score, in points; null when the tenant could not be read."),
+		"max_score":                 computed.Float64("The tenant's highest reachable score, in points."),
+		"percentage":                computed.Float64("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
 		"categories":                categoriesAttribute(),
 		"history":                   historyAttribute(),
-		"percentage_change_30_days": points("The newest `percentage` minus the one 30 days earlier; null without data."),
-		"licensed_user_count":       schema.Int64Attribute{Computed: true, MarkdownDescription: "Licensed users in the tenant."},
-		"error":                     schema.StringAttribute{Computed: true, MarkdownDescription: "Null, or why the tenant could not be read and what to do."},
+		"percentage_change_30_days": computed.Float64("The newest `percentage` minus the one 30 days earlier; null without data."),
+		"licensed_user_count":       computed.Int64("Licensed users in the tenant."),
+		"error":                     computed.String("Null, or why the tenant could not be read and what to do."),
 	}
 }

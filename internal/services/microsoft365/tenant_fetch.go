@@ -5,12 +5,15 @@ import (
 	"sort"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
+	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
 // dataSourceReadTimeout bounds a data source read, retries included, unless
@@ -73,6 +76,13 @@ func newestFirst(snapshots []client.SecureScore) []client.SecureScore {
 	out := append([]client.SecureScore{}, snapshots...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedDateTime.After(out[j].CreatedDateTime) })
 	return out
+}
+
+// tenantIDAttribute is the tenant_id argument tenantGraph resolves.
+func tenantIDAttribute() schema.StringAttribute {
+	return schema.StringAttribute{Optional: true, Computed: true,
+		Validators:          []validator.String{validators.TenantIDOrEmpty()},
+		MarkdownDescription: "The Microsoft 365 tenant. Defaults to the provider's `tenant_id` (`ARM_TENANT_ID`); another tenant must be listed in the provider's `auxiliary_tenant_ids`."}
 }
 
 // tenantGraph resolves a tenant_id ("" or null = the provider's tenant) to
