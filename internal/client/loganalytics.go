@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -18,10 +17,12 @@ import (
 )
 
 // Secure score history from a Log Analytics workspace that Defender for
-// Cloud's continuous export fills (table SecureScores,
-// https://learn.microsoft.com/azure/azure-monitor/reference/tables/securescores;
-// https://learn.microsoft.com/azure/defender-for-cloud/continuous-export),
-// through azquery's LogsClient on the provider's pipeline and credential.
+// Cloud's continuous export fills
+// (https://learn.microsoft.com/azure/defender-for-cloud/continuous-export),
+// through azquery's LogsClient on the provider's pipeline and credential:
+// the shared query runner and row reader here; the tables' queries in
+// loganalytics_scores.go (SecureScores) and loganalytics_controls.go
+// (SecureScoreControls).
 
 // MaxHistoryDays bounds a history query (Log Analytics keeps up to two
 // years interactively; continuous export's workbook reads a year).
@@ -36,48 +37,28 @@ type ScoreHistoryQuery struct {
 	Now             time.Time // the end of the window; zero = time.Now()
 }
 
-// ScoreHistoryPoint is a subscription's score on one UTC day: the last
-// record continuous export wrote that day.
-type ScoreHistoryPoint struct {
-	SubscriptionID string
-	Day            time.Time // UTC midnight
-	Generated      time.Time // TimeGenerated of the record
-	Current        float64
-	Max            int64
-	Percentage     float64
-	Weight         int64
+func (q ScoreHistoryQuery) scoreName() string {
+	if q.ScoreName == "" {
+		return DefaultSecureScoreName
+	}
+	return q.ScoreName
 }
 
-// NoSecureScoresError is a workspace without the SecureScores table:
-// continuous export of secure scores does not write to it.
-type NoSecureScoresError struct {
+// NoHistoryTableError is a workspace without the table asked for:
+// continuous export does not write that kind of data to it (SecureScores:
+// "Secure score" not exported there; SecureScoreControls: its "Control
+// score" part not exported).
+type NoHistoryTableError struct {
 	WorkspaceID string
+	Table       string
 	Err         error
 }
 
-func (e *NoSecureScoresError) Error() string {
-	return fmt.Sprintf("workspace %s has no SecureScores table: %v", e.WorkspaceID, e.Err)
+func (e *NoHistoryTableError) Error() string {
+	return fmt.Sprintf("workspace %s has no %s table: %v", e.WorkspaceID, e.Table, e.Err)
 }
 
-func (e *NoSecureScoresError) Unwrap() error { return e.Err }
-
-// scoreHistoryKQL keeps each subscription's last record of each day: the
-// row count grows with days and subscriptions, not with records.
-func scoreHistoryKQL(q ScoreHistoryQuery) string {
-	name := q.ScoreName
-	if name == "" {
-		name = DefaultSecureScoreName
-	}
-	var b strings.Builder
-	b.WriteString("SecureScores\n")
-	b.WriteString("| where AssessedResourceId endswith " + kqlQuote("/providers/Microsoft.Security/secureScores/"+name) + "\n")
-	if len(q.SubscriptionIDs) > 0 {
-		b.WriteString("| where SecureScoresSubscriptionId in~ " + kqlList(q.SubscriptionIDs) + "\n")
-	}
-	b.WriteString("| summarize arg_max(TimeGenerated, CurrentScore, MaxScore, PercentageScore, Weight) by SecureScoresSubscriptionId, Day = startofday(TimeGenerated)\n")
-	b.WriteString("| order by Day asc, SecureScoresSubscriptionId asc")
-	return b.String()
-}
+func (e *NoHistoryTableError) Unwrap() error { return e.Err }
 
 func (c *Client) logsClient() (*azquery.LogsClient, error) {
 	c.armMu.Lock()
@@ -107,10 +88,11 @@ func (c *Client) logsClient() (*azquery.LogsClient, error) {
 	return lc, nil
 }
 
-// QueryScoreHistory reads the daily scores of q's window from the
-// workspace, sorted by day then subscription id. A partial result (the
-// service's `error` next to its tables) is an error, never a shorter history.
-func (c *Client) QueryScoreHistory(ctx context.Context, q ScoreHistoryQuery) ([]ScoreHistoryPoint, error) {
+// queryHistoryTable runs a query of table over q's window (the days ending
+// with q.Now's UTC day) and decodes each row of the answer with decode. A
+// partial result (the service's `error` next to its tables) is an error,
+// never a shorter history.
+func queryHistoryTable[T any](ctx context.Context, c *Client, q ScoreHistoryQuery, table, kql string, decode func(*rowReader) T) ([]T, error) {
 	lc, err := c.logsClient()
 	if err != nil {
 		return nil, err
@@ -123,12 +105,12 @@ func (c *Client) QueryScoreHistory(ctx context.Context, q ScoreHistoryQuery) ([]
 	start := end.AddDate(0, 0, -q.Days)
 	timespan := azquery.NewTimeInterval(start, end)
 	ctx, capt := captured(ctx)
-	resp, err := lc.QueryWorkspace(ctx, q.WorkspaceID, azquery.Body{Query: to.Ptr(scoreHistoryKQL(q)), Timespan: &timespan}, nil)
+	resp, err := lc.QueryWorkspace(ctx, q.WorkspaceID, azquery.Body{Query: to.Ptr(kql), Timespan: &timespan}, nil)
 	if err != nil {
 		var respErr *azcore.ResponseError
 		if errors.As(err, &respErr) && respErr.StatusCode == http.StatusBadRequest && respErr.RawResponse != nil {
-			if body, _ := runtime.Payload(respErr.RawResponse); strings.Contains(string(body), "Failed to resolve table or column expression named 'SecureScores'") {
-				return nil, &NoSecureScoresError{WorkspaceID: q.WorkspaceID, Err: capt.sdkError(ServiceLogAnalytics, err)}
+			if body, _ := runtime.Payload(respErr.RawResponse); strings.Contains(string(body), "Failed to resolve table or column expression named '"+table+"'") {
+				return nil, &NoHistoryTableError{WorkspaceID: q.WorkspaceID, Table: table, Err: capt.sdkError(ServiceLogAnalytics, err)}
 			}
 		}
 		return nil, capt.sdkError(ServiceLogAnalytics, err)
@@ -140,102 +122,116 @@ func (c *Client) QueryScoreHistory(ctx context.Context, q ScoreHistoryQuery) ([]
 	if len(resp.Tables) == 0 || resp.Tables[0] == nil {
 		return nil, capt.shapeError(ServiceLogAnalytics, url, "the answer has no `tables`")
 	}
-	points, err := decodeHistoryTable(resp.Tables[0])
+	out, err := decodeTable(resp.Tables[0], decode)
 	if err != nil {
 		return nil, &DecodeError{Service: ServiceLogAnalytics, URL: capt.url(url), RequestID: capt.requestID(), Err: err}
 	}
-	return points, nil
+	return out, nil
 }
 
-// decodeHistoryTable reads the summarised rows by column name.
-func decodeHistoryTable(t *azquery.Table) ([]ScoreHistoryPoint, error) {
-	index := map[string]int{}
+// decodeTable reads every row by column name; the first cell that is
+// missing or of the wrong kind is the error, naming its row and column.
+func decodeTable[T any](t *azquery.Table, decode func(*rowReader) T) ([]T, error) {
+	r := &rowReader{index: map[string]int{}, probe: true}
 	for i, col := range t.Columns {
 		if col != nil && col.Name != nil {
-			index[*col.Name] = i
+			r.index[*col.Name] = i
 		}
 	}
-	for _, name := range []string{"SecureScoresSubscriptionId", "Day", "TimeGenerated", "CurrentScore", "MaxScore", "PercentageScore", "Weight"} {
-		if _, ok := index[name]; !ok {
-			return nil, fmt.Errorf("the result has no column %s", name)
-		}
+	if decode(r); r.err != nil { // a column the query should have projected
+		return nil, r.err
 	}
-	points := make([]ScoreHistoryPoint, 0, len(t.Rows))
-	for i, r := range t.Rows {
-		cell := func(name string) any {
-			if j := index[name]; j < len(r) {
-				return r[j]
-			}
-			return nil
+	r.probe = false
+	out := make([]T, 0, len(t.Rows))
+	for i, row := range t.Rows {
+		r.row = row
+		v := decode(r)
+		if r.err != nil {
+			return nil, fmt.Errorf("row %d: %w", i+1, r.err)
 		}
-		var p ScoreHistoryPoint
-		var err error
-		fail := func(err error) ([]ScoreHistoryPoint, error) { return nil, fmt.Errorf("row %d: %w", i+1, err) }
-		if p.SubscriptionID, err = cellString(cell("SecureScoresSubscriptionId"), "SecureScoresSubscriptionId"); err != nil {
-			return fail(err)
-		}
-		if p.Day, err = cellTime(cell("Day"), "Day"); err != nil {
-			return fail(err)
-		}
-		if p.Generated, err = cellTime(cell("TimeGenerated"), "TimeGenerated"); err != nil {
-			return fail(err)
-		}
-		if p.Current, err = cellNumber(cell("CurrentScore"), "CurrentScore"); err != nil {
-			return fail(err)
-		}
-		if p.Percentage, err = cellNumber(cell("PercentageScore"), "PercentageScore"); err != nil {
-			return fail(err)
-		}
-		maxScore, err := cellNumber(cell("MaxScore"), "MaxScore")
-		if err != nil {
-			return fail(err)
-		}
-		weight, err := cellNumber(cell("Weight"), "Weight")
-		if err != nil {
-			return fail(err)
-		}
-		p.Max, p.Weight = int64(math.Round(maxScore)), int64(math.Round(weight))
-		points = append(points, p)
+		out = append(out, v)
 	}
-	sort.SliceStable(points, func(i, j int) bool {
-		if !points[i].Day.Equal(points[j].Day) {
-			return points[i].Day.Before(points[j].Day)
-		}
-		return strings.ToLower(points[i].SubscriptionID) < strings.ToLower(points[j].SubscriptionID)
-	})
-	return points, nil
+	return out, nil
 }
 
-func cellString(v any, name string) (string, error) {
-	s, ok := v.(string)
-	if !ok || s == "" {
-		return "", fmt.Errorf("%s is %s, not a string", name, jsonKind(v))
-	}
-	return s, nil
+// rowReader reads the cells of one row by column name and keeps the first
+// error; a probe only checks that the columns exist.
+type rowReader struct {
+	index map[string]int
+	row   azquery.Row
+	err   error
+	probe bool
 }
 
-func cellTime(v any, name string) (time.Time, error) {
-	s, err := cellString(v, name)
-	if err != nil {
-		return time.Time{}, err
+func (r *rowReader) cell(name string) (any, bool) {
+	if r.err != nil {
+		return nil, false
+	}
+	j, ok := r.index[name]
+	if !ok {
+		r.err = fmt.Errorf("the result has no column %s", name)
+		return nil, false
+	}
+	if r.probe {
+		return nil, false
+	}
+	if j < len(r.row) {
+		return r.row[j], true
+	}
+	return nil, true
+}
+
+func (r *rowReader) fail(err error) {
+	if r.err == nil {
+		r.err = err
+	}
+}
+
+func (r *rowReader) string(name string) string {
+	v, ok := r.cell(name)
+	if !ok {
+		return ""
+	}
+	s, isString := v.(string)
+	if !isString || s == "" {
+		r.fail(fmt.Errorf("%s is %s, not a string", name, jsonKind(v)))
+	}
+	return s
+}
+
+func (r *rowReader) time(name string) time.Time {
+	s := r.string(name)
+	if r.err != nil || r.probe {
+		return time.Time{}
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%s %q is not a date-time", name, s)
+		r.fail(fmt.Errorf("%s %q is not a date-time", name, s))
 	}
-	return t.UTC(), nil
+	return t.UTC()
 }
 
-func cellNumber(v any, name string) (float64, error) {
+func (r *rowReader) number(name string) float64 {
+	v, ok := r.cell(name)
+	if !ok {
+		return 0
+	}
 	switch n := v.(type) {
 	case float64:
 		if math.IsNaN(n) || math.IsInf(n, 0) {
-			return 0, fmt.Errorf("%s is not a finite number", name)
+			r.fail(fmt.Errorf("%s is not a finite number", name))
 		}
-		return n, nil
+		return n
 	case nil:
-		return 0, fmt.Errorf("%s is null", name)
+		r.fail(fmt.Errorf("%s is null", name))
 	default:
-		return 0, fmt.Errorf("%s is %s, not a number", name, jsonKind(v))
+		r.fail(fmt.Errorf("%s is %s, not a number", name, jsonKind(v)))
 	}
+	return 0
+}
+
+// integer reads a count or a max score (the service's int and long columns
+// arrive as JSON numbers).
+func (r *rowReader) integer(name string) int64 {
+	return int64(math.Round(r.number(name)))
 }

@@ -44,17 +44,57 @@ func TestDecodeHistoryTable(t *testing.T) {
 		return out
 	}
 	names := []string{"Day", "SecureScoresSubscriptionId", "TimeGenerated", "CurrentScore", "MaxScore", "PercentageScore", "Weight"}
-	points, err := decodeHistoryTable(&azquery.Table{Columns: cols(names...), Rows: []azquery.Row{
+	points, err := decodeTable(&azquery.Table{Columns: cols(names...), Rows: []azquery.Row{
 		{"2026-11-02T00:00:00Z", "b", "2026-11-02T03:00:00Z", 10.5, 20.0, 0.525, 3.0},
 		{"2026-11-01T00:00:00Z", "a", "2026-11-01T03:00:00Z", 1.0, 2.0, 0.5, 1.0},
-	}})
-	if err != nil || len(points) != 2 || points[0].SubscriptionID != "a" || points[1].Max != 20 || points[1].Weight != 3 {
+	}}, decodeScorePoint)
+	if err != nil || len(points) != 2 || points[1].SubscriptionID != "a" || points[0].Max != 20 || points[0].Weight != 3 || points[0].Current != 10.5 {
 		t.Fatalf("%+v %v", points, err)
 	}
-	if _, err := decodeHistoryTable(&azquery.Table{Columns: cols(names[:6]...)}); err == nil || !strings.Contains(err.Error(), "no column Weight") {
+	if _, err := decodeTable(&azquery.Table{Columns: cols(names[:6]...)}, decodeScorePoint); err == nil || !strings.Contains(err.Error(), "no column Weight") {
 		t.Errorf("a missing column: %v", err)
 	}
-	if _, err := decodeHistoryTable(&azquery.Table{Columns: cols(names...), Rows: []azquery.Row{{"2026-11-02T00:00:00Z", "b", "x", 1.0, 2.0, 0.5, 1.0}}}); err == nil {
+	if _, err := decodeTable(&azquery.Table{Columns: cols(names...), Rows: []azquery.Row{{"2026-11-02T00:00:00Z", "b", "x", 1.0, 2.0, 0.5, 1.0}}}, decodeScorePoint); err == nil {
 		t.Error("a TimeGenerated that is no date must be an error")
+	}
+}
+
+func TestControlHistoryKQL(t *testing.T) {
+	q := controlHistoryKQL(ScoreHistoryQuery{SubscriptionIDs: []string{"a", "b"}})
+	for _, want := range []string{"SecureScoreControls\n", `contains '/providers/Microsoft.Security/secureScores/ascScore/'`, "in~ ('a', 'b')",
+		"by SecureScoresSubscriptionId, ControlId, Day = startofday(TimeGenerated)"} {
+		if !strings.Contains(q, want) {
+			t.Errorf("query lacks %q:\n%s", want, q)
+		}
+	}
+}
+
+func TestDecodeControlPoint(t *testing.T) {
+	names := []string{"SecureScoresSubscriptionId", "ControlId", "Day", "TimeGenerated", "ControlName", "CurrentScore", "MaxScore", "PercentageScore",
+		"HealthyResources", "UnhealthyResources", "NotApplicableResources"}
+	cols := make([]*azquery.Column, len(names))
+	for i, n := range names {
+		cols[i] = &azquery.Column{Name: to.Ptr(n)}
+	}
+	points, err := decodeTable(&azquery.Table{Columns: cols, Rows: []azquery.Row{
+		{"s1", "/subscriptions/s1/providers/Microsoft.Security/secureScores/ascScore/secureScoreControls/c-guid", "2026-11-02T00:00:00Z", "2026-11-02T03:00:00Z",
+			"Enable MFA", 7.5, 10.0, 0.75, 3.0, 1.0, 2.0},
+		{"s1", "plain-guid", "2026-11-02T00:00:00Z", "2026-11-02T03:00:00Z", "Apply system updates", 0.0, 6.0, 0.0, 0.0, 4.0, 0.0},
+	}}, decodeControlPoint)
+	if err != nil || len(points) != 2 {
+		t.Fatalf("%+v %v", points, err)
+	}
+	if p := points[0]; p.Name != "c-guid" || p.DisplayName != "Enable MFA" || p.Current != 7.5 || p.Max != 10 || p.Healthy != 3 || p.Unhealthy != 1 || p.NotApplicable != 2 {
+		t.Errorf("first: %+v", p)
+	}
+	if points[1].Name != "plain-guid" || points[1].Unhealthy != 4 {
+		t.Errorf("second: %+v", points[1])
+	}
+	if _, err := decodeTable(&azquery.Table{Columns: cols[:10]}, decodeControlPoint); err == nil || !strings.Contains(err.Error(), "no column NotApplicableResources") {
+		t.Errorf("a missing column: %v", err)
+	}
+	if _, err := decodeTable(&azquery.Table{Columns: cols, Rows: []azquery.Row{{"s1", "c", "2026-11-02T00:00:00Z", "2026-11-02T03:00:00Z", "x", nil, 6.0, 0.0, 0.0, 4.0, 0.0}}},
+		decodeControlPoint); err == nil || !strings.Contains(err.Error(), "row 1: CurrentScore is null") {
+		t.Errorf("a null score: %v", err)
 	}
 }

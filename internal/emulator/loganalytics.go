@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -18,8 +17,9 @@ import (
 // One workspace holds the SecureScores rows that Defender for Cloud's
 // continuous export writes
 // (https://learn.microsoft.com/azure/azure-monitor/reference/tables/securescores)
-// for Contoso's scored subscriptions, one daily snapshot and one earlier
-// streamed record a day; another workspace has no such table.
+// and the SecureScoreControls rows for Contoso's scored subscriptions
+// (loganalytics_tables.go); another workspace has the first table only, a
+// third neither.
 
 const (
 	// LogAnalyticsAudience is the audience of Log Analytics tokens in the
@@ -30,6 +30,10 @@ const (
 	// EmptyLogAnalyticsWorkspaceID is a workspace without continuous export:
 	// it has no SecureScores table.
 	EmptyLogAnalyticsWorkspaceID = "0b9e6f21-4d3c-4a8e-9f17-6c2d5e8a1b30"
+	// ScoresOnlyLogAnalyticsWorkspaceID is a workspace continuous export
+	// fills with the overall scores only ("Control score" not exported): it
+	// has SecureScores but no SecureScoreControls table.
+	ScoresOnlyLogAnalyticsWorkspaceID = "7d2c4b90-1e6a-4f35-b8c7-3a9e0f5d2c18"
 	// RouteLogAnalyticsQuery is the query API.
 	RouteLogAnalyticsQuery Route = "log_analytics_query"
 )
@@ -84,7 +88,7 @@ func (e *Emulator) handleLogAnalyticsQuery(rc *reqCtx) {
 		return
 	}
 	workspace := strings.ToLower(rc.params["workspaceId"])
-	if workspace != LogAnalyticsWorkspaceID && workspace != EmptyLogAnalyticsWorkspaceID {
+	if workspace != LogAnalyticsWorkspaceID && workspace != EmptyLogAnalyticsWorkspaceID && workspace != ScoresOnlyLogAnalyticsWorkspaceID {
 		rc.laFail(http.StatusNotFound, "WorkspaceNotFoundError", fmt.Sprintf("Workspace '%s' could not be found", rc.params["workspaceId"]), nil)
 		return
 	}
@@ -104,7 +108,7 @@ func (e *Emulator) handleLogAnalyticsQuery(rc *reqCtx) {
 			"innererror": map[string]any{"code": "SEM0100", "message": msg},
 		})
 	}
-	q, err := parseKQLFor(body.Query, "securescores")
+	q, err := parseKQLFor(body.Query, "securescores", "securescorecontrols")
 	if err != nil {
 		if strings.HasPrefix(err.Error(), "table ") {
 			semantic(fmt.Sprintf("'where' operator: Failed to resolve table or column expression named '%s'", strings.Fields(body.Query + " x")[0]))
@@ -115,8 +119,8 @@ func (e *Emulator) handleLogAnalyticsQuery(rc *reqCtx) {
 		})
 		return
 	}
-	if workspace == EmptyLogAnalyticsWorkspaceID {
-		semantic("'where' operator: Failed to resolve table or column expression named 'SecureScores'")
+	if workspace == EmptyLogAnalyticsWorkspaceID || (workspace == ScoresOnlyLogAnalyticsWorkspaceID && q.table == "securescorecontrols") {
+		semantic(fmt.Sprintf("'where' operator: Failed to resolve table or column expression named '%s'", strings.Fields(body.Query + " x")[0]))
 		return
 	}
 	start, end, ok := parseTimespan(body.Timespan, time.Now().UTC())
@@ -126,7 +130,7 @@ func (e *Emulator) handleLogAnalyticsQuery(rc *reqCtx) {
 		return
 	}
 	rows, err := q.runStream(func(yield func(row) bool) {
-		for _, r := range e.secureScoreRows() {
+		for _, r := range e.historyTable(q.table) {
 			t, _ := time.Parse(time.RFC3339, r["TimeGenerated"].(string))
 			if (!start.IsZero() && t.Before(start)) || (!end.IsZero() && !t.Before(end)) {
 				continue
@@ -166,124 +170,4 @@ func parseTimespan(s string, now time.Time) (time.Time, time.Time, bool) {
 		}
 	}
 	return now.Add(-d), now.Add(time.Second), true
-}
-
-// ExportHistory makes continuous export write the scores of these
-// subscriptions too (the seeded Contoso ones are exported; generated ones
-// are not unless named here).
-func (e *Emulator) ExportHistory(subscriptionIDs ...string) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, id := range subscriptionIDs {
-		e.assessLocked().exported[strings.ToLower(id)] = true
-	}
-}
-
-// secureScoreRows is the SecureScores table: for every exported scored
-// subscription (ascScore), a snapshot at 03:00 UTC of each of the last
-// historyDays days ending today with today's score, and an earlier streamed
-// record at 01:00 that the day's last snapshot replaces. Contoso Production
-// lost HistoryDrop points 6 days ago; the others improve by 0.05 points a
-// day until today (never below 0).
-func (e *Emulator) secureScoreRows() []row {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	t := e.tenants[strings.ToLower(DefaultTenantID)]
-	var rows []row
-	days := e.historyDays()
-	for _, s := range t.Subscriptions {
-		if !e.assessLocked().exported[strings.ToLower(s.ID)] {
-			continue
-		}
-		var asc *ARMScore
-		for _, sc := range s.Scores {
-			if sc.Name == "ascScore" {
-				asc = sc
-			}
-		}
-		if asc == nil {
-			continue
-		}
-		for k := days - 1; k >= 0; k-- { // k days ago
-			day := e.today.AddDate(0, 0, -k)
-			current := asc.Current
-			if s.ID == DefaultSubscriptionID {
-				if k >= 7 {
-					current = round2(asc.Current + HistoryDrop)
-				}
-			} else {
-				current = round2(max(0, asc.Current-0.05*float64(k)))
-			}
-			streamed := round2(max(0, current-0.5))
-			rows = append(rows,
-				secureScoreRow(s, asc, day.Add(time.Hour), streamed, false),
-				secureScoreRow(s, asc, day.Add(3*time.Hour), current, true))
-		}
-	}
-	return rows
-}
-
-func secureScoreRow(s *Subscription, asc *ARMScore, at time.Time, current float64, snapshot bool) row {
-	id := scoreID(s.ID, asc.Name)
-	return row{
-		"TenantId": LogAnalyticsWorkspaceID, "TimeGenerated": at.UTC().Format(time.RFC3339), "SourceSystem": "Azure",
-		"SecureScoresSubscriptionId": s.ID, "AssessedResourceId": id, "DisplayName": asc.DisplayName,
-		"CurrentScore": current, "MaxScore": float64(asc.Max), "PercentageScore": ratio4(current, asc.Max), "Weight": float64(asc.Weight),
-		"IsSnapshot": snapshot, "Environment": "Azure", "ResourceProviderType": "Microsoft.Security/secureScores",
-		"Properties": map[string]any{"displayName": asc.DisplayName, "score": map[string]any{"max": asc.Max, "current": current, "percentage": ratio4(current, asc.Max)}, "weight": asc.Weight},
-		"Type":       "SecureScores", "_ResourceId": id, "_SubscriptionId": s.ID,
-	}
-}
-
-// secureScoreColumnTypes are the documented column types.
-var secureScoreColumnTypes = map[string]string{
-	"TimeGenerated": "datetime", "CurrentScore": "real", "MaxScore": "int", "PercentageScore": "real", "Weight": "long",
-	"IsSnapshot": "bool", "Properties": "dynamic",
-}
-
-// tableOf is the primary result table; columns in the order of the first
-// row's sorted names (the query's projection decides them).
-func tableOf(rows []row) map[string]any {
-	names := map[string]bool{}
-	for _, r := range rows {
-		for k := range r {
-			names[k] = true
-		}
-	}
-	ordered := make([]string, 0, len(names))
-	for n := range names {
-		ordered = append(ordered, n)
-	}
-	sort.Strings(ordered)
-	columns := make([]any, len(ordered))
-	for i, n := range ordered {
-		typ := secureScoreColumnTypes[n]
-		if typ == "" {
-			typ = "string"
-			for _, r := range rows {
-				switch v := r[n].(type) {
-				case float64:
-					typ = "real"
-				case bool:
-					typ = "bool"
-				case map[string]any, []any:
-					typ = "dynamic"
-				case string:
-					if _, err := time.Parse(time.RFC3339, v); err == nil {
-						typ = "datetime"
-					}
-				}
-			}
-		}
-		columns[i] = map[string]any{"name": n, "type": typ}
-	}
-	data := make([]any, len(rows))
-	for i, r := range rows {
-		cells := make([]any, len(ordered))
-		for j, n := range ordered {
-			cells[j] = r[n]
-		}
-		data[i] = cells
-	}
-	return map[string]any{"name": "PrimaryResult", "columns": columns, "rows": data}
 }

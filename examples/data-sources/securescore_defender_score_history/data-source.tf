@@ -5,11 +5,12 @@ data "securescore_defender_score_history" "month" {
   days         = 30
 }
 
-# One subscription over a quarter.
+# One subscription over a quarter, with its controls: which ones moved.
 data "securescore_defender_score_history" "production" {
   workspace_id     = "5e1d0c3a-9f4b-4c27-8d61-2b7a3f0e9c41"
   days             = 90
   subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
+  include_controls = true
 }
 
 locals {
@@ -23,4 +24,13 @@ output "weekly_change" {
 
 output "production_points_lost_this_week" {
   value = -coalesce(data.securescore_defender_score_history.production.latest_by_subscription_id["7444d220-dc62-4eed-8552-76d7697c3f78"].current_score_change_7_days, 0)
+}
+
+# The controls that lost points this week, biggest loss first.
+output "production_controls_that_lost_points" {
+  value = [
+    for c in data.securescore_defender_score_history.production.control_changes :
+    format("%s: %.2f points", c.display_name, c.current_score_change_7_days)
+    if coalesce(c.current_score_change_7_days, 0) < 0
+  ]
 }

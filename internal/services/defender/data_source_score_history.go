@@ -56,6 +56,9 @@ type scoreHistoryModel struct {
 	Points               types.List     `tfsdk:"points"`
 	Aggregates           types.List     `tfsdk:"aggregates"`
 	LatestBySubscription types.Map      `tfsdk:"latest_by_subscription_id"`
+	IncludeControls      types.Bool     `tfsdk:"include_controls"`
+	ControlPoints        types.List     `tfsdk:"control_points"`
+	ControlChanges       types.List     `tfsdk:"control_changes"`
 	Change7              types.Float64  `tfsdk:"percentage_change_7_days"`
 	Change30             types.Float64  `tfsdk:"percentage_change_30_days"`
 	Timeouts             timeouts.Value `tfsdk:"timeouts"`
@@ -78,6 +81,19 @@ var historyLatestAttrTypes = map[string]attr.Type{
 	"day_date_time": types.StringType, "current_score": types.Float64Type, "percentage": types.Float64Type,
 	"current_score_change_7_days": types.Float64Type, "current_score_change_30_days": types.Float64Type,
 	"percentage_change_7_days": types.Float64Type, "percentage_change_30_days": types.Float64Type,
+}
+
+var historyControlPointAttrTypes = map[string]attr.Type{
+	"day_date_time": types.StringType, "subscription_id": types.StringType, "name": types.StringType, "display_name": types.StringType,
+	"current_score": types.Float64Type, "max_score": types.Int64Type, "percentage": types.Float64Type,
+	"healthy_resource_count": types.Int64Type, "unhealthy_resource_count": types.Int64Type, "not_applicable_resource_count": types.Int64Type,
+	"generated_date_time": types.StringType,
+}
+
+var historyControlChangeAttrTypes = map[string]attr.Type{
+	"subscription_id": types.StringType, "name": types.StringType, "display_name": types.StringType, "day_date_time": types.StringType,
+	"current_score": types.Float64Type, "max_score": types.Int64Type, "percentage": types.Float64Type,
+	"current_score_change_7_days": types.Float64Type, "current_score_change_30_days": types.Float64Type,
 }
 
 func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -132,6 +148,41 @@ func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.Schema
 					"percentage_change_30_days":    schema.Float64Attribute{Computed: true, MarkdownDescription: "The change of `percentage` over the last 30 days."},
 				}},
 			},
+			"include_controls": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "Also read each security control's daily score from the table `SecureScoreControls` (continuous export's \"Control score\"), " +
+					"into `control_points` and `control_changes`: one more query. A workspace without that table is an error saying how to export it. Default `false`."},
+			"control_points": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "With `include_controls`: one entry per day, subscription and control, oldest day first, then by `subscription_id` and `name`, " +
+					"each the day's last record carried over the days without one as in `points`. Null otherwise.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"day_date_time":                 day,
+					"subscription_id":               schema.StringAttribute{Computed: true, MarkdownDescription: "The subscription, in lower case."},
+					"name":                          schema.StringAttribute{Computed: true, MarkdownDescription: "The control's name: the name (a GUID) of its control definition, as in `securescore_defender_controls`."},
+					"display_name":                  schema.StringAttribute{Computed: true, MarkdownDescription: "The control's display name, e.g. `Enable MFA`."},
+					"current_score":                 schema.Float64Attribute{Computed: true, MarkdownDescription: "The points the control contributed that day."},
+					"max_score":                     schema.Int64Attribute{Computed: true, MarkdownDescription: "The most points the control can contribute."},
+					"percentage":                    schema.Float64Attribute{Computed: true, MarkdownDescription: "`current_score / max_score` as the service reports it: between 0 and 1, 4 decimals."},
+					"healthy_resource_count":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Healthy resources that day."},
+					"unhealthy_resource_count":      schema.Int64Attribute{Computed: true, MarkdownDescription: "Unhealthy resources that day."},
+					"not_applicable_resource_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Resources the control did not apply to that day."},
+					"generated_date_time":           schema.StringAttribute{Computed: true, MarkdownDescription: "When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."},
+				}},
+			},
+			"control_changes": schema.ListNestedAttribute{Computed: true,
+				MarkdownDescription: "With `include_controls`: each subscription's controls with their newest point and change, the biggest loss of points over 7 days first " +
+					"(those without a 7-day change last), then by `subscription_id` and `name`: which controls moved the score. Null otherwise.",
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"subscription_id":              schema.StringAttribute{Computed: true, MarkdownDescription: "The subscription, in lower case."},
+					"name":                         schema.StringAttribute{Computed: true, MarkdownDescription: "The control's name (a GUID)."},
+					"display_name":                 schema.StringAttribute{Computed: true, MarkdownDescription: "The control's display name."},
+					"day_date_time":                day,
+					"current_score":                schema.Float64Attribute{Computed: true, MarkdownDescription: "The newest points of the control."},
+					"max_score":                    schema.Int64Attribute{Computed: true, MarkdownDescription: "The most points the control can contribute."},
+					"percentage":                   schema.Float64Attribute{Computed: true, MarkdownDescription: "The newest `current_score / max_score` (0 to 1)."},
+					"current_score_change_7_days":  schema.Float64Attribute{Computed: true, MarkdownDescription: "Points gained (negative: lost) over the last 7 days; null when either day has no point."},
+					"current_score_change_30_days": schema.Float64Attribute{Computed: true, MarkdownDescription: "Points gained over the last 30 days; null when either day has no point."},
+				}},
+			},
 			"percentage_change_7_days": schema.Float64Attribute{Computed: true,
 				MarkdownDescription: "The newest day's aggregate `percentage` minus that of 7 days before (-0.05 is 5 percentage points lost); null when either is unknown or `days` is 7 or fewer."},
 			"percentage_change_30_days": schema.Float64Attribute{Computed: true,
@@ -174,7 +225,7 @@ func (d *ScoreHistoryDataSource) Read(ctx context.Context, req datasource.ReadRe
 	tflog.Debug(ctx, "Log Analytics secure score history query", map[string]any{
 		"days": days, "subscriptions": len(q.SubscriptionIDs), "rows": len(records), "duration_ms": time.Since(start).Milliseconds(),
 	})
-	var noTable *client.NoSecureScoresError
+	var noTable *client.NoHistoryTableError
 	switch {
 	case errors.As(err, &noTable) || (err == nil && len(records) == 0):
 		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "No secure score history in the workspace",
@@ -206,6 +257,27 @@ func (d *ScoreHistoryDataSource) Read(ctx context.Context, req datasource.ReadRe
 	data.Points, data.Aggregates, data.LatestBySubscription = historyValues(h)
 	data.Change7 = types.Float64PointerValue(h.aggregateChange(7))
 	data.Change30 = types.Float64PointerValue(h.aggregateChange(30))
+	data.ControlPoints = types.ListNull(types.ObjectType{AttrTypes: historyControlPointAttrTypes})
+	data.ControlChanges = types.ListNull(types.ObjectType{AttrTypes: historyControlChangeAttrTypes})
+	if data.IncludeControls.ValueBool() {
+		start = time.Now()
+		controls, err := d.client.QueryControlHistory(ctx, q)
+		tflog.Debug(ctx, "Log Analytics secure score control history query", map[string]any{
+			"days": days, "subscriptions": len(q.SubscriptionIDs), "rows": len(controls), "duration_ms": time.Since(start).Milliseconds(),
+		})
+		switch {
+		case errors.As(err, &noTable):
+			resp.Diagnostics.AddAttributeError(path.Root("include_controls"), "No control history in the workspace",
+				fmt.Sprintf("Workspace %s has secure scores but no table SecureScoreControls: continuous export sends it only the overall score. "+
+					"In the Azure portal, Microsoft Defender for Cloud > Environment settings > the subscription > Continuous export > Log Analytics workspace, "+
+					"select \"Control score\" under \"Secure score\" too (or set include_controls = false). History of the controls begins when it is turned on.", q.WorkspaceID))
+			return
+		case err != nil:
+			resp.Diagnostics.Append(diagnostics.FromError(readHistoryAction, err, diagnostics.Hint{Permission: logAnalyticsRole}))
+			return
+		}
+		data.ControlPoints, data.ControlChanges = controlHistoryValues(buildControlHistory(controls, h.days))
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
@@ -257,4 +329,30 @@ func historyValues(h dailyHistory) (types.List, types.List, types.Map) {
 	return types.ListValueMust(types.ObjectType{AttrTypes: historyPointAttrTypes}, points),
 		types.ListValueMust(types.ObjectType{AttrTypes: historyAggregateAttrTypes}, aggregates),
 		types.MapValueMust(types.ObjectType{AttrTypes: historyLatestAttrTypes}, latest)
+}
+
+func controlHistoryValues(h controlHistory) (types.List, types.List) {
+	stamp := func(t time.Time) types.String { return types.StringValue(t.UTC().Format(time.RFC3339)) }
+	points := make([]attr.Value, 0, len(h.points))
+	for _, p := range h.points {
+		points = append(points, types.ObjectValueMust(historyControlPointAttrTypes, map[string]attr.Value{
+			"day_date_time": stamp(p.Day), "subscription_id": types.StringValue(strings.ToLower(p.SubscriptionID)),
+			"name": types.StringValue(p.Name), "display_name": types.StringValue(p.DisplayName),
+			"current_score": types.Float64Value(p.Current), "max_score": types.Int64Value(p.Max), "percentage": types.Float64Value(p.Percentage),
+			"healthy_resource_count": types.Int64Value(p.Healthy), "unhealthy_resource_count": types.Int64Value(p.Unhealthy),
+			"not_applicable_resource_count": types.Int64Value(p.NotApplicable), "generated_date_time": stamp(p.Generated),
+		}))
+	}
+	changes := make([]attr.Value, 0, len(h.changes))
+	for _, c := range h.changes {
+		p := c.latest
+		changes = append(changes, types.ObjectValueMust(historyControlChangeAttrTypes, map[string]attr.Value{
+			"subscription_id": types.StringValue(strings.ToLower(p.SubscriptionID)), "name": types.StringValue(p.Name),
+			"display_name": types.StringValue(p.DisplayName), "day_date_time": stamp(p.Day),
+			"current_score": types.Float64Value(p.Current), "max_score": types.Int64Value(p.Max), "percentage": types.Float64Value(p.Percentage),
+			"current_score_change_7_days": types.Float64PointerValue(c.change7), "current_score_change_30_days": types.Float64PointerValue(c.change30),
+		}))
+	}
+	return types.ListValueMust(types.ObjectType{AttrTypes: historyControlPointAttrTypes}, points),
+		types.ListValueMust(types.ObjectType{AttrTypes: historyControlChangeAttrTypes}, changes)
 }

@@ -90,6 +90,82 @@ data "securescore_defender_score_history" "test" {
 	}
 }
 
+// Hand-written from the emulator's control history: Contoso Production's 6
+// points lost 6 days ago are 3.26 of "Secure management ports" (8 of 8
+// before, 4.74 since: 4.74 / 8 = 0.5925) and 2.74 of "Remediate
+// vulnerabilities" (5.97 of 6 before, 3.23 since: 0.5383); its 12 other
+// controls did not move, so they follow, by name. Of the 14 controls of a
+// day, sorted by name, "Secure management ports" (366b404e-…) is the fifth.
+func TestAccDefenderScoreHistory_controls(t *testing.T) {
+	reset(t)
+	changes := tfjsonpath.New("control_changes")
+	runConfig(t, fmt.Sprintf(`
+data "securescore_defender_score_history" "test" {
+  workspace_id     = %q
+  days             = 8
+  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
+  include_controls = true
+}`, emulator.LogAnalyticsWorkspaceID), []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(historyAddress, changes, knownvalue.ListSizeExact(14)),
+		statecheck.ExpectKnownValue(historyAddress, changes.AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"subscription_id":              knownvalue.StringExact("7444d220-dc62-4eed-8552-76d7697c3f78"),
+			"name":                         knownvalue.StringExact("366b404e-11bc-4a08-9aa8-6a99f18bfdd4"),
+			"display_name":                 knownvalue.StringExact("Secure management ports"),
+			"day_date_time":                knownvalue.StringExact(utcDay(0)),
+			"current_score":                knownvalue.Float64Exact(4.74),
+			"max_score":                    knownvalue.Int64Exact(8),
+			"percentage":                   knownvalue.Float64Exact(0.5925),
+			"current_score_change_7_days":  knownvalue.Float64Exact(-3.26),
+			"current_score_change_30_days": knownvalue.Null(),
+		})),
+		statecheck.ExpectKnownValue(historyAddress, changes.AtSliceIndex(1).AtMapKey("display_name"), knownvalue.StringExact("Remediate vulnerabilities")),
+		statecheck.ExpectKnownValue(historyAddress, changes.AtSliceIndex(1).AtMapKey("current_score_change_7_days"), knownvalue.Float64Exact(-2.74)),
+		statecheck.ExpectKnownValue(historyAddress, changes.AtSliceIndex(1).AtMapKey("percentage"), knownvalue.Float64Exact(0.5383)),
+		statecheck.ExpectKnownValue(historyAddress, changes.AtSliceIndex(2).AtMapKey("display_name"), knownvalue.StringExact("Manage access and permissions")),
+		statecheck.ExpectKnownValue(historyAddress, changes.AtSliceIndex(2).AtMapKey("current_score_change_7_days"), knownvalue.Float64Exact(0)),
+		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("control_points"), knownvalue.ListSizeExact(8*14)),
+		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("control_points").AtSliceIndex(4), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"day_date_time":                 knownvalue.StringExact(utcDay(7)),
+			"subscription_id":               knownvalue.StringExact("7444d220-dc62-4eed-8552-76d7697c3f78"),
+			"name":                          knownvalue.StringExact("366b404e-11bc-4a08-9aa8-6a99f18bfdd4"),
+			"display_name":                  knownvalue.StringExact("Secure management ports"),
+			"current_score":                 knownvalue.Float64Exact(8),
+			"max_score":                     knownvalue.Int64Exact(8),
+			"percentage":                    knownvalue.Float64Exact(1),
+			"healthy_resource_count":        knownvalue.Int64Exact(16),
+			"unhealthy_resource_count":      knownvalue.Int64Exact(11),
+			"not_applicable_resource_count": knownvalue.Int64Exact(3),
+			"generated_date_time":           knownvalue.StringExact(utcDay(7)[:10] + "T03:00:00Z"),
+		})),
+		// The scores are unchanged by the option.
+		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("percentage_change_7_days"), knownvalue.Float64Exact(-0.1)),
+	})
+}
+
+// Without include_controls the control lists are null and one query runs.
+func TestAccDefenderScoreHistory_controlsOff(t *testing.T) {
+	reset(t)
+	runConfig(t, fmt.Sprintf(`
+data "securescore_defender_score_history" "test" {
+  workspace_id     = %q
+  days             = 2
+  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
+}`, emulator.LogAnalyticsWorkspaceID), []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("control_points"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("control_changes"), knownvalue.Null()),
+	})
+}
+
+// A workspace that continuous export sends the overall score only.
+func TestAccDefenderScoreHistory_noControlExport(t *testing.T) {
+	reset(t)
+	expectConfigError(t, fmt.Sprintf(`
+data "securescore_defender_score_history" "test" {
+  workspace_id     = %q
+  include_controls = true
+}`, emulator.ScoresOnlyLogAnalyticsWorkspaceID), expectAll(`No control history in the workspace`, phrase("no table SecureScoreControls"), phrase(`select "Control score"`)))
+}
+
 // A workspace without continuous export: say so, and how to turn it on.
 func TestAccDefenderScoreHistory_noContinuousExport(t *testing.T) {
 	reset(t)

@@ -43,45 +43,17 @@ func buildHistory(records []client.ScoreHistoryPoint, days int, end time.Time) d
 	for i := days - 1; i >= 0; i-- {
 		h.days = append(h.days, last.AddDate(0, 0, -i))
 	}
-	first := h.days[0]
-	byDay := map[string]map[int64]client.ScoreHistoryPoint{}
 	for _, r := range records {
 		if h.firstData.IsZero() || r.Generated.Before(h.firstData) {
 			h.firstData = r.Generated
 		}
-		k := strings.ToLower(r.SubscriptionID)
-		if byDay[k] == nil {
-			byDay[k] = map[int64]client.ScoreHistoryPoint{}
-		}
-		byDay[k][r.Day.Unix()] = r
 	}
-	for k := range byDay {
+	h.bySub = carryForward(records, h.days, func(r client.ScoreHistoryPoint) string { return strings.ToLower(r.SubscriptionID) },
+		func(r client.ScoreHistoryPoint) time.Time { return r.Day }, func(r *client.ScoreHistoryPoint, d time.Time) { r.Day = d })
+	for k := range h.bySub {
 		h.subs = append(h.subs, k)
 	}
 	sort.Strings(h.subs)
-	for _, k := range h.subs {
-		// The latest record on or before the window's first day starts it.
-		var carry *client.ScoreHistoryPoint
-		for _, r := range byDay[k] {
-			if !r.Day.After(first) && (carry == nil || r.Day.After(carry.Day)) {
-				c := r
-				carry = &c
-			}
-		}
-		series := make([]*client.ScoreHistoryPoint, len(h.days))
-		for i, d := range h.days {
-			if r, ok := byDay[k][d.Unix()]; ok {
-				c := r
-				carry = &c
-			}
-			if carry != nil {
-				p := *carry
-				p.Day = d
-				series[i] = &p
-			}
-		}
-		h.bySub[k] = series
-	}
 	for i, d := range h.days {
 		var day []client.DefenderScore
 		for _, k := range h.subs {
@@ -93,6 +65,46 @@ func buildHistory(records []client.ScoreHistoryPoint, days int, end time.Time) d
 		h.aggregates = append(h.aggregates, dayAggregate{day: d, percentage: aggregatePercentage(day), subscriptions: len(day)})
 	}
 	return h
+}
+
+// carryForward lays records (the last of each key's days) over the window's
+// days, per key: a day without a record keeps the key's latest record on or
+// before it (the one on or before the window's first day starts it), its
+// day set to the day; nil before the key's first record.
+func carryForward[T any](records []T, days []time.Time, key func(T) string, day func(T) time.Time, setDay func(*T, time.Time)) map[string][]*T {
+	byDay := map[string]map[int64]T{}
+	for _, r := range records {
+		k := key(r)
+		if byDay[k] == nil {
+			byDay[k] = map[int64]T{}
+		}
+		byDay[k][day(r).Unix()] = r
+	}
+	out := make(map[string][]*T, len(byDay))
+	first := days[0]
+	for k, recs := range byDay {
+		var carry *T
+		for _, r := range recs {
+			if !day(r).After(first) && (carry == nil || day(r).After(day(*carry))) {
+				c := r
+				carry = &c
+			}
+		}
+		series := make([]*T, len(days))
+		for i, d := range days {
+			if r, ok := recs[d.Unix()]; ok {
+				c := r
+				carry = &c
+			}
+			if carry != nil {
+				p := *carry
+				setDay(&p, d)
+				series[i] = &p
+			}
+		}
+		out[k] = series
+	}
+	return out
 }
 
 // aggregateChange is the newest day's aggregate minus that of n days
@@ -126,4 +138,68 @@ func (h dailyHistory) latest(sub string) *client.ScoreHistoryPoint {
 		return nil
 	}
 	return series[len(series)-1]
+}
+
+// controlHistory is the per-control history of a window (SecureScoreControls).
+type controlHistory struct {
+	points  []client.ControlHistoryPoint // one per day, subscription and control from its first known score
+	changes []controlChange              // one per subscription and control, biggest 7-day loss first
+}
+
+// controlChange is a control's newest point and its change of points.
+type controlChange struct {
+	latest            client.ControlHistoryPoint
+	change7, change30 *float64 // nil when either day has no point
+}
+
+// buildControlHistory lays the control records over the window's days as
+// buildHistory does the scores. Changes are ordered by the 7-day change,
+// lowest (the biggest loss) first, those without one last, then by
+// subscription id and control name: the controls that cost the most points
+// this week lead.
+func buildControlHistory(records []client.ControlHistoryPoint, days []time.Time) controlHistory {
+	key := func(r client.ControlHistoryPoint) string {
+		return strings.ToLower(r.SubscriptionID) + "/" + strings.ToLower(r.Name)
+	}
+	series := carryForward(records, days, key,
+		func(r client.ControlHistoryPoint) time.Time { return r.Day }, func(r *client.ControlHistoryPoint, d time.Time) { r.Day = d })
+	keys := make([]string, 0, len(series))
+	for k := range series {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var h controlHistory
+	for i := range days {
+		for _, k := range keys {
+			if p := series[k][i]; p != nil {
+				h.points = append(h.points, *p)
+			}
+		}
+	}
+	change := func(s []*client.ControlHistoryPoint, n int) *float64 {
+		last := len(s) - 1
+		if last-n < 0 || s[last] == nil || s[last-n] == nil {
+			return nil
+		}
+		c := scoremath.RoundPoints(s[last].Current - s[last-n].Current)
+		return &c
+	}
+	for _, k := range keys {
+		s := series[k]
+		if s[len(s)-1] == nil {
+			continue
+		}
+		h.changes = append(h.changes, controlChange{latest: *s[len(s)-1], change7: change(s, 7), change30: change(s, 30)})
+	}
+	sort.SliceStable(h.changes, func(i, j int) bool {
+		a, b := h.changes[i].change7, h.changes[j].change7
+		switch {
+		case a != nil && b != nil && *a != *b:
+			return *a < *b
+		case (a == nil) != (b == nil):
+			return a != nil
+		}
+		return false // keys are sorted by subscription, then control
+	})
+	return h
 }

@@ -59,3 +59,48 @@ func TestBuildHistoryStartsAtFirstRecord(t *testing.T) {
 		t.Errorf("day 5 aggregate: %+v", a)
 	}
 }
+
+// Two controls of S1 and one of S2 over the 8 days of 2 to 9 November:
+// MFA lost 3 points on day 5 (7 -> 4), Updates gained 1 on day 9 (2 -> 3),
+// S2's Ports has records from day 8 only (no 7-day change).
+func TestBuildControlHistoryOrdersByLoss(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
+	rec := func(sub, name string, d int, current float64) client.ControlHistoryPoint {
+		return client.ControlHistoryPoint{SubscriptionID: sub, Name: name, DisplayName: name + " control", Day: day(d), Generated: day(d).Add(3 * time.Hour), Current: current, Max: 10}
+	}
+	var days []time.Time
+	for d := 2; d <= 9; d++ {
+		days = append(days, day(d))
+	}
+	h := buildControlHistory([]client.ControlHistoryPoint{
+		rec("S2", "ports", 8, 1), rec("S1", "updates", 1, 2), rec("S1", "mfa", 1, 7), rec("S1", "mfa", 5, 4), rec("S1", "updates", 9, 3),
+	}, days)
+	// 8 days of S1's two controls + 2 of S2's.
+	if len(h.points) != 18 {
+		t.Fatalf("%d points, want 18", len(h.points))
+	}
+	if p := h.points[0]; p.SubscriptionID != "S1" || p.Name != "mfa" || !p.Day.Equal(day(2)) || p.Current != 7 {
+		t.Errorf("first point: %+v", p)
+	}
+	if p := h.points[17]; p.SubscriptionID != "S2" || p.Name != "ports" || !p.Day.Equal(day(9)) || p.Current != 1 {
+		t.Errorf("last point: %+v", p)
+	}
+	if len(h.changes) != 3 {
+		t.Fatalf("%d changes, want 3", len(h.changes))
+	}
+	want := []struct {
+		name    string
+		current float64
+		change7 any
+	}{{"mfa", 4, -3.0}, {"updates", 3, 1.0}, {"ports", 1, nil}}
+	for i, w := range want {
+		c := h.changes[i]
+		var got any
+		if c.change7 != nil {
+			got = *c.change7
+		}
+		if c.latest.Name != w.name || c.latest.Current != w.current || got != w.change7 || c.change30 != nil || !c.latest.Day.Equal(day(9)) {
+			t.Errorf("change %d: %s %v %v %v, want %s %v %v", i, c.latest.Name, c.latest.Current, got, c.change30, w.name, w.current, w.change7)
+		}
+	}
+}

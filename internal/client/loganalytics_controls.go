@@ -1,0 +1,86 @@
+package client
+
+import (
+	"context"
+	"path"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The SecureScoreControls table
+// (https://learn.microsoft.com/azure/azure-monitor/reference/tables/securescorecontrols):
+// one record per subscription, initiative and security control each time
+// continuous export writes the control's score (the "Control score" part of
+// the secure score export).
+
+// ControlHistoryPoint is a control's score in a subscription on one UTC
+// day: the last record continuous export wrote that day.
+type ControlHistoryPoint struct {
+	SubscriptionID string
+	Name           string // the control's name: its definition's name (a GUID)
+	DisplayName    string
+	Day            time.Time // UTC midnight
+	Generated      time.Time // TimeGenerated of the record
+	Current        float64
+	Max            int64
+	Percentage     float64
+	Healthy        int64
+	Unhealthy      int64
+	NotApplicable  int64
+}
+
+// controlHistoryKQL keeps each control's last record of each day per
+// subscription: rows grow with days, subscriptions and controls (about 15
+// a subscription), never with resources.
+func controlHistoryKQL(q ScoreHistoryQuery) string {
+	var b strings.Builder
+	b.WriteString("SecureScoreControls\n")
+	b.WriteString("| where AssessedResourceId contains " + kqlQuote("/providers/Microsoft.Security/secureScores/"+q.scoreName()+"/") + "\n")
+	if len(q.SubscriptionIDs) > 0 {
+		b.WriteString("| where SecureScoresSubscriptionId in~ " + kqlList(q.SubscriptionIDs) + "\n")
+	}
+	b.WriteString("| summarize arg_max(TimeGenerated, ControlName, CurrentScore, MaxScore, PercentageScore, HealthyResources, UnhealthyResources, NotApplicableResources) " +
+		"by SecureScoresSubscriptionId, ControlId, Day = startofday(TimeGenerated)\n")
+	b.WriteString("| order by Day asc, SecureScoresSubscriptionId asc, ControlId asc")
+	return b.String()
+}
+
+// QueryControlHistory reads the daily control scores of q's window from
+// the workspace, sorted by day, subscription id, then control name.
+func (c *Client) QueryControlHistory(ctx context.Context, q ScoreHistoryQuery) ([]ControlHistoryPoint, error) {
+	points, err := queryHistoryTable(ctx, c, q, "SecureScoreControls", controlHistoryKQL(q), decodeControlPoint)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(points, func(i, j int) bool {
+		a, b := points[i], points[j]
+		if !a.Day.Equal(b.Day) {
+			return a.Day.Before(b.Day)
+		}
+		if x, y := strings.ToLower(a.SubscriptionID), strings.ToLower(b.SubscriptionID); x != y {
+			return x < y
+		}
+		return strings.ToLower(a.Name) < strings.ToLower(b.Name)
+	})
+	return points, nil
+}
+
+func decodeControlPoint(r *rowReader) ControlHistoryPoint {
+	return ControlHistoryPoint{
+		SubscriptionID: r.string("SecureScoresSubscriptionId"),
+		// The documentation calls ControlId "the ID of the assessed control"
+		// without saying whether it is the name or the full resource id: the
+		// last segment is the name either way.
+		Name:          path.Base(r.string("ControlId")),
+		DisplayName:   r.string("ControlName"),
+		Day:           r.time("Day"),
+		Generated:     r.time("TimeGenerated"),
+		Current:       r.number("CurrentScore"),
+		Max:           r.integer("MaxScore"),
+		Percentage:    r.number("PercentageScore"),
+		Healthy:       r.integer("HealthyResources"),
+		Unhealthy:     r.integer("UnhealthyResources"),
+		NotApplicable: r.integer("NotApplicableResources"),
+	}
+}

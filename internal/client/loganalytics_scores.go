@@ -1,0 +1,67 @@
+package client
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The SecureScores table
+// (https://learn.microsoft.com/azure/azure-monitor/reference/tables/securescores):
+// one record per subscription and initiative each time continuous export
+// writes the score.
+
+// ScoreHistoryPoint is a subscription's score on one UTC day: the last
+// record continuous export wrote that day.
+type ScoreHistoryPoint struct {
+	SubscriptionID string
+	Day            time.Time // UTC midnight
+	Generated      time.Time // TimeGenerated of the record
+	Current        float64
+	Max            int64
+	Percentage     float64
+	Weight         int64
+}
+
+// scoreHistoryKQL keeps each subscription's last record of each day: the
+// row count grows with days and subscriptions, not with records.
+func scoreHistoryKQL(q ScoreHistoryQuery) string {
+	var b strings.Builder
+	b.WriteString("SecureScores\n")
+	b.WriteString("| where AssessedResourceId endswith " + kqlQuote("/providers/Microsoft.Security/secureScores/"+q.scoreName()) + "\n")
+	if len(q.SubscriptionIDs) > 0 {
+		b.WriteString("| where SecureScoresSubscriptionId in~ " + kqlList(q.SubscriptionIDs) + "\n")
+	}
+	b.WriteString("| summarize arg_max(TimeGenerated, CurrentScore, MaxScore, PercentageScore, Weight) by SecureScoresSubscriptionId, Day = startofday(TimeGenerated)\n")
+	b.WriteString("| order by Day asc, SecureScoresSubscriptionId asc")
+	return b.String()
+}
+
+// QueryScoreHistory reads the daily scores of q's window from the
+// workspace, sorted by day then subscription id.
+func (c *Client) QueryScoreHistory(ctx context.Context, q ScoreHistoryQuery) ([]ScoreHistoryPoint, error) {
+	points, err := queryHistoryTable(ctx, c, q, "SecureScores", scoreHistoryKQL(q), decodeScorePoint)
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(points, func(i, j int) bool {
+		if !points[i].Day.Equal(points[j].Day) {
+			return points[i].Day.Before(points[j].Day)
+		}
+		return strings.ToLower(points[i].SubscriptionID) < strings.ToLower(points[j].SubscriptionID)
+	})
+	return points, nil
+}
+
+func decodeScorePoint(r *rowReader) ScoreHistoryPoint {
+	return ScoreHistoryPoint{
+		SubscriptionID: r.string("SecureScoresSubscriptionId"),
+		Day:            r.time("Day"),
+		Generated:      r.time("TimeGenerated"),
+		Current:        r.number("CurrentScore"),
+		Max:            r.integer("MaxScore"),
+		Percentage:     r.number("PercentageScore"),
+		Weight:         r.integer("Weight"),
+	}
+}
