@@ -1,45 +1,45 @@
 package main
 
 import (
+	"math"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// The defaults apply only where the environment sets nothing.
+// The defaults apply only where the environment sets nothing; the limit
+// follows the live heap (never under 48 MiB nor 1.5 times what is live) up
+// to 40 MiB live, beyond which the process runs with Go's defaults
+// (GOGC=100, no limit), and back under it.
 func TestApplyMemoryDefaults(t *testing.T) {
+	const off = math.MaxInt64 >> 20
 	for _, tc := range []struct {
 		env                  map[string]string
-		wantPercent, wantMiB int64 // -1: left alone
+		wantPercent, wantMiB [5]int64 // at start, then after collections finding 20, 36, 50 and 10 MiB live; -1: left alone
 	}{
-		{map[string]string{}, 400, 48},
-		{map[string]string{"GOGC": "100"}, -1, 48},
-		{map[string]string{"GOMEMLIMIT": "off"}, 400, -1},
-		{map[string]string{"GOGC": "100", "GOMEMLIMIT": "off"}, -1, -1},
-		{map[string]string{"GOMEMLIMIT": ""}, 400, -1}, // set, even empty: Go's runtime reads it
+		{map[string]string{}, [5]int64{400, 400, 400, 100, 400}, [5]int64{48, 48, 54, off, 48}},
+		{map[string]string{"GOGC": "100"}, [5]int64{-1, -1, -1, -1, -1}, [5]int64{48, 48, 54, off, 48}},
+		{map[string]string{"GOMEMLIMIT": "off"}, [5]int64{400, 400, 400, 100, 400}, [5]int64{-1, -1, -1, -1, -1}},
+		{map[string]string{"GOGC": "100", "GOMEMLIMIT": "off"}, [5]int64{-1, -1, -1, -1, -1}, [5]int64{-1, -1, -1, -1, -1}},
+		{map[string]string{"GOMEMLIMIT": ""}, [5]int64{400, 400, 400, 100, 400}, [5]int64{-1, -1, -1, -1, -1}}, // set, even empty: Go's runtime reads it
 	} {
 		percent, limit := int64(-1), int64(-1)
+		var hook func()
+		var live uint64
 		applyMemoryDefaults(func(name string) (string, bool) { v, ok := tc.env[name]; return v, ok },
 			func(p int) int { percent = int64(p); return 100 },
-			func(l int64) { limit = l >> 20 })
-		if percent != tc.wantPercent || limit != tc.wantMiB {
-			t.Errorf("%v: GOGC %d, limit %d MiB; want %d, %d", tc.env, percent, limit, tc.wantPercent, tc.wantMiB)
-		}
-	}
-}
-
-// The limit never falls under 48 MiB, nor under 1.5 times the live heap.
-func TestLimitFor(t *testing.T) {
-	for live, want := range map[uint64]int64{
-		0:         48 << 20,
-		20 << 20:  48 << 20, // a 300-action plan
-		32 << 20:  48 << 20,
-		40 << 20:  60 << 20,
-		600 << 20: 900 << 20, // 60,000 recommendations
-	} {
-		if got := limitFor(live); got != want {
-			t.Errorf("live %d MiB: limit %d MiB, want %d", live>>20, got>>20, want>>20)
+			func(l int64) int64 { limit = l >> 20; return 0 },
+			func(f func()) { hook = f },
+			func() uint64 { return live })
+		for i, l := range []uint64{0, 20 << 20, 36 << 20, 50 << 20, 10 << 20} {
+			if i > 0 && hook != nil { // no hook when the environment sets both
+				live = l
+				hook()
+			}
+			if percent != tc.wantPercent[i] || limit != tc.wantMiB[i] {
+				t.Errorf("%v, %d MiB live: GOGC %d, limit %d MiB; want %d, %d", tc.env, l>>20, percent, limit, tc.wantPercent[i], tc.wantMiB[i])
+			}
 		}
 	}
 }

@@ -61,7 +61,7 @@ func (b *bench) profile300() (*profileSummary, error) {
 		return nil, err
 	}
 	// Terraform starts a provider process to validate and one to plan; the
-	// largest profile is the plan's.
+	// largest CPU profile is the plan's (heap-*.pprof are allocations).
 	entries, err := os.ReadDir(profiles)
 	if err != nil {
 		return nil, err
@@ -69,6 +69,9 @@ func (b *bench) profile300() (*profileSummary, error) {
 	var largest string
 	var size int64
 	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "cpu-") {
+			continue
+		}
 		if info, err := e.Info(); err == nil && info.Size() > size {
 			largest, size = filepath.Join(profiles, e.Name()), info.Size()
 		}

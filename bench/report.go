@@ -79,7 +79,7 @@ func (b *bench) report(results []result, profile *profileSummary) string {
 	fmt.Fprintf(&w, "- The naive baseline is this provider built with `-tags securescore_bench_naive` (`internal/provider/naive_bench.go`): every resource sends its own GET and its own secure score request, as a generic Graph client does. No setting of the released provider turns its shared reads off.\n")
 	fmt.Fprintf(&w, "- Aggregate scenarios list explicit `subscription_ids` (the default tenant's subscriptions plus generated ones); Resource Graph takes 1,000 subscriptions a request, so 5,000 need 5. The naive for_each is slow enough to need limits to keep `make bench` near 20 minutes: over 1,000 subscriptions it is timed 3 times without a warm-up plan, over 5,000 once, stopped after %s (a stopped plan is reported as such, with the requests it had made).\n", b.o.naiveTimeBox)
 	fmt.Fprintf(&w, "- *Reference: Terraform alone* runs the same number of instances of Terraform's built-in `terraform_data` resource, which starts no provider and sends no request: what Terraform itself costs per instance on this machine. A data source scenario has one instance.\n")
-	fmt.Fprintf(&w, "- The provider's process defaults (`memory.go`, `logging.go`; the README's performance section) are measured against Go's and terraform-plugin-log's own defaults in the same run: *without memory.go's limit* sets `GOMEMLIMIT=off GOGC=100`, *provider logs at TRACE* sets `TF_LOG_SDK_PROTO=TRACE` (read only by the provider, so Terraform itself logs nothing more).\n")
+	fmt.Fprintf(&w, "- The provider's process defaults (`memory.go`, `logging.go`; the README's performance section) are measured against Go's and terraform-plugin-log's own defaults in the same run: *without memory.go's settings* sets `GOMEMLIMIT=off GOGC=100`, *provider logs at TRACE* sets `TF_LOG_SDK_PROTO=TRACE` (read only by the provider, so Terraform itself logs nothing more).\n")
 	return w.String()
 }
 
@@ -193,7 +193,7 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 		}
 	}
 
-	for _, key := range []string{"aggregate-5000", "list-1000"} {
+	for _, key := range []string{"aggregate-5000", "list-1000", "recommendations-100"} {
 		with, without := byID[key], byID[key+"/"+string(noMemoryLimit)]
 		if with == nil || without == nil || !with.measured() || !without.measured() {
 			continue

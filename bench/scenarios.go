@@ -184,7 +184,7 @@ func (b *bench) scenarios() []scenario {
 		for _, v := range variants {
 			name := fmt.Sprintf("securescore_microsoft365_improvement_actions, %s", plural(n, "profile"))
 			if v == noMemoryLimit {
-				name += ", without memory.go's limit (GOMEMLIMIT=off GOGC=100)"
+				name += ", without memory.go's settings (GOMEMLIMIT=off GOGC=100)"
 			}
 			out = append(out, scenario{
 				group: "Improvement actions list", name: name, key: fmt.Sprintf("list-%d", n), variant: v,
@@ -202,7 +202,7 @@ func (b *bench) scenarios() []scenario {
 		for _, v := range variants {
 			name := "securescore_defender_scores, " + plural(n, "subscription")
 			if v == noMemoryLimit {
-				name += ", without memory.go's limit (GOMEMLIMIT=off GOGC=100)"
+				name += ", without memory.go's settings (GOMEMLIMIT=off GOGC=100)"
 			}
 			out = append(out, scenario{
 				group: "Defender aggregate", name: name, key: fmt.Sprintf("aggregate-%d", n), variant: v,
@@ -230,17 +230,27 @@ func (b *bench) scenarios() []scenario {
 	// Recommendations: requests grow with the summarised rows (about 60 a
 	// subscription), not with the resources assessed.
 	for _, n := range recCounts {
-		s := scenario{
-			group: "Defender recommendations", name: "securescore_defender_recommendations, " + plural(n, "subscription"), key: fmt.Sprintf("recommendations-%d", n),
-			config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_recommendations\" \"this\" {\n  subscription_ids = %s\n  statuses = [\"Unhealthy\", \"Healthy\", \"NotApplicable\"]\n}\n", hclList(b.subscriptions[:n])),
-			runs:   b.o.runs, instances: 1,
+		variants := []variant{release}
+		if n == 100 {
+			variants = append(variants, noMemoryLimit)
 		}
-		if n >= 1000 {
-			// About a minute a plan: timed 3 times, without a warm-up.
-			s.runs, s.cold = min(b.o.runs, 3), true
-			s.note = fmt.Sprintf("median of %d, no warm-up plan", s.runs)
+		for _, v := range variants {
+			name := "securescore_defender_recommendations, " + plural(n, "subscription")
+			if v == noMemoryLimit {
+				name += ", without memory.go's settings (GOMEMLIMIT=off GOGC=100)"
+			}
+			s := scenario{
+				group: "Defender recommendations", name: name, key: fmt.Sprintf("recommendations-%d", n), variant: v,
+				config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_recommendations\" \"this\" {\n  subscription_ids = %s\n  statuses = [\"Unhealthy\", \"Healthy\", \"NotApplicable\"]\n}\n", hclList(b.subscriptions[:n])),
+				runs:   b.o.runs, instances: 1,
+			}
+			if n >= 1000 {
+				// About a minute a plan: timed 3 times, without a warm-up.
+				s.runs, s.cold = min(b.o.runs, 3), true
+				s.note = fmt.Sprintf("median of %d, no warm-up plan", s.runs)
+			}
+			out = append(out, s)
 		}
-		out = append(out, s)
 	}
 	for _, n := range []int{1, 100} {
 		out = append(out, scenario{
