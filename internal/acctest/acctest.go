@@ -10,6 +10,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 	"github.com/securescore/terraform-provider-securescore/internal/provider"
@@ -72,6 +76,20 @@ func PreCheck(t *testing.T) {
 	if Emu == nil {
 		t.Fatal("acctest.Main was not called from TestMain")
 	}
+}
+
+// Test runs tc with the in-process provider against the emulator: it sets
+// the PreCheck and ProtoV6ProviderFactories every acceptance test uses.
+func Test(t *testing.T, tc resource.TestCase) {
+	t.Helper()
+	tc.PreCheck = func() { PreCheck(t) }
+	tc.ProtoV6ProviderFactories = ProviderFactories
+	resource.Test(t, tc)
+}
+
+// Expect checks a top-level attribute of address in the state after apply.
+func Expect(address, attribute string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(address, tfjsonpath.New(attribute), check)
 }
 
 // ProviderConfig is the provider block that points every endpoint at the

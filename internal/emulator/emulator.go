@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -193,11 +194,7 @@ func (e *Emulator) Count(route Route) int {
 func (e *Emulator) Counts() map[Route]int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make(map[Route]int, len(e.counts))
-	for k, v := range e.counts {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(e.counts)
 }
 
 // BatchedCount is the number of requests on route served inside a Graph
@@ -212,11 +209,7 @@ func (e *Emulator) BatchedCount(route Route) int {
 func (e *Emulator) BatchedCounts() map[Route]int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make(map[Route]int, len(e.batched))
-	for k, v := range e.batched {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(e.batched)
 }
 
 // ResetCounts zeroes the counts and the MaxConcurrent high-water marks.

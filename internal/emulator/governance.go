@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/mail"
 	"regexp"
@@ -451,6 +452,15 @@ func (e *Emulator) handleRuleOperation(rc *reqCtx) {
 	rc.writeJSON(http.StatusOK, map[string]any{"status": "Succeeded"})
 }
 
+// withTopLevel is props with patch's top-level members set over them, as a
+// new map: what the Patch methods below store.
+func withTopLevel(props, patch map[string]any) map[string]any {
+	merged := make(map[string]any, len(props)+len(patch))
+	maps.Copy(merged, props)
+	maps.Copy(merged, jsonTree(patch))
+	return merged
+}
+
 // PatchGovernanceRule is a change made in the portal: it replaces the given
 // top-level properties of a rule without validation. It reports whether the
 // rule exists.
@@ -461,13 +471,7 @@ func (e *Emulator) PatchGovernanceRule(scope, ruleID string, props map[string]an
 	if r == nil {
 		return false
 	}
-	merged := map[string]any{}
-	for k, v := range r.props {
-		merged[k] = v
-	}
-	for k, v := range jsonTree(props) {
-		merged[k] = v
-	}
+	merged := withTopLevel(r.props, props)
 	r.props, r.updatedOn = merged, time.Now().UTC()
 	return true
 }
@@ -705,13 +709,7 @@ func (e *Emulator) PatchGovernanceAssignment(id string, props map[string]any) bo
 	if a == nil {
 		return false
 	}
-	merged := map[string]any{}
-	for k, v := range a.props {
-		merged[k] = v
-	}
-	for k, v := range jsonTree(props) {
-		merged[k] = v
-	}
+	merged := withTopLevel(a.props, props)
 	a.props = merged
 	return true
 }

@@ -349,43 +349,29 @@ func lookup(r row, path []string) (any, error) {
 
 type predicate func(row) (bool, error)
 
-func (p *kqlParser) parseOr() (predicate, error) {
-	left, err := p.parseAnd()
-	if err != nil {
-		return nil, err
-	}
-	for p.isWord("or") {
-		p.next()
-		right, err := p.parseAnd()
-		if err != nil {
-			return nil, err
-		}
-		l := left
-		left = func(r row) (bool, error) {
-			if ok, err := l(r); ok || err != nil {
-				return ok, err
-			}
-			return right(r)
-		}
-	}
-	return left, nil
-}
+func (p *kqlParser) parseOr() (predicate, error) { return p.parseChain("or", p.parseAnd) }
 
-func (p *kqlParser) parseAnd() (predicate, error) {
-	left, err := p.parseTerm()
+func (p *kqlParser) parseAnd() (predicate, error) { return p.parseChain("and", p.parseTerm) }
+
+// parseChain reads operand (word operand)* for word "or" or "and", each
+// evaluated left to right and only as far as needed: or stops at the first
+// true operand, and at the first false one.
+func (p *kqlParser) parseChain(word string, operand func() (predicate, error)) (predicate, error) {
+	left, err := operand()
 	if err != nil {
 		return nil, err
 	}
-	for p.isWord("and") {
+	stopOn := word == "or"
+	for p.isWord(word) {
 		p.next()
-		right, err := p.parseTerm()
+		right, err := operand()
 		if err != nil {
 			return nil, err
 		}
 		l := left
 		left = func(r row) (bool, error) {
-			if ok, err := l(r); !ok || err != nil {
-				return false, err
+			if ok, err := l(r); ok == stopOn || err != nil {
+				return ok && stopOn, err
 			}
 			return right(r)
 		}
@@ -556,17 +542,9 @@ func kqlCompare(v any, op string, lit any) bool {
 }
 
 func (p *kqlParser) parseProject() (func([]row) ([]row, error), error) {
-	type column struct {
-		name string
-		path []string
-	}
 	var cols []column
 	for {
-		var c column
-		if t := p.peek(); t.kind == "ident" && p.i+1 < len(p.toks) && p.toks[p.i+1].kind == "op" && p.toks[p.i+1].text == "=" {
-			c.name = t.text
-			p.i += 2
-		}
+		c := column{name: p.parseAlias()}
 		path, err := p.parsePath()
 		if err != nil {
 			return nil, err
@@ -581,21 +559,7 @@ func (p *kqlParser) parseProject() (func([]row) ([]row, error), error) {
 		}
 		p.next()
 	}
-	return func(rows []row) ([]row, error) {
-		out := make([]row, 0, len(rows))
-		for _, r := range rows {
-			nr := make(row, len(cols))
-			for _, c := range cols {
-				v, err := lookup(r, c.path)
-				if err != nil {
-					return nil, err
-				}
-				nr[c.name] = v
-			}
-			out = append(out, nr)
-		}
-		return out, nil
-	}, nil
+	return columnStage(cols, false), nil
 }
 
 func (p *kqlParser) parseOrder() (func([]row) ([]row, error), error) {

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -79,12 +80,19 @@ func (p *kqlParser) parseExtend() (func([]row) ([]row, error), error) {
 		}
 		p.next()
 	}
+	return columnStage(cols, true), nil
+}
+
+// columnStage is the stage that computes cols on every row: extend keeps
+// the row's other columns, project only the computed ones.
+func columnStage(cols []column, keepOthers bool) func([]row) ([]row, error) {
 	return func(rows []row) ([]row, error) {
 		out := make([]row, 0, len(rows))
 		for _, r := range rows {
-			nr := make(row, len(r)+len(cols))
-			for k, v := range r {
-				nr[k] = v
+			nr := make(row, len(cols))
+			if keepOthers {
+				nr = make(row, len(r)+len(cols))
+				maps.Copy(nr, r)
 			}
 			for _, c := range cols {
 				v, err := lookup(r, c.path)
@@ -96,7 +104,7 @@ func (p *kqlParser) parseExtend() (func([]row) ([]row, error), error) {
 			out = append(out, nr)
 		}
 		return out, nil
-	}, nil
+	}
 }
 
 // aggregate is one aggregation of a group: add sees each row, value gives

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -166,10 +165,8 @@ func runCase(t *testing.T, tg target, fc faultCase) {
 	}
 
 	start := time.Now()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps:                    []resource.TestStep{step},
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{step},
 	})
 	if stopWatch != nil && !stopWatch() {
 		t.Errorf("the tokens were never expired during the first request on %s: the case proves nothing", tg.route)
@@ -310,11 +307,11 @@ func armGetChecks(t *testing.T) []statecheck.StateCheck {
 		score := sub.Scores[0]
 		addr := "data.securescore_defender_score." + address
 		checks = append(checks,
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("subscription_id"), knownvalue.StringExact(sub.ID)),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("current_score"), knownvalue.Float64Exact(score.Current)),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("max_score"), knownvalue.Int64Exact(int64(score.Max))),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("percentage"), knownvalue.Float64Exact(score.Percentage)),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("weight"), knownvalue.Int64Exact(int64(score.Weight))),
+			acctest.Expect(addr, "subscription_id", knownvalue.StringExact(sub.ID)),
+			acctest.Expect(addr, "current_score", knownvalue.Float64Exact(score.Current)),
+			acctest.Expect(addr, "max_score", knownvalue.Int64Exact(int64(score.Max))),
+			acctest.Expect(addr, "percentage", knownvalue.Float64Exact(score.Percentage)),
+			acctest.Expect(addr, "weight", knownvalue.Int64Exact(int64(score.Weight))),
 		)
 	}
 	return checks
@@ -343,8 +340,8 @@ func armListChecks(t *testing.T) []statecheck.StateCheck {
 		names = append(names, c.Name)
 	}
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("data.securescore_defender_controls.this", tfjsonpath.New("controls"), knownvalue.ListSizeExact(len(controls))),
-		statecheck.ExpectKnownValue("data.securescore_defender_controls.this", tfjsonpath.New("unhealthy_resource_count"), knownvalue.Int64Exact(unhealthy)),
+		acctest.Expect("data.securescore_defender_controls.this", "controls", knownvalue.ListSizeExact(len(controls))),
+		acctest.Expect("data.securescore_defender_controls.this", "unhealthy_resource_count", knownvalue.Int64Exact(unhealthy)),
 		everyName("data.securescore_defender_controls.this", "controls", "name", names),
 	}
 }
@@ -370,7 +367,7 @@ func resourceGraphChecks(t *testing.T) []statecheck.StateCheck {
 		t.Fatalf("%d subscriptions with scores: no page 2 with 2 rows a page", len(ids))
 	}
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("data.securescore_defender_scores.this", tfjsonpath.New("subscription_count"), knownvalue.Int64Exact(int64(len(ids)))),
+		acctest.Expect("data.securescore_defender_scores.this", "subscription_count", knownvalue.Int64Exact(int64(len(ids)))),
 		everyName("data.securescore_defender_scores.this", "scores", "subscription_id", ids),
 	}
 }
@@ -397,7 +394,7 @@ func graphListChecks(t *testing.T) []statecheck.StateCheck {
 		ids = append(ids, p.ID)
 	}
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue("data.securescore_microsoft365_improvement_actions.this", tfjsonpath.New("actions"), knownvalue.ListSizeExact(len(profiles))),
+		acctest.Expect("data.securescore_microsoft365_improvement_actions.this", "actions", knownvalue.ListSizeExact(len(profiles))),
 		everyName("data.securescore_microsoft365_improvement_actions.this", "actions", "control_id", ids),
 	}
 }
@@ -440,10 +437,10 @@ resource "securescore_microsoft365_improvement_action" "b" {
 		},
 		checks: func(t *testing.T) []statecheck.StateCheck {
 			return []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("securescore_microsoft365_improvement_action.a", tfjsonpath.New("status"), knownvalue.StringExact("planned")),
-				statecheck.ExpectKnownValue("securescore_microsoft365_improvement_action.a", tfjsonpath.New("notes"), knownvalue.StringExact("fault matrix")),
-				statecheck.ExpectKnownValue("securescore_microsoft365_improvement_action.b", tfjsonpath.New("status"), knownvalue.StringExact("risk_accepted")),
-				statecheck.ExpectKnownValue("securescore_microsoft365_improvement_action.b", tfjsonpath.New("assigned_to"), knownvalue.StringExact("secops@contoso.com")),
+				acctest.Expect("securescore_microsoft365_improvement_action.a", "status", knownvalue.StringExact("planned")),
+				acctest.Expect("securescore_microsoft365_improvement_action.a", "notes", knownvalue.StringExact("fault matrix")),
+				acctest.Expect("securescore_microsoft365_improvement_action.b", "status", knownvalue.StringExact("risk_accepted")),
+				acctest.Expect("securescore_microsoft365_improvement_action.b", "assigned_to", knownvalue.StringExact("secops@contoso.com")),
 				serviceHolds(ids[0], "Reviewed|fault matrix|"),
 				serviceHolds(ids[1], "Ignored||secops@contoso.com"),
 			}

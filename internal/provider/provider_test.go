@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"software.sslmate.com/src/go-pkcs12"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
@@ -30,8 +29,8 @@ data "securescore_defender_score" "probe" {}
 `
 
 var probeReadsScore = []statecheck.StateCheck{
-	statecheck.ExpectKnownValue("data.securescore_defender_score.probe", tfjsonpath.New("score_name"), knownvalue.StringExact("ascScore")),
-	statecheck.ExpectKnownValue("data.securescore_defender_score.probe", tfjsonpath.New("subscription_id"), knownvalue.StringExact(emulator.DefaultSubscriptionID)),
+	acctest.Expect("data.securescore_defender_score.probe", "score_name", knownvalue.StringExact("ascScore")),
+	acctest.Expect("data.securescore_defender_score.probe", "subscription_id", knownvalue.StringExact(emulator.DefaultSubscriptionID)),
 }
 
 // wrapped compiles an error pattern whose spaces also match Terraform's line breaks.
@@ -61,9 +60,7 @@ func writeFile(t *testing.T, name, content string) string {
 func runProbe(t *testing.T, providerExtra string) {
 	t.Helper()
 	reset()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:            acctest.ProviderConfigWith(providerExtra) + probe,
 			ConfigStateChecks: probeReadsScore,

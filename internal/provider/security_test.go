@@ -122,10 +122,8 @@ func TestAccProviderStateHoldsNoSecret(t *testing.T) {
 					return noSecretIn(string(data), "state file "+d.Name(), path.secrets)
 				})
 			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				WorkingDir:               workDir,
+			acctest.Test(t, resource.TestCase{
+				WorkingDir: workDir,
 				Steps: []resource.TestStep{{
 					Config: acctest.ProviderConfigWith(path.hcl) + everyAPI(t),
 					Check:  checkStates,
@@ -266,10 +264,8 @@ func httpClientTrusting(pool *x509.CertPool) *http.Client {
 func runEveryAPI(t *testing.T) {
 	t.Helper()
 	reset()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps:                    []resource.TestStep{{Config: acctest.ProviderConfig() + everyAPI(t)}},
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{{Config: acctest.ProviderConfig() + everyAPI(t)}},
 	})
 	if n := acctest.Emu.Count(emulator.RouteToken); n == 0 {
 		t.Errorf("no token was requested from the emulator")

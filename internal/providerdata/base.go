@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -59,6 +60,22 @@ func (d *DataSource[M]) Metadata(_ context.Context, req datasource.MetadataReque
 // Configure keeps the provider's client.
 func (d *DataSource[M]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.Client = Client(req.ProviderData, &resp.Diagnostics)
+}
+
+// ReadTimeout is embedded by the model of every data source: the
+// `timeouts` block (see Schema) whose read timeout bounds Read.
+type ReadTimeout struct {
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+// Schema is a data source's schema: its description and attributes, and
+// the `timeouts` block every data source has.
+func Schema(ctx context.Context, description string, attributes map[string]schema.Attribute) schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: description,
+		Attributes:          attributes,
+		Blocks:              map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
+	}
 }
 
 // Read runs the data source's read between the steps every read shares.

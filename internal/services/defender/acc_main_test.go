@@ -235,9 +235,7 @@ func pages(items, size int) int {
 // runConfig applies config (after the provider block) and runs checks.
 func runConfig(t *testing.T, config string, checks []statecheck.StateCheck) {
 	t.Helper()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:            acctest.ProviderConfig() + config,
 			ConfigStateChecks: checks,
@@ -248,9 +246,7 @@ func runConfig(t *testing.T, config string, checks []statecheck.StateCheck) {
 // expectConfigError plans config and expects an error matching expect.
 func expectConfigError(t *testing.T, config string, expect *regexp.Regexp) {
 	t.Helper()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:      acctest.ProviderConfig() + config,
 			ExpectError: expect,
@@ -263,9 +259,7 @@ func expectConfigError(t *testing.T, config string, expect *regexp.Regexp) {
 // input is refused at plan time.
 func expectPlanRefused(t *testing.T, config string, expect *regexp.Regexp, route emulator.Route) {
 	t.Helper()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:      acctest.ProviderConfig() + config,
 			PlanOnly:    true,

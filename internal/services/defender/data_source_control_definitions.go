@@ -3,7 +3,6 @@ package defender
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -31,9 +30,9 @@ func NewControlDefinitionsDataSource() datasource.DataSource {
 }
 
 type controlDefinitionsModel struct {
+	providerdata.ReadTimeout
 	SubscriptionID types.String             `tfsdk:"subscription_id"`
 	Definitions    []controlDefinitionModel `tfsdk:"definitions"`
-	Timeouts       timeouts.Value           `tfsdk:"timeouts"`
 }
 
 type controlDefinitionModel struct {
@@ -47,12 +46,11 @@ type controlDefinitionModel struct {
 }
 
 func (d *ControlDefinitionsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads Microsoft Defender for Cloud's security control definitions: the built-in catalogue of the tenant " +
-			"(`GET /providers/Microsoft.Security/secureScoreControlDefinitions`, api-version 2020-01-01) or, with `subscription_id`, " +
-			"the definitions available to one subscription, custom ones included (`GET /subscriptions/{id}/providers/Microsoft.Security/secureScoreControlDefinitions`). " +
-			"A subscription without Defender for Cloud data gives an empty list.",
-		Attributes: map[string]schema.Attribute{
+	resp.Schema = providerdata.Schema(ctx, "Reads Microsoft Defender for Cloud's security control definitions: the built-in catalogue of the tenant "+
+		"(`GET /providers/Microsoft.Security/secureScoreControlDefinitions`, api-version 2020-01-01) or, with `subscription_id`, "+
+		"the definitions available to one subscription, custom ones included (`GET /subscriptions/{id}/providers/Microsoft.Security/secureScoreControlDefinitions`). "+
+		"A subscription without Defender for Cloud data gives an empty list.",
+		map[string]schema.Attribute{
 			"subscription_id": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.SubscriptionID()},
 				MarkdownDescription: "The subscription whose definitions are read. When omitted, the tenant-wide list is read; " +
 					"the provider's `subscription_id` (`ARM_SUBSCRIPTION_ID`) is not used here. Reading one subscription needs the Security Reader role on it."},
@@ -68,9 +66,7 @@ func (d *ControlDefinitionsDataSource) Schema(ctx context.Context, _ datasource.
 					"assessment_definition_ids": computed.StringList("The resource ids of the assessments (recommendations) the control is made of."),
 				}},
 			},
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-	}
+		})
 }
 
 // read fills data from the service (see providerdata.DataSource).

@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -39,7 +38,7 @@ func definitionsChecks(defs []emulator.ControlDefinition) []statecheck.StateChec
 		}))
 	}
 	return []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(definitionsAddress, tfjsonpath.New("definitions"), knownvalue.ListExact(items)),
+		acctest.Expect(definitionsAddress, "definitions", knownvalue.ListExact(items)),
 	}
 }
 
@@ -56,7 +55,7 @@ func TestAccDefenderControlDefinitions_tenant(t *testing.T) {
 		t.Fatalf("the emulator should serve both spellings of the type, serves %v", spellings)
 	}
 	runConfig(t, `data "securescore_defender_control_definitions" "test" {}`, append(definitionsChecks(defs),
-		statecheck.ExpectKnownValue(definitionsAddress, tfjsonpath.New("subscription_id"), knownvalue.Null())))
+		acctest.Expect(definitionsAddress, "subscription_id", knownvalue.Null())))
 	if n := acctest.Emu.Count(emulator.RouteARMDefinitionList); n == 0 {
 		t.Error("no definitions list request reached the emulator")
 	}
@@ -79,7 +78,7 @@ func TestAccDefenderControlDefinitions_subscription(t *testing.T) {
 data "securescore_defender_control_definitions" "test" {
   subscription_id = %q
 }`, emulator.DefaultSubscriptionID), append(definitionsChecks(defs),
-		statecheck.ExpectKnownValue(definitionsAddress, tfjsonpath.New("subscription_id"), knownvalue.StringExact(emulator.DefaultSubscriptionID))))
+		acctest.Expect(definitionsAddress, "subscription_id", knownvalue.StringExact(emulator.DefaultSubscriptionID))))
 }
 
 func TestAccDefenderControlDefinitions_paging(t *testing.T) {
@@ -125,7 +124,7 @@ func TestAccDefenderControlDefinitions_noDefenderDataIsEmpty(t *testing.T) {
 data "securescore_defender_control_definitions" "test" {
   subscription_id = %q
 }`, legacy.ID), []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(definitionsAddress, tfjsonpath.New("definitions"), knownvalue.ListSizeExact(0)),
+		acctest.Expect(definitionsAddress, "definitions", knownvalue.ListSizeExact(0)),
 	})
 }
 

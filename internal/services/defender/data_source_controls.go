@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -36,12 +35,12 @@ func NewControlsDataSource() datasource.DataSource {
 }
 
 type controlsModel struct {
+	providerdata.ReadTimeout
 	SubscriptionID         types.String   `tfsdk:"subscription_id"`
 	ScoreName              types.String   `tfsdk:"score_name"`
 	Controls               []controlModel `tfsdk:"controls"`
 	UnhealthyResourceCount types.Int64    `tfsdk:"unhealthy_resource_count"`
 	PotentialScoreIncrease types.Float64  `tfsdk:"potential_score_increase"`
-	Timeouts               timeouts.Value `tfsdk:"timeouts"`
 }
 
 type controlModel struct {
@@ -61,12 +60,11 @@ type controlModel struct {
 }
 
 func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads a subscription's Microsoft Defender for Cloud security controls with their definitions " +
-			"(`GET /subscriptions/{id}/providers/Microsoft.Security/secureScores/{name}/secureScoreControls?$expand=definition`, api-version 2020-01-01), " +
-			"ordered so the controls that would raise the score most come first. A control's points count only when every recommendation in it is healthy for a resource. " +
-			"Needs the Security Reader role on the subscription. A subscription whose score Defender for Cloud has not calculated yet gives an empty list and a warning.",
-		Attributes: map[string]schema.Attribute{
+	resp.Schema = providerdata.Schema(ctx, "Reads a subscription's Microsoft Defender for Cloud security controls with their definitions "+
+		"(`GET /subscriptions/{id}/providers/Microsoft.Security/secureScores/{name}/secureScoreControls?$expand=definition`, api-version 2020-01-01), "+
+		"ordered so the controls that would raise the score most come first. A control's points count only when every recommendation in it is healthy for a resource. "+
+		"Needs the Security Reader role on the subscription. A subscription whose score Defender for Cloud has not calculated yet gives an empty list and a warning.",
+		map[string]schema.Attribute{
 			"subscription_id": subscriptionIDAttribute(),
 			"score_name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthAtMost(260)},
 				MarkdownDescription: "The secure score initiative whose controls are read (`…/secureScores/{score_name}/secureScoreControls`). " +
@@ -93,9 +91,7 @@ func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 			},
 			"unhealthy_resource_count": computed.Int64("The sum of the controls' `unhealthy_resource_count` (a resource unhealthy in two controls counts twice). Null (with a warning) while Defender for Cloud has not calculated the subscription's first score."),
 			"potential_score_increase": computed.Float64("The sum of the controls' `potential_score_increase`, in points. Null while the subscription's first score is not calculated."),
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-	}
+		})
 }
 
 // read fills data from the service (see providerdata.DataSource).

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -61,7 +60,7 @@ func controlsChecks(subscriptionID, scoreNameAttr string, sc *emulator.ARMScore)
 		}))
 	}
 	attr := func(name string, check knownvalue.Check) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New(name), check)
+		return acctest.Expect(controlsAddress, name, check)
 	}
 	return []statecheck.StateCheck{
 		attr("subscription_id", knownvalue.StringExact(subscriptionID)),
@@ -175,9 +174,9 @@ func TestAccDefenderControls_notCalculatedIsEmpty(t *testing.T) {
 data "securescore_defender_controls" "test" {
   subscription_id = %q
 }`, id), []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New("controls"), knownvalue.ListSizeExact(0)),
-			statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New("unhealthy_resource_count"), knownvalue.Null()),
-			statecheck.ExpectKnownValue(controlsAddress, tfjsonpath.New("potential_score_increase"), knownvalue.Null()),
+			acctest.Expect(controlsAddress, "controls", knownvalue.ListSizeExact(0)),
+			acctest.Expect(controlsAddress, "unhealthy_resource_count", knownvalue.Null()),
+			acctest.Expect(controlsAddress, "potential_score_increase", knownvalue.Null()),
 		})
 	}
 }

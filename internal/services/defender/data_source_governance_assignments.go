@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -36,6 +35,7 @@ func NewGovernanceAssignmentsDataSource() datasource.DataSource {
 }
 
 type governanceAssignmentsModel struct {
+	providerdata.ReadTimeout
 	SubscriptionIDs             types.List                   `tfsdk:"subscription_ids"`
 	ManagementGroupIDs          types.List                   `tfsdk:"management_group_ids"`
 	OverdueThresholdDays        types.Int64                  `tfsdk:"overdue_threshold_days"`
@@ -48,7 +48,6 @@ type governanceAssignmentsModel struct {
 	UnhealthyCount              types.Int64                  `tfsdk:"unhealthy_recommendation_count"`
 	UnownedUnhealthyCount       types.Int64                  `tfsdk:"unowned_unhealthy_count"`
 	AsOfDateTime                types.String                 `tfsdk:"as_of_date_time"`
-	Timeouts                    timeouts.Value               `tfsdk:"timeouts"`
 }
 
 type governanceAssignmentEntry struct {
@@ -77,12 +76,11 @@ type unownedRecommendationEntry struct {
 }
 
 func (d *GovernanceAssignmentsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the Microsoft Defender for Cloud governance assignments of subscriptions or management groups with Azure Resource Graph " +
-			"(`securityresources | where type == 'microsoft.security/assessments/governanceassignments'`), and the unhealthy recommendations nobody owns, " +
-			"with counts a pipeline can gate on, e.g. `overdue_beyond_threshold_count == 0` with `overdue_threshold_days = 14`. " +
-			"Needs the Security Reader role on the subscriptions or management groups; Resource Graph leaves out what the identity cannot read.",
-		Attributes: withScope("governance assignments and unhealthy recommendations", map[string]schema.Attribute{
+	resp.Schema = providerdata.Schema(ctx, "Reads the Microsoft Defender for Cloud governance assignments of subscriptions or management groups with Azure Resource Graph "+
+		"(`securityresources | where type == 'microsoft.security/assessments/governanceassignments'`), and the unhealthy recommendations nobody owns, "+
+		"with counts a pipeline can gate on, e.g. `overdue_beyond_threshold_count == 0` with `overdue_threshold_days = 14`. "+
+		"Needs the Security Reader role on the subscriptions or management groups; Resource Graph leaves out what the identity cannot read.",
+		withScope("governance assignments and unhealthy recommendations", map[string]schema.Attribute{
 			"overdue_threshold_days": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.Between(0, 3650)},
 				MarkdownDescription: "How many days past its due date an assignment may be before `overdue_beyond_threshold_count` counts it. Default 0: every overdue assignment counts."},
 			"assignments": schema.ListNestedAttribute{Computed: true,
@@ -121,9 +119,7 @@ func (d *GovernanceAssignmentsDataSource) Schema(ctx context.Context, _ datasour
 			"unhealthy_recommendation_count": computed.Int64("Unhealthy recommendations in scope (assessments on resources)."),
 			"unowned_unhealthy_count":        computed.Int64("Unhealthy recommendations without an owner: the length of `unowned_recommendations`."),
 			"as_of_date_time":                computed.String("The moment `overdue` and `in_grace_period` were computed for (RFC 3339, UTC)."),
-		}),
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-	}
+		}))
 }
 
 // read fills data from the service (see providerdata.DataSource).

@@ -54,20 +54,18 @@ data "securescore_defender_governance_assignments" "test" {
 	bySubscription := fmt.Sprintf("subscription_ids = [%q]", sub)
 	first := tfjsonpath.New("assignments").AtSliceIndex(0)
 	third := tfjsonpath.New("assignments").AtSliceIndex(2)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: config(bySubscription, 14),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("assignment_count"), knownvalue.Int64Exact(3)),
-					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("overdue_count"), knownvalue.Int64Exact(2)),
-					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("overdue_beyond_threshold_count"), knownvalue.Int64Exact(1)),
-					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("in_grace_period_count"), knownvalue.Int64Exact(1)),
-					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("unhealthy_recommendation_count"), knownvalue.Int64Exact(int64(unhealthy))),
+					acctest.Expect(assignmentsAddress, "assignment_count", knownvalue.Int64Exact(3)),
+					acctest.Expect(assignmentsAddress, "overdue_count", knownvalue.Int64Exact(2)),
+					acctest.Expect(assignmentsAddress, "overdue_beyond_threshold_count", knownvalue.Int64Exact(1)),
+					acctest.Expect(assignmentsAddress, "in_grace_period_count", knownvalue.Int64Exact(1)),
+					acctest.Expect(assignmentsAddress, "unhealthy_recommendation_count", knownvalue.Int64Exact(int64(unhealthy))),
 					// Every unhealthy recommendation but the two with an owner.
-					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("unowned_unhealthy_count"), knownvalue.Int64Exact(int64(unhealthy-2))),
+					acctest.Expect(assignmentsAddress, "unowned_unhealthy_count", knownvalue.Int64Exact(int64(unhealthy-2))),
 					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("id"), knownvalue.StringExact(overdue20)),
 					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("days_overdue"), knownvalue.Int64Exact(20)),
 					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("overdue"), knownvalue.Bool(true)),
@@ -100,16 +98,16 @@ data "securescore_defender_governance_assignments" "test" {
 				// 20 days overdue is not more than 30.
 				Config: config(bySubscription, 30),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("overdue_beyond_threshold_count"), knownvalue.Int64Exact(0)),
-					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("overdue_count"), knownvalue.Int64Exact(2)),
+					acctest.Expect(assignmentsAddress, "overdue_beyond_threshold_count", knownvalue.Int64Exact(0)),
+					acctest.Expect(assignmentsAddress, "overdue_count", knownvalue.Int64Exact(2)),
 				},
 			},
 			{
 				// The management group holds the subscription, so the assignments are the same.
 				Config: config(fmt.Sprintf("management_group_ids = [%q]", emulator.ManagementGroupID), 0),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("assignment_count"), knownvalue.Int64Exact(3)),
-					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("overdue_beyond_threshold_count"), knownvalue.Int64Exact(2)),
+					acctest.Expect(assignmentsAddress, "assignment_count", knownvalue.Int64Exact(3)),
+					acctest.Expect(assignmentsAddress, "overdue_beyond_threshold_count", knownvalue.Int64Exact(2)),
 				},
 			},
 			{
@@ -117,8 +115,8 @@ data "securescore_defender_governance_assignments" "test" {
 				PreConfig: func() { acctest.Emu.ResetCounts() },
 				Config:    config("subscription_ids = []", 0),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("assignment_count"), knownvalue.Int64Exact(0)),
-					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("unowned_unhealthy_count"), knownvalue.Int64Exact(0)),
+					acctest.Expect(assignmentsAddress, "assignment_count", knownvalue.Int64Exact(0)),
+					acctest.Expect(assignmentsAddress, "unowned_unhealthy_count", knownvalue.Int64Exact(0)),
 				},
 			},
 		},

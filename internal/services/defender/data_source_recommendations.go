@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -41,28 +40,27 @@ func NewRecommendationsDataSource() datasource.DataSource {
 }
 
 type recommendationsModel struct {
-	SubscriptionIDs         types.List     `tfsdk:"subscription_ids"`
-	ManagementGroupIDs      types.List     `tfsdk:"management_group_ids"`
-	ScoreName               types.String   `tfsdk:"score_name"`
-	Statuses                types.Set      `tfsdk:"statuses"`
-	Severities              types.Set      `tfsdk:"severities"`
-	ControlNames            types.Set      `tfsdk:"control_names"`
-	AffectedResourceIDLimit types.Int64    `tfsdk:"affected_resource_id_limit"`
-	Recommendations         types.List     `tfsdk:"recommendations"`
-	RecommendationCount     types.Int64    `tfsdk:"recommendation_count"`
-	NotCalculated           types.List     `tfsdk:"not_calculated_subscription_ids"`
-	Timeouts                timeouts.Value `tfsdk:"timeouts"`
+	providerdata.ReadTimeout
+	SubscriptionIDs         types.List   `tfsdk:"subscription_ids"`
+	ManagementGroupIDs      types.List   `tfsdk:"management_group_ids"`
+	ScoreName               types.String `tfsdk:"score_name"`
+	Statuses                types.Set    `tfsdk:"statuses"`
+	Severities              types.Set    `tfsdk:"severities"`
+	ControlNames            types.Set    `tfsdk:"control_names"`
+	AffectedResourceIDLimit types.Int64  `tfsdk:"affected_resource_id_limit"`
+	Recommendations         types.List   `tfsdk:"recommendations"`
+	RecommendationCount     types.Int64  `tfsdk:"recommendation_count"`
+	NotCalculated           types.List   `tfsdk:"not_calculated_subscription_ids"`
 }
 
 var recommendationStatuses = []string{client.StatusUnhealthy, client.StatusHealthy, client.StatusNotApplicable}
 
 func (d *RecommendationsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads Microsoft Defender for Cloud's recommendations (assessments) of one or many subscriptions or management groups with Azure Resource Graph " +
-			"(`securityresources | where type == 'microsoft.security/assessments'`), summarised in the query to one entry per recommendation and subscription whatever the number of resources assessed, " +
-			"each with the security control that holds it and what remediating that control would add to the score. Ordered so the biggest gain comes first. " +
-			"Needs the Security Reader role (or Reader) on the subscriptions or management groups.",
-		Attributes: withScope("recommendations", map[string]schema.Attribute{
+	resp.Schema = providerdata.Schema(ctx, "Reads Microsoft Defender for Cloud's recommendations (assessments) of one or many subscriptions or management groups with Azure Resource Graph "+
+		"(`securityresources | where type == 'microsoft.security/assessments'`), summarised in the query to one entry per recommendation and subscription whatever the number of resources assessed, "+
+		"each with the security control that holds it and what remediating that control would add to the score. Ordered so the biggest gain comes first. "+
+		"Needs the Security Reader role (or Reader) on the subscriptions or management groups.",
+		withScope("recommendations", map[string]schema.Attribute{
 			"score_name": scoreNameAttribute("The secure score initiative whose controls give the points. Defaults to `ascScore`, Defender for Cloud's default initiative."),
 			"statuses": schema.SetAttribute{Optional: true, Computed: true, ElementType: types.StringType,
 				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(stringvalidator.OneOf(recommendationStatuses...))},
@@ -86,9 +84,7 @@ func (d *RecommendationsDataSource) Schema(ctx context.Context, _ datasource.Sch
 			"recommendation_count": computed.Int64("The number of entries in `recommendations`."),
 			"not_calculated_subscription_ids": computed.StringList("Subscriptions with recommendations but no control of the initiative: Defender for Cloud assesses them but has not calculated their secure score yet " +
 				"(named in a warning). Their recommendations have null control attributes. Lower case, sorted."),
-		}),
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-	}
+		}))
 }
 
 func recommendationEntrySchema() map[string]schema.Attribute {

@@ -37,8 +37,8 @@ data "securescore_defender_recommendations" "test" {
   subscription_ids           = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
   affected_resource_id_limit = 2
 }`, []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(recommendationsAddress, tfjsonpath.New("recommendation_count"), knownvalue.Int64Exact(24)),
-		statecheck.ExpectKnownValue(recommendationsAddress, tfjsonpath.New("statuses"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Unhealthy")})),
+		acctest.Expect(recommendationsAddress, "recommendation_count", knownvalue.Int64Exact(24)),
+		acctest.Expect(recommendationsAddress, "statuses", knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("Unhealthy")})),
 		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"subscription_id":               knownvalue.StringExact("7444d220-dc62-4eed-8552-76d7697c3f78"),
 			"assessment_key":                knownvalue.StringExact("ac21c637-d558-482c-9d11-d6d9033e834e"),
@@ -69,7 +69,7 @@ data "securescore_defender_recommendations" "test" {
 		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(3).AtMapKey("potential_score_increase"), knownvalue.Float64Exact(2.77)),
 		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(23).AtMapKey("display_name"), knownvalue.StringExact("Resources should carry a DataOwner tag")),
 		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(23).AtMapKey("potential_score_increase"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(recommendationsAddress, tfjsonpath.New("not_calculated_subscription_ids"), knownvalue.ListExact([]knownvalue.Check{})),
+		acctest.Expect(recommendationsAddress, "not_calculated_subscription_ids", knownvalue.ListExact([]knownvalue.Check{})),
 	})
 	// One controls query and one summarised recommendations query a read,
 	// whatever the number of resources assessed.
@@ -89,7 +89,7 @@ data "securescore_defender_recommendations" "test" {
   severities       = ["Low"]
   control_names    = ["enable auditing and logging"]
 }`, []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(recommendationsAddress, tfjsonpath.New("recommendation_count"), knownvalue.Int64Exact(2)),
+		acctest.Expect(recommendationsAddress, "recommendation_count", knownvalue.Int64Exact(2)),
 		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("display_name"), knownvalue.StringExact("Diagnostic logs in Key Vault should be enabled")),
 		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("unhealthy_resource_count"), knownvalue.Int64Exact(2)),
 		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("healthy_resource_count"), knownvalue.Int64Exact(17)),
@@ -112,7 +112,7 @@ data "securescore_defender_recommendations" "test" {
   statuses         = ["Healthy", "NotApplicable"]
   control_names    = ["Enable MFA"]
 }`, []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(recommendationsAddress, tfjsonpath.New("recommendation_count"), knownvalue.Int64Exact(3)),
+		acctest.Expect(recommendationsAddress, "recommendation_count", knownvalue.Int64Exact(3)),
 		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("display_name"), knownvalue.StringExact("Accounts with owner permissions on Azure resources should be MFA enabled")),
 		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("display_name"), knownvalue.StringExact("Accounts with write permissions on Azure resources should be MFA enabled")),
 		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("display_name"), knownvalue.StringExact("Accounts with read permissions on Azure resources should be MFA enabled")),
@@ -132,7 +132,7 @@ func TestAccDefenderRecommendations_notCalculated(t *testing.T) {
 data "securescore_defender_recommendations" "test" {
   subscription_ids = ["15ffcc73-95fd-429d-bc17-a98c9a6d8d96"]
 }`, []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(recommendationsAddress, tfjsonpath.New("not_calculated_subscription_ids"), knownvalue.ListExact([]knownvalue.Check{
+		acctest.Expect(recommendationsAddress, "not_calculated_subscription_ids", knownvalue.ListExact([]knownvalue.Check{
 			knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96"),
 		})),
 		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("subscription_id"), knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96")),
@@ -169,9 +169,7 @@ func TestAccDefenderRecommendations_planTimeValidation(t *testing.T) {
 		{`severities = ["Critical"]`, `value must be one of`},
 		{`affected_resource_id_limit = 101`, `must be between 0 and 100`},
 	} {
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProviderFactories,
+		acctest.Test(t, resource.TestCase{
 			Steps: []resource.TestStep{{
 				Config:      acctest.ProviderConfig() + "data \"securescore_defender_recommendations\" \"test\" {\n  " + tc.body + "\n}",
 				PlanOnly:    true,

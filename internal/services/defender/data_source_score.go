@@ -3,7 +3,6 @@ package defender
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -30,29 +29,26 @@ func NewScoreDataSource() datasource.DataSource {
 }
 
 type scoreModel struct {
-	SubscriptionID types.String   `tfsdk:"subscription_id"`
-	ScoreName      types.String   `tfsdk:"score_name"`
-	ID             types.String   `tfsdk:"id"`
-	DisplayName    types.String   `tfsdk:"display_name"`
-	CurrentScore   types.Float64  `tfsdk:"current_score"`
-	MaxScore       types.Int64    `tfsdk:"max_score"`
-	Percentage     types.Float64  `tfsdk:"percentage"`
-	Weight         types.Int64    `tfsdk:"weight"`
-	Timeouts       timeouts.Value `tfsdk:"timeouts"`
+	providerdata.ReadTimeout
+	SubscriptionID types.String  `tfsdk:"subscription_id"`
+	ScoreName      types.String  `tfsdk:"score_name"`
+	ID             types.String  `tfsdk:"id"`
+	DisplayName    types.String  `tfsdk:"display_name"`
+	CurrentScore   types.Float64 `tfsdk:"current_score"`
+	MaxScore       types.Int64   `tfsdk:"max_score"`
+	Percentage     types.Float64 `tfsdk:"percentage"`
+	Weight         types.Int64   `tfsdk:"weight"`
 }
 
 func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads a subscription's Microsoft Defender for Cloud secure score (`GET /subscriptions/{id}/providers/Microsoft.Security/secureScores/{name}`, api-version 2020-01-01). " +
-			"Needs the Security Reader role on the subscription. For many subscriptions or a management group use `securescore_defender_scores`, which makes one Resource Graph query instead of one call per subscription.",
-		Attributes: withScorePoints(map[string]schema.Attribute{
+	resp.Schema = providerdata.Schema(ctx, "Reads a subscription's Microsoft Defender for Cloud secure score (`GET /subscriptions/{id}/providers/Microsoft.Security/secureScores/{name}`, api-version 2020-01-01). "+
+		"Needs the Security Reader role on the subscription. For many subscriptions or a management group use `securescore_defender_scores`, which makes one Resource Graph query instead of one call per subscription.",
+		withScorePoints(map[string]schema.Attribute{
 			"subscription_id": subscriptionIDAttribute(),
 			"score_name":      scoreNameAttribute("The secure score initiative. Defaults to `ascScore`, Defender for Cloud's default initiative."),
 			"id":              computed.String("The score's Azure Resource Manager id. Like every score attribute, null (with a warning) while Defender for Cloud has not calculated the subscription's first score."),
 			"weight":          computed.Int64("The subscription's relative weight, used to aggregate several subscriptions."),
-		}),
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-	}
+		}))
 }
 
 // read fills data from the service (see providerdata.DataSource).

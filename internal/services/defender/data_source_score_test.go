@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -17,7 +16,7 @@ const scoreAddress = "data.securescore_defender_score.test"
 
 func scoreChecks(subscriptionID string, sc *emulator.ARMScore) []statecheck.StateCheck {
 	attr := func(name string, check knownvalue.Check) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New(name), check)
+		return acctest.Expect(scoreAddress, name, check)
 	}
 	return []statecheck.StateCheck{
 		attr("subscription_id", knownvalue.StringExact(subscriptionID)),
@@ -34,9 +33,7 @@ func scoreChecks(subscriptionID string, sc *emulator.ARMScore) []statecheck.Stat
 func TestAccDefenderScore_default(t *testing.T) {
 	reset(t)
 	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:            acctest.ProviderConfig() + `data "securescore_defender_score" "test" {}`,
 			ConfigStateChecks: scoreChecks(emulator.DefaultSubscriptionID, mustScore(t, sub, "ascScore")),
@@ -49,9 +46,7 @@ func TestAccDefenderScore_explicitName(t *testing.T) {
 	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
 	custom := customScore(t, sub)
 	other := subscriptionByName(t, "Contoso Shared Services")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.ProviderConfig() + fmt.Sprintf(`
@@ -80,9 +75,7 @@ func TestAccDefenderScore_unknownNameListsExisting(t *testing.T) {
 	if len(names) < 2 {
 		t.Fatalf("the default subscription should have two initiatives, has %v", names)
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderConfig() + `
 data "securescore_defender_score" "test" {
@@ -102,13 +95,13 @@ func TestAccDefenderScore_notCalculated(t *testing.T) {
 data "securescore_defender_score" "test" {
   subscription_id = "15ffcc73-95fd-429d-bc17-a98c9a6d8d96"
 }`, []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("subscription_id"), knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96")),
-		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("score_name"), knownvalue.StringExact("ascScore")),
-		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("id"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("current_score"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("max_score"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("percentage"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New("weight"), knownvalue.Null()),
+		acctest.Expect(scoreAddress, "subscription_id", knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96")),
+		acctest.Expect(scoreAddress, "score_name", knownvalue.StringExact("ascScore")),
+		acctest.Expect(scoreAddress, "id", knownvalue.Null()),
+		acctest.Expect(scoreAddress, "current_score", knownvalue.Null()),
+		acctest.Expect(scoreAddress, "max_score", knownvalue.Null()),
+		acctest.Expect(scoreAddress, "percentage", knownvalue.Null()),
+		acctest.Expect(scoreAddress, "weight", knownvalue.Null()),
 	})
 }
 
@@ -124,9 +117,7 @@ data "securescore_defender_score" "test" {
 func TestAccDefenderScore_missingSubscription(t *testing.T) {
 	reset(t)
 	t.Setenv("ARM_SUBSCRIPTION_ID", "")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:      acctest.ProviderConfig() + `data "securescore_defender_score" "test" {}`,
 			ExpectError: expectAll(`No subscription`, `subscription_id`, `ARM_SUBSCRIPTION_ID`),
@@ -140,9 +131,7 @@ func TestAccDefenderScore_missingSubscription(t *testing.T) {
 func TestAccDefenderScore_forbiddenNamesRole(t *testing.T) {
 	reset(t)
 	id := deniedSubscription(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderConfig() + fmt.Sprintf(`
 data "securescore_defender_score" "test" {
@@ -157,9 +146,7 @@ func TestAccDefenderScore_throttledThenSuccess(t *testing.T) {
 	reset(t)
 	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
 	acctest.Emu.SetFault(emulator.RouteARMSecureScoreGet, emulator.Fault{Status: 429, RetryAfter: "1", Times: 1})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:            acctest.ProviderConfig() + `data "securescore_defender_score" "test" {}`,
 			ConfigStateChecks: scoreChecks(emulator.DefaultSubscriptionID, mustScore(t, sub, "ascScore")),

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -39,25 +38,24 @@ func NewScoresDataSource() datasource.DataSource {
 }
 
 type scoresModel struct {
-	SubscriptionIDs      types.List     `tfsdk:"subscription_ids"`
-	ManagementGroupIDs   types.List     `tfsdk:"management_group_ids"`
-	ScoreName            types.String   `tfsdk:"score_name"`
-	Scores               types.List     `tfsdk:"scores"` // of scoreEntryAttrTypes objects
-	ScoresBySubscription types.Map      `tfsdk:"scores_by_subscription_id"`
-	SubscriptionCount    types.Int64    `tfsdk:"subscription_count"`
-	AggregatePercentage  types.Float64  `tfsdk:"aggregate_percentage"`
-	NotCalculated        types.List     `tfsdk:"not_calculated_subscription_ids"`
-	ManagementGroups     types.List     `tfsdk:"management_groups"`       // of groupEntryAttrTypes objects
-	ManagementGroupsByID types.Map      `tfsdk:"management_groups_by_id"` // of the same
-	Timeouts             timeouts.Value `tfsdk:"timeouts"`
+	providerdata.ReadTimeout
+	SubscriptionIDs      types.List    `tfsdk:"subscription_ids"`
+	ManagementGroupIDs   types.List    `tfsdk:"management_group_ids"`
+	ScoreName            types.String  `tfsdk:"score_name"`
+	Scores               types.List    `tfsdk:"scores"` // of scoreEntryAttrTypes objects
+	ScoresBySubscription types.Map     `tfsdk:"scores_by_subscription_id"`
+	SubscriptionCount    types.Int64   `tfsdk:"subscription_count"`
+	AggregatePercentage  types.Float64 `tfsdk:"aggregate_percentage"`
+	NotCalculated        types.List    `tfsdk:"not_calculated_subscription_ids"`
+	ManagementGroups     types.List    `tfsdk:"management_groups"`       // of groupEntryAttrTypes objects
+	ManagementGroupsByID types.Map     `tfsdk:"management_groups_by_id"` // of the same
 }
 
 func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the Microsoft Defender for Cloud secure scores of many subscriptions with Azure Resource Graph " +
-			"(`securityresources | where type == 'microsoft.security/securescores'`), not one call per subscription, and computes their weighted aggregate. " +
-			"Needs the Security Reader role (or Reader) on the subscriptions or management groups; Resource Graph leaves out subscriptions the identity cannot read.",
-		Attributes: withScope("secure scores", map[string]schema.Attribute{
+	resp.Schema = providerdata.Schema(ctx, "Reads the Microsoft Defender for Cloud secure scores of many subscriptions with Azure Resource Graph "+
+		"(`securityresources | where type == 'microsoft.security/securescores'`), not one call per subscription, and computes their weighted aggregate. "+
+		"Needs the Security Reader role (or Reader) on the subscriptions or management groups; Resource Graph leaves out subscriptions the identity cannot read.",
+		withScope("secure scores", map[string]schema.Attribute{
 			"score_name": scoreNameAttribute("The secure score initiative. Defaults to `ascScore`, Defender for Cloud's default initiative. " +
 				"A name no subscription in scope has is an error that lists the names found."),
 			"scores": schema.ListNestedAttribute{Computed: true,
@@ -83,9 +81,7 @@ func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 				MarkdownDescription: "The entries of `management_groups` keyed by `management_group_id` as given.",
 				NestedObject:        groupEntrySchema(),
 			},
-		}),
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-	}
+		}))
 }
 
 // read fills data from the service (see providerdata.DataSource).

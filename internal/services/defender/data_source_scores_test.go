@@ -102,7 +102,7 @@ func scoresChecks(name string, rows []expectedScore, tolerance float64) []statec
 		}
 	}
 	attr := func(attribute string, check knownvalue.Check) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New(attribute), check)
+		return acctest.Expect(scoresAddress, attribute, check)
 	}
 	return []statecheck.StateCheck{
 		attr("score_name", knownvalue.StringExact(name)),
@@ -272,9 +272,7 @@ data "securescore_defender_scores" "test" {
 
 func TestAccDefenderScores_badSubscriptionID(t *testing.T) {
 	reset(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderConfig() + fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
@@ -291,9 +289,7 @@ data "securescore_defender_scores" "test" {
 
 func TestAccDefenderScores_conflictingScopes(t *testing.T) {
 	reset(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderConfig() + fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
@@ -407,9 +403,7 @@ data "securescore_defender_scores" "test" {
 
 			acctest.Emu.ResetCounts()
 			start := time.Now()
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
+			acctest.Test(t, resource.TestCase{
 				Steps: []resource.TestStep{{
 					Config:   acctest.ProviderConfig() + config,
 					PlanOnly: true,
@@ -444,7 +438,7 @@ func TestAccDefenderScores_bySubscriptionID(t *testing.T) {
 data "securescore_defender_scores" "test" {
   subscription_ids = ["7444D220-DC62-4EED-8552-76D7697C3F78", "da33051b-d48d-4764-a425-4063eca91a0d"]
 }`, []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("aggregate_percentage"), knownvalue.Float64Exact(0.7833)),
+		acctest.Expect(scoresAddress, "aggregate_percentage", knownvalue.Float64Exact(0.7833)),
 		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("scores").AtSliceIndex(0).AtMapKey("subscription_id"),
 			knownvalue.StringExact("da33051b-d48d-4764-a425-4063eca91a0d")),
 		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("scores_by_subscription_id").AtMapKey("7444d220-dc62-4eed-8552-76d7697c3f78"),
@@ -467,8 +461,8 @@ func TestAccDefenderScores_noWeightIsNullAggregate(t *testing.T) {
 data "securescore_defender_scores" "test" {
   subscription_ids = ["28d34203-eca3-4e39-9722-4ce523ba3282"]
 }`, []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("subscription_count"), knownvalue.Int64Exact(1)),
-		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("aggregate_percentage"), knownvalue.Null()),
+		acctest.Expect(scoresAddress, "subscription_count", knownvalue.Int64Exact(1)),
+		acctest.Expect(scoresAddress, "aggregate_percentage", knownvalue.Null()),
 	})
 }
 
@@ -484,12 +478,12 @@ func TestAccDefenderScores_notCalculated(t *testing.T) {
 data "securescore_defender_scores" "test" {
   subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78", "15FFCC73-95FD-429D-BC17-A98C9A6D8D96", "bf07d1a0-b10a-4260-8ce0-62dc1d486ad1", %q]
 }`, denied), []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("subscription_count"), knownvalue.Int64Exact(1)),
-		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("aggregate_percentage"), knownvalue.Float64Exact(0.8492)),
-		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("not_calculated_subscription_ids"), knownvalue.ListExact([]knownvalue.Check{
+		acctest.Expect(scoresAddress, "subscription_count", knownvalue.Int64Exact(1)),
+		acctest.Expect(scoresAddress, "aggregate_percentage", knownvalue.Float64Exact(0.8492)),
+		acctest.Expect(scoresAddress, "not_calculated_subscription_ids", knownvalue.ListExact([]knownvalue.Check{
 			knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96"), knownvalue.StringExact("bf07d1a0-b10a-4260-8ce0-62dc1d486ad1"),
 		})),
-		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("management_groups"), knownvalue.Null()),
+		acctest.Expect(scoresAddress, "management_groups", knownvalue.Null()),
 	})
 }
 
@@ -511,9 +505,9 @@ func TestAccDefenderScores_managementGroups(t *testing.T) {
 data "securescore_defender_scores" "test" {
   management_group_ids = ["contoso-production", "contoso-nonproduction", "contoso-restricted"]
 }`, []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("subscription_count"), knownvalue.Int64Exact(5)),
-		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("aggregate_percentage"), knownvalue.Float64Exact(0.8156)),
-		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("not_calculated_subscription_ids"), knownvalue.ListExact([]knownvalue.Check{
+		acctest.Expect(scoresAddress, "subscription_count", knownvalue.Int64Exact(5)),
+		acctest.Expect(scoresAddress, "aggregate_percentage", knownvalue.Float64Exact(0.8156)),
+		acctest.Expect(scoresAddress, "not_calculated_subscription_ids", knownvalue.ListExact([]knownvalue.Check{
 			knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96"),
 		})),
 		statecheck.ExpectKnownValue(scoresAddress, group("contoso-production"), knownvalue.ObjectExact(map[string]knownvalue.Check{

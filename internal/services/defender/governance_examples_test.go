@@ -37,9 +37,7 @@ func TestAccGovernanceExamples(t *testing.T) {
 	if !strings.Contains(config, "securescore_defender_governance_assignments") {
 		t.Fatal("the data source example is empty")
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			expectNothingStored(t, rules, assignments)
 			return nil
@@ -72,9 +70,7 @@ func TestAccGovernanceGuide(t *testing.T) {
 	rules, assignments := acctest.Emu.GovernanceRuleCount(), acctest.Emu.GovernanceAssignmentCount()
 	gate := acctest.ProviderConfig() + moduleConfig(t, "examples", "guides", "governance", "gate", "main.tf")
 	a := assessment(t, emulator.DefaultSubscriptionID, 4)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		CheckDestroy: func(*terraform.State) error {
 			expectNothingStored(t, rules, assignments+1) // the late assignment the test added
 			return nil

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -96,20 +95,18 @@ func TestAccGovernanceAssignmentLifecycle(t *testing.T) {
   notify_manager            = false
   ticket_link               = "https://contoso.service-now.com/nav_to.do?uri=incident.do?sys_id=42"
 `, later))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             noAssignmentsLeft(before),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: noAssignmentsLeft(before),
 		Steps: []resource.TestStep{
 			{
 				Config: create,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(assignmentAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(
+					acctest.Expect(assignmentAddress, "id", knownvalue.StringRegexp(
 						expectAll("^"+a.ID+"/governanceAssignments/[0-9a-f-]{36}$"))),
-					statecheck.ExpectKnownValue(assignmentAddress, tfjsonpath.New("remediation_due_date_time"), knownvalue.StringExact(dueOffset)),
-					statecheck.ExpectKnownValue(assignmentAddress, tfjsonpath.New("grace_period"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(assignmentAddress, tfjsonpath.New("notify_owner"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(assignmentAddress, tfjsonpath.New("ticket_link"), knownvalue.Null()),
+					acctest.Expect(assignmentAddress, "remediation_due_date_time", knownvalue.StringExact(dueOffset)),
+					acctest.Expect(assignmentAddress, "grace_period", knownvalue.Bool(false)),
+					acctest.Expect(assignmentAddress, "notify_owner", knownvalue.Bool(true)),
+					acctest.Expect(assignmentAddress, "ticket_link", knownvalue.Null()),
 				},
 				Check: expectStoredAssignment(map[string]any{
 					"owner":              "alex.wilber@contoso.com",
@@ -174,10 +171,8 @@ func TestAccGovernanceAssignmentAssessmentResolved(t *testing.T) {
   owner_email               = "megan.bowen@contoso.com"
   remediation_due_date_time = %q
 `, time.Now().UTC().AddDate(0, 0, 7).Truncate(time.Second).Format(time.RFC3339)))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             noAssignmentsLeft(before),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: noAssignmentsLeft(before),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{

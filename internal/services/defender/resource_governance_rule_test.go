@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -114,10 +113,8 @@ func applyRefused(t *testing.T, config string, phrases []string) (rules, assignm
 	for i, p := range phrases {
 		parts[i] = phrase(p)
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps:                    []resource.TestStep{{Config: config, ExpectError: expectAll(parts...)}},
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{{Config: config, ExpectError: expectAll(parts...)}},
 	})
 	return rules, assignments
 }
@@ -156,23 +153,21 @@ func TestAccGovernanceRuleLifecycle(t *testing.T) {
     { assessment_keys = ["fe83f80b-073d-4ccf-93d9-6797eb870201", "b1cd27e0-4ecc-4246-939f-49c426d9d72f"] },
   ]
 `, sub))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             noRulesLeft(before),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: noRulesLeft(before),
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.ProviderConfig() + create,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("id"), knownvalue.StringRegexp(
+					acctest.Expect(ruleAddress, "id", knownvalue.StringRegexp(
 						expectAll("^/subscriptions/"+sub+"/providers/Microsoft.Security/governanceRules/[0-9a-f-]{36}$"))),
-					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("grace_period"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("notify_owner"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("disabled"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("description"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("owner_tag"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("excluded_scopes"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("created_date_time"), knownvalue.NotNull()),
+					acctest.Expect(ruleAddress, "grace_period", knownvalue.Bool(false)),
+					acctest.Expect(ruleAddress, "notify_owner", knownvalue.Bool(true)),
+					acctest.Expect(ruleAddress, "disabled", knownvalue.Bool(false)),
+					acctest.Expect(ruleAddress, "description", knownvalue.Null()),
+					acctest.Expect(ruleAddress, "owner_tag", knownvalue.Null()),
+					acctest.Expect(ruleAddress, "excluded_scopes", knownvalue.Null()),
+					acctest.Expect(ruleAddress, "created_date_time", knownvalue.NotNull()),
 				},
 				Check: expectStoredRule(ruleAddress, map[string]any{
 					"remediationTimeframe": "14.00:00:00",
@@ -197,8 +192,8 @@ func TestAccGovernanceRuleLifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(ruleAddress, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("owner_email"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("notify_manager"), knownvalue.Bool(true)),
+					acctest.Expect(ruleAddress, "owner_email", knownvalue.Null()),
+					acctest.Expect(ruleAddress, "notify_manager", knownvalue.Bool(true)),
 				},
 				Check: expectStoredRule(ruleAddress, map[string]any{
 					"remediationTimeframe": "30.00:00:00",
@@ -251,9 +246,7 @@ func TestAccGovernanceRuleManagementGroup(t *testing.T) {
   conditions                 = [{ severities = ["High"] }]
   excluded_scopes            = ["/subscriptions/%s"]
 `, emulator.ManagementGroupID, excluded))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		CheckDestroy: func(s *terraform.State) error {
 			if acctest.Emu.Count(emulator.RouteARMGovernanceOperation) == 0 {
 				return fmt.Errorf("the management-group delete was not polled")
@@ -264,9 +257,9 @@ func TestAccGovernanceRuleManagementGroup(t *testing.T) {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("id"), knownvalue.StringExact(
+					acctest.Expect(ruleAddress, "id", knownvalue.StringExact(
 						"/providers/Microsoft.Management/managementGroups/"+emulator.ManagementGroupID+"/providers/Microsoft.Security/governanceRules/6f5c3a1e-2b7d-4c8e-9a0f-1d2e3f4a5b6c")),
-					statecheck.ExpectKnownValue(ruleAddress, tfjsonpath.New("subscription_id"), knownvalue.Null()),
+					acctest.Expect(ruleAddress, "subscription_id", knownvalue.Null()),
 				},
 				Check: expectStoredRule(ruleAddress, map[string]any{"excludedScopes": "[/subscriptions/" + excluded + "]", "remediationTimeframe": "7.00:00:00"}),
 			},
@@ -303,10 +296,8 @@ func TestAccGovernanceRulePriorityClash(t *testing.T) {
   conditions                 = [{ severities = ["Low"] }]
 `, sub))
 	var putsBefore int
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             noRulesLeft(before),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: noRulesLeft(before),
 		Steps: []resource.TestStep{
 			{Config: acctest.ProviderConfig() + first},
 			{
@@ -428,10 +419,8 @@ func TestAccGovernanceRuleRemovedOutOfBand(t *testing.T) {
   owner_email                = "data@contoso.com"
   conditions                 = [{ severities = ["Medium"] }]
 `, sub, id))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             noRulesLeft(before),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: noRulesLeft(before),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -32,10 +31,10 @@ func NewImprovementActionDataSource() datasource.DataSource {
 }
 
 type improvementActionDataSourceModel struct {
+	providerdata.ReadTimeout
 	actionModel
 	TenantID types.String       `tfsdk:"tenant_id"`
 	History  []stateChangeModel `tfsdk:"history"`
-	Timeouts timeouts.Value     `tfsdk:"timeouts"`
 }
 
 func (d *ImprovementActionDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -47,12 +46,9 @@ func (d *ImprovementActionDataSource) Schema(ctx context.Context, _ datasource.S
 		MarkdownDescription: "Every state update of the action (`controlStateUpdates`), oldest first; the last one is the current state. The placeholder live tenants send for an action nobody touched (every member null but `state = Default`) is not an update and is left out.",
 		NestedObject:        schema.NestedAttributeObject{Attributes: stateChangeAttributes()},
 	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads one Microsoft 365 Secure Score improvement action (`GET /security/secureScoreControlProfiles`, joined with the newest `GET /security/secureScores`) with its status history. " +
-			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
-		Attributes: attributes,
-		Blocks:     map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-	}
+	resp.Schema = providerdata.Schema(ctx, "Reads one Microsoft 365 Secure Score improvement action (`GET /security/secureScoreControlProfiles`, joined with the newest `GET /security/secureScores`) with its status history. "+
+		"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
+		attributes)
 }
 
 // read fills data from the service (see providerdata.DataSource).
@@ -80,7 +76,7 @@ func (d *ImprovementActionDataSource) read(ctx context.Context, data *improvemen
 		actionModel: newActionModel(action),
 		TenantID:    tenantValue(g, data.TenantID),
 		History:     newStateChangeModels(action.History),
-		Timeouts:    data.Timeouts,
+		ReadTimeout: data.ReadTimeout,
 	}
 	// An id matched case-insensitively stays as configured: Terraform
 	// expects arguments back unchanged.

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 )
@@ -24,12 +23,12 @@ data "securescore_microsoft365_improvement_action" %q {
 
 func singularChecks(name string, a workedAction, configuredID string, history knownvalue.Check) []statecheck.StateCheck {
 	address := "data.securescore_microsoft365_improvement_action." + name
-	checks := []statecheck.StateCheck{statecheck.ExpectKnownValue(address, tfjsonpath.New("history"), history)}
+	checks := []statecheck.StateCheck{acctest.Expect(address, "history", history)}
 	for attribute, check := range a.checks() {
 		if attribute == "control_id" {
 			check = knownvalue.StringExact(configuredID)
 		}
-		checks = append(checks, statecheck.ExpectKnownValue(address, tfjsonpath.New(attribute), check))
+		checks = append(checks, acctest.Expect(address, attribute, check))
 	}
 	return checks
 }
@@ -60,19 +59,15 @@ func TestAccMicrosoft365ImprovementAction_kinds(t *testing.T) {
 	checks = append(checks, singularChecks("outside", workedActions["meeting_restrictanonymousjoin_v1"], "meeting_restrictanonymousjoin_v1", none)...)
 	// An id matched case-insensitively stays as configured.
 	checks = append(checks, singularChecks("folded", workedActions["AdminMFAV2"], "adminmfav2", none)...)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
+	acctest.Test(t, resource.TestCase{
+		Steps: []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
 	})
 }
 
 // An unknown id says so and suggests the closest ids.
 func TestAccMicrosoft365ImprovementAction_unknownID(t *testing.T) {
 	resetEmulator(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:      workedProvider() + actionDataSourceConfig("test", "AdminMFAV3"),
 			ExpectError: regexp.MustCompile(`(?s)Improvement action not found.*has no improvement action\s+"AdminMFAV3".*Did you mean\s+"AdminMFAV2"`),

@@ -3,7 +3,6 @@ package microsoft365
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -31,26 +30,25 @@ func NewImprovementActionsDataSource() datasource.DataSource {
 }
 
 type improvementActionsDataSourceModel struct {
-	TenantID          types.String   `tfsdk:"tenant_id"`
-	Categories        types.Set      `tfsdk:"categories"`
-	Services          types.Set      `tfsdk:"services"`
-	Statuses          types.Set      `tfsdk:"statuses"`
-	IncludeDeprecated types.Bool     `tfsdk:"include_deprecated"`
-	IncludeNotInScore types.Bool     `tfsdk:"include_not_in_score"`
-	OnlyQuickWins     types.Bool     `tfsdk:"only_quick_wins"`
-	OrderBy           types.String   `tfsdk:"order_by"`
-	QuickWinsFirst    types.Bool     `tfsdk:"quick_wins_first"`
-	Actions           []actionModel  `tfsdk:"actions"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+	providerdata.ReadTimeout
+	TenantID          types.String  `tfsdk:"tenant_id"`
+	Categories        types.Set     `tfsdk:"categories"`
+	Services          types.Set     `tfsdk:"services"`
+	Statuses          types.Set     `tfsdk:"statuses"`
+	IncludeDeprecated types.Bool    `tfsdk:"include_deprecated"`
+	IncludeNotInScore types.Bool    `tfsdk:"include_not_in_score"`
+	OnlyQuickWins     types.Bool    `tfsdk:"only_quick_wins"`
+	OrderBy           types.String  `tfsdk:"order_by"`
+	QuickWinsFirst    types.Bool    `tfsdk:"quick_wins_first"`
+	Actions           []actionModel `tfsdk:"actions"`
 }
 
 func (d *ImprovementActionsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists a tenant's Microsoft 365 Secure Score improvement actions (`GET /security/secureScoreControlProfiles`, every page, joined with the newest `GET /security/secureScores`) " +
-			"in one documented order (`order_by`; Microsoft does not document the portal's own order). By default only the actions that count in the tenant's score (`in_score`) are listed. " +
-			"Every filter is optional; filters combine with AND, the values of one filter with OR. " +
-			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
-		Attributes: map[string]schema.Attribute{
+	resp.Schema = providerdata.Schema(ctx, "Lists a tenant's Microsoft 365 Secure Score improvement actions (`GET /security/secureScoreControlProfiles`, every page, joined with the newest `GET /security/secureScores`) "+
+		"in one documented order (`order_by`; Microsoft does not document the portal's own order). By default only the actions that count in the tenant's score (`in_score`) are listed. "+
+		"Every filter is optional; filters combine with AND, the values of one filter with OR. "+
+		"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
+		map[string]schema.Attribute{
 			"tenant_id": tenantIDAttribute(),
 			"categories": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1))},
@@ -77,9 +75,7 @@ func (d *ImprovementActionsDataSource) Schema(ctx context.Context, _ datasource.
 				MarkdownDescription: "The matching improvement actions, in the `order_by` order.",
 				NestedObject:        schema.NestedAttributeObject{Attributes: actionAttributes(computed.String("The action's id (the control profile's id), e.g. `AdminMFAV2`."))},
 			},
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-	}
+		})
 }
 
 // read fills data from the service (see providerdata.DataSource).

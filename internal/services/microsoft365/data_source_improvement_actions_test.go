@@ -24,7 +24,7 @@ func actionsConfig(arguments string) string {
 func actionsStep(arguments string, ids ...string) resource.TestStep {
 	return resource.TestStep{
 		Config:            actionsConfig(arguments),
-		ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("actions"), workedList(ids...))},
+		ConfigStateChecks: []statecheck.StateCheck{acctest.Expect(actionsAddress, "actions", workedList(ids...))},
 	}
 }
 
@@ -36,9 +36,7 @@ func actionsStep(arguments string, ids ...string) resource.TestStep {
 // mdo_safeattachments (rank 4) with nothing left.
 func TestAccMicrosoft365ImprovementActions_orders(t *testing.T) {
 	resetEmulator(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: actionsConfig(`order_by = "portal"`), ExpectError: regexp.MustCompile(`order_by[\s\S]*points_remaining[\s\S]*rank`)},
 			actionsStep("", "DLPEnabled", "scid_2000", "exo_mailboxaudit", "BlockLegacyAuthentication", "mdo_zapspam", "SelfServicePasswordReset", "AdminMFAV2", "mdo_safeattachments"),
@@ -51,9 +49,7 @@ func TestAccMicrosoft365ImprovementActions_orders(t *testing.T) {
 // Each filter alone and combined; values compare case- and space-insensitively.
 func TestAccMicrosoft365ImprovementActions_filters(t *testing.T) {
 	resetEmulator(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: actionsConfig(`statuses = ["done"]`), ExpectError: regexp.MustCompile(`statuses`)},
 			actionsStep(`include_not_in_score = true`, "DLPEnabled", "scid_2000", "exo_mailboxaudit", "BlockLegacyAuthentication", "mdo_zapspam", "SelfServicePasswordReset", "AdminMFAV2", "mdo_safeattachments", "meeting_restrictanonymousjoin_v1"),
@@ -75,9 +71,7 @@ func TestAccMicrosoft365ImprovementActions_pagesOfTwoThrottled(t *testing.T) {
 	resetEmulator(t)
 	acctest.Emu.SetPageSizes(0, 2, 0)
 	acctest.Emu.SetFault(emulator.RouteGraphProfileList, emulator.Fault{Status: 429, RetryAfter: "1", Page: 3, Times: 1})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			actionsStep(`order_by = "rank"`, "AdminMFAV2", "BlockLegacyAuthentication", "SelfServicePasswordReset", "mdo_safeattachments", "mdo_zapspam", "DLPEnabled", "exo_mailboxaudit", "scid_2000"),
 		},
@@ -87,9 +81,7 @@ func TestAccMicrosoft365ImprovementActions_pagesOfTwoThrottled(t *testing.T) {
 // 403 names the permission; a failed later page fails the read.
 func TestAccMicrosoft365ImprovementActions_errors(t *testing.T) {
 	resetEmulator(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   func() { acctest.Emu.SetGraphRoles(emulator.ClientID) },
@@ -142,9 +134,7 @@ func TestAccMicrosoft365ImprovementActions_specialValue(t *testing.T) {
 		!strings.Contains(warnings[0].Detail, "AdminMFA") || !strings.Contains(warnings[0].Detail, `maxScore ("NaN")`) {
 		t.Fatalf("errors %+v, warnings %+v", errs, warnings)
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: actionsConfig(`include_deprecated = true
   categories = ["Identity"]

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -34,6 +33,7 @@ func NewScoreDataSource() datasource.DataSource {
 }
 
 type scoreDataSourceModel struct {
+	providerdata.ReadTimeout
 	TenantID               types.String                  `tfsdk:"tenant_id"`
 	HistoryDays            types.Int64                   `tfsdk:"history_days"`
 	ID                     types.String                  `tfsdk:"id"`
@@ -54,7 +54,6 @@ type scoreDataSourceModel struct {
 	StatusCounts           *statusCountsModel            `tfsdk:"status_counts"`
 	PlannedScore           types.Float64                 `tfsdk:"planned_score"`
 	AchievableScore        types.Float64                 `tfsdk:"achievable_score"`
-	Timeouts               timeouts.Value                `tfsdk:"timeouts"`
 }
 
 type categoryScoreModel struct {
@@ -93,12 +92,11 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 	count := func(status string) schema.Attribute {
 		return computed.Int64("Actions in the score whose status is `" + status + "`.")
 	}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads a tenant's Microsoft 365 Secure Score from Microsoft Graph v1.0 (`GET /security/secureScores` and `GET /security/secureScoreControlProfiles`): " +
-			"the newest daily score, its categories, comparisons with other tenants, history, status counts and the projections the portal offers. " +
-			"Scores are in points, as Graph reports them; every `percentage` is a ratio between 0 and 1 with 4 decimals. " +
-			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
-		Attributes: map[string]schema.Attribute{
+	resp.Schema = providerdata.Schema(ctx, "Reads a tenant's Microsoft 365 Secure Score from Microsoft Graph v1.0 (`GET /security/secureScores` and `GET /security/secureScoreControlProfiles`): "+
+		"the newest daily score, its categories, comparisons with other tenants, history, status counts and the projections the portal offers. "+
+		"Scores are in points, as Graph reports them; every `percentage` is a ratio between 0 and 1 with 4 decimals. "+
+		"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
+		map[string]schema.Attribute{
 			"tenant_id": tenantIDAttribute(),
 			"history_days": schema.Int64Attribute{Optional: true, Computed: true,
 				Validators:          []validator.Int64{int64validator.Between(1, 90)},
@@ -147,9 +145,7 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			},
 			"planned_score":    computed.Float64("The portal's *planned score*: `current_score` + Σ `points_remaining` of `planned` actions."),
 			"achievable_score": computed.Float64("The portal's *achievable score*, what the current licences and risk acceptance allow: `current_license_score` − Σ `max_score` of `risk_accepted` actions (they earn no points)."),
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-	}
+		})
 }
 
 // read fills data from the service (see providerdata.DataSource).

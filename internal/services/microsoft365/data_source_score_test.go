@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -27,7 +26,7 @@ func workedScoreConfig(arguments string) string {
 }
 
 func scoreCheck(attribute string, check knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(scoreAddress, tfjsonpath.New(attribute), check)
+	return acctest.Expect(scoreAddress, attribute, check)
 }
 
 func category(current, maxScore, percentage float64) knownvalue.Check {
@@ -118,9 +117,7 @@ func workedScoreChecks() []statecheck.StateCheck {
 // Every attribute of the worked tenant, with the default 30 days of history.
 func TestAccMicrosoft365Score_workedTenant(t *testing.T) {
 	resetEmulator(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:            workedScoreConfig(""),
 			ConfigStateChecks: append(workedScoreChecks(), scoreCheck("history_days", knownvalue.Int64Exact(30))),
@@ -133,9 +130,7 @@ func TestAccMicrosoft365Score_workedTenant(t *testing.T) {
 // fail at plan time.
 func TestAccMicrosoft365Score_historyDays(t *testing.T) {
 	resetEmulator(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: workedScoreConfig("history_days = 0"), ExpectError: regexp.MustCompile(`history_days[\s\S]*between 1 and 90`)},
 			{Config: workedScoreConfig("history_days = 91"), ExpectError: regexp.MustCompile(`between 1 and 90`)},
@@ -159,9 +154,7 @@ func TestAccMicrosoft365Score_pagesOfTwoThrottled(t *testing.T) {
 	resetEmulator(t)
 	acctest.Emu.SetPageSizes(0, 2, 0)
 	acctest.Emu.SetFault(emulator.RouteGraphProfileList, emulator.Fault{Status: 429, RetryAfter: "1", Page: 3, Times: 1})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:            workedScoreConfig(""),
 			ConfigStateChecks: workedScoreChecks(),
@@ -182,9 +175,7 @@ func TestAccMicrosoft365Score_failedLaterPage(t *testing.T) {
 	resetEmulator(t)
 	acctest.Emu.SetPageSizes(0, 2, 0)
 	acctest.Emu.SetFault(emulator.RouteGraphProfileList, emulator.Fault{Malformed: true, Page: 3})
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:      workedScoreConfig(""),
 			ExpectError: regexp.MustCompile(`page 3 failed, so the list is incomplete`),
@@ -196,9 +187,7 @@ func TestAccMicrosoft365Score_failedLaterPage(t *testing.T) {
 func TestAccMicrosoft365Score_forbidden(t *testing.T) {
 	resetEmulator(t)
 	acctest.Emu.SetGraphRoles(emulator.ClientID)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:      workedScoreConfig(""),
 			ExpectError: regexp.MustCompile(`HTTP 403[\s\S]*Grant it the Microsoft Graph\s+application\s+permission\s+SecurityEvents\.Read\.All`),
@@ -211,9 +200,7 @@ func TestAccMicrosoft365Score_forbidden(t *testing.T) {
 // tenant is read and named.
 func TestAccMicrosoft365Score_tenantID(t *testing.T) {
 	resetEmulator(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: acctest.ProviderConfig() + fmt.Sprintf(`

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -45,6 +44,7 @@ func NewTenantScoresDataSource() datasource.DataSource {
 }
 
 type tenantScoresModel struct {
+	providerdata.ReadTimeout
 	TenantIDs           types.Set                   `tfsdk:"tenant_ids"`
 	HistoryDays         types.Int64                 `tfsdk:"history_days"`
 	FailOnError         types.Bool                  `tfsdk:"fail_on_error"`
@@ -54,7 +54,6 @@ type tenantScoresModel struct {
 	FailedTenantCount   types.Int64                 `tfsdk:"failed_tenant_count"`
 	PortfolioPercentage types.Float64               `tfsdk:"portfolio_percentage"`
 	MedianPercentage    types.Float64               `tfsdk:"median_percentage"`
-	Timeouts            timeouts.Value              `tfsdk:"timeouts"`
 }
 
 type tenantScoreModel struct {
@@ -70,12 +69,11 @@ type tenantScoreModel struct {
 }
 
 func (d *TenantScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the Microsoft 365 Secure Score of many tenants with one multi-tenant application: a managed service provider's portfolio view, " +
-			"like the portal's comparison with \"your other tenants\". Tenants are read in parallel (at most 8 at once, each within Microsoft's limit of 4 concurrent requests). " +
-			"A tenant that cannot be read (consent missing, permission missing, throttled past the deadline) shows its `error` instead of failing the whole read, unless `fail_on_error` is set. " +
-			"Needs the Microsoft Graph application permission `SecurityEvents.Read.All`, consented in every tenant.",
-		Attributes: map[string]schema.Attribute{
+	resp.Schema = providerdata.Schema(ctx, "Reads the Microsoft 365 Secure Score of many tenants with one multi-tenant application: a managed service provider's portfolio view, "+
+		"like the portal's comparison with \"your other tenants\". Tenants are read in parallel (at most 8 at once, each within Microsoft's limit of 4 concurrent requests). "+
+		"A tenant that cannot be read (consent missing, permission missing, throttled past the deadline) shows its `error` instead of failing the whole read, unless `fail_on_error` is set. "+
+		"Needs the Microsoft Graph application permission `SecurityEvents.Read.All`, consented in every tenant.",
+		map[string]schema.Attribute{
 			"tenant_ids": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(validators.TenantID())},
 				MarkdownDescription: "The tenants to read. Defaults to the provider's `tenant_id` and every one of its `auxiliary_tenant_ids`; " +
@@ -96,9 +94,7 @@ func (d *TenantScoresDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"failed_tenant_count":  computed.Int64("How many of them could not be read."),
 			"portfolio_percentage": computed.Float64("Σ `current_score` / Σ `max_score` over the tenants read: the portfolio's score as one ratio, 0 to 1; null when no tenant was read."),
 			"median_percentage":    computed.Float64("The median `percentage` of the tenants read; null when no tenant was read."),
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-	}
+		})
 }
 
 // read fills data from the service (see providerdata.DataSource).

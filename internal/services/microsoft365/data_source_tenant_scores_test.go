@@ -56,14 +56,14 @@ func TestAccTenantScoresThreeTenants(t *testing.T) {
 	}
 	woodgrove := tenant(worked, 24, 52, 0.4615)
 	checks := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenant_count"), knownvalue.Int64Exact(3)),
-		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("failed_tenant_count"), knownvalue.Int64Exact(0)),
-		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("portfolio_percentage"), approx(0.4848)),
-		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("median_percentage"), approx(0.4615)),
-		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenants"), knownvalue.ListExact([]knownvalue.Check{
+		acctest.Expect(tenantScores, "tenant_count", knownvalue.Int64Exact(3)),
+		acctest.Expect(tenantScores, "failed_tenant_count", knownvalue.Int64Exact(0)),
+		acctest.Expect(tenantScores, "portfolio_percentage", approx(0.4848)),
+		acctest.Expect(tenantScores, "median_percentage", approx(0.4615)),
+		acctest.Expect(tenantScores, "tenants", knownvalue.ListExact([]knownvalue.Check{
 			tenant(weak, 10, 40, 0.25), woodgrove, tenant(strong, 30, 40, 0.75),
 		})),
-		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenants_by_tenant_id"), knownvalue.MapExact(map[string]knownvalue.Check{
+		acctest.Expect(tenantScores, "tenants_by_tenant_id", knownvalue.MapExact(map[string]knownvalue.Check{
 			weak: tenant(weak, 10, 40, 0.25), worked: woodgrove, strong: tenant(strong, 30, 40, 0.75),
 		})),
 		// Woodgrove's history_days = 7 holds its one snapshot in the last 7 days.
@@ -72,9 +72,7 @@ func TestAccTenantScoresThreeTenants(t *testing.T) {
 		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenants_by_tenant_id").AtMapKey(worked).AtMapKey("categories").AtMapKey("Identity"),
 			knownvalue.ObjectExact(map[string]knownvalue.Check{"current_score": approx(14), "max_score": approx(19), "percentage": approx(0.7368)})),
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:            portfolioConfig([]string{worked, strong, weak}, fmt.Sprintf("  tenant_ids = [%q, %q, %q]\n  history_days = 7", worked, strong, weak)),
 			ConfigStateChecks: checks,
@@ -90,15 +88,13 @@ func TestAccTenantScoresFailedTenant(t *testing.T) {
 	resetEmulator(t)
 	aux := []string{emulator.SecondTenantID, emulator.NoConsentTenantID}
 	failed := tfjsonpath.New("tenants").AtSliceIndex(2)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: portfolioConfig(aux, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenant_count"), knownvalue.Int64Exact(3)),
-					statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("failed_tenant_count"), knownvalue.Int64Exact(1)),
+					acctest.Expect(tenantScores, "tenant_count", knownvalue.Int64Exact(3)),
+					acctest.Expect(tenantScores, "failed_tenant_count", knownvalue.Int64Exact(1)),
 					statecheck.ExpectKnownValue(tenantScores, failed.AtMapKey("tenant_id"), knownvalue.StringExact(emulator.NoConsentTenantID)),
 					statecheck.ExpectKnownValue(tenantScores, failed.AtMapKey("percentage"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(tenantScores, failed.AtMapKey("error"),
@@ -115,9 +111,7 @@ func TestAccTenantScoresFailedTenant(t *testing.T) {
 
 func TestAccTenantScoresRefusesTenantOutsideTheAllowedList(t *testing.T) {
 	resetEmulator(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config:      portfolioConfig([]string{emulator.SecondTenantID}, fmt.Sprintf("  tenant_ids = [%q]", emulator.ThirdTenantID)),
 			ExpectError: regexp.MustCompile(`(?s)Tenant not allowed.*auxiliary_tenant_ids`),
@@ -135,15 +129,13 @@ func TestAccTenantScoresFiftyTenants(t *testing.T) {
 	ids := acctest.Emu.AddTenants(47)
 	aux := append([]string{emulator.SecondTenantID, emulator.ThirdTenantID}, ids...)
 	start := time.Now()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: portfolioConfig(aux, "  history_days = 0"),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenant_count"), knownvalue.Int64Exact(50)),
-				statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("failed_tenant_count"), knownvalue.Int64Exact(0)),
-				statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenants"), knownvalue.ListSizeExact(50)),
+				acctest.Expect(tenantScores, "tenant_count", knownvalue.Int64Exact(50)),
+				acctest.Expect(tenantScores, "failed_tenant_count", knownvalue.Int64Exact(0)),
+				acctest.Expect(tenantScores, "tenants", knownvalue.ListSizeExact(50)),
 			},
 		}},
 	})

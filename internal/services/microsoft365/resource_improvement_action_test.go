@@ -91,7 +91,7 @@ resource "securescore_microsoft365_improvement_action" "test" {
 }
 
 func resourceCheck(attribute string, check knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(actionAddress, tfjsonpath.New(attribute), check)
+	return acctest.Expect(actionAddress, attribute, check)
 }
 
 // planCheck runs f between plan and apply: terraform-plugin-testing plans
@@ -115,10 +115,8 @@ func TestAccImprovementActionLifecycle(t *testing.T) {
 	resetEmulator(t)
 	open, _ := freshActions(t, 2)
 	id := open[0]
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             expectServiceState(id, "Default", "", ""),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: expectServiceState(id, "Default", "", ""),
 		Steps: []resource.TestStep{
 			{
 				Config: resourceConfig(id, "planned", `  notes = "Rolling out with the Q3 identity project"
@@ -194,9 +192,7 @@ func TestAccImprovementActionScoreChangesBetweenPlanAndApply(t *testing.T) {
 	resetEmulator(t)
 	open, _ := freshActions(t, 2)
 	id := open[0]
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config:            resourceConfig(id, "planned", ""),
@@ -221,9 +217,7 @@ func TestAccImprovementActionScoreChangesBetweenPlanAndApply(t *testing.T) {
 // time, naming the decision, and nothing is sent.
 func TestAccImprovementActionCreateRefusesARecordedDecision(t *testing.T) {
 	resetEmulator(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: resourceConfig("SelfServicePasswordReset", "to_address", ""),
 			ExpectError: regexp.MustCompile(`(?s)already carries a decision.*status\s+risk_accepted.*Risk\s+accepted:\s+the\s+helpdesk\s+handles\s+resets.*megan.bowen@contoso.onmicrosoft.com.*` +
@@ -256,10 +250,8 @@ func TestAccImprovementActionImportGivesAnEmptyPlan(t *testing.T) {
 			acctest.Emu.PatchProfile(home, id, "Ignored", "Accepted by the CISO", "", "admin@contoso.com")
 			config := resourceConfig(id, "risk_accepted", `  notes = "Accepted by the CISO"
 `+tc.tenantLine)
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				CheckDestroy:             expectServiceState(id, "Default", "", ""),
+			acctest.Test(t, resource.TestCase{
+				CheckDestroy: expectServiceState(id, "Default", "", ""),
 				Steps: []resource.TestStep{
 					{
 						Config: config + fmt.Sprintf(`
@@ -300,9 +292,7 @@ func TestAccImprovementActionProviderTenantChangeReplaces(t *testing.T) {
 		return acctest.ProviderConfigWith(fmt.Sprintf("tenant_id = %q\n  auxiliary_tenant_ids = [%q, %q]", tenant, home, emulator.SecondTenantID)) +
 			resourceBlock(id, "planned", `  notes = "tenant move"`)
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: withTenant(home), ConfigStateChecks: []statecheck.StateCheck{resourceCheck("tenant_id", knownvalue.StringExact(home))}},
 			{
@@ -353,10 +343,8 @@ func TestAccImprovementActionDestroyKeeps(t *testing.T) {
 	resetEmulator(t)
 	open, _ := freshActions(t, 2)
 	id := open[0]
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             expectServiceState(id, "Ignored", "kept after destroy", ""),
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: expectServiceState(id, "Ignored", "kept after destroy", ""),
 		Steps: []resource.TestStep{{
 			Config: resourceConfig(id, "risk_accepted", `  notes = "kept after destroy"
   on_destroy = "keep"`),
@@ -382,9 +370,7 @@ func TestAccImprovementActionGuardRails(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			resetEmulator(t)
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
+			acctest.Test(t, resource.TestCase{
 				Steps: []resource.TestStep{{
 					Config:      resourceConfig(tc.id, tc.status, ""),
 					ExpectError: regexp.MustCompile(strings.ReplaceAll(tc.want, " ", `\s+`)),
@@ -426,9 +412,7 @@ func TestAccImprovementActionImportRefusals(t *testing.T) {
 		{"AdminMFAV3", `(?s)Unknown improvement action.*Did you mean "AdminMFAV2"`},
 	} {
 		t.Run(tc.id, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProviderFactories,
+			acctest.Test(t, resource.TestCase{
 				Steps: []resource.TestStep{{
 					Config:        resourceConfig("AdminMFAV2", "planned", ""),
 					ResourceName:  actionAddress,
@@ -447,9 +431,7 @@ func TestAccImprovementActionStaleReadBack(t *testing.T) {
 	resetEmulator(t)
 	open, _ := freshActions(t, 2)
 	id := open[0]
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			PreConfig: func() { acctest.Emu.SetStaleReads(1) },
 			Config:    resourceConfig(id, "risk_accepted", `  notes = "Accepted by the CISO"`),
@@ -481,9 +463,7 @@ func TestAccImprovementActionWriteThatDoesNotStick(t *testing.T) {
 	}
 
 	id := open[1]
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				PreConfig:         func() { acctest.Emu.DropWrites(1) },
@@ -529,9 +509,7 @@ func TestAccImprovementActionRefreshOf300UsesThePagedList(t *testing.T) {
 	ids := append(append([]string{}, open...), completed...)
 	config := forEachConfig(ids, "planned")
 	var refreshCounts, batchedCounts map[emulator.Route]int
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -584,9 +562,7 @@ func TestAccImprovementActionParallelApplyUnderThrottling(t *testing.T) {
 	for _, route := range []emulator.Route{emulator.RouteGraphProfilePatch, emulator.RouteGraphProfileGet, emulator.RouteGraphProfileList} {
 		acctest.Emu.SetFault(route, throttle)
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: forEachConfig(ids, "risk_accepted"),
 			ConfigStateChecks: []statecheck.StateCheck{serviceCheck(func() error {
@@ -629,14 +605,12 @@ resource "securescore_microsoft365_improvement_action" "customers" {
 }
 `, emulator.SecondTenantID, second, emulator.ThirdTenantID, third)
 	first := "securescore_microsoft365_improvement_action.customers[0]"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(first, tfjsonpath.New("id"), knownvalue.StringExact(emulator.SecondTenantID+"/"+second)),
+					acctest.Expect(first, "id", knownvalue.StringExact(emulator.SecondTenantID+"/"+second)),
 					serviceCheck(func() error {
 						for tenant, id := range map[string]string{emulator.SecondTenantID: second, emulator.ThirdTenantID: third} {
 							if err := expectServiceStateIn(tenant, id, "Reviewed", "Customer-wide rollout", "")(nil); err != nil {
@@ -659,9 +633,7 @@ resource "securescore_microsoft365_improvement_action" "customers" {
 
 func TestAccImprovementActionTenantOutsideTheAllowedList(t *testing.T) {
 	resetEmulator(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderConfig() + fmt.Sprintf(`
 resource "securescore_microsoft365_improvement_action" "test" {
@@ -683,9 +655,7 @@ resource "securescore_microsoft365_improvement_action" "test" {
 // portfolio data source.
 func TestAccImprovementActionConsentMissing(t *testing.T) {
 	resetEmulator(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
+	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			Config: acctest.ProviderConfigWith(fmt.Sprintf("auxiliary_tenant_ids = [%q]", emulator.NoConsentTenantID)) + fmt.Sprintf(`
 resource "securescore_microsoft365_improvement_action" "test" {
