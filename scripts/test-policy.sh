@@ -92,24 +92,24 @@ else
   cat "$work/plan-warn.log"
   fail "check block warning"
 fi
-if tf plan -no-color -var defender_minimum_percentage=0.99 -var microsoft365_minimum_percentage=0.1 >"$work/plan-defender.log" 2>&1; then
-  fail "a Defender minimum of 99% should fail the plan"
-elif has "$work/plan-defender.log" 'below the minimum of 99.0% (defender_minimum_percentage)' &&
-  ! has "$work/plan-defender.log" 'microsoft365_minimum_percentage'; then
-  ok "a Defender minimum of 99% fails the plan"
-else
-  cat "$work/plan-defender.log"
-  fail "a Defender minimum of 99%: unexpected error"
-fi
-if tf plan -no-color -var defender_minimum_percentage=0.1 -var microsoft365_minimum_percentage=0.99 >"$work/plan-m365.log" 2>&1; then
-  fail "a Microsoft 365 minimum of 99% should fail the plan"
-elif has "$work/plan-m365.log" 'below the minimum of 99.0% (microsoft365_minimum_percentage)' &&
-  ! has "$work/plan-m365.log" 'defender_minimum_percentage'; then
-  ok "a Microsoft 365 minimum of 99% fails the plan"
-else
-  cat "$work/plan-m365.log"
-  fail "a Microsoft 365 minimum of 99%: unexpected error"
-fi
+# expect_minimum_fails <log> <variable> <other variable> <label> <vars>...:
+# the plan must fail, naming the minimum of <variable> and not <other>.
+expect_minimum_fails() {
+  local log="$work/$1" variable="$2" other="$3" label="$4"
+  shift 4
+  if tf plan -no-color "$@" >"$log" 2>&1; then
+    fail "$label should fail the plan"
+  elif has "$log" "below the minimum of 99.0% ($variable)" && ! has "$log" "$other"; then
+    ok "$label fails the plan"
+  else
+    cat "$log"
+    fail "$label: unexpected error"
+  fi
+}
+expect_minimum_fails plan-defender.log defender_minimum_percentage microsoft365_minimum_percentage "a Defender minimum of 99%" \
+  -var defender_minimum_percentage=0.99 -var microsoft365_minimum_percentage=0.1
+expect_minimum_fails plan-m365.log microsoft365_minimum_percentage defender_minimum_percentage "a Microsoft 365 minimum of 99%" \
+  -var defender_minimum_percentage=0.1 -var microsoft365_minimum_percentage=0.99
 cd "$root"
 
 step "OPA: check, fmt and unit tests of examples/policy/opa"

@@ -60,80 +60,48 @@ func (c *Client) QueryUnhealthyAssessments(ctx context.Context, scope ResourceGr
 
 func assignmentFromRow(row map[string]any) (GovernanceAssignmentRow, error) {
 	var r GovernanceAssignmentRow
-	var err error
-	if r.ID, err = rowString(row, "id"); err != nil {
+	rr := newRowReader(row)
+	r.ID, r.SubscriptionID = rr.str("id"), rr.str("subscriptionId")
+	if err := rr.Err(); err != nil {
 		return r, err
 	}
-	if r.SubscriptionID, err = rowString(row, "subscriptionId"); err != nil {
+	resourceID, assessmentKey, key, err := ParseGovernanceAssignmentID(r.ID)
+	if err != nil {
 		return r, err
-	}
-	resourceID, assessmentKey, key, perr := ParseGovernanceAssignmentID(r.ID)
-	if perr != nil {
-		return r, perr
 	}
 	r.ResourceID, r.AssessmentKey, r.Key = resourceID, assessmentKey, key
-	props, err := rowObject(row, "properties")
-	if err != nil {
+	props := rr.object("properties")
+	r.Owner = props.str("owner")
+	due := props.str("remediationDueDate")
+	if err := rr.Err(); err != nil {
 		return r, err
-	}
-	if r.Owner, err = rowString(props, "owner"); err != nil {
-		return r, fmt.Errorf("properties.%w", err)
-	}
-	due, err := rowString(props, "remediationDueDate")
-	if err != nil {
-		return r, fmt.Errorf("properties.%w", err)
 	}
 	if r.DueDate, err = time.Parse(time.RFC3339, due); err != nil {
 		return r, fmt.Errorf("properties.remediationDueDate %q is not a date-time", due)
 	}
 	r.DueDate = r.DueDate.UTC()
-	switch v := props["isGracePeriod"].(type) {
+	switch v := props.m["isGracePeriod"].(type) {
 	case nil:
 	case bool:
 		r.GracePeriod = v
 	default:
 		return r, fmt.Errorf("properties.isGracePeriod is %s, not a boolean", jsonKind(v))
 	}
-	if extra, err := rowObject(props, "additionalData"); err != nil {
-		return r, fmt.Errorf("properties.%w", err)
-	} else if extra != nil {
-		if r.TicketLink, err = rowString(extra, "ticketLink"); err != nil {
-			return r, fmt.Errorf("properties.additionalData.%w", err)
-		}
-	}
-	return r, nil
+	r.TicketLink = props.object("additionalData").str("ticketLink")
+	return r, rr.Err()
 }
 
 func assessmentFromRow(row map[string]any) (AssessmentRow, error) {
 	var r AssessmentRow
-	var err error
-	if r.ID, err = rowString(row, "id"); err != nil {
-		return r, err
-	}
-	if r.Key, err = rowString(row, "name"); err != nil {
-		return r, err
-	}
-	if r.SubscriptionID, err = rowString(row, "subscriptionId"); err != nil {
-		return r, err
-	}
+	rr := newRowReader(row)
+	r.ID, r.Key, r.SubscriptionID = rr.str("id"), rr.str("name"), rr.str("subscriptionId")
 	if i := strings.LastIndex(strings.ToLower(r.ID), strings.ToLower(assessmentsSegment)); i > 0 {
 		r.ResourceID = r.ID[:i]
 	}
-	props, err := rowObject(row, "properties")
-	if err != nil {
-		return r, err
-	}
-	if r.DisplayName, err = rowString(props, "displayName"); err != nil {
-		return r, fmt.Errorf("properties.%w", err)
-	}
-	if meta, err := rowObject(props, "metadata"); err != nil {
-		return r, fmt.Errorf("properties.%w", err)
-	} else if meta != nil {
-		if r.Severity, err = rowString(meta, "severity"); err != nil {
-			return r, fmt.Errorf("properties.metadata.%w", err)
-		}
-	}
-	return r, nil
+	props := rr.object("properties")
+	r.DisplayName = props.str("displayName")
+	r.Severity = props.object("metadata").str("severity")
+	return r, rr.Err()
 }
 
 // AssessmentIDOf is the id of the assessment an assignment belongs to.

@@ -141,28 +141,13 @@ func (c *Client) QueryRecommendations(ctx context.Context, q RecommendationQuery
 
 func recommendationFromRow(row map[string]any) (Recommendation, error) {
 	var r Recommendation
-	var err error
-	var unhealthyCause, unhealthyDescription, notApplicableCause, notApplicableDescription string
-	strs := []struct {
-		key    string
-		target *string
-	}{
-		{"subscriptionId", &r.SubscriptionID}, {"name", &r.AssessmentKey}, {"displayName", &r.DisplayName}, {"severity", &r.Severity},
-		{"unhealthyCause", &unhealthyCause}, {"unhealthyDescription", &unhealthyDescription},
-		{"notApplicableCause", &notApplicableCause}, {"notApplicableDescription", &notApplicableDescription},
-	}
-	for _, s := range strs {
-		if *s.target, err = rowString(row, s.key); err != nil {
-			return r, err
-		}
-	}
-	if r.HealthyResourceCount, err = rowInteger(row, "healthy"); err != nil {
-		return r, err
-	}
-	if r.UnhealthyResourceCount, err = rowInteger(row, "unhealthy"); err != nil {
-		return r, err
-	}
-	if r.NotApplicableResourceCount, err = rowInteger(row, "notApplicable"); err != nil {
+	rr := newRowReader(row)
+	r.SubscriptionID, r.AssessmentKey, r.DisplayName, r.Severity = rr.str("subscriptionId"), rr.str("name"), rr.str("displayName"), rr.str("severity")
+	unhealthyCause, unhealthyDescription := rr.str("unhealthyCause"), rr.str("unhealthyDescription")
+	notApplicableCause, notApplicableDescription := rr.str("notApplicableCause"), rr.str("notApplicableDescription")
+	r.HealthyResourceCount, r.UnhealthyResourceCount = rr.integer("healthy"), rr.integer("unhealthy")
+	r.NotApplicableResourceCount = rr.integer("notApplicable")
+	if err := rr.Err(); err != nil {
 		return r, err
 	}
 	// The cause of the resources that give the recommendation its status.
@@ -174,12 +159,8 @@ func recommendationFromRow(row map[string]any) (Recommendation, error) {
 	default:
 		r.Status, r.StatusCause, r.StatusDescription = StatusNotApplicable, notApplicableCause, notApplicableDescription
 	}
-	portal, err := rowString(row, "portal")
-	if err != nil {
-		return r, err
-	}
-	portalURI, err := rowString(row, "portalUri")
-	if err != nil {
+	portal, portalURI := rr.str("portal"), rr.str("portalUri")
+	if err := rr.Err(); err != nil {
 		return r, err
 	}
 	r.PortalURL = portalURL(firstNonEmpty(portalURI, portal))
@@ -253,20 +234,10 @@ func (c *Client) QueryControlPoints(ctx context.Context, scope ResourceGraphScop
 
 func controlPointsFromRow(row map[string]any) (ControlPoints, error) {
 	var c ControlPoints
-	var err error
-	if c.SubscriptionID, err = rowString(row, "subscriptionId"); err != nil {
-		return c, err
-	}
-	if c.Name, err = rowString(row, "name"); err != nil {
-		return c, err
-	}
-	if c.DisplayName, err = rowString(row, "displayName"); err != nil {
-		return c, err
-	}
-	if c.Current, err = rowNumber(row, "current"); err != nil {
-		return c, err
-	}
-	if c.Max, err = rowInteger(row, "max"); err != nil {
+	rr := newRowReader(row)
+	c.SubscriptionID, c.Name, c.DisplayName = rr.str("subscriptionId"), rr.str("name"), rr.str("displayName")
+	c.Current, c.Max = rr.number("current"), rr.integer("max")
+	if err := rr.Err(); err != nil {
 		return c, err
 	}
 	switch list := row["assessments"].(type) {

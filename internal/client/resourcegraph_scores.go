@@ -97,39 +97,14 @@ func decodeScoreRows(data any) ([]DefenderScore, error) {
 
 func scoreFromRow(row map[string]any) (DefenderScore, error) {
 	var s DefenderScore
-	var err error
-	if s.ID, err = rowString(row, "id"); err != nil {
-		return s, err
-	}
-	if s.Name, err = rowString(row, "name"); err != nil {
-		return s, err
-	}
-	if s.SubscriptionID, err = rowString(row, "subscriptionId"); err != nil {
-		return s, err
-	}
+	rr := newRowReader(row)
+	s.ID, s.Name, s.SubscriptionID = rr.str("id"), rr.str("name"), rr.str("subscriptionId")
 	if s.SubscriptionID == "" {
 		s.SubscriptionID = SubscriptionFromID(s.ID)
 	}
-	properties, err := rowObject(row, "properties")
-	if err != nil || properties == nil {
-		return s, err
-	}
-	if s.DisplayName, err = rowString(properties, "displayName"); err != nil {
-		return s, err
-	}
-	if s.Weight, err = rowInteger(properties, "properties.weight"); err != nil {
-		return s, err
-	}
-	score, err := rowObject(properties, "score")
-	if err != nil || score == nil {
-		return s, err
-	}
-	if s.Current, err = rowNumber(score, "current"); err != nil {
-		return s, err
-	}
-	if s.Max, err = rowInteger(score, "score.max"); err != nil {
-		return s, err
-	}
-	s.Percentage, err = rowNumber(score, "percentage")
-	return s, err
+	properties := rr.object("properties")
+	s.DisplayName, s.Weight = properties.str("displayName"), properties.integer("weight")
+	score := properties.object("score")
+	s.Current, s.Max, s.Percentage = score.number("current"), score.integer("max"), score.number("percentage")
+	return s, rr.Err()
 }

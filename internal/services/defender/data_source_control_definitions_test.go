@@ -3,7 +3,6 @@ package defender_test
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -135,21 +134,4 @@ func TestAccDefenderControlDefinitions_unknownSubscription(t *testing.T) {
 data "securescore_defender_control_definitions" "test" {
   subscription_id = %q
 }`, unknown), expectAll(`HTTP 404`, `SubscriptionNotFound`, phrase("Not found: subscription "+unknown)))
-}
-
-func TestAccDefenderControlDefinitions_badSubscriptionID(t *testing.T) {
-	reset(t)
-	expectPlanRefused(t, `
-data "securescore_defender_control_definitions" "test" {
-  subscription_id = "`+strings.ToUpper(emulator.DefaultSubscriptionID)+`0"
-}`,
-		expectAll(phrase("is not a subscription id: it must be a GUID")), emulator.RouteARMDefinitionList)
-}
-
-func TestAccDefenderControlDefinitions_forbiddenNamesRole(t *testing.T) {
-	reset(t)
-	expectConfigError(t, fmt.Sprintf(`
-data "securescore_defender_control_definitions" "test" {
-  subscription_id = %q
-}`, deniedSubscription(t)), expectAll(`HTTP 403`, phrase("Security Reader")))
 }

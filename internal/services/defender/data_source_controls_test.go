@@ -180,27 +180,3 @@ data "securescore_defender_controls" "test" {
 		})
 	}
 }
-
-func TestAccDefenderControls_badSubscriptionID(t *testing.T) {
-	reset(t)
-	expectPlanRefused(t, `
-data "securescore_defender_controls" "test" {
-  subscription_id = "subscription-1"
-}`,
-		expectAll(phrase("is not a subscription id: it must be a GUID")), emulator.RouteARMControlList)
-}
-
-func TestAccDefenderControls_missingSubscription(t *testing.T) {
-	reset(t)
-	t.Setenv("ARM_SUBSCRIPTION_ID", "")
-	expectConfigError(t, `data "securescore_defender_controls" "test" {}`,
-		expectAll(`subscription_id`, `ARM_SUBSCRIPTION_ID`))
-}
-
-func TestAccDefenderControls_forbiddenNamesRole(t *testing.T) {
-	reset(t)
-	expectConfigError(t, fmt.Sprintf(`
-data "securescore_defender_controls" "test" {
-  subscription_id = %q
-}`, deniedSubscription(t)), expectAll(`HTTP 403`, phrase("Security Reader")))
-}

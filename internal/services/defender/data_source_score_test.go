@@ -105,43 +105,6 @@ data "securescore_defender_score" "test" {
 	})
 }
 
-func TestAccDefenderScore_badSubscriptionID(t *testing.T) {
-	reset(t)
-	expectPlanRefused(t, `
-data "securescore_defender_score" "test" {
-  subscription_id = "7444d220-dc62-4eed-8552-76d7697c3f7"
-}`,
-		expectAll(`subscription_id`, phrase("is not a subscription id: it must be a GUID")), emulator.RouteARMSecureScoreGet)
-}
-
-func TestAccDefenderScore_missingSubscription(t *testing.T) {
-	reset(t)
-	t.Setenv("ARM_SUBSCRIPTION_ID", "")
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config:      acctest.ProviderConfig() + `data "securescore_defender_score" "test" {}`,
-			ExpectError: expectAll(`No subscription`, `subscription_id`, `ARM_SUBSCRIPTION_ID`),
-		}},
-	})
-	if n := acctest.Emu.Count(emulator.RouteARMSecureScoreGet); n != 0 {
-		t.Errorf("ARM was called %d times without a subscription", n)
-	}
-}
-
-func TestAccDefenderScore_forbiddenNamesRole(t *testing.T) {
-	reset(t)
-	id := deniedSubscription(t)
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig() + fmt.Sprintf(`
-data "securescore_defender_score" "test" {
-  subscription_id = %q
-}`, id),
-			ExpectError: expectAll(`HTTP 403`, `AuthorizationFailed`, phrase("Security Reader")),
-		}},
-	})
-}
-
 func TestAccDefenderScore_throttledThenSuccess(t *testing.T) {
 	reset(t)
 	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)

@@ -7,6 +7,19 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 )
 
+// expectOrder sorts in with sortFn and checks the order of their keys.
+func expectOrder[T any](t *testing.T, in []T, sortFn func([]T), key func(T) string, want []string) {
+	t.Helper()
+	sortFn(in)
+	var got []string
+	for _, v := range in {
+		got = append(got, key(v))
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("order = %v, want %v", got, want)
+	}
+}
+
 func TestAggregatePercentage(t *testing.T) {
 	score := func(percentage float64, weight int64) client.DefenderScore {
 		return client.DefenderScore{Percentage: percentage, Weight: weight}
@@ -60,14 +73,7 @@ func TestSortScores(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sortScores(tt.in)
-			var got []string
-			for _, sc := range tt.in {
-				got = append(got, sc.SubscriptionID)
-			}
-			if !reflect.DeepEqual(got, tt.order) {
-				t.Errorf("order = %v, want %v", got, tt.order)
-			}
+			expectOrder(t, tt.in, sortScores, func(s client.DefenderScore) string { return s.SubscriptionID }, tt.order)
 		})
 	}
 }
@@ -121,14 +127,7 @@ func TestSortControls(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sortControls(tt.in)
-			var got []string
-			for _, ctl := range tt.in {
-				got = append(got, ctl.Name)
-			}
-			if !reflect.DeepEqual(got, tt.order) {
-				t.Errorf("order = %v, want %v", got, tt.order)
-			}
+			expectOrder(t, tt.in, sortControls, func(c client.DefenderControl) string { return c.Name }, tt.order)
 		})
 	}
 }
@@ -187,14 +186,7 @@ func TestSortDefinitions(t *testing.T) {
 	in := []client.DefenderControlDefinition{
 		{Name: "3", DisplayName: "Enable MFA"}, {Name: "2", DisplayName: "Apply system updates"}, {Name: "1", DisplayName: "Enable MFA"},
 	}
-	sortDefinitions(in)
-	var got []string
-	for _, d := range in {
-		got = append(got, d.Name)
-	}
-	if want := []string{"2", "1", "3"}; !reflect.DeepEqual(got, want) {
-		t.Errorf("order = %v, want %v", got, want)
-	}
+	expectOrder(t, in, sortDefinitions, func(d client.DefenderControlDefinition) string { return d.Name }, []string{"2", "1", "3"})
 }
 
 func TestMissingSubscriptions(t *testing.T) {

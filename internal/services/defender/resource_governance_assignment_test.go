@@ -31,13 +31,19 @@ func assessment(t *testing.T, subscriptionID string, n int) emulator.Assessment 
 }
 
 func assignmentConfig(a emulator.Assessment, body string) string {
+	return assignmentConfigFor(a.ResourceID, a.Key, body)
+}
+
+// assignmentConfigFor is the assignment of the recommendation assessmentKey
+// on resourceID, which need not exist or be valid.
+func assignmentConfigFor(resourceID, assessmentKey, body string) string {
 	return acctest.ProviderConfig() + fmt.Sprintf(`
 resource "securescore_defender_governance_assignment" "test" {
   resource_id    = %q
   assessment_key = %q
 %s
 }
-`, a.ResourceID, a.Key, body)
+`, resourceID, assessmentKey, body)
 }
 
 func storedAssignment(s *terraform.State) (map[string]any, error) {
@@ -58,22 +64,12 @@ func expectStoredAssignment(want map[string]any) resource.TestCheckFunc {
 		if err != nil {
 			return err
 		}
-		for key, v := range want {
-			if got := fmt.Sprint(props[key]); got != fmt.Sprint(v) {
-				return fmt.Errorf("stored %s = %s, want %v", key, got, v)
-			}
-		}
-		return nil
+		return storedMembers(props, want)
 	}
 }
 
 func noAssignmentsLeft(before int) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if n := acctest.Emu.GovernanceAssignmentCount(); n != before {
-			return fmt.Errorf("%d governance assignments stored after destroy, want %d", n, before)
-		}
-		return nil
-	}
+	return storedCountIs("governance assignments", acctest.Emu.GovernanceAssignmentCount, before)
 }
 
 func TestAccGovernanceAssignmentLifecycle(t *testing.T) {
@@ -214,27 +210,12 @@ func TestAccGovernanceAssignmentPlanTimeRefusals(t *testing.T) {
   remediation_due_date_time = "next Friday"`), []string{"Invalid timestamp", `"next Friday" is not an RFC 3339 timestamp`}},
 		{"due date in the past", assignmentConfig(a, `owner_email = "alex@contoso.com"
   remediation_due_date_time = "2020-01-31T00:00:00Z"`), []string{"Due date in the past", "2020-01-31T00:00:00Z is before now"}},
-		{"resource id not an ARM id", acctest.ProviderConfig() + `
-resource "securescore_defender_governance_assignment" "test" {
-  resource_id               = "vm-web-01"
-  assessment_key            = "` + a.Key + `"
-  owner_email               = "alex@contoso.com"
-  remediation_due_date_time = "` + future + `"
-}`, []string{"Invalid resource id", `"vm-web-01" is not an Azure resource id`}},
-		{"resource id without subscription", acctest.ProviderConfig() + `
-resource "securescore_defender_governance_assignment" "test" {
-  resource_id               = "/subscriptions/not-a-guid/resourceGroups/rg"
-  assessment_key            = "` + a.Key + `"
-  owner_email               = "alex@contoso.com"
-  remediation_due_date_time = "` + future + `"
-}`, []string{"Invalid resource id", "under a subscription"}},
-		{"assessment key not a GUID", acctest.ProviderConfig() + `
-resource "securescore_defender_governance_assignment" "test" {
-  resource_id               = "` + a.ResourceID + `"
-  assessment_key            = "Enable MFA"
-  owner_email               = "alex@contoso.com"
-  remediation_due_date_time = "` + future + `"
-}`, []string{"assessment_key", "must be an assessment key (a GUID)"}},
+		{"resource id not an ARM id", assignmentConfigFor("vm-web-01", a.Key, `  owner_email               = "alex@contoso.com"
+  remediation_due_date_time = "`+future+`"`), []string{"Invalid resource id", `"vm-web-01" is not an Azure resource id`}},
+		{"resource id without subscription", assignmentConfigFor("/subscriptions/not-a-guid/resourceGroups/rg", a.Key, `  owner_email               = "alex@contoso.com"
+  remediation_due_date_time = "`+future+`"`), []string{"Invalid resource id", "under a subscription"}},
+		{"assessment key not a GUID", assignmentConfigFor(a.ResourceID, "Enable MFA", `  owner_email               = "alex@contoso.com"
+  remediation_due_date_time = "`+future+`"`), []string{"assessment_key", "must be an assessment key (a GUID)"}},
 		{"ticket link not https", assignmentConfig(a, `owner_email = "alex@contoso.com"
   remediation_due_date_time = "`+future+`"
   ticket_link = "INC0042"`), []string{"ticket_link", "https://"}},

@@ -44,25 +44,37 @@ func expectStoredRule(address string, want map[string]any) resource.TestCheckFun
 		if props == nil {
 			return fmt.Errorf("the emulator holds no rule %s", id)
 		}
-		for key, v := range want {
-			var got any = props
-			for _, k := range strings.Split(key, ".") {
-				m, _ := got.(map[string]any)
-				got = m[k]
-			}
-			if fmt.Sprint(got) != fmt.Sprint(v) {
-				return fmt.Errorf("stored %s = %v, want %v", key, got, v)
-			}
-		}
-		return nil
+		return storedMembers(props, want)
 	}
+}
+
+// storedMembers compares members of what the emulator stores (by dotted
+// path) with want, as text.
+func storedMembers(props, want map[string]any) error {
+	for key, v := range want {
+		var got any = props
+		for _, k := range strings.Split(key, ".") {
+			m, _ := got.(map[string]any)
+			got = m[k]
+		}
+		if fmt.Sprint(got) != fmt.Sprint(v) {
+			return fmt.Errorf("stored %s = %v, want %v", key, got, v)
+		}
+	}
+	return nil
 }
 
 // noRulesLeft is the CheckDestroy of the rule tests.
 func noRulesLeft(before int) resource.TestCheckFunc {
+	return storedCountIs("governance rules", acctest.Emu.GovernanceRuleCount, before)
+}
+
+// storedCountIs checks after destroy that count (what the emulator stores)
+// is back to before.
+func storedCountIs(what string, count func() int, before int) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if n := acctest.Emu.GovernanceRuleCount(); n != before {
-			return fmt.Errorf("%d governance rules stored after destroy, want %d", n, before)
+		if n := count(); n != before {
+			return fmt.Errorf("%d %s stored after destroy, want %d", n, what, before)
 		}
 		return nil
 	}

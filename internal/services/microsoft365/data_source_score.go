@@ -34,26 +34,50 @@ func NewScoreDataSource() datasource.DataSource {
 
 type scoreDataSourceModel struct {
 	providerdata.ReadTimeout
-	TenantID               types.String                  `tfsdk:"tenant_id"`
-	HistoryDays            types.Int64                   `tfsdk:"history_days"`
-	ID                     types.String                  `tfsdk:"id"`
-	CreatedDateTime        types.String                  `tfsdk:"created_date_time"`
+	scoreValues
+	TenantID            types.String       `tfsdk:"tenant_id"`
+	HistoryDays         types.Int64        `tfsdk:"history_days"`
+	ID                  types.String       `tfsdk:"id"`
+	CreatedDateTime     types.String       `tfsdk:"created_date_time"`
+	ActiveUserCount     types.Int64        `tfsdk:"active_user_count"`
+	EnabledServices     []types.String     `tfsdk:"enabled_services"`
+	PointsAvailable     types.Float64      `tfsdk:"points_available"`
+	CurrentLicenseScore types.Float64      `tfsdk:"current_license_score"`
+	InScoreCount        types.Int64        `tfsdk:"in_score_count"`
+	Comparisons         []comparisonModel  `tfsdk:"comparisons"`
+	StatusCounts        *statusCountsModel `tfsdk:"status_counts"`
+	PlannedScore        types.Float64      `tfsdk:"planned_score"`
+	AchievableScore     types.Float64      `tfsdk:"achievable_score"`
+}
+
+// scoreValues are what securescore_microsoft365_score and each tenant of
+// securescore_microsoft365_tenant_scores say about a tenant's score.
+type scoreValues struct {
 	CurrentScore           types.Float64                 `tfsdk:"current_score"`
 	MaxScore               types.Float64                 `tfsdk:"max_score"`
 	Percentage             types.Float64                 `tfsdk:"percentage"`
-	ActiveUserCount        types.Int64                   `tfsdk:"active_user_count"`
 	LicensedUserCount      types.Int64                   `tfsdk:"licensed_user_count"`
-	EnabledServices        []types.String                `tfsdk:"enabled_services"`
-	PointsAvailable        types.Float64                 `tfsdk:"points_available"`
-	CurrentLicenseScore    types.Float64                 `tfsdk:"current_license_score"`
-	InScoreCount           types.Int64                   `tfsdk:"in_score_count"`
 	Categories             map[string]categoryScoreModel `tfsdk:"categories"`
-	Comparisons            []comparisonModel             `tfsdk:"comparisons"`
 	History                []historyPointModel           `tfsdk:"history"`
 	PercentageChange30Days types.Float64                 `tfsdk:"percentage_change_30_days"`
-	StatusCounts           *statusCountsModel            `tfsdk:"status_counts"`
-	PlannedScore           types.Float64                 `tfsdk:"planned_score"`
-	AchievableScore        types.Float64                 `tfsdk:"achievable_score"`
+}
+
+// newScoreValues reads them from the tenant's data, its newest score and
+// that score's summary.
+func newScoreValues(tenant tenantData, newest client.SecureScore, summary ScoreSummary, historyDays int) scoreValues {
+	v := scoreValues{
+		CurrentScore:           flexValue(newest.CurrentScore),
+		MaxScore:               flexValue(newest.MaxScore),
+		Percentage:             percentageValue(newest),
+		LicensedUserCount:      types.Int64Value(newest.LicensedUserCount),
+		Categories:             newCategoryModels(summary.Categories),
+		History:                newHistoryModels(History(tenant.Snapshots, historyDays)),
+		PercentageChange30Days: types.Float64Null(),
+	}
+	if change, ok := PercentageChange30Days(tenant.Snapshots); ok {
+		v.PercentageChange30Days = types.Float64Value(change)
+	}
+	return v
 }
 
 type categoryScoreModel struct {
@@ -178,22 +202,13 @@ func (d *ScoreDataSource) read(ctx context.Context, data *scoreDataSourceModel, 
 	data.HistoryDays = types.Int64Value(int64(historyDays))
 	data.ID = types.StringValue(newest.ID)
 	data.CreatedDateTime = rfc3339(&newest.CreatedDateTime)
-	data.CurrentScore = flexValue(newest.CurrentScore)
-	data.MaxScore = flexValue(newest.MaxScore)
-	data.Percentage = percentageValue(*newest)
+	data.scoreValues = newScoreValues(tenant, *newest, summary, historyDays)
 	data.ActiveUserCount = types.Int64Value(newest.ActiveUserCount)
-	data.LicensedUserCount = types.Int64Value(newest.LicensedUserCount)
 	data.EnabledServices = stringValues(newest.EnabledServices)
 	data.PointsAvailable = types.Float64Value(summary.PointsAvailable)
 	data.CurrentLicenseScore = types.Float64Value(summary.CurrentLicenseScore)
 	data.InScoreCount = types.Int64Value(summary.InScoreCount)
-	data.Categories = newCategoryModels(summary.Categories)
 	data.Comparisons = newComparisonModels(newest.AverageComparativeScores)
-	data.History = newHistoryModels(History(tenant.Snapshots, historyDays))
-	data.PercentageChange30Days = types.Float64Null()
-	if change, ok := PercentageChange30Days(tenant.Snapshots); ok {
-		data.PercentageChange30Days = types.Float64Value(change)
-	}
 	counts := summary.StatusCounts
 	data.StatusCounts = &statusCountsModel{
 		Completed:                          types.Int64Value(counts.Completed),

@@ -57,15 +57,9 @@ type tenantScoresModel struct {
 }
 
 type tenantScoreModel struct {
-	TenantID               types.String                  `tfsdk:"tenant_id"`
-	CurrentScore           types.Float64                 `tfsdk:"current_score"`
-	MaxScore               types.Float64                 `tfsdk:"max_score"`
-	Percentage             types.Float64                 `tfsdk:"percentage"`
-	Categories             map[string]categoryScoreModel `tfsdk:"categories"`
-	History                []historyPointModel           `tfsdk:"history"`
-	PercentageChange30Days types.Float64                 `tfsdk:"percentage_change_30_days"`
-	LicensedUserCount      types.Int64                   `tfsdk:"licensed_user_count"`
-	Error                  types.String                  `tfsdk:"error"`
+	scoreValues
+	TenantID types.String `tfsdk:"tenant_id"`
+	Error    types.String `tfsdk:"error"`
 }
 
 func (d *TenantScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -188,9 +182,9 @@ func (d *TenantScoresDataSource) tenants(ctx context.Context, configured types.S
 // readTenant reads one tenant; a failure becomes the tenant's error.
 func (d *TenantScoresDataSource) readTenant(ctx context.Context, tenantID string, historyDays int) tenantScoreModel {
 	result := tenantScoreModel{
-		TenantID: types.StringValue(tenantID), CurrentScore: types.Float64Null(), MaxScore: types.Float64Null(),
-		Percentage: types.Float64Null(), PercentageChange30Days: types.Float64Null(), LicensedUserCount: types.Int64Null(),
-		Error: types.StringNull(), History: []historyPointModel{},
+		scoreValues: scoreValues{CurrentScore: types.Float64Null(), MaxScore: types.Float64Null(), Percentage: types.Float64Null(),
+			LicensedUserCount: types.Int64Null(), History: []historyPointModel{}, PercentageChange30Days: types.Float64Null()},
+		TenantID: types.StringValue(tenantID), Error: types.StringNull(),
 	}
 	g, err := d.Client.Graph(tenantID)
 	if err != nil {
@@ -207,16 +201,7 @@ func (d *TenantScoresDataSource) readTenant(ctx context.Context, tenantID string
 		result.Error = types.StringValue("Microsoft Graph has no secure score for this tenant yet; Microsoft computes the first about a day after the tenant gets Microsoft 365.")
 		return result
 	}
-	summary := Summarize(*newest, NewActions(tenant.Profiles, newest))
-	result.CurrentScore = flexValue(newest.CurrentScore)
-	result.MaxScore = flexValue(newest.MaxScore)
-	result.Percentage = percentageValue(*newest)
-	result.LicensedUserCount = types.Int64Value(newest.LicensedUserCount)
-	result.Categories = newCategoryModels(summary.Categories)
-	result.History = newHistoryModels(History(tenant.Snapshots, historyDays))
-	if change, ok := PercentageChange30Days(tenant.Snapshots); ok {
-		result.PercentageChange30Days = types.Float64Value(change)
-	}
+	result.scoreValues = newScoreValues(tenant, *newest, Summarize(*newest, NewActions(tenant.Profiles, newest)), historyDays)
 	return result
 }
 

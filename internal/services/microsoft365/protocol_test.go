@@ -18,12 +18,7 @@ import (
 func readDataSource(t *testing.T, typeName string, arguments map[string]tftypes.Value) *tfprotov6.ReadDataSourceResponse {
 	t.Helper()
 	server, schemas := configuredServer(t)
-	dataSourceSchema, ok := schemas.DataSourceSchemas[typeName]
-	if !ok {
-		t.Fatalf("no data source %s", typeName)
-	}
-	dataSourceType := dataSourceSchema.ValueType().(tftypes.Object)
-	config := dynamicValue(t, dataSourceType, objectValue(t, dataSourceType, arguments))
+	_, config := protocolConfig(t, schemas.DataSourceSchemas, typeName, arguments)
 	resp, err := server.ReadDataSource(context.Background(), &tfprotov6.ReadDataSourceRequest{TypeName: typeName, Config: &config})
 	if err != nil {
 		t.Fatal(err)
@@ -36,12 +31,7 @@ func readDataSource(t *testing.T, typeName string, arguments map[string]tftypes.
 func planResourceCreate(t *testing.T, typeName string, arguments map[string]tftypes.Value) *tfprotov6.PlanResourceChangeResponse {
 	t.Helper()
 	server, schemas := configuredServer(t)
-	resourceSchema, ok := schemas.ResourceSchemas[typeName]
-	if !ok {
-		t.Fatalf("no resource %s", typeName)
-	}
-	resourceType := resourceSchema.ValueType().(tftypes.Object)
-	config := dynamicValue(t, resourceType, objectValue(t, resourceType, arguments))
+	resourceType, config := protocolConfig(t, schemas.ResourceSchemas, typeName, arguments)
 	prior := dynamicValue(t, resourceType, tftypes.NewValue(resourceType, nil))
 	resp, err := server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
 		TypeName: typeName, Config: &config, ProposedNewState: &config, PriorState: &prior,
@@ -50,6 +40,18 @@ func planResourceCreate(t *testing.T, typeName string, arguments map[string]tfty
 		t.Fatal(err)
 	}
 	return resp
+}
+
+// protocolConfig is the configuration of typeName, one of schemas, with
+// arguments set and every other attribute null, and its type.
+func protocolConfig(t *testing.T, schemas map[string]*tfprotov6.Schema, typeName string, arguments map[string]tftypes.Value) (tftypes.Object, tfprotov6.DynamicValue) {
+	t.Helper()
+	schema, ok := schemas[typeName]
+	if !ok {
+		t.Fatalf("no data source or resource %s", typeName)
+	}
+	objectType := schema.ValueType().(tftypes.Object)
+	return objectType, dynamicValue(t, objectType, objectValue(t, objectType, arguments))
 }
 
 // configuredServer is the provider server, configured against the emulator.
