@@ -6,6 +6,7 @@ package defender
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -180,14 +181,7 @@ func missingSubscriptions(requested []string, scores []client.DefenderScore) []s
 	for _, s := range scores {
 		have[strings.ToLower(s.SubscriptionID)] = true
 	}
-	var missing []string
-	for _, id := range requested {
-		if k := strings.ToLower(id); !have[k] {
-			have[k] = true
-			missing = append(missing, id)
-		}
-	}
-	return missing
+	return uniqueFold(slices.DeleteFunc(slices.Clone(requested), func(id string) bool { return have[strings.ToLower(id)] }))
 }
 
 // stringsOrEmpty never returns nil, so a list attribute is [] rather than null.
