@@ -60,7 +60,7 @@ func (c *Client) QueryUnhealthyAssessments(ctx context.Context, scope ResourceGr
 
 func assignmentFromRow(row map[string]any) (GovernanceAssignmentRow, error) {
 	var r GovernanceAssignmentRow
-	rr := newRowReader(row)
+	rr := newMemberReader(row)
 	r.ID, r.SubscriptionID = rr.str("id"), rr.str("subscriptionId")
 	if err := rr.Err(); err != nil {
 		return r, err
@@ -93,7 +93,7 @@ func assignmentFromRow(row map[string]any) (GovernanceAssignmentRow, error) {
 
 func assessmentFromRow(row map[string]any) (AssessmentRow, error) {
 	var r AssessmentRow
-	rr := newRowReader(row)
+	rr := newMemberReader(row)
 	r.ID, r.Key, r.SubscriptionID = rr.str("id"), rr.str("name"), rr.str("subscriptionId")
 	if i := strings.LastIndex(strings.ToLower(r.ID), strings.ToLower(assessmentsSegment)); i > 0 {
 		r.ResourceID = r.ID[:i]

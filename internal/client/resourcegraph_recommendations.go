@@ -141,7 +141,7 @@ func (c *Client) QueryRecommendations(ctx context.Context, q RecommendationQuery
 
 func recommendationFromRow(row map[string]any) (Recommendation, error) {
 	var r Recommendation
-	rr := newRowReader(row)
+	rr := newMemberReader(row)
 	r.SubscriptionID, r.AssessmentKey, r.DisplayName, r.Severity = rr.str("subscriptionId"), rr.str("name"), rr.str("displayName"), rr.str("severity")
 	unhealthyCause, unhealthyDescription := rr.str("unhealthyCause"), rr.str("unhealthyDescription")
 	notApplicableCause, notApplicableDescription := rr.str("notApplicableCause"), rr.str("notApplicableDescription")
@@ -234,7 +234,7 @@ func (c *Client) QueryControlPoints(ctx context.Context, scope ResourceGraphScop
 
 func controlPointsFromRow(row map[string]any) (ControlPoints, error) {
 	var c ControlPoints
-	rr := newRowReader(row)
+	rr := newMemberReader(row)
 	c.SubscriptionID, c.Name, c.DisplayName = rr.str("subscriptionId"), rr.str("name"), rr.str("displayName")
 	c.Current, c.Max = rr.number("current"), rr.integer("max")
 	if err := rr.Err(); err != nil {

@@ -97,7 +97,7 @@ func decodeScoreRows(data any) ([]DefenderScore, error) {
 
 func scoreFromRow(row map[string]any) (DefenderScore, error) {
 	var s DefenderScore
-	rr := newRowReader(row)
+	rr := newMemberReader(row)
 	s.ID, s.Name, s.SubscriptionID = rr.str("id"), rr.str("name"), rr.str("subscriptionId")
 	if s.SubscriptionID == "" {
 		s.SubscriptionID = SubscriptionFromID(s.ID)
