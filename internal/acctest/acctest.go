@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -85,6 +86,20 @@ func Test(t *testing.T, tc resource.TestCase) {
 	tc.PreCheck = func() { PreCheck(t) }
 	tc.ProtoV6ProviderFactories = ProviderFactories
 	resource.Test(t, tc)
+}
+
+// ApplyConfig applies config (provider block included), which must pass
+// checks.
+func ApplyConfig(t *testing.T, config string, checks ...statecheck.StateCheck) {
+	t.Helper()
+	Test(t, resource.TestCase{Steps: []resource.TestStep{{Config: config, ConfigStateChecks: checks}}})
+}
+
+// ExpectConfigError plans config (provider block included), which must fail
+// with an error matching expect.
+func ExpectConfigError(t *testing.T, config string, expect *regexp.Regexp) {
+	t.Helper()
+	Test(t, resource.TestCase{Steps: []resource.TestStep{{Config: config, ExpectError: expect}}})
 }
 
 // Expect checks a top-level attribute of address in the state after apply.

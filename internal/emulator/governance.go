@@ -270,6 +270,20 @@ func (rc *reqCtx) readProperties() (map[string]any, bool) {
 	return body.Properties, true
 }
 
+// validProperties reads the properties and refuses them (400 BadRequest,
+// with validate's message) when validate finds something wrong.
+func (rc *reqCtx) validProperties(validate func(map[string]any) string) (map[string]any, bool) {
+	props, ok := rc.readProperties()
+	if !ok {
+		return nil, false
+	}
+	if msg := validate(props); msg != "" {
+		rc.fail(http.StatusBadRequest, "BadRequest", msg)
+		return nil, false
+	}
+	return props, true
+}
+
 // validateRule is the service's validation of a rule's properties; it
 // returns the message of the first problem.
 func validateRule(p map[string]any) string {
@@ -380,12 +394,8 @@ func (e *Emulator) handleRulePut(rc *reqCtx) {
 		rc.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("The governance rule key '%s' is invalid: it must be a GUID.", name))
 		return
 	}
-	props, ok := rc.readProperties()
+	props, ok := rc.validProperties(validateRule)
 	if !ok {
-		return
-	}
-	if msg := validateRule(props); msg != "" {
-		rc.fail(http.StatusBadRequest, "BadRequest", msg)
 		return
 	}
 	e.mu.Lock()
@@ -629,12 +639,8 @@ func (e *Emulator) handleAssignmentPut(rc *reqCtx) {
 		return
 	}
 	key := rc.params["assignmentKey"]
-	props, ok := rc.readProperties()
+	props, ok := rc.validProperties(validateAssignment)
 	if !ok {
-		return
-	}
-	if msg := validateAssignment(props); msg != "" {
-		rc.fail(http.StatusBadRequest, "BadRequest", msg)
 		return
 	}
 	id := assignmentID(resourceID, a.Key, key)

@@ -543,21 +543,21 @@ func kqlCompare(v any, op string, lit any) bool {
 
 func (p *kqlParser) parseProject() (func([]row) ([]row, error), error) {
 	var cols []column
-	for {
+	err := p.commaList(func() error {
 		c := column{name: p.parseAlias()}
 		path, err := p.parsePath()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.path = path
 		if c.name == "" {
 			c.name = strings.Join(path, "_")
 		}
 		cols = append(cols, c)
-		if !p.isOp(",") {
-			break
-		}
-		p.next()
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return columnStage(cols, false), nil
 }
@@ -568,20 +568,20 @@ func (p *kqlParser) parseOrder() (func([]row) ([]row, error), error) {
 		asc  bool
 	}
 	var keys []key
-	for {
+	err := p.commaList(func() error {
 		path, err := p.parsePath()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		k := key{path: path}
 		if p.isWord("asc") || p.isWord("desc") {
 			k.asc = strings.EqualFold(p.next().text, "asc")
 		}
 		keys = append(keys, k)
-		if !p.isOp(",") {
-			break
-		}
-		p.next()
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return func(rows []row) ([]row, error) {
 		var firstErr error

@@ -62,23 +62,36 @@ func (p *kqlParser) parseAlias() string {
 	return ""
 }
 
+// commaList reads a comma-separated list, item by item.
+func (p *kqlParser) commaList(item func() error) error {
+	for {
+		if err := item(); err != nil {
+			return err
+		}
+		if !p.isOp(",") {
+			return nil
+		}
+		p.next()
+	}
+}
+
 // parseExtend adds columns (alias = column.path) to every row.
 func (p *kqlParser) parseExtend() (func([]row) ([]row, error), error) {
 	var cols []column
-	for {
+	err := p.commaList(func() error {
 		name := p.parseAlias()
 		if name == "" {
-			return nil, fmt.Errorf("extend needs 'name = column' at position %d", p.peek().pos)
+			return fmt.Errorf("extend needs 'name = column' at position %d", p.peek().pos)
 		}
 		path, err := p.parsePath()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		cols = append(cols, column{name, path})
-		if !p.isOp(",") {
-			break
-		}
-		p.next()
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return columnStage(cols, true), nil
 }
@@ -142,33 +155,33 @@ func (p *kqlParser) parseSummarize() (func([]row) ([]row, error), error) {
 	var keys []groupKey
 	if p.isWord("by") {
 		p.next()
-		for {
+		err := p.commaList(func() error {
 			k := groupKey{name: p.parseAlias()}
 			if p.isWord("startofday") {
 				p.next()
 				if err := p.expectOp("("); err != nil {
-					return nil, err
+					return err
 				}
 				k.startOfDay = true
 			}
 			path, err := p.parsePath()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			k.path = path
 			if k.startOfDay {
 				if err := p.expectOp(")"); err != nil {
-					return nil, err
+					return err
 				}
 			}
 			if k.name == "" {
 				k.name = strings.Join(path, "_")
 			}
 			keys = append(keys, k)
-			if !p.isOp(",") {
-				break
-			}
-			p.next()
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	if len(aggs) == 0 && len(keys) == 0 {

@@ -296,17 +296,25 @@ func TestAccProviderPersistent503EndsInClearError(t *testing.T) {
 	}
 }
 
-// A TRACE log of every offline auth path holds no secret and no token.
-// Secrets come from environment variables, as in a pipeline: the test
-// harness itself logs each step's HCL at TRACE.
-func TestAccProviderLogRedaction(t *testing.T) {
+// traceLog makes the test's Terraform runs log at TRACE into the file it
+// returns. The test is skipped without TF_ACC: its steps need the Terraform
+// CLI, and without them the log checks would fail, not skip.
+func traceLog(t *testing.T) string {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
-		// Its steps need the Terraform CLI; without them the log check below would fail, not skip.
 		t.Skip("acceptance test: set TF_ACC=1")
 	}
 	logPath := filepath.Join(t.TempDir(), "trace.log")
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	return logPath
+}
+
+// A TRACE log of every offline auth path holds no secret and no token.
+// Secrets come from environment variables, as in a pipeline: the test
+// harness itself logs each step's HCL at TRACE.
+func TestAccProviderLogRedaction(t *testing.T) {
+	logPath := traceLog(t)
 	secrets := []string{emulator.ClientSecret, emulator.FederatedToken, emulator.OIDCRequestToken, "certificate-password"}
 	pfx := writePFX(t, pkcs12.Modern, "certificate-password")
 	pem := writeFile(t, "client.pem", emulator.CertificatePEM+"\n"+emulator.PrivateKeyPEM)

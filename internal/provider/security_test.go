@@ -155,13 +155,7 @@ func noSecretIn(text, where string, secrets []string) error {
 // token answer that cannot be read holds no secret and no token either
 // (MSAL quotes an unreadable token answer, which holds the access token).
 func TestAccProviderLogRedactionOnErrors(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		// Its steps need the Terraform CLI; without them the log check below would fail, not skip.
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	logPath := filepath.Join(t.TempDir(), "trace.log")
-	t.Setenv("TF_LOG", "TRACE")
-	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	logPath := traceLog(t)
 	cases := []struct {
 		name  string
 		fault emulator.Fault

@@ -235,23 +235,13 @@ func pages(items, size int) int {
 // runConfig applies config (after the provider block) and runs checks.
 func runConfig(t *testing.T, config string, checks []statecheck.StateCheck) {
 	t.Helper()
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config:            acctest.ProviderConfig() + config,
-			ConfigStateChecks: checks,
-		}},
-	})
+	acctest.ApplyConfig(t, acctest.ProviderConfig()+config, checks...)
 }
 
 // expectConfigError plans config and expects an error matching expect.
 func expectConfigError(t *testing.T, config string, expect *regexp.Regexp) {
 	t.Helper()
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config:      acctest.ProviderConfig() + config,
-			ExpectError: expect,
-		}},
-	})
+	acctest.ExpectConfigError(t, acctest.ProviderConfig()+config, expect)
 }
 
 // expectPlanRefused plans config (after the provider block), which must fail

@@ -33,12 +33,7 @@ func scoreChecks(subscriptionID string, sc *emulator.ARMScore) []statecheck.Stat
 func TestAccDefenderScore_default(t *testing.T) {
 	reset(t)
 	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config:            acctest.ProviderConfig() + `data "securescore_defender_score" "test" {}`,
-			ConfigStateChecks: scoreChecks(emulator.DefaultSubscriptionID, mustScore(t, sub, "ascScore")),
-		}},
-	})
+	acctest.ApplyConfig(t, acctest.ProviderConfig()+`data "securescore_defender_score" "test" {}`, scoreChecks(emulator.DefaultSubscriptionID, mustScore(t, sub, "ascScore"))...)
 }
 
 func TestAccDefenderScore_explicitName(t *testing.T) {
@@ -75,15 +70,10 @@ func TestAccDefenderScore_unknownNameListsExisting(t *testing.T) {
 	if len(names) < 2 {
 		t.Fatalf("the default subscription should have two initiatives, has %v", names)
 	}
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig() + `
+	acctest.ExpectConfigError(t, acctest.ProviderConfig()+`
 data "securescore_defender_score" "test" {
   score_name = "noSuchInitiative"
-}`,
-			ExpectError: expectAll(`HTTP 404`, `"noSuchInitiative"`, phrase("49f062d0-1305-4d7c-84dc-fb04b921a0d2 (Contoso ISO 27001 baseline), ascScore (ASC score)")),
-		}},
-	})
+}`, expectAll(`HTTP 404`, `"noSuchInitiative"`, phrase("49f062d0-1305-4d7c-84dc-fb04b921a0d2 (Contoso ISO 27001 baseline), ascScore (ASC score)")))
 }
 
 // Contoso Onboarding's first score is not calculated yet: ARM answers 404
@@ -109,12 +99,7 @@ func TestAccDefenderScore_throttledThenSuccess(t *testing.T) {
 	reset(t)
 	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
 	acctest.Emu.SetFault(emulator.RouteARMSecureScoreGet, emulator.Fault{Status: 429, RetryAfter: "1", Times: 1})
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config:            acctest.ProviderConfig() + `data "securescore_defender_score" "test" {}`,
-			ConfigStateChecks: scoreChecks(emulator.DefaultSubscriptionID, mustScore(t, sub, "ascScore")),
-		}},
-	})
+	acctest.ApplyConfig(t, acctest.ProviderConfig()+`data "securescore_defender_score" "test" {}`, scoreChecks(emulator.DefaultSubscriptionID, mustScore(t, sub, "ascScore"))...)
 	// The throttled attempt, its retry, and the later reads of the test.
 	if n := acctest.Emu.Count(emulator.RouteARMSecureScoreGet); n < 2 {
 		t.Errorf("score gets = %d; want the throttled attempt and its retry", n)

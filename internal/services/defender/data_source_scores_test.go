@@ -272,34 +272,21 @@ data "securescore_defender_scores" "test" {
 
 func TestAccDefenderScores_badSubscriptionID(t *testing.T) {
 	reset(t)
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig() + fmt.Sprintf(`
+	expectPlanRefused(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
   subscription_ids = [%q, "not-a-subscription"]
 }`, emulator.DefaultSubscriptionID),
-			PlanOnly:    true,
-			ExpectError: expectAll(`subscription_ids\[1\]`, phrase("is not a subscription id: it must be a GUID")),
-		}},
-	})
-	if n := acctest.Emu.Count(emulator.RouteResourceGraph); n != 0 {
-		t.Errorf("a bad subscription id reached Resource Graph %d times", n)
-	}
+		expectAll(`subscription_ids\[1\]`, phrase("is not a subscription id: it must be a GUID")), emulator.RouteResourceGraph)
 }
 
 func TestAccDefenderScores_conflictingScopes(t *testing.T) {
 	reset(t)
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig() + fmt.Sprintf(`
+	expectPlanRefused(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
   subscription_ids     = [%q]
   management_group_ids = [%q]
 }`, emulator.DefaultSubscriptionID, emulator.ManagementGroupID),
-			PlanOnly:    true,
-			ExpectError: expectAll(`Invalid Attribute Combination`, `management_group_ids`),
-		}},
-	})
+		expectAll(`Invalid Attribute Combination`, `management_group_ids`), emulator.RouteResourceGraph)
 }
 
 // newDirectClient is a client of the emulator outside Terraform, to count

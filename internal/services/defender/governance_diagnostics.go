@@ -2,10 +2,14 @@ package defender
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
@@ -58,4 +62,28 @@ func apiStatus(err error) int {
 		return apiErr.StatusCode
 	}
 	return 0
+}
+
+// newObjectKey gives a governance create its key: a new GUID when the plan
+// leaves it unknown or null, else the planned one once nothing is found
+// under it, since a create never silently overwrites. get reads what the
+// key names; existing describes it for the error (its id and a detail such
+// as its display name). It reports whether the create may go on.
+func newObjectKey[T any](key *types.String, attribute, what string, get func(string) (*T, error), existing func(*T) (id, detail string), diags *diag.Diagnostics) bool {
+	if key.IsUnknown() || key.IsNull() {
+		*key = types.StringValue(uuid.NewString())
+		return true
+	}
+	found, err := get(key.ValueString())
+	switch {
+	case err == nil:
+		id, detail := existing(found)
+		diags.AddAttributeError(path.Root(attribute), "Governance "+what+" already exists",
+			fmt.Sprintf("%s already exists (%s). Import it instead: terraform import <address> %s", id, detail, id))
+		return false
+	case !client.IsNotFound(err):
+		diags.Append(diagnostics.FromError("Reading the governance "+what, err, diagnostics.Hint{Permission: governanceReadRole}))
+		return false
+	}
+	return true
 }

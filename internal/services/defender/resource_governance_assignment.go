@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -122,19 +121,12 @@ func (r *GovernanceAssignmentResource) Create(ctx context.Context, req resource.
 	}
 	ctx, cancel := providerdata.Deadline(ctx, plan.Timeouts.Create, governanceTimeout, &resp.Diagnostics)
 	defer cancel()
-	if plan.AssignmentKey.IsUnknown() || plan.AssignmentKey.IsNull() {
-		plan.AssignmentKey = types.StringValue(uuid.NewString())
-	} else {
-		existing, err := r.Client.GovernanceAssignment(ctx, plan.ResourceID.ValueString(), plan.AssessmentKey.ValueString(), plan.AssignmentKey.ValueString())
-		switch {
-		case err == nil:
-			resp.Diagnostics.AddAttributeError(path.Root("assignment_key"), "Governance assignment already exists",
-				fmt.Sprintf("%s already exists (owner %s). Import it instead: terraform import <address> %s", existing.ID, existing.Owner, existing.ID))
-			return
-		case !client.IsNotFound(err):
-			resp.Diagnostics.Append(diagnostics.FromError("Reading the governance assignment", err, diagnostics.Hint{Permission: governanceReadRole}))
-			return
-		}
+	get := func(key string) (*client.GovernanceAssignment, error) {
+		return r.Client.GovernanceAssignment(ctx, plan.ResourceID.ValueString(), plan.AssessmentKey.ValueString(), key)
+	}
+	describe := func(a *client.GovernanceAssignment) (string, string) { return a.ID, "owner " + a.Owner }
+	if !newObjectKey(&plan.AssignmentKey, "assignment_key", "assignment", get, describe, &resp.Diagnostics) {
+		return
 	}
 	a, ok := assignmentFromPlan(plan, &resp.Diagnostics)
 	if !ok {

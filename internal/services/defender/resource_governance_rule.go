@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -235,20 +234,10 @@ func (r *GovernanceRuleResource) Create(ctx context.Context, req resource.Create
 	ctx, cancel := providerdata.Deadline(ctx, plan.Timeouts.Create, governanceTimeout, &resp.Diagnostics)
 	defer cancel()
 	scope := ruleScope(plan)
-	if plan.RuleID.IsUnknown() || plan.RuleID.IsNull() {
-		plan.RuleID = types.StringValue(uuid.NewString())
-	} else {
-		// A chosen rule id may name a rule that exists: never overwrite it silently.
-		existing, err := r.Client.GovernanceRule(ctx, scope, plan.RuleID.ValueString())
-		switch {
-		case err == nil:
-			resp.Diagnostics.AddAttributeError(path.Root("rule_id"), "Governance rule already exists",
-				fmt.Sprintf("%s already exists (%q). Import it instead: terraform import <address> %s", existing.ID, existing.DisplayName, existing.ID))
-			return
-		case !client.IsNotFound(err):
-			resp.Diagnostics.Append(diagnostics.FromError("Reading the governance rule", err, diagnostics.Hint{Permission: governanceReadRole}))
-			return
-		}
+	get := func(id string) (*client.GovernanceRule, error) { return r.Client.GovernanceRule(ctx, scope, id) }
+	describe := func(g *client.GovernanceRule) (string, string) { return g.ID, fmt.Sprintf("%q", g.DisplayName) }
+	if !newObjectKey(&plan.RuleID, "rule_id", "rule", get, describe, &resp.Diagnostics) {
+		return
 	}
 	rule, ok := r.ruleFromPlan(ctx, plan, scope, &resp.Diagnostics)
 	if !ok {

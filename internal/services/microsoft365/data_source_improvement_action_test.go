@@ -67,10 +67,5 @@ func TestAccMicrosoft365ImprovementAction_kinds(t *testing.T) {
 // An unknown id says so and suggests the closest ids.
 func TestAccMicrosoft365ImprovementAction_unknownID(t *testing.T) {
 	resetEmulator(t)
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config:      workedProvider() + actionDataSourceConfig("test", "AdminMFAV3"),
-			ExpectError: regexp.MustCompile(`(?s)Improvement action not found.*has no improvement action\s+"AdminMFAV3".*Did you mean\s+"AdminMFAV2"`),
-		}},
-	})
+	acctest.ExpectConfigError(t, workedProvider()+actionDataSourceConfig("test", "AdminMFAV3"), regexp.MustCompile(`(?s)Improvement action not found.*has no improvement action\s+"AdminMFAV3".*Did you mean\s+"AdminMFAV2"`))
 }

@@ -134,15 +134,9 @@ func TestAccMicrosoft365ImprovementActions_specialValue(t *testing.T) {
 		!strings.Contains(warnings[0].Detail, "AdminMFA") || !strings.Contains(warnings[0].Detail, `maxScore ("NaN")`) {
 		t.Fatalf("errors %+v, warnings %+v", errs, warnings)
 	}
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config: actionsConfig(`include_deprecated = true
+	acctest.ApplyConfig(t, actionsConfig(`include_deprecated = true
   categories = ["Identity"]
   order_by = "rank"`),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("actions").AtSliceIndex(3).AtMapKey("control_id"), knownvalue.StringExact("AdminMFA")),
-				statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("actions").AtSliceIndex(3).AtMapKey("max_score"), knownvalue.Null()),
-			},
-		}},
-	})
+		statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("actions").AtSliceIndex(3).AtMapKey("control_id"), knownvalue.StringExact("AdminMFA")),
+		statecheck.ExpectKnownValue(actionsAddress, tfjsonpath.New("actions").AtSliceIndex(3).AtMapKey("max_score"), knownvalue.Null()))
 }

@@ -117,12 +117,7 @@ func workedScoreChecks() []statecheck.StateCheck {
 // Every attribute of the worked tenant, with the default 30 days of history.
 func TestAccMicrosoft365Score_workedTenant(t *testing.T) {
 	resetEmulator(t)
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config:            workedScoreConfig(""),
-			ConfigStateChecks: append(workedScoreChecks(), scoreCheck("history_days", knownvalue.Int64Exact(30))),
-		}},
-	})
+	acctest.ApplyConfig(t, workedScoreConfig(""), append(workedScoreChecks(), scoreCheck("history_days", knownvalue.Int64Exact(30)))...)
 }
 
 // history_days 31 reaches the score 30 days back, 1 keeps the newest day;
@@ -175,24 +170,14 @@ func TestAccMicrosoft365Score_failedLaterPage(t *testing.T) {
 	resetEmulator(t)
 	acctest.Emu.SetPageSizes(0, 2, 0)
 	acctest.Emu.SetFault(emulator.RouteGraphProfileList, emulator.Fault{Malformed: true, Page: 3})
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config:      workedScoreConfig(""),
-			ExpectError: regexp.MustCompile(`page 3 failed, so the list is incomplete`),
-		}},
-	})
+	acctest.ExpectConfigError(t, workedScoreConfig(""), regexp.MustCompile(`page 3 failed, so the list is incomplete`))
 }
 
 // 403 names the missing permission.
 func TestAccMicrosoft365Score_forbidden(t *testing.T) {
 	resetEmulator(t)
 	acctest.Emu.SetGraphRoles(emulator.ClientID)
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config:      workedScoreConfig(""),
-			ExpectError: regexp.MustCompile(`HTTP 403[\s\S]*Grant it the Microsoft Graph\s+application\s+permission\s+SecurityEvents\.Read\.All`),
-		}},
-	})
+	acctest.ExpectConfigError(t, workedScoreConfig(""), regexp.MustCompile(`HTTP 403[\s\S]*Grant it the Microsoft Graph\s+application\s+permission\s+SecurityEvents\.Read\.All`))
 }
 
 // tenant_id: a tenant outside auxiliary_tenant_ids is refused, a malformed

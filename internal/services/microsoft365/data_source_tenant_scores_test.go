@@ -72,12 +72,7 @@ func TestAccTenantScoresThreeTenants(t *testing.T) {
 		statecheck.ExpectKnownValue(tenantScores, tfjsonpath.New("tenants_by_tenant_id").AtMapKey(worked).AtMapKey("categories").AtMapKey("Identity"),
 			knownvalue.ObjectExact(map[string]knownvalue.Check{"current_score": approx(14), "max_score": approx(19), "percentage": approx(0.7368)})),
 	}
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config:            portfolioConfig([]string{worked, strong, weak}, fmt.Sprintf("  tenant_ids = [%q, %q, %q]\n  history_days = 7", worked, strong, weak)),
-			ConfigStateChecks: checks,
-		}},
-	})
+	acctest.ApplyConfig(t, portfolioConfig([]string{worked, strong, weak}, fmt.Sprintf("  tenant_ids = [%q, %q, %q]\n  history_days = 7", worked, strong, weak)), checks...)
 	// Each tenant got its own token; a token for one tenant is never used for another's data.
 	if n := acctest.Emu.Count(emulator.RouteToken); n < 3 {
 		t.Errorf("want one token per tenant at least, saw %d token requests", n)
@@ -111,12 +106,7 @@ func TestAccTenantScoresFailedTenant(t *testing.T) {
 
 func TestAccTenantScoresRefusesTenantOutsideTheAllowedList(t *testing.T) {
 	resetEmulator(t)
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config:      portfolioConfig([]string{emulator.SecondTenantID}, fmt.Sprintf("  tenant_ids = [%q]", emulator.ThirdTenantID)),
-			ExpectError: regexp.MustCompile(`(?s)Tenant not allowed.*auxiliary_tenant_ids`),
-		}},
-	})
+	acctest.ExpectConfigError(t, portfolioConfig([]string{emulator.SecondTenantID}, fmt.Sprintf("  tenant_ids = [%q]", emulator.ThirdTenantID)), regexp.MustCompile(`(?s)Tenant not allowed.*auxiliary_tenant_ids`))
 	if n := acctest.Emu.Count(emulator.RouteToken); n != 0 {
 		t.Errorf("a refused tenant still requested %d tokens", n)
 	}
@@ -129,16 +119,10 @@ func TestAccTenantScoresFiftyTenants(t *testing.T) {
 	ids := acctest.Emu.AddTenants(47)
 	aux := append([]string{emulator.SecondTenantID, emulator.ThirdTenantID}, ids...)
 	start := time.Now()
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config: portfolioConfig(aux, "  history_days = 0"),
-			ConfigStateChecks: []statecheck.StateCheck{
-				acctest.Expect(tenantScores, "tenant_count", knownvalue.Int64Exact(50)),
-				acctest.Expect(tenantScores, "failed_tenant_count", knownvalue.Int64Exact(0)),
-				acctest.Expect(tenantScores, "tenants", knownvalue.ListSizeExact(50)),
-			},
-		}},
-	})
+	acctest.ApplyConfig(t, portfolioConfig(aux, "  history_days = 0"),
+		acctest.Expect(tenantScores, "tenant_count", knownvalue.Int64Exact(50)),
+		acctest.Expect(tenantScores, "failed_tenant_count", knownvalue.Int64Exact(0)),
+		acctest.Expect(tenantScores, "tenants", knownvalue.ListSizeExact(50)))
 	t.Logf("50 tenants: %s for the test step (plan, apply, refresh and plan: 3 reads), requests %v, max Graph requests in flight for the home tenant %d",
 		time.Since(start).Round(time.Millisecond), acctest.Emu.Counts(), acctest.Emu.MaxConcurrent(emulator.DefaultTenantID))
 }

@@ -217,13 +217,8 @@ func TestAccImprovementActionScoreChangesBetweenPlanAndApply(t *testing.T) {
 // time, naming the decision, and nothing is sent.
 func TestAccImprovementActionCreateRefusesARecordedDecision(t *testing.T) {
 	resetEmulator(t)
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config: resourceConfig("SelfServicePasswordReset", "to_address", ""),
-			ExpectError: regexp.MustCompile(`(?s)already carries a decision.*status\s+risk_accepted.*Risk\s+accepted:\s+the\s+helpdesk\s+handles\s+resets.*megan.bowen@contoso.onmicrosoft.com.*` +
-				`nothing\s+was\s+sent.*import\s+\{.*terraform\s+import\s+securescore_microsoft365_improvement_action`),
-		}},
-	})
+	acctest.ExpectConfigError(t, resourceConfig("SelfServicePasswordReset", "to_address", ""), regexp.MustCompile(`(?s)already carries a decision.*status\s+risk_accepted.*Risk\s+accepted:\s+the\s+helpdesk\s+handles\s+resets.*megan.bowen@contoso.onmicrosoft.com.*`+
+		`nothing\s+was\s+sent.*import\s+\{.*terraform\s+import\s+securescore_microsoft365_improvement_action`))
 	if n := acctest.Emu.Count(emulator.RouteGraphProfilePatch); n != 0 {
 		t.Errorf("a refused create sent %d PATCH requests", n)
 	}
@@ -370,12 +365,7 @@ func TestAccImprovementActionGuardRails(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			resetEmulator(t)
-			acctest.Test(t, resource.TestCase{
-				Steps: []resource.TestStep{{
-					Config:      resourceConfig(tc.id, tc.status, ""),
-					ExpectError: regexp.MustCompile(strings.ReplaceAll(tc.want, " ", `\s+`)),
-				}},
-			})
+			acctest.ExpectConfigError(t, resourceConfig(tc.id, tc.status, ""), regexp.MustCompile(strings.ReplaceAll(tc.want, " ", `\s+`)))
 			if n := acctest.Emu.Count(emulator.RouteGraphProfilePatch); n != 0 {
 				t.Errorf("a refused change sent %d PATCH requests", n)
 			}
@@ -562,19 +552,14 @@ func TestAccImprovementActionParallelApplyUnderThrottling(t *testing.T) {
 	for _, route := range []emulator.Route{emulator.RouteGraphProfilePatch, emulator.RouteGraphProfileGet, emulator.RouteGraphProfileList} {
 		acctest.Emu.SetFault(route, throttle)
 	}
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config: forEachConfig(ids, "risk_accepted"),
-			ConfigStateChecks: []statecheck.StateCheck{serviceCheck(func() error {
-				for _, id := range ids {
-					if err := expectServiceState(id, "Ignored", "managed as code", "")(nil); err != nil {
-						return fmt.Errorf("%s: %w", id, err)
-					}
-				}
-				return nil
-			})},
-		}},
-	})
+	acctest.ApplyConfig(t, forEachConfig(ids, "risk_accepted"), serviceCheck(func() error {
+		for _, id := range ids {
+			if err := expectServiceState(id, "Ignored", "managed as code", "")(nil); err != nil {
+				return fmt.Errorf("%s: %w", id, err)
+			}
+		}
+		return nil
+	}))
 	if n := acctest.Emu.MaxConcurrent(home); n > 4 {
 		t.Errorf("%d Graph requests were in flight at once; the limit is 4", n)
 	}
@@ -633,18 +618,13 @@ resource "securescore_microsoft365_improvement_action" "customers" {
 
 func TestAccImprovementActionTenantOutsideTheAllowedList(t *testing.T) {
 	resetEmulator(t)
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfig() + fmt.Sprintf(`
+	acctest.ExpectConfigError(t, acctest.ProviderConfig()+fmt.Sprintf(`
 resource "securescore_microsoft365_improvement_action" "test" {
   tenant_id  = %q
   control_id = "AdminMFAV2"
   status     = "planned"
 }
-`, emulator.ThirdTenantID),
-			ExpectError: regexp.MustCompile(`(?s)neither\s+the\s+provider's\s+tenant_id\s+nor\s+one\s+of\s+its\s+auxiliary_tenant_ids`),
-		}},
-	})
+`, emulator.ThirdTenantID), regexp.MustCompile(`(?s)neither\s+the\s+provider's\s+tenant_id\s+nor\s+one\s+of\s+its\s+auxiliary_tenant_ids`))
 	if n := acctest.Emu.Count(emulator.RouteGraphProfilePatch); n != 0 {
 		t.Errorf("a refused tenant got %d PATCH requests", n)
 	}
@@ -655,18 +635,13 @@ resource "securescore_microsoft365_improvement_action" "test" {
 // portfolio data source.
 func TestAccImprovementActionConsentMissing(t *testing.T) {
 	resetEmulator(t)
-	acctest.Test(t, resource.TestCase{
-		Steps: []resource.TestStep{{
-			Config: acctest.ProviderConfigWith(fmt.Sprintf("auxiliary_tenant_ids = [%q]", emulator.NoConsentTenantID)) + fmt.Sprintf(`
+	acctest.ExpectConfigError(t, acctest.ProviderConfigWith(fmt.Sprintf("auxiliary_tenant_ids = [%q]", emulator.NoConsentTenantID))+fmt.Sprintf(`
 resource "securescore_microsoft365_improvement_action" "test" {
   tenant_id  = %q
   control_id = "AdminMFAV2"
   status     = "planned"
 }
-`, emulator.NoConsentTenantID),
-			ExpectError: regexp.MustCompile(`(?s)admin consent missing.*consent missing \(AADSTS65001\).*/` + emulator.NoConsentTenantID + `/adminconsent\?client_id=` + emulator.ClientID),
-		}},
-	})
+`, emulator.NoConsentTenantID), regexp.MustCompile(`(?s)admin consent missing.*consent missing \(AADSTS65001\).*/`+emulator.NoConsentTenantID+`/adminconsent\?client_id=`+emulator.ClientID))
 }
 
 // The warnings say what a status does to the points.
