@@ -20,6 +20,11 @@ func recommendation(i int) tfjsonpath.Path {
 	return tfjsonpath.New("recommendations").AtSliceIndex(i)
 }
 
+// expectRecommendation checks an attribute of the i-th recommendation.
+func expectRecommendation(i int, attribute string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(recommendationsAddress, recommendation(i).AtMapKey(attribute), check)
+}
+
 // Hand-written from the seed. Contoso Production's "Secure management
 // ports" (max 8) has 16 healthy, 11 unhealthy and 3 not-applicable
 // resources: 8 × 16 / 27 = 4.74 points, 3.26 to gain, the largest of its
@@ -61,13 +66,13 @@ data "securescore_defender_recommendations" "test" {
 			}),
 		})),
 		// The same control's other two: 4 and 3 unhealthy resources.
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("display_name"), knownvalue.StringExact("Management ports should be closed on your virtual machines")),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("unhealthy_resource_count"), knownvalue.Int64Exact(4)),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("unhealthy_resource_count"), knownvalue.Int64Exact(3)),
+		expectRecommendation(1, "display_name", knownvalue.StringExact("Management ports should be closed on your virtual machines")),
+		expectRecommendation(1, "unhealthy_resource_count", knownvalue.Int64Exact(4)),
+		expectRecommendation(2, "unhealthy_resource_count", knownvalue.Int64Exact(3)),
 		// Then "Remediate vulnerabilities": 6 - 3.23 = 2.77.
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(3).AtMapKey("potential_score_increase"), knownvalue.Float64Exact(2.77)),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(23).AtMapKey("display_name"), knownvalue.StringExact("Resources should carry a DataOwner tag")),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(23).AtMapKey("potential_score_increase"), knownvalue.Null()),
+		expectRecommendation(3, "potential_score_increase", knownvalue.Float64Exact(2.77)),
+		expectRecommendation(23, "display_name", knownvalue.StringExact("Resources should carry a DataOwner tag")),
+		expectRecommendation(23, "potential_score_increase", knownvalue.Null()),
 		acctest.Expect(recommendationsAddress, "not_calculated_subscription_ids", knownvalue.ListExact([]knownvalue.Check{})),
 	})
 	// One controls query and one summarised recommendations query a read,
@@ -89,14 +94,14 @@ data "securescore_defender_recommendations" "test" {
   control_names    = ["enable auditing and logging"]
 }`, []statecheck.StateCheck{
 		acctest.Expect(recommendationsAddress, "recommendation_count", knownvalue.Int64Exact(2)),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("display_name"), knownvalue.StringExact("Diagnostic logs in Key Vault should be enabled")),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("unhealthy_resource_count"), knownvalue.Int64Exact(2)),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("healthy_resource_count"), knownvalue.Int64Exact(17)),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("potential_score_increase"), knownvalue.Float64Exact(0.11)),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("affected_resource_ids"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("display_name"), knownvalue.StringExact("Diagnostic logs in Azure Stream Analytics should be enabled")),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("unhealthy_resource_count"), knownvalue.Int64Exact(1)),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("healthy_resource_count"), knownvalue.Int64Exact(18)),
+		expectRecommendation(0, "display_name", knownvalue.StringExact("Diagnostic logs in Key Vault should be enabled")),
+		expectRecommendation(0, "unhealthy_resource_count", knownvalue.Int64Exact(2)),
+		expectRecommendation(0, "healthy_resource_count", knownvalue.Int64Exact(17)),
+		expectRecommendation(0, "potential_score_increase", knownvalue.Float64Exact(0.11)),
+		expectRecommendation(0, "affected_resource_ids", knownvalue.Null()),
+		expectRecommendation(1, "display_name", knownvalue.StringExact("Diagnostic logs in Azure Stream Analytics should be enabled")),
+		expectRecommendation(1, "unhealthy_resource_count", knownvalue.Int64Exact(1)),
+		expectRecommendation(1, "healthy_resource_count", knownvalue.Int64Exact(18)),
 	})
 }
 
@@ -112,14 +117,14 @@ data "securescore_defender_recommendations" "test" {
   control_names    = ["Enable MFA"]
 }`, []statecheck.StateCheck{
 		acctest.Expect(recommendationsAddress, "recommendation_count", knownvalue.Int64Exact(3)),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("display_name"), knownvalue.StringExact("Accounts with owner permissions on Azure resources should be MFA enabled")),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(1).AtMapKey("display_name"), knownvalue.StringExact("Accounts with write permissions on Azure resources should be MFA enabled")),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("display_name"), knownvalue.StringExact("Accounts with read permissions on Azure resources should be MFA enabled")),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("status"), knownvalue.StringExact("Healthy")),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("status_cause"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("healthy_resource_count"), knownvalue.Int64Exact(14)),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("not_applicable_resource_count"), knownvalue.Int64Exact(5)),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(2).AtMapKey("potential_score_increase"), knownvalue.Float64Exact(0)),
+		expectRecommendation(0, "display_name", knownvalue.StringExact("Accounts with owner permissions on Azure resources should be MFA enabled")),
+		expectRecommendation(1, "display_name", knownvalue.StringExact("Accounts with write permissions on Azure resources should be MFA enabled")),
+		expectRecommendation(2, "display_name", knownvalue.StringExact("Accounts with read permissions on Azure resources should be MFA enabled")),
+		expectRecommendation(2, "status", knownvalue.StringExact("Healthy")),
+		expectRecommendation(2, "status_cause", knownvalue.Null()),
+		expectRecommendation(2, "healthy_resource_count", knownvalue.Int64Exact(14)),
+		expectRecommendation(2, "not_applicable_resource_count", knownvalue.Int64Exact(5)),
+		expectRecommendation(2, "potential_score_increase", knownvalue.Float64Exact(0)),
 	})
 }
 
@@ -134,10 +139,10 @@ data "securescore_defender_recommendations" "test" {
 		acctest.Expect(recommendationsAddress, "not_calculated_subscription_ids", knownvalue.ListExact([]knownvalue.Check{
 			knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96"),
 		})),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("subscription_id"), knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96")),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("status"), knownvalue.StringExact("Unhealthy")),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("control_name"), knownvalue.Null()),
-		statecheck.ExpectKnownValue(recommendationsAddress, recommendation(0).AtMapKey("potential_score_increase"), knownvalue.Null()),
+		expectRecommendation(0, "subscription_id", knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96")),
+		expectRecommendation(0, "status", knownvalue.StringExact("Unhealthy")),
+		expectRecommendation(0, "control_name", knownvalue.Null()),
+		expectRecommendation(0, "potential_score_increase", knownvalue.Null()),
 	})
 }
 

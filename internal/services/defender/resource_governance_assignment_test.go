@@ -200,10 +200,7 @@ func TestAccGovernanceAssignmentAssessmentResolved(t *testing.T) {
 func TestAccGovernanceAssignmentPlanTimeRefusals(t *testing.T) {
 	a := assessment(t, emulator.DefaultSubscriptionID, 2)
 	future := time.Now().UTC().AddDate(0, 1, 0).Format(time.RFC3339)
-	cases := []struct {
-		name, config string
-		expect       []string
-	}{
+	expectEachRefusedBeforeWrite(t, []refusedConfig{
 		{"owner not an email", assignmentConfig(a, `owner_email = "Alex Wilber"
   remediation_due_date_time = "`+future+`"`), []string{"Invalid email address", `"Alex Wilber" is not an email address`}},
 		{"due date not a timestamp", assignmentConfig(a, `owner_email = "alex@contoso.com"
@@ -219,13 +216,7 @@ func TestAccGovernanceAssignmentPlanTimeRefusals(t *testing.T) {
 		{"ticket link not https", assignmentConfig(a, `owner_email = "alex@contoso.com"
   remediation_due_date_time = "`+future+`"
   ticket_link = "INC0042"`), []string{"ticket_link", "https://"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			reset(t)
-			expectRefusedBeforeWrite(t, tc.config, tc.expect...)
-		})
-	}
+	})
 }
 
 func TestAccGovernanceAssignmentWithoutDefenderCSPM(t *testing.T) {

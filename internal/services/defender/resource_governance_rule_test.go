@@ -108,6 +108,25 @@ func expectRefusedBeforeWrite(t *testing.T, config string, phrases ...string) {
 	expectNoWrites(t, rules, assignments)
 }
 
+// refusedConfig is a configuration refused before any write, with the
+// phrases its error holds.
+type refusedConfig struct {
+	name, config string
+	expect       []string
+}
+
+// expectEachRefusedBeforeWrite runs expectRefusedBeforeWrite on each case,
+// from a reset emulator.
+func expectEachRefusedBeforeWrite(t *testing.T, cases []refusedConfig) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			reset(t)
+			expectRefusedBeforeWrite(t, tc.config, tc.expect...)
+		})
+	}
+}
+
 // expectWriteRefused applies config, whose write the service must refuse
 // with an error holding every one of phrases, leaving nothing stored.
 func expectWriteRefused(t *testing.T, config string, phrases ...string) {
@@ -341,10 +360,7 @@ func TestAccGovernanceRulePlanTimeRefusals(t *testing.T) {
   conditions      = [{ severities = ["High"] }]
 `+extra)
 	}
-	cases := []struct {
-		name, config string
-		expect       []string
-	}{
+	expectEachRefusedBeforeWrite(t, []refusedConfig{
 		{"priority above 1000", base(`priority = 1001
   remediation_timeframe_days = 7
   owner_email = "a@contoso.com"`), []string{"priority", "value must be between 0 and 1000, got: 1001"}},
@@ -376,13 +392,7 @@ func TestAccGovernanceRulePlanTimeRefusals(t *testing.T) {
   remediation_timeframe_days = 7
   owner_email = "a@contoso.com"
   conditions = [{}]`), []string{"Empty condition", "conditions[0] selects nothing: give severities, assessment_keys or both"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			reset(t)
-			expectRefusedBeforeWrite(t, tc.config, tc.expect...)
-		})
-	}
+	})
 }
 
 func TestAccGovernanceRuleWithoutDefenderCSPM(t *testing.T) {

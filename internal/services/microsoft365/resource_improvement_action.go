@@ -246,10 +246,8 @@ func (r *ImprovementActionResource) readBack(ctx context.Context, g *client.Grap
 				return fresh, false
 			}
 		}
-		profile, warnings, err := g.ReadControlProfile(ctx, controlID)
-		diags.Append(diagnostics.Warnings(warnings)...)
-		if err != nil {
-			diags.Append(readError("Reading back the improvement action", err))
+		profile, ok := readProfile(ctx, g.ReadControlProfile, controlID, "Reading back the improvement action", diags)
+		if !ok {
 			return nil, false
 		}
 		if profile == nil {
@@ -320,10 +318,8 @@ func (r *ImprovementActionResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	controlID := state.ControlID.ValueString()
-	profile, warnings, err := g.ControlProfile(ctx, controlID)
-	resp.Diagnostics.Append(diagnostics.Warnings(warnings)...)
-	if err != nil {
-		resp.Diagnostics.Append(readError("Reading the improvement action", err))
+	profile, ok := readProfile(ctx, g.ControlProfile, controlID, "Reading the improvement action", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if profile == nil || profile.Deprecated {

@@ -90,13 +90,25 @@ func (r *ImprovementActionResource) ModifyPlan(ctx context.Context, req resource
 	resp.Diagnostics.Append(pointsWarnings(NewAction(*profile, latest.ControlScore(profile.ID)), plan.Status.ValueString())...)
 }
 
+// readProfile reads controlID through read (the client's ControlProfile, or
+// ReadControlProfile for a copy fresher than the shared list), with Graph's
+// warnings; false after an error, reported as action failing. A nil profile
+// is no such action.
+func readProfile(ctx context.Context, read func(context.Context, string) (*client.ControlProfile, []string, error), controlID, action string, diags *diag.Diagnostics) (*client.ControlProfile, bool) {
+	profile, warnings, err := read(ctx, controlID)
+	diags.Append(diagnostics.Warnings(warnings)...)
+	if err != nil {
+		diags.Append(readError(action, err))
+		return nil, false
+	}
+	return profile, true
+}
+
 // manageableProfile reads the action from the shared list and refuses an
 // unknown id ("did you mean"), a Device action and a deprecated one.
 func (r *ImprovementActionResource) manageableProfile(ctx context.Context, g *client.GraphClient, controlID string, at path.Path, diags *diag.Diagnostics) (*client.ControlProfile, bool) {
-	profile, warnings, err := g.ControlProfile(ctx, controlID)
-	diags.Append(diagnostics.Warnings(warnings)...)
-	if err != nil {
-		diags.Append(readError("Reading the improvement action", err))
+	profile, ok := readProfile(ctx, g.ControlProfile, controlID, "Reading the improvement action", diags)
+	if !ok {
 		return nil, false
 	}
 	if profile == nil {
