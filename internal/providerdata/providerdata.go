@@ -1,5 +1,6 @@
-// Package providerdata hands the configured API client to data sources and
-// resources.
+// Package providerdata is what the data sources and resources share: the
+// configured API client they are handed, and (base.go) the type name,
+// Configure, configuration loading, timeouts and, for data sources, Read.
 package providerdata
 
 import (
