@@ -232,6 +232,18 @@ func pages(items, size int) int {
 	return (items + size - 1) / size
 }
 
+// expectSecondPageRetried reads config (after the provider block) while the
+// second page of route answers 429 once: the checks still hold, and route
+// saw whole reads of perRead pages plus the one retried request.
+func expectSecondPageRetried(t *testing.T, route emulator.Route, config string, checks []statecheck.StateCheck, perRead int) {
+	t.Helper()
+	acctest.Emu.SetFault(route, emulator.Fault{Status: 429, RetryAfter: "1", Page: 2, Times: 1})
+	runConfig(t, config, checks)
+	if n := acctest.Emu.Count(route); (n-1)%perRead != 0 {
+		t.Errorf("%s requests = %d; want every page of each read (%d a read) plus the one retried", route, n, perRead)
+	}
+}
+
 // runConfig applies config (after the provider block) and runs checks.
 func runConfig(t *testing.T, config string, checks []statecheck.StateCheck) {
 	t.Helper()

@@ -96,16 +96,11 @@ func TestAccDefenderControlDefinitions_paging(t *testing.T) {
 func TestAccDefenderControlDefinitions_throttledOnSecondPage(t *testing.T) {
 	reset(t)
 	acctest.Emu.SetPageSizes(2, 0, 0)
-	acctest.Emu.SetFault(emulator.RouteARMDefinitionList, emulator.Fault{Status: 429, RetryAfter: "1", Page: 2, Times: 1})
 	defs := acctest.Emu.ControlDefinitions(emulator.DefaultSubscriptionID)
-	runConfig(t, fmt.Sprintf(`
+	expectSecondPageRetried(t, emulator.RouteARMDefinitionList, fmt.Sprintf(`
 data "securescore_defender_control_definitions" "test" {
   subscription_id = %q
-}`, emulator.DefaultSubscriptionID), definitionsChecks(defs))
-	perRead := pages(len(defs), 2)
-	if n := acctest.Emu.Count(emulator.RouteARMDefinitionList); (n-1)%perRead != 0 {
-		t.Errorf("definition list requests = %d; want every page of each read plus the one retried", n)
-	}
+}`, emulator.DefaultSubscriptionID), definitionsChecks(defs), pages(len(defs), 2))
 }
 
 func TestAccDefenderControlDefinitions_failedLaterPageIsAnError(t *testing.T) {

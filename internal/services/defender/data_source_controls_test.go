@@ -137,14 +137,10 @@ func TestAccDefenderControls_paging(t *testing.T) {
 func TestAccDefenderControls_throttledOnSecondPage(t *testing.T) {
 	reset(t)
 	acctest.Emu.SetPageSizes(2, 0, 0)
-	acctest.Emu.SetFault(emulator.RouteARMControlList, emulator.Fault{Status: 429, RetryAfter: "1", Page: 2, Times: 1})
 	sub := subscriptionByID(t, emulator.DefaultSubscriptionID)
 	sc := mustScore(t, sub, "ascScore")
-	runConfig(t, `data "securescore_defender_controls" "test" {}`, controlsChecks(sub.ID, "ascScore", sc))
-	perRead := pages(len(sc.Controls), 2)
-	if n := acctest.Emu.Count(emulator.RouteARMControlList); (n-1)%perRead != 0 {
-		t.Errorf("control list requests = %d; want every page of each read plus the one retried", n)
-	}
+	expectSecondPageRetried(t, emulator.RouteARMControlList, `data "securescore_defender_controls" "test" {}`,
+		controlsChecks(sub.ID, "ascScore", sc), pages(len(sc.Controls), 2))
 }
 
 func TestAccDefenderControls_failedLaterPageIsAnError(t *testing.T) {

@@ -238,13 +238,9 @@ func TestAccDefenderScores_paging(t *testing.T) {
 func TestAccDefenderScores_throttledOnSecondPage(t *testing.T) {
 	reset(t)
 	acctest.Emu.SetPageSizes(0, 0, 2)
-	acctest.Emu.SetFault(emulator.RouteResourceGraph, emulator.Fault{Status: 429, RetryAfter: "1", Page: 2, Times: 1})
 	rows := expectedScores(visibleSubscriptions(t), "ascScore")
-	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
-	perRead := pages(len(rows), 2) + pages(readableCount(t), 2)
-	if n := acctest.Emu.Count(emulator.RouteResourceGraph); (n-1)%perRead != 0 {
-		t.Errorf("Resource Graph requests = %d; want every page of each read plus the one retried", n)
-	}
+	expectSecondPageRetried(t, emulator.RouteResourceGraph, `data "securescore_defender_scores" "test" {}`,
+		scoresChecks("ascScore", rows, 0), pages(len(rows), 2)+pages(readableCount(t), 2))
 }
 
 func TestAccDefenderScores_failedLaterPageIsAnError(t *testing.T) {
