@@ -8,21 +8,20 @@ import (
 	"time"
 )
 
-// The defaults apply only where the environment sets nothing; the limit
-// follows the live heap (never under 48 MiB nor 1.5 times what is live) up
-// to 40 MiB live, beyond which the process runs with Go's defaults
-// (GOGC=100, no limit), and back under it.
+// The defaults apply only where the environment sets nothing; after a
+// collection that finds more than 24 MiB live the process runs with Go's
+// defaults (GOGC=100, no limit), and back under it.
 func TestApplyMemoryDefaults(t *testing.T) {
 	const off = math.MaxInt64 >> 20
 	for _, tc := range []struct {
 		env                  map[string]string
-		wantPercent, wantMiB [5]int64 // at start, then after collections finding 20, 36, 50 and 10 MiB live; -1: left alone
+		wantPercent, wantMiB [5]int64 // at start, then after collections finding 20, 30, 50 and 10 MiB live; -1: left alone
 	}{
-		{map[string]string{}, [5]int64{400, 400, 400, 100, 400}, [5]int64{48, 48, 54, off, 48}},
-		{map[string]string{"GOGC": "100"}, [5]int64{-1, -1, -1, -1, -1}, [5]int64{48, 48, 54, off, 48}},
-		{map[string]string{"GOMEMLIMIT": "off"}, [5]int64{400, 400, 400, 100, 400}, [5]int64{-1, -1, -1, -1, -1}},
+		{map[string]string{}, [5]int64{400, 400, 100, 100, 400}, [5]int64{48, 48, off, off, 48}},
+		{map[string]string{"GOGC": "100"}, [5]int64{-1, -1, -1, -1, -1}, [5]int64{48, 48, off, off, 48}},
+		{map[string]string{"GOMEMLIMIT": "off"}, [5]int64{400, 400, 100, 100, 400}, [5]int64{-1, -1, -1, -1, -1}},
 		{map[string]string{"GOGC": "100", "GOMEMLIMIT": "off"}, [5]int64{-1, -1, -1, -1, -1}, [5]int64{-1, -1, -1, -1, -1}},
-		{map[string]string{"GOMEMLIMIT": ""}, [5]int64{400, 400, 400, 100, 400}, [5]int64{-1, -1, -1, -1, -1}}, // set, even empty: Go's runtime reads it
+		{map[string]string{"GOMEMLIMIT": ""}, [5]int64{400, 400, 100, 100, 400}, [5]int64{-1, -1, -1, -1, -1}}, // set, even empty: Go's runtime reads it
 	} {
 		percent, limit := int64(-1), int64(-1)
 		var hook func()
@@ -32,7 +31,7 @@ func TestApplyMemoryDefaults(t *testing.T) {
 			func(l int64) int64 { limit = l >> 20; return 0 },
 			func(f func()) { hook = f },
 			func() uint64 { return live })
-		for i, l := range []uint64{0, 20 << 20, 36 << 20, 50 << 20, 10 << 20} {
+		for i, l := range []uint64{0, 20 << 20, 30 << 20, 50 << 20, 10 << 20} {
 			if i > 0 && hook != nil { // no hook when the environment sets both
 				live = l
 				hook()
