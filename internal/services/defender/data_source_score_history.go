@@ -7,28 +7,24 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
-)
-
-var (
-	_ datasource.DataSource              = &ScoreHistoryDataSource{}
-	_ datasource.DataSourceWithConfigure = &ScoreHistoryDataSource{}
 )
 
 const readHistoryAction = "Reading the Defender for Cloud secure score history from Log Analytics"
@@ -39,33 +35,31 @@ const logAnalyticsRole = "the Log Analytics Reader role (or Reader) on the works
 // ScoreHistoryDataSource reads the daily secure scores that continuous
 // export writes to a Log Analytics workspace.
 type ScoreHistoryDataSource struct {
-	client *client.Client
-	now    func() time.Time
+	providerdata.DataSource[scoreHistoryModel]
+	now func() time.Time
 }
 
 // NewScoreHistoryDataSource is the factory the provider registers.
 func NewScoreHistoryDataSource() datasource.DataSource {
-	return &ScoreHistoryDataSource{now: time.Now}
+	d := &ScoreHistoryDataSource{now: time.Now}
+	d.DataSource = providerdata.NewDataSource("defender_score_history", defaultReadTimeout, d.read)
+	return d
 }
 
 type scoreHistoryModel struct {
-	WorkspaceID          types.String   `tfsdk:"workspace_id"`
-	Days                 types.Int64    `tfsdk:"days"`
-	SubscriptionIDs      types.List     `tfsdk:"subscription_ids"`
-	ScoreName            types.String   `tfsdk:"score_name"`
-	Points               types.List     `tfsdk:"points"`
-	Aggregates           types.List     `tfsdk:"aggregates"`
-	LatestBySubscription types.Map      `tfsdk:"latest_by_subscription_id"`
-	IncludeControls      types.Bool     `tfsdk:"include_controls"`
-	ControlPoints        types.List     `tfsdk:"control_points"`
-	ControlChanges       types.List     `tfsdk:"control_changes"`
-	Change7              types.Float64  `tfsdk:"percentage_change_7_days"`
-	Change30             types.Float64  `tfsdk:"percentage_change_30_days"`
-	Timeouts             timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (d *ScoreHistoryDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_defender_score_history"
+	providerdata.ReadTimeout
+	WorkspaceID          types.String  `tfsdk:"workspace_id"`
+	Days                 types.Int64   `tfsdk:"days"`
+	SubscriptionIDs      types.List    `tfsdk:"subscription_ids"`
+	ScoreName            types.String  `tfsdk:"score_name"`
+	Points               types.List    `tfsdk:"points"`
+	Aggregates           types.List    `tfsdk:"aggregates"`
+	LatestBySubscription types.Map     `tfsdk:"latest_by_subscription_id"`
+	IncludeControls      types.Bool    `tfsdk:"include_controls"`
+	ControlPoints        types.List    `tfsdk:"control_points"`
+	ControlChanges       types.List    `tfsdk:"control_changes"`
+	Change7              types.Float64 `tfsdk:"percentage_change_7_days"`
+	Change30             types.Float64 `tfsdk:"percentage_change_30_days"`
 }
 
 var historyPointAttrTypes = map[string]attr.Type{
@@ -97,12 +91,11 @@ var historyControlChangeAttrTypes = map[string]attr.Type{
 }
 
 func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	day := schema.StringAttribute{Computed: true, MarkdownDescription: "The UTC day, as its midnight in RFC 3339 (e.g. `2026-11-30T00:00:00Z`)."}
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the daily Microsoft Defender for Cloud secure scores of subscriptions from a Log Analytics workspace that continuous export fills (table `SecureScores`), " +
-			"through the Azure Monitor Log Analytics query API: one point a day per subscription, the weighted aggregate per day and the change over 7 and 30 days. " +
-			"Needs the Log Analytics Reader role (or Reader) on the workspace.",
-		Attributes: map[string]schema.Attribute{
+	day := computed.String("The UTC day, as its midnight in RFC 3339 (e.g. `2026-11-30T00:00:00Z`).")
+	resp.Schema = providerdata.Schema(ctx, "Reads the daily Microsoft Defender for Cloud secure scores of subscriptions from a Log Analytics workspace that continuous export fills (table `SecureScores`), "+
+		"through the Azure Monitor Log Analytics query API: one point a day per subscription, the weighted aggregate per day and the change over 7 and 30 days. "+
+		"Needs the Log Analytics Reader role (or Reader) on the workspace.",
+		map[string]schema.Attribute{
 			"workspace_id": schema.StringAttribute{Required: true,
 				Validators: []validator.String{stringvalidator.RegexMatches(client.GUIDPattern,
 					"must be the workspace's Workspace ID (a GUID, shown on the workspace's Overview page), not its Azure resource id")},
@@ -119,12 +112,12 @@ func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.Schema
 					"Continuous export writes a score when it changes and a snapshot weekly, so a day without a record keeps the day before's score (`generated_date_time` says when it was written).",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"day_date_time":       day,
-					"subscription_id":     schema.StringAttribute{Computed: true, MarkdownDescription: "The subscription, in lower case."},
-					"current_score":       schema.Float64Attribute{Computed: true, MarkdownDescription: "The score, in points."},
-					"max_score":           schema.Int64Attribute{Computed: true, MarkdownDescription: "The maximum score, in points."},
-					"percentage":          schema.Float64Attribute{Computed: true, MarkdownDescription: "`current_score / max_score` as the service reports it: between 0 and 1, 4 decimals."},
-					"weight":              schema.Int64Attribute{Computed: true, MarkdownDescription: "The subscription's weight in the aggregate."},
-					"generated_date_time": schema.StringAttribute{Computed: true, MarkdownDescription: "When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."},
+					"subscription_id":     computed.String("The subscription, in lower case."),
+					"current_score":       computed.Float64("The score, in points."),
+					"max_score":           computed.Int64("The maximum score, in points."),
+					"percentage":          computed.Float64("`current_score / max_score` as the service reports it: between 0 and 1, 4 decimals."),
+					"weight":              computed.Int64("The subscription's weight in the aggregate."),
+					"generated_date_time": computed.String("When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."),
 				}},
 			},
 			"aggregates": schema.ListNestedAttribute{Computed: true,
@@ -133,19 +126,19 @@ func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.Schema
 					"day_date_time": day,
 					"percentage": schema.Float64Attribute{Computed: true,
 						MarkdownDescription: "`sum(percentage_i * weight_i) / sum(weight_i)` over the subscriptions with a positive weight, 4 decimals; null without one."},
-					"subscription_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Subscriptions with a point that day."},
+					"subscription_count": computed.Int64("Subscriptions with a point that day."),
 				}},
 			},
 			"latest_by_subscription_id": schema.MapNestedAttribute{Computed: true,
 				MarkdownDescription: "Each subscription's newest point and its change, keyed by subscription id in lower case. A change is the newest day's value minus that of 7 (or 30) days before; null when either day has no point.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"day_date_time":                day,
-					"current_score":                schema.Float64Attribute{Computed: true, MarkdownDescription: "The newest score, in points."},
-					"percentage":                   schema.Float64Attribute{Computed: true, MarkdownDescription: "The newest percentage (0 to 1)."},
-					"current_score_change_7_days":  schema.Float64Attribute{Computed: true, MarkdownDescription: "Points gained (negative: lost) over the last 7 days."},
-					"current_score_change_30_days": schema.Float64Attribute{Computed: true, MarkdownDescription: "Points gained over the last 30 days."},
-					"percentage_change_7_days":     schema.Float64Attribute{Computed: true, MarkdownDescription: "The change of `percentage` over the last 7 days (-0.05 is 5 percentage points lost)."},
-					"percentage_change_30_days":    schema.Float64Attribute{Computed: true, MarkdownDescription: "The change of `percentage` over the last 30 days."},
+					"current_score":                computed.Float64("The newest score, in points."),
+					"percentage":                   computed.Float64("The newest percentage (0 to 1)."),
+					"current_score_change_7_days":  computed.Float64("Points gained (negative: lost) over the last 7 days."),
+					"current_score_change_30_days": computed.Float64("Points gained over the last 30 days."),
+					"percentage_change_7_days":     computed.Float64("The change of `percentage` over the last 7 days (-0.05 is 5 percentage points lost)."),
+					"percentage_change_30_days":    computed.Float64("The change of `percentage` over the last 30 days."),
 				}},
 			},
 			"include_controls": schema.BoolAttribute{Optional: true,
@@ -156,79 +149,65 @@ func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.Schema
 					"each the day's last record carried over the days without one as in `points`. Null otherwise.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"day_date_time":                 day,
-					"subscription_id":               schema.StringAttribute{Computed: true, MarkdownDescription: "The subscription, in lower case."},
-					"name":                          schema.StringAttribute{Computed: true, MarkdownDescription: "The control's name: the name (a GUID) of its control definition, as in `securescore_defender_controls`."},
-					"display_name":                  schema.StringAttribute{Computed: true, MarkdownDescription: "The control's display name, e.g. `Enable MFA`."},
-					"current_score":                 schema.Float64Attribute{Computed: true, MarkdownDescription: "The points the control contributed that day."},
-					"max_score":                     schema.Int64Attribute{Computed: true, MarkdownDescription: "The most points the control can contribute."},
-					"percentage":                    schema.Float64Attribute{Computed: true, MarkdownDescription: "`current_score / max_score` as the service reports it: between 0 and 1, 4 decimals."},
-					"healthy_resource_count":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Healthy resources that day."},
-					"unhealthy_resource_count":      schema.Int64Attribute{Computed: true, MarkdownDescription: "Unhealthy resources that day."},
-					"not_applicable_resource_count": schema.Int64Attribute{Computed: true, MarkdownDescription: "Resources the control did not apply to that day."},
-					"generated_date_time":           schema.StringAttribute{Computed: true, MarkdownDescription: "When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."},
+					"subscription_id":               computed.String("The subscription, in lower case."),
+					"name":                          computed.String("The control's name: the name (a GUID) of its control definition, as in `securescore_defender_controls`."),
+					"display_name":                  computed.String("The control's display name, e.g. `Enable MFA`."),
+					"current_score":                 computed.Float64("The points the control contributed that day."),
+					"max_score":                     computed.Int64("The most points the control can contribute."),
+					"percentage":                    computed.Float64("`current_score / max_score` as the service reports it: between 0 and 1, 4 decimals."),
+					"healthy_resource_count":        computed.Int64("Healthy resources that day."),
+					"unhealthy_resource_count":      computed.Int64("Unhealthy resources that day."),
+					"not_applicable_resource_count": computed.Int64("Resources the control did not apply to that day."),
+					"generated_date_time":           computed.String("When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."),
 				}},
 			},
 			"control_changes": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "With `include_controls`: each subscription's controls with their newest point and change, the biggest loss of points over 7 days first " +
 					"(those without a 7-day change last), then by `subscription_id` and `name`: which controls moved the score. Null otherwise.",
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"subscription_id":              schema.StringAttribute{Computed: true, MarkdownDescription: "The subscription, in lower case."},
-					"name":                         schema.StringAttribute{Computed: true, MarkdownDescription: "The control's name (a GUID)."},
-					"display_name":                 schema.StringAttribute{Computed: true, MarkdownDescription: "The control's display name."},
+					"subscription_id":              computed.String("The subscription, in lower case."),
+					"name":                         computed.String("The control's name (a GUID)."),
+					"display_name":                 computed.String("The control's display name."),
 					"day_date_time":                day,
-					"current_score":                schema.Float64Attribute{Computed: true, MarkdownDescription: "The newest points of the control."},
-					"max_score":                    schema.Int64Attribute{Computed: true, MarkdownDescription: "The most points the control can contribute."},
-					"percentage":                   schema.Float64Attribute{Computed: true, MarkdownDescription: "The newest `current_score / max_score` (0 to 1)."},
-					"current_score_change_7_days":  schema.Float64Attribute{Computed: true, MarkdownDescription: "Points gained (negative: lost) over the last 7 days; null when either day has no point."},
-					"current_score_change_30_days": schema.Float64Attribute{Computed: true, MarkdownDescription: "Points gained over the last 30 days; null when either day has no point."},
+					"current_score":                computed.Float64("The newest points of the control."),
+					"max_score":                    computed.Int64("The most points the control can contribute."),
+					"percentage":                   computed.Float64("The newest `current_score / max_score` (0 to 1)."),
+					"current_score_change_7_days":  computed.Float64("Points gained (negative: lost) over the last 7 days; null when either day has no point."),
+					"current_score_change_30_days": computed.Float64("Points gained over the last 30 days; null when either day has no point."),
 				}},
 			},
 			"percentage_change_7_days": schema.Float64Attribute{Computed: true,
 				MarkdownDescription: "The newest day's aggregate `percentage` minus that of 7 days before (-0.05 is 5 percentage points lost); null when either is unknown or `days` is 7 or fewer."},
 			"percentage_change_30_days": schema.Float64Attribute{Computed: true,
 				MarkdownDescription: "The same over 30 days; null when `days` is 30 or fewer."},
-		},
-		Blocks: map[string]schema.Block{"timeouts": timeouts.Block(ctx)},
-	}
+		})
 }
 
-func (d *ScoreHistoryDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.client = providerdata.Client(req.ProviderData, &resp.Diagnostics)
-}
-
-func (d *ScoreHistoryDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var data scoreHistoryModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &data)...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(d.client, &resp.Diagnostics) {
-		return
-	}
-	readTimeout, diags := data.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
+// read fills data from the workspace (see providerdata.DataSource).
+func (d *ScoreHistoryDataSource) read(ctx context.Context, data *scoreHistoryModel, diags *diag.Diagnostics) {
 	q := client.ScoreHistoryQuery{WorkspaceID: data.WorkspaceID.ValueString(), Days: 30, ScoreName: data.ScoreName.ValueString(), Now: d.now()}
 	if !data.Days.IsNull() && !data.Days.IsUnknown() {
 		q.Days = int(data.Days.ValueInt64())
 	}
-	resp.Diagnostics.Append(tfvalues.Strings(ctx, data.SubscriptionIDs, &q.SubscriptionIDs)...)
-	if resp.Diagnostics.HasError() {
+	diags.Append(tfvalues.Strings(ctx, data.SubscriptionIDs, &q.SubscriptionIDs)...)
+	if diags.HasError() {
 		return
 	}
 	if q.ScoreName == "" {
 		q.ScoreName = client.DefaultSecureScoreName
 	}
-	ctx, cancel := context.WithTimeout(ctx, readTimeout)
-	defer cancel()
 
 	days := q.Days
 	q.Days += historyLookbackDays
 	start := time.Now()
-	records, err := d.client.QueryScoreHistory(ctx, q)
+	records, err := d.Client.QueryScoreHistory(ctx, q)
 	tflog.Debug(ctx, "Log Analytics secure score history query", map[string]any{
 		"days": days, "subscriptions": len(q.SubscriptionIDs), "rows": len(records), "duration_ms": time.Since(start).Milliseconds(),
 	})
 	var noTable *client.NoHistoryTableError
 	switch {
 	case errors.As(err, &noTable) || (err == nil && len(records) == 0):
-		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "No secure score history in the workspace",
+		diags.AddAttributeError(path.Root("workspace_id"), "No secure score history in the workspace",
 			fmt.Sprintf("Workspace %s holds no %q secure scores in the last %d days (table SecureScores%s). "+
 				"Defender for Cloud writes them there only when continuous export is on: in the Azure portal, Microsoft Defender for Cloud > Environment settings > the subscription > Continuous export > "+
 				"Log Analytics workspace, export \"Secure score\" (overall score and controls) to this workspace (or the azurerm_security_center_automation resource in Terraform). "+
@@ -236,18 +215,18 @@ func (d *ScoreHistoryDataSource) Read(ctx context.Context, req datasource.ReadRe
 				q.WorkspaceID, q.ScoreName, q.Days, map[bool]string{true: " does not exist", false: " has no rows for this scope"}[noTable != nil]))
 		return
 	case err != nil:
-		resp.Diagnostics.Append(diagnostics.FromError(readHistoryAction, err, diagnostics.Hint{Permission: logAnalyticsRole}))
+		diags.Append(diagnostics.FromError(readHistoryAction, err, diagnostics.Hint{Permission: logAnalyticsRole}))
 		return
 	}
 
 	h := buildHistory(records, days, q.Now)
 	if missing := missingHistory(q.SubscriptionIDs, h.subs); len(missing) > 0 {
-		resp.Diagnostics.AddAttributeWarning(path.Root("subscription_ids"), "Subscriptions without history",
+		diags.AddAttributeWarning(path.Root("subscription_ids"), "Subscriptions without history",
 			fmt.Sprintf("The workspace holds no %q score of %d of the listed subscriptions: %s. Continuous export does not write them here, or their score is not calculated yet.",
 				q.ScoreName, len(missing), abbreviate(missing, maxListedNames)))
 	}
 	if windowStart := h.days[0]; h.firstData.After(windowStart.Add(24 * time.Hour)) {
-		resp.Diagnostics.AddAttributeWarning(path.Root("days"), "Shorter history than asked",
+		diags.AddAttributeWarning(path.Root("days"), "Shorter history than asked",
 			fmt.Sprintf("The workspace's oldest record is from %s, after the first day asked (%s): its retention is shorter than %d days, or continuous export started later. The days before have no points.",
 				h.firstData.Format(time.RFC3339), windowStart.Format("2006-01-02"), days))
 	}
@@ -261,24 +240,23 @@ func (d *ScoreHistoryDataSource) Read(ctx context.Context, req datasource.ReadRe
 	data.ControlChanges = types.ListNull(types.ObjectType{AttrTypes: historyControlChangeAttrTypes})
 	if data.IncludeControls.ValueBool() {
 		start = time.Now()
-		controls, err := d.client.QueryControlHistory(ctx, q)
+		controls, err := d.Client.QueryControlHistory(ctx, q)
 		tflog.Debug(ctx, "Log Analytics secure score control history query", map[string]any{
 			"days": days, "subscriptions": len(q.SubscriptionIDs), "rows": len(controls), "duration_ms": time.Since(start).Milliseconds(),
 		})
 		switch {
 		case errors.As(err, &noTable):
-			resp.Diagnostics.AddAttributeError(path.Root("include_controls"), "No control history in the workspace",
+			diags.AddAttributeError(path.Root("include_controls"), "No control history in the workspace",
 				fmt.Sprintf("Workspace %s has secure scores but no table SecureScoreControls: continuous export sends it only the overall score. "+
 					"In the Azure portal, Microsoft Defender for Cloud > Environment settings > the subscription > Continuous export > Log Analytics workspace, "+
 					"select \"Control score\" under \"Secure score\" too (or set include_controls = false). History of the controls begins when it is turned on.", q.WorkspaceID))
 			return
 		case err != nil:
-			resp.Diagnostics.Append(diagnostics.FromError(readHistoryAction, err, diagnostics.Hint{Permission: logAnalyticsRole}))
+			diags.Append(diagnostics.FromError(readHistoryAction, err, diagnostics.Hint{Permission: logAnalyticsRole}))
 			return
 		}
 		data.ControlPoints, data.ControlChanges = controlHistoryValues(buildControlHistory(controls, h.days))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &data)...)
 }
 
 // missingHistory lists the requested subscriptions without points.
