@@ -3,6 +3,7 @@ package defender
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -51,6 +52,7 @@ type recommendationsModel struct {
 	Recommendations         types.List   `tfsdk:"recommendations"`
 	RecommendationCount     types.Int64  `tfsdk:"recommendation_count"`
 	NotCalculated           types.List   `tfsdk:"not_calculated_subscription_ids"`
+	RestrictedGroups        types.List   `tfsdk:"restricted_management_group_ids"`
 }
 
 var recommendationStatuses = []string{client.StatusUnhealthy, client.StatusHealthy, client.StatusNotApplicable}
@@ -82,6 +84,8 @@ func (d *RecommendationsDataSource) Schema(ctx context.Context, _ datasource.Sch
 				NestedObject: schema.NestedAttributeObject{Attributes: recommendationEntrySchema()},
 			},
 			"recommendation_count": computed.Int64("The number of entries in `recommendations`."),
+			"restricted_management_group_ids": computed.StringList("With `management_group_ids`: the groups the identity may not read (Resource Graph answered HTTP 403), in the order given, with a warning; " +
+				"their subscriptions' recommendations are listed only through the groups that can be read. Empty when every group was read; null without `management_group_ids`."),
 			"not_calculated_subscription_ids": computed.StringList("Subscriptions with recommendations but no control of the initiative: Defender for Cloud assesses them but has not calculated their secure score yet " +
 				"(named in a warning). Their recommendations have null control attributes. Lower case, sorted."),
 		}))
@@ -144,16 +148,25 @@ func (d *RecommendationsDataSource) read(ctx context.Context, data *recommendati
 
 	var ranked []rankedRecommendation
 	notCalculated := []string{}
+	var restricted []string
 	if !emptyScope {
 		start := time.Now()
-		controls, cstats, err := d.Client.QueryControlPoints(ctx, scope, scoreName)
+		var controls []client.ControlPoints
+		var cstats client.QueryStats
+		var err error
+		controls, restricted, cstats, err = readControlPoints(ctx, d.Client, scope, scoreName)
 		if err != nil {
 			diags.Append(diagnostics.FromError(readRecommendationsAction, err, diagnostics.Hint{}))
 			return
 		}
+		if len(restricted) > 0 {
+			diags.AddAttributeWarning(path.Root("management_group_ids"), "Management groups restricted", restrictedGroupsDetail(restricted,
+				"they are listed in restricted_management_group_ids, and their subscriptions' recommendations only through the groups that can be read"))
+			q.Scope.ManagementGroupIDs = readableGroups(scope.ManagementGroupIDs, restricted)
+		}
 		if len(controlFilter) > 0 {
 			keys, unknown := controlKeys(controls, controlFilter)
-			if len(unknown) > 0 {
+			if len(unknown) > 0 && (len(controls) > 0 || len(restricted) == 0) { // nothing readable is no mistake of the name
 				diags.AddAttributeError(path.Root("control_names"), "Unknown security control",
 					fmt.Sprintf("No control of the %q initiative in scope is named %s; the controls found are: %s. Use a control's name (GUID) or display name.",
 						scoreName, strings.Join(quoteAll(unknown), ", "), abbreviate(controlNames(controls), 40)))
@@ -163,7 +176,7 @@ func (d *RecommendationsDataSource) read(ctx context.Context, data *recommendati
 		}
 		var recs []client.Recommendation
 		var rstats client.QueryStats
-		if len(controlFilter) == 0 || len(q.AssessmentKeys) > 0 {
+		if (len(controlFilter) == 0 || len(q.AssessmentKeys) > 0) && (len(scope.ManagementGroupIDs) == 0 || len(q.Scope.ManagementGroupIDs) > 0) {
 			recs, rstats, err = d.Client.QueryRecommendations(ctx, q)
 			if err != nil {
 				diags.Append(diagnostics.FromError(readRecommendationsAction, err, diagnostics.Hint{}))
@@ -196,6 +209,54 @@ func (d *RecommendationsDataSource) read(ctx context.Context, data *recommendati
 	data.Recommendations = recommendationsValue(ranked, q.ResourceIDLimit > 0)
 	data.RecommendationCount = types.Int64Value(int64(len(ranked)))
 	data.NotCalculated = stringListOrNull(notCalculated)
+	data.RestrictedGroups = types.ListNull(types.StringType)
+	if !data.ManagementGroupIDs.IsNull() {
+		data.RestrictedGroups = stringListOrNull(append([]string{}, restricted...))
+	}
+}
+
+// readControlPoints reads the controls of scope. Management groups are read
+// one by one, so that one the identity may not read (HTTP 403) is reported
+// in restricted, in the order given, and hides none of the others.
+func readControlPoints(ctx context.Context, c *client.Client, scope client.ResourceGraphScope, scoreName string) ([]client.ControlPoints, []string, client.QueryStats, error) {
+	if len(scope.ManagementGroupIDs) == 0 {
+		controls, stats, err := c.QueryControlPoints(ctx, scope, scoreName)
+		return controls, nil, stats, err
+	}
+	var all []client.ControlPoints
+	var restricted []string
+	var stats client.QueryStats
+	seen := map[string]bool{}
+	for _, id := range uniqueFold(scope.ManagementGroupIDs) {
+		controls, s, err := c.QueryControlPoints(ctx, client.ResourceGraphScope{ManagementGroupIDs: []string{id}}, scoreName)
+		stats.Requests += s.Requests
+		stats.Rows += s.Rows
+		if client.IsForbidden(err) {
+			restricted = append(restricted, id)
+			continue
+		}
+		if err != nil {
+			return nil, nil, stats, err
+		}
+		for _, cp := range controls { // a subscription can sit in two of the groups
+			if k := strings.ToLower(cp.SubscriptionID + "/" + cp.Name); !seen[k] {
+				seen[k] = true
+				all = append(all, cp)
+			}
+		}
+	}
+	return all, restricted, stats, nil
+}
+
+// readableGroups are ids without the restricted ones, in order.
+func readableGroups(ids, restricted []string) []string {
+	out := []string{}
+	for _, id := range uniqueFold(ids) {
+		if !slices.ContainsFunc(restricted, func(r string) bool { return strings.EqualFold(r, id) }) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // recommendationsValue builds the list without the framework's reflection

@@ -2,9 +2,11 @@ package defender_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -143,6 +145,52 @@ data "securescore_defender_recommendations" "test" {
 		expectRecommendation(0, "status", knownvalue.StringExact("Unhealthy")),
 		expectRecommendation(0, "control_name", knownvalue.Null()),
 		expectRecommendation(0, "potential_score_increase", knownvalue.Null()),
+	})
+}
+
+// A management group the identity may not read (contoso-restricted answers
+// 403) is reported and hides nothing: the list is the one of
+// contoso-production alone. Only restricted groups read nothing, without
+// an error.
+func TestAccDefenderRecommendations_restrictedManagementGroup(t *testing.T) {
+	reset(t)
+	runConfig(t, `
+data "securescore_defender_recommendations" "test" {
+  management_group_ids = ["contoso-production", "contoso-restricted"]
+}
+
+data "securescore_defender_recommendations" "readable" {
+  management_group_ids = ["contoso-production"]
+}
+
+data "securescore_defender_recommendations" "none" {
+  management_group_ids = ["contoso-restricted"]
+  control_names        = ["Secure management ports"]
+}`, []statecheck.StateCheck{
+		acctest.Expect(recommendationsAddress, "restricted_management_group_ids", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("contoso-restricted")})),
+		acctest.Expect("data.securescore_defender_recommendations.readable", "restricted_management_group_ids", knownvalue.ListExact([]knownvalue.Check{})),
+		statecheck.CompareValuePairs(recommendationsAddress, tfjsonpath.New("recommendations"),
+			"data.securescore_defender_recommendations.readable", tfjsonpath.New("recommendations"), compare.ValuesSame()),
+		// Contoso Production alone has 24 unhealthy recommendations (see topOfSubscription); the group holds two more subscriptions.
+		acctest.Expect(recommendationsAddress, "recommendation_count", knownvalue.Int64Func(func(n int64) error {
+			if n <= 24 {
+				return fmt.Errorf("%d recommendations, want more than Contoso Production's 24", n)
+			}
+			return nil
+		})),
+		acctest.Expect("data.securescore_defender_recommendations.none", "recommendation_count", knownvalue.Int64Exact(0)),
+		acctest.Expect("data.securescore_defender_recommendations.none", "restricted_management_group_ids", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("contoso-restricted")})),
+	})
+}
+
+// Without management_group_ids the restricted list is null.
+func TestAccDefenderRecommendations_restrictedNullWithoutGroups(t *testing.T) {
+	reset(t)
+	runConfig(t, `
+data "securescore_defender_recommendations" "test" {
+  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
+}`, []statecheck.StateCheck{
+		acctest.Expect(recommendationsAddress, "restricted_management_group_ids", knownvalue.Null()),
 	})
 }
 

@@ -155,10 +155,8 @@ func (d *ScoresDataSource) warn(diags *diag.Diagnostics, q client.ScoreQuery, r 
 				"They are left out of scores and aggregate_percentage.", len(r.unreadable), abbreviate(r.unreadable, maxListedNames)))
 	}
 	if restricted := r.restrictedGroups(); len(restricted) > 0 {
-		diags.AddAttributeWarning(scopePath, "Management groups restricted",
-			fmt.Sprintf("The identity may not read %d management group(s): %s (Resource Graph answered HTTP 403). Defender for Cloud shows their score as \"Restricted\"; "+
-				"here they are restricted = true in management_groups, with a null aggregate, and their subscriptions count only through the groups that can be read. "+
-				"Grant the Security Reader role (or Reader) on the management group to read it.", len(restricted), abbreviate(restricted, maxListedNames)))
+		diags.AddAttributeWarning(scopePath, "Management groups restricted", restrictedGroupsDetail(restricted,
+			"they are restricted = true in management_groups, with a null aggregate, and their subscriptions count only through the groups that can be read"))
 	}
 }
 

@@ -76,6 +76,13 @@ func notCalculatedWarning(ids []string) (summary, detail string) {
 			len(ids), abbreviate(ids, maxListedNames))
 }
 
+// restrictedGroupsDetail is the warning's text for management groups the
+// identity may not read; here says what the data source did with them.
+func restrictedGroupsDetail(ids []string, here string) string {
+	return fmt.Sprintf("The identity may not read %d management group(s): %s (Resource Graph answered HTTP 403). Defender for Cloud shows their score as \"Restricted\"; "+
+		"here %s. Grant the Security Reader role (or Reader) on the management group to read it.", len(ids), abbreviate(ids, maxListedNames), here)
+}
+
 // splitMissing sorts the requested subscriptions without a score into the
 // ones the identity can read (not calculated yet) and the others (no
 // access, another tenant, or no such subscription), each in request order.
