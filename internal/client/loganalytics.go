@@ -88,6 +88,21 @@ func (c *Client) logsClient() (*azquery.LogsClient, error) {
 	return lc, nil
 }
 
+// historyKQL is a query of a continuous-export table: the records of q's
+// initiative (AssessedResourceId matched by idMatch) and subscriptions,
+// summarised to the last record of each UTC day per key, so that rows grow
+// with days and keys, never with records.
+func historyKQL(table, idMatch string, q ScoreHistoryQuery, columns, keys string) string {
+	var b strings.Builder
+	b.WriteString(table + "\n| where AssessedResourceId " + idMatch + "\n")
+	if len(q.SubscriptionIDs) > 0 {
+		b.WriteString("| where SecureScoresSubscriptionId in~ " + kqlList(q.SubscriptionIDs) + "\n")
+	}
+	b.WriteString("| summarize arg_max(TimeGenerated, " + columns + ") by " + keys + ", Day = startofday(TimeGenerated)\n")
+	b.WriteString("| order by Day asc, " + strings.ReplaceAll(keys, ",", " asc,") + " asc")
+	return b.String()
+}
+
 // queryHistoryTable runs a query of table over q's window (the days ending
 // with q.Now's UTC day) and decodes each row of the answer with decode. A
 // partial result (the service's `error` next to its tables) is an error,

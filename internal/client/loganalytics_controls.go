@@ -34,16 +34,8 @@ type ControlHistoryPoint struct {
 // subscription: rows grow with days, subscriptions and controls (about 15
 // a subscription), never with resources.
 func controlHistoryKQL(q ScoreHistoryQuery) string {
-	var b strings.Builder
-	b.WriteString("SecureScoreControls\n")
-	b.WriteString("| where AssessedResourceId contains " + kqlQuote("/providers/Microsoft.Security/secureScores/"+q.scoreName()+"/") + "\n")
-	if len(q.SubscriptionIDs) > 0 {
-		b.WriteString("| where SecureScoresSubscriptionId in~ " + kqlList(q.SubscriptionIDs) + "\n")
-	}
-	b.WriteString("| summarize arg_max(TimeGenerated, ControlName, CurrentScore, MaxScore, PercentageScore, HealthyResources, UnhealthyResources, NotApplicableResources) " +
-		"by SecureScoresSubscriptionId, ControlId, Day = startofday(TimeGenerated)\n")
-	b.WriteString("| order by Day asc, SecureScoresSubscriptionId asc, ControlId asc")
-	return b.String()
+	return historyKQL("SecureScoreControls", "contains "+kqlQuote("/providers/Microsoft.Security/secureScores/"+q.scoreName()+"/"), q,
+		"ControlName, CurrentScore, MaxScore, PercentageScore, HealthyResources, UnhealthyResources, NotApplicableResources", "SecureScoresSubscriptionId, ControlId")
 }
 
 // QueryControlHistory reads the daily control scores of q's window from

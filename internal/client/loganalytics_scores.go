@@ -27,15 +27,8 @@ type ScoreHistoryPoint struct {
 // scoreHistoryKQL keeps each subscription's last record of each day: the
 // row count grows with days and subscriptions, not with records.
 func scoreHistoryKQL(q ScoreHistoryQuery) string {
-	var b strings.Builder
-	b.WriteString("SecureScores\n")
-	b.WriteString("| where AssessedResourceId endswith " + kqlQuote("/providers/Microsoft.Security/secureScores/"+q.scoreName()) + "\n")
-	if len(q.SubscriptionIDs) > 0 {
-		b.WriteString("| where SecureScoresSubscriptionId in~ " + kqlList(q.SubscriptionIDs) + "\n")
-	}
-	b.WriteString("| summarize arg_max(TimeGenerated, CurrentScore, MaxScore, PercentageScore, Weight) by SecureScoresSubscriptionId, Day = startofday(TimeGenerated)\n")
-	b.WriteString("| order by Day asc, SecureScoresSubscriptionId asc")
-	return b.String()
+	return historyKQL("SecureScores", "endswith "+kqlQuote("/providers/Microsoft.Security/secureScores/"+q.scoreName()), q,
+		"CurrentScore, MaxScore, PercentageScore, Weight", "SecureScoresSubscriptionId")
 }
 
 // QueryScoreHistory reads the daily scores of q's window from the
