@@ -39,6 +39,23 @@ type scenario struct {
 	instances   int // resource or data source instances: the Terraform-alone reference has as many
 }
 
+// memoryVariants is the release build and, when with is true, the same
+// scenario with Go's collector defaults instead of memory.go's.
+func memoryVariants(with bool) []variant {
+	if with {
+		return []variant{release, noMemoryLimit}
+	}
+	return []variant{release}
+}
+
+// variantName is a scenario's name with what its memory variant changes.
+func variantName(name string, v variant) string {
+	if v == noMemoryLimit {
+		return name + ", without memory.go's settings (GOMEMLIMIT=off GOGC=100)"
+	}
+	return name
+}
+
 // id tells the variants of one configuration apart.
 func (s scenario) id() string {
 	if s.variant == release {
@@ -177,15 +194,8 @@ func (b *bench) scenarios() []scenario {
 		if n == 1000 {
 			tenant = largeTenantID
 		}
-		variants := []variant{release}
-		if n == 1000 && !b.o.quick {
-			variants = append(variants, noMemoryLimit)
-		}
-		for _, v := range variants {
-			name := fmt.Sprintf("securescore_microsoft365_improvement_actions, %s", plural(n, "profile"))
-			if v == noMemoryLimit {
-				name += ", without memory.go's settings (GOMEMLIMIT=off GOGC=100)"
-			}
+		for _, v := range memoryVariants(n == 1000 && !b.o.quick) {
+			name := variantName(fmt.Sprintf("securescore_microsoft365_improvement_actions, %s", plural(n, "profile")), v)
 			out = append(out, scenario{
 				group: "Improvement actions list", name: name, key: fmt.Sprintf("list-%d", n), variant: v,
 				config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_microsoft365_improvement_actions\" \"all\" {\n  tenant_id = %q\n}\n", tenant),
@@ -195,15 +205,8 @@ func (b *bench) scenarios() []scenario {
 	}
 
 	for _, n := range subCounts {
-		variants := []variant{release}
-		if n == 5000 {
-			variants = append(variants, noMemoryLimit)
-		}
-		for _, v := range variants {
-			name := "securescore_defender_scores, " + plural(n, "subscription")
-			if v == noMemoryLimit {
-				name += ", without memory.go's settings (GOMEMLIMIT=off GOGC=100)"
-			}
+		for _, v := range memoryVariants(n == 5000) {
+			name := variantName("securescore_defender_scores, "+plural(n, "subscription"), v)
 			out = append(out, scenario{
 				group: "Defender aggregate", name: name, key: fmt.Sprintf("aggregate-%d", n), variant: v,
 				config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_scores\" \"this\" {\n  subscription_ids = %s\n}\n", hclList(b.subscriptions[:n])),
@@ -230,15 +233,8 @@ func (b *bench) scenarios() []scenario {
 	// Recommendations: requests grow with the summarised rows (about 60 a
 	// subscription), not with the resources assessed.
 	for _, n := range recCounts {
-		variants := []variant{release}
-		if n == 100 {
-			variants = append(variants, noMemoryLimit)
-		}
-		for _, v := range variants {
-			name := "securescore_defender_recommendations, " + plural(n, "subscription")
-			if v == noMemoryLimit {
-				name += ", without memory.go's settings (GOMEMLIMIT=off GOGC=100)"
-			}
+		for _, v := range memoryVariants(n == 100) {
+			name := variantName("securescore_defender_recommendations, "+plural(n, "subscription"), v)
 			s := scenario{
 				group: "Defender recommendations", name: name, key: fmt.Sprintf("recommendations-%d", n), variant: v,
 				config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_recommendations\" \"this\" {\n  subscription_ids = %s\n  statuses = [\"Unhealthy\", \"Healthy\", \"NotApplicable\"]\n}\n", hclList(b.subscriptions[:n])),
