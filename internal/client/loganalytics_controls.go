@@ -3,8 +3,6 @@ package client
 import (
 	"context"
 	"path"
-	"sort"
-	"strings"
 	"time"
 )
 
@@ -39,23 +37,10 @@ func controlHistoryKQL(q ScoreHistoryQuery) string {
 }
 
 // QueryControlHistory reads the daily control scores of q's window from
-// the workspace, sorted by day, subscription id, then control name.
+// the workspace, in the query's order (day, subscription id, control id);
+// the history rules do not depend on it.
 func (c *Client) QueryControlHistory(ctx context.Context, q ScoreHistoryQuery) ([]ControlHistoryPoint, error) {
-	points, err := queryHistoryTable(ctx, c, q, "SecureScoreControls", controlHistoryKQL(q), decodeControlPoint)
-	if err != nil {
-		return nil, err
-	}
-	sort.SliceStable(points, func(i, j int) bool {
-		a, b := points[i], points[j]
-		if !a.Day.Equal(b.Day) {
-			return a.Day.Before(b.Day)
-		}
-		if x, y := strings.ToLower(a.SubscriptionID), strings.ToLower(b.SubscriptionID); x != y {
-			return x < y
-		}
-		return strings.ToLower(a.Name) < strings.ToLower(b.Name)
-	})
-	return points, nil
+	return queryHistoryTable(ctx, c, q, "SecureScoreControls", controlHistoryKQL(q), decodeControlPoint)
 }
 
 func decodeControlPoint(r *rowReader) ControlHistoryPoint {

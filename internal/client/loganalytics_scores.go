@@ -2,8 +2,6 @@ package client
 
 import (
 	"context"
-	"sort"
-	"strings"
 	"time"
 )
 
@@ -32,19 +30,10 @@ func scoreHistoryKQL(q ScoreHistoryQuery) string {
 }
 
 // QueryScoreHistory reads the daily scores of q's window from the
-// workspace, sorted by day then subscription id.
+// workspace, in the query's order (day, then subscription id); the history
+// rules do not depend on it.
 func (c *Client) QueryScoreHistory(ctx context.Context, q ScoreHistoryQuery) ([]ScoreHistoryPoint, error) {
-	points, err := queryHistoryTable(ctx, c, q, "SecureScores", scoreHistoryKQL(q), decodeScorePoint)
-	if err != nil {
-		return nil, err
-	}
-	sort.SliceStable(points, func(i, j int) bool {
-		if !points[i].Day.Equal(points[j].Day) {
-			return points[i].Day.Before(points[j].Day)
-		}
-		return strings.ToLower(points[i].SubscriptionID) < strings.ToLower(points[j].SubscriptionID)
-	})
-	return points, nil
+	return queryHistoryTable(ctx, c, q, "SecureScores", scoreHistoryKQL(q), decodeScorePoint)
 }
 
 func decodeScorePoint(r *rowReader) ScoreHistoryPoint {
