@@ -56,6 +56,12 @@ func governanceWriteError(action string, err error, managementGroup bool, notFou
 	return diag.NewErrorDiagnostic(d.Summary(), detail)
 }
 
+// governanceReadError is the diagnostic for a failed read of a governance
+// object; notFound, when set, says what a 404 means at that step.
+func governanceReadError(what string, err error, notFound string) diag.Diagnostic {
+	return diagnostics.FromError("Reading the governance "+what, err, diagnostics.Hint{Permission: governanceReadRole, NotFound: notFound})
+}
+
 func apiStatus(err error) int {
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) {
@@ -82,7 +88,7 @@ func newObjectKey[T any](key *types.String, attribute, what string, get func(str
 			fmt.Sprintf("%s already exists (%s). Import it instead: terraform import <address> %s", id, detail, id))
 		return false
 	case !client.IsNotFound(err):
-		diags.Append(diagnostics.FromError("Reading the governance "+what, err, diagnostics.Hint{Permission: governanceReadRole}))
+		diags.Append(governanceReadError(what, err, ""))
 		return false
 	}
 	return true

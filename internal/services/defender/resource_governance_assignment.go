@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
-	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
@@ -149,8 +148,7 @@ func (r *GovernanceAssignmentResource) Update(ctx context.Context, req resource.
 	// Keep what this resource does not manage (ticket number and status, ETA).
 	current, err := r.Client.GovernanceAssignment(ctx, a.ResourceID, a.AssessmentKey, a.Key)
 	if err != nil {
-		resp.Diagnostics.Append(diagnostics.FromError("Reading the governance assignment", err, diagnostics.Hint{Permission: governanceReadRole,
-			NotFound: "governance assignment " + plan.ID.ValueString() + " (the recommendation may have been resolved)"}))
+		resp.Diagnostics.Append(governanceReadError("assignment", err, "governance assignment "+plan.ID.ValueString()+" (the recommendation may have been resolved)"))
 		return
 	}
 	a.TicketNumber, a.TicketStatus, a.RemediationETA = current.TicketNumber, current.TicketStatus, current.RemediationETA
@@ -158,16 +156,17 @@ func (r *GovernanceAssignmentResource) Update(ctx context.Context, req resource.
 }
 
 func (r *GovernanceAssignmentResource) write(ctx context.Context, plan governanceAssignmentModel, a client.GovernanceAssignment, state *tfsdk.State, diags *diag.Diagnostics) {
-	stored, err := r.Client.PutGovernanceAssignment(ctx, a)
-	if err != nil {
-		diags.Append(governanceWriteError("Writing the governance assignment", err, false,
-			fmt.Sprintf("recommendation %s on %s (the resource may be healthy or deleted, or the key may be wrong; list its recommendations with securescore_defender_governance_assignments or in the portal)",
-				a.AssessmentKey, a.ResourceID)))
-		return
-	}
-	fillAssignment(&plan, *stored)
-	diags.Append(state.Set(ctx, &plan)...)
+	assignmentObject.write(ctx, plan, a, r.Client.PutGovernanceAssignment, false,
+		fmt.Sprintf("recommendation %s on %s (the resource may be healthy or deleted, or the key may be wrong; list its recommendations with securescore_defender_governance_assignments or in the portal)",
+			a.AssessmentKey, a.ResourceID), state, diags)
 }
+
+// assignmentObject is what the assignment resource shares with the rule resource.
+var assignmentObject = governanceObject[governanceAssignmentModel, client.GovernanceAssignment]{what: "assignment",
+	fill: func(m *governanceAssignmentModel, a client.GovernanceAssignment, _ *diag.Diagnostics) bool {
+		fillAssignment(m, a)
+		return true
+	}}
 
 func assignmentFromPlan(m governanceAssignmentModel, diags *diag.Diagnostics) (client.GovernanceAssignment, bool) {
 	due, err := time.Parse(time.RFC3339, m.RemediationDueDateTime.ValueString())
@@ -208,20 +207,10 @@ func (r *GovernanceAssignmentResource) Read(ctx context.Context, req resource.Re
 	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Read, governanceTimeout, &resp.Diagnostics)
 	defer cancel()
 	a, err := r.Client.GovernanceAssignment(ctx, state.ResourceID.ValueString(), state.AssessmentKey.ValueString(), state.AssignmentKey.ValueString())
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Governance assignment removed from state",
-			fmt.Sprintf("%s no longer exists: the recommendation %s on %s is gone (the resource was deleted or became healthy), or the assignment was deleted outside Terraform. "+
-				"Terraform no longer manages it; remove it from the configuration if the recommendation is resolved.",
-				state.ID.ValueString(), state.AssessmentKey.ValueString(), state.ResourceID.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.Append(diagnostics.FromError("Reading the governance assignment", err, diagnostics.Hint{Permission: governanceReadRole}))
-		return
-	}
-	fillAssignment(&state, *a)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	assignmentObject.refresh(ctx, state, a, err,
+		fmt.Sprintf("%s no longer exists: the recommendation %s on %s is gone (the resource was deleted or became healthy), or the assignment was deleted outside Terraform. "+
+			"Terraform no longer manages it; remove it from the configuration if the recommendation is resolved.",
+			state.ID.ValueString(), state.AssessmentKey.ValueString(), state.ResourceID.ValueString()), resp)
 }
 
 func (r *GovernanceAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -239,14 +228,8 @@ func (r *GovernanceAssignmentResource) Delete(ctx context.Context, req resource.
 // ImportState takes the assignment's id.
 func (r *GovernanceAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resourceID, assessmentKey, key, err := client.ParseGovernanceAssignmentID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error()+".")
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("resource_id"), resourceID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("assessment_key"), assessmentKey)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("assignment_key"), key)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), client.GovernanceAssignmentID(resourceID, assessmentKey, key))...)
+	importAttributes(ctx, err, map[string]any{"resource_id": resourceID, "assessment_key": assessmentKey, "assignment_key": key,
+		"id": client.GovernanceAssignmentID(resourceID, assessmentKey, key)}, resp)
 }
 
 // resourceIDValidator refuses a value that is not an ARM resource id under

@@ -26,7 +26,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
-	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
@@ -180,6 +179,15 @@ func (r *GovernanceRuleResource) ValidateConfig(ctx context.Context, req resourc
 	}
 }
 
+// scopeIDs splits a rule's scope into the attributes that name it; the one
+// that does not is null.
+func scopeIDs(scope string) (subscriptionID, managementGroupID types.String) {
+	if id, ok := strings.CutPrefix(scope, "/subscriptions/"); ok {
+		return types.StringValue(id), types.StringNull()
+	}
+	return types.StringNull(), types.StringValue(strings.TrimPrefix(scope, "/providers/Microsoft.Management/managementGroups/"))
+}
+
 func ruleScope(m governanceRuleModel) string {
 	if !m.ManagementGroupID.IsNull() {
 		return client.ManagementGroupScope(m.ManagementGroupID.ValueString())
@@ -261,8 +269,7 @@ func (r *GovernanceRuleResource) Update(ctx context.Context, req resource.Update
 	// Keep what this resource does not manage (the rule type, member scopes).
 	current, err := r.Client.GovernanceRule(ctx, scope, plan.RuleID.ValueString())
 	if err != nil {
-		resp.Diagnostics.Append(diagnostics.FromError("Reading the governance rule", err, diagnostics.Hint{Permission: governanceReadRole,
-			NotFound: "governance rule " + plan.ID.ValueString() + " (deleted outside Terraform? run terraform apply again to re-create it)"}))
+		resp.Diagnostics.Append(governanceReadError("rule", err, "governance rule "+plan.ID.ValueString()+" (deleted outside Terraform? run terraform apply again to re-create it)"))
 		return
 	}
 	rule.RuleType, rule.IncludeMemberScopes = current.RuleType, current.IncludeMemberScopes
@@ -271,16 +278,11 @@ func (r *GovernanceRuleResource) Update(ctx context.Context, req resource.Update
 
 // write sends rule and saves the state only when the service took it.
 func (r *GovernanceRuleResource) write(ctx context.Context, plan governanceRuleModel, rule client.GovernanceRule, state *tfsdk.State, diags *diag.Diagnostics) {
-	stored, err := r.Client.PutGovernanceRule(ctx, rule)
-	if err != nil {
-		diags.Append(governanceWriteError("Writing the governance rule", err, !plan.ManagementGroupID.IsNull(), ""))
-		return
-	}
-	if !fillRule(ctx, &plan, *stored, diags) {
-		return
-	}
-	diags.Append(state.Set(ctx, &plan)...)
+	ruleObject.write(ctx, plan, rule, r.Client.PutGovernanceRule, !plan.ManagementGroupID.IsNull(), "", state, diags)
 }
+
+// ruleObject is what the rule resource shares with the assignment resource.
+var ruleObject = governanceObject[governanceRuleModel, client.GovernanceRule]{what: "rule", fill: fillRule}
 
 func (r *GovernanceRuleResource) ruleFromPlan(ctx context.Context, m governanceRuleModel, scope string, diags *diag.Diagnostics) (client.GovernanceRule, bool) {
 	rule := client.GovernanceRule{
@@ -333,15 +335,10 @@ func timeString(t *time.Time) types.String {
 }
 
 // fillRule sets every attribute from what the service stored.
-func fillRule(_ context.Context, m *governanceRuleModel, rule client.GovernanceRule, diags *diag.Diagnostics) bool {
+func fillRule(m *governanceRuleModel, rule client.GovernanceRule, diags *diag.Diagnostics) bool {
 	m.ID = types.StringValue(rule.ID)
 	m.RuleID = types.StringValue(rule.Name)
-	if strings.HasPrefix(rule.Scope, "/subscriptions/") {
-		m.SubscriptionID, m.ManagementGroupID = types.StringValue(strings.TrimPrefix(rule.Scope, "/subscriptions/")), types.StringNull()
-	} else {
-		m.SubscriptionID = types.StringNull()
-		m.ManagementGroupID = types.StringValue(strings.TrimPrefix(rule.Scope, "/providers/Microsoft.Management/managementGroups/"))
-	}
+	m.SubscriptionID, m.ManagementGroupID = scopeIDs(rule.Scope)
 	m.DisplayName = types.StringValue(rule.DisplayName)
 	m.Description = nullableString(rule.Description)
 	m.Priority = types.Int64Value(int64(rule.Priority))
@@ -385,20 +382,8 @@ func (r *GovernanceRuleResource) Read(ctx context.Context, req resource.ReadRequ
 	defer cancel()
 	scope := ruleScope(state)
 	rule, err := r.Client.GovernanceRule(ctx, scope, state.RuleID.ValueString())
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddWarning("Governance rule removed from state",
-			fmt.Sprintf("%s no longer exists (deleted outside Terraform), so Terraform no longer manages it; the next apply creates it again if it is still configured.", state.ID.ValueString()))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.Append(diagnostics.FromError("Reading the governance rule", err, diagnostics.Hint{Permission: governanceReadRole}))
-		return
-	}
-	if !fillRule(ctx, &state, *rule, &resp.Diagnostics) {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	ruleObject.refresh(ctx, state, rule, err,
+		fmt.Sprintf("%s no longer exists (deleted outside Terraform), so Terraform no longer manages it; the next apply creates it again if it is still configured.", state.ID.ValueString()), resp)
 }
 
 func (r *GovernanceRuleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -416,17 +401,9 @@ func (r *GovernanceRuleResource) Delete(ctx context.Context, req resource.Delete
 // ImportState takes the rule's ARM id, with or without its leading slash.
 func (r *GovernanceRuleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	scope, ruleID, err := client.ParseGovernanceRuleID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import id", err.Error()+".")
-		return
-	}
-	if strings.HasPrefix(scope, "/subscriptions/") {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("subscription_id"), strings.TrimPrefix(scope, "/subscriptions/"))...)
-	} else {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("management_group_id"), strings.TrimPrefix(scope, "/providers/Microsoft.Management/managementGroups/"))...)
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rule_id"), ruleID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), scope+"/providers/Microsoft.Security/governanceRules/"+ruleID)...)
+	subscriptionID, managementGroupID := scopeIDs(scope)
+	importAttributes(ctx, err, map[string]any{"subscription_id": subscriptionID, "management_group_id": managementGroupID, "rule_id": ruleID,
+		"id": scope + "/providers/Microsoft.Security/governanceRules/" + ruleID}, resp)
 }
 
 // emailValidator refuses a value that is not a bare email address; the

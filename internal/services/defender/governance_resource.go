@@ -1,0 +1,70 @@
+package defender
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+
+	"github.com/securescore/terraform-provider-securescore/internal/client"
+)
+
+// governanceObject holds the steps the governance rule and assignment
+// resources take alike with one object: M is the resource's model, T the
+// client's object. what names it in diagnostics ("rule", "assignment");
+// fill sets every attribute of the model from what the service stored, and
+// reports false (with an error) when the model cannot represent it.
+type governanceObject[M, T any] struct {
+	what string
+	fill func(*M, T, *diag.Diagnostics) bool
+}
+
+// save fills m from what the service stored and makes it the state.
+func (g governanceObject[M, T]) save(ctx context.Context, m M, stored T, state *tfsdk.State, diags *diag.Diagnostics) {
+	if g.fill(&m, stored, diags) {
+		diags.Append(state.Set(ctx, &m)...)
+	}
+}
+
+// write sends obj with put and saves the state only when the service took
+// it. managementGroup and notFound go to governanceWriteError.
+func (g governanceObject[M, T]) write(ctx context.Context, plan M, obj T, put func(context.Context, T) (*T, error), managementGroup bool, notFound string, state *tfsdk.State, diags *diag.Diagnostics) {
+	stored, err := put(ctx, obj)
+	if err != nil {
+		diags.Append(governanceWriteError("Writing the governance "+g.what, err, managementGroup, notFound))
+		return
+	}
+	g.save(ctx, plan, *stored, state, diags)
+}
+
+// refresh ends Read with what reading the object gave (found, err): the
+// state as the service has it now or, when the service no longer has the
+// object, the resource removed from state with a warning (gone says why).
+func (g governanceObject[M, T]) refresh(ctx context.Context, m M, found *T, err error, gone string, resp *resource.ReadResponse) {
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Governance "+g.what+" removed from state", gone)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(governanceReadError(g.what, err, ""))
+		return
+	}
+	g.save(ctx, m, *found, &resp.State, &resp.Diagnostics)
+}
+
+// importAttributes is ImportState for both resources: the attributes the
+// import id names, or one error when parsing the id failed (err).
+func importAttributes(ctx context.Context, err error, attributes map[string]any, resp *resource.ImportStateResponse) {
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import id", err.Error()+".")
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(attributes)) {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), attributes[name])...)
+	}
+}
