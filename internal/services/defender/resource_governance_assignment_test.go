@@ -2,6 +2,7 @@ package defender_test
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -31,19 +32,18 @@ func assessment(t *testing.T, subscriptionID string, n int) emulator.Assessment 
 }
 
 func assignmentConfig(a emulator.Assessment, body string) string {
-	return assignmentConfigFor(a.ResourceID, a.Key, body)
-}
-
-// assignmentConfigFor is the assignment of the recommendation assessmentKey
-// on resourceID, which need not exist or be valid.
-func assignmentConfigFor(resourceID, assessmentKey, body string) string {
-	return acctest.ProviderConfig() + fmt.Sprintf(`
-resource "securescore_defender_governance_assignment" "test" {
+	return assignmentResource(fmt.Sprintf(`
   resource_id    = %q
   assessment_key = %q
-%s
+%s`, a.ResourceID, a.Key, body))
 }
-`, resourceID, assessmentKey, body)
+
+// assignmentResource is the assignment whose attributes body writes.
+func assignmentResource(body string) string {
+	return acctest.ProviderConfig() + `
+resource "securescore_defender_governance_assignment" "test" {` + body + `
+}
+`
 }
 
 func storedAssignment(s *terraform.State) (map[string]any, error) {
@@ -200,22 +200,26 @@ func TestAccGovernanceAssignmentAssessmentResolved(t *testing.T) {
 func TestAccGovernanceAssignmentPlanTimeRefusals(t *testing.T) {
 	a := assessment(t, emulator.DefaultSubscriptionID, 2)
 	future := time.Now().UTC().AddDate(0, 1, 0).Format(time.RFC3339)
+	// Each is an assignment the service would take but for one attribute.
+	refused := func(set attributes) string {
+		return assignmentResource("\n" + hclAttributes(attributes{
+			"resource_id":               strconv.Quote(a.ResourceID),
+			"assessment_key":            strconv.Quote(a.Key),
+			"owner_email":               `"alex@contoso.com"`,
+			"remediation_due_date_time": strconv.Quote(future),
+		}, set))
+	}
 	expectEachRefusedBeforeWrite(t, []refusedConfig{
-		{"owner not an email", assignmentConfig(a, `owner_email = "Alex Wilber"
-  remediation_due_date_time = "`+future+`"`), []string{"Invalid email address", `"Alex Wilber" is not an email address`}},
-		{"due date not a timestamp", assignmentConfig(a, `owner_email = "alex@contoso.com"
-  remediation_due_date_time = "next Friday"`), []string{"Invalid timestamp", `"next Friday" is not an RFC 3339 timestamp`}},
-		{"due date in the past", assignmentConfig(a, `owner_email = "alex@contoso.com"
-  remediation_due_date_time = "2020-01-31T00:00:00Z"`), []string{"Due date in the past", "2020-01-31T00:00:00Z is before now"}},
-		{"resource id not an ARM id", assignmentConfigFor("vm-web-01", a.Key, `  owner_email               = "alex@contoso.com"
-  remediation_due_date_time = "`+future+`"`), []string{"Invalid resource id", `"vm-web-01" is not an Azure resource id`}},
-		{"resource id without subscription", assignmentConfigFor("/subscriptions/not-a-guid/resourceGroups/rg", a.Key, `  owner_email               = "alex@contoso.com"
-  remediation_due_date_time = "`+future+`"`), []string{"Invalid resource id", "under a subscription"}},
-		{"assessment key not a GUID", assignmentConfigFor(a.ResourceID, "Enable MFA", `  owner_email               = "alex@contoso.com"
-  remediation_due_date_time = "`+future+`"`), []string{"assessment_key", "must be an assessment key (a GUID)"}},
-		{"ticket link not https", assignmentConfig(a, `owner_email = "alex@contoso.com"
-  remediation_due_date_time = "`+future+`"
-  ticket_link = "INC0042"`), []string{"ticket_link", "https://"}},
+		{"owner not an email", refused(attributes{"owner_email": `"Alex Wilber"`}), []string{"Invalid email address", `"Alex Wilber" is not an email address`}},
+		{"due date not a timestamp", refused(attributes{"remediation_due_date_time": `"next Friday"`}),
+			[]string{"Invalid timestamp", `"next Friday" is not an RFC 3339 timestamp`}},
+		{"due date in the past", refused(attributes{"remediation_due_date_time": `"2020-01-31T00:00:00Z"`}),
+			[]string{"Due date in the past", "2020-01-31T00:00:00Z is before now"}},
+		{"resource id not an ARM id", refused(attributes{"resource_id": `"vm-web-01"`}), []string{"Invalid resource id", `"vm-web-01" is not an Azure resource id`}},
+		{"resource id without subscription", refused(attributes{"resource_id": `"/subscriptions/not-a-guid/resourceGroups/rg"`}),
+			[]string{"Invalid resource id", "under a subscription"}},
+		{"assessment key not a GUID", refused(attributes{"assessment_key": `"Enable MFA"`}), []string{"assessment_key", "must be an assessment key (a GUID)"}},
+		{"ticket link not https", refused(attributes{"ticket_link": `"INC0042"`}), []string{"ticket_link", "https://"}},
 	})
 }
 

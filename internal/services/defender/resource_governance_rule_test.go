@@ -2,6 +2,9 @@ package defender_test
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -158,6 +161,37 @@ resource "securescore_defender_governance_rule" %q {
 `, name, body)
 }
 
+// attributes are a resource's attributes by name, as HCL values.
+type attributes map[string]string
+
+// hclAttributes writes a resource's body: defaults, with set's values
+// instead (an empty one leaves the attribute out), by name.
+func hclAttributes(defaults, set attributes) string {
+	all := maps.Clone(defaults)
+	maps.Copy(all, set)
+	var body strings.Builder
+	for _, name := range slices.Sorted(maps.Keys(all)) {
+		if value := all[name]; value != "" {
+			fmt.Fprintf(&body, "  %s = %s\n", name, value)
+		}
+	}
+	return body.String()
+}
+
+// governanceRule is a rule the service takes, in the default subscription,
+// but for what set changes, for the tests that are about one or two
+// attributes.
+func governanceRule(name string, set attributes) string {
+	return ruleConfig(name, hclAttributes(attributes{
+		"subscription_id":            strconv.Quote(emulator.DefaultSubscriptionID),
+		"display_name":               `"Test rule"`,
+		"priority":                   "5",
+		"remediation_timeframe_days": "7",
+		"owner_email":                `"secops@contoso.com"`,
+		"conditions":                 `[{ severities = ["High"] }]`,
+	}, set))
+}
+
 func TestAccGovernanceRuleLifecycle(t *testing.T) {
 	reset(t)
 	before := acctest.Emu.GovernanceRuleCount()
@@ -310,22 +344,9 @@ func TestAccGovernanceRulePriorityClash(t *testing.T) {
 	reset(t)
 	before := acctest.Emu.GovernanceRuleCount()
 	sub := subscriptionByName(t, "Contoso Shared Services").ID
-	first := ruleConfig("first", fmt.Sprintf(`
-  subscription_id            = %q
-  display_name               = "Shared services owners"
-  priority                   = 300
-  remediation_timeframe_days = 30
-  owner_email                = "shared@contoso.com"
-  conditions                 = [{ severities = ["High"] }]
-`, sub))
-	second := ruleConfig("second", fmt.Sprintf(`
-  subscription_id            = %q
-  display_name               = "Another rule"
-  priority                   = 300
-  remediation_timeframe_days = 7
-  owner_email                = "other@contoso.com"
-  conditions                 = [{ severities = ["Low"] }]
-`, sub))
+	first := governanceRule("first", attributes{"subscription_id": strconv.Quote(sub), "display_name": `"Shared services owners"`, "priority": "300"})
+	second := governanceRule("second", attributes{"subscription_id": strconv.Quote(sub), "display_name": `"Another rule"`, "priority": "300",
+		"owner_email": `"other@contoso.com"`, "conditions": `[{ severities = ["Low"] }]`})
 	var putsBefore int
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: noRulesLeft(before),
@@ -353,45 +374,19 @@ func TestAccGovernanceRulePriorityClash(t *testing.T) {
 }
 
 func TestAccGovernanceRulePlanTimeRefusals(t *testing.T) {
-	base := func(extra string) string {
-		return acctest.ProviderConfig() + ruleConfig("test", `
-  subscription_id = "`+emulator.DefaultSubscriptionID+`"
-  display_name    = "Refused"
-  conditions      = [{ severities = ["High"] }]
-`+extra)
-	}
+	// Each is a rule the service would take but for one attribute.
+	refused := func(set attributes) string { return acctest.ProviderConfig() + governanceRule("test", set) }
 	expectEachRefusedBeforeWrite(t, []refusedConfig{
-		{"priority above 1000", base(`priority = 1001
-  remediation_timeframe_days = 7
-  owner_email = "a@contoso.com"`), []string{"priority", "value must be between 0 and 1000, got: 1001"}},
-		{"time frame not offered", base(`priority = 5
-  remediation_timeframe_days = 10
-  owner_email = "a@contoso.com"`), []string{"remediation_timeframe_days", `value must be one of: ["7" "14" "30" "90"], got: 10`}},
-		{"owner not an email", base(`priority = 5
-  remediation_timeframe_days = 7
-  owner_email = "secops"`), []string{"Invalid email address", `"secops" is not an email address`}},
-		{"two owner sources", base(`priority = 5
-  remediation_timeframe_days = 7
-  owner_email = "a@contoso.com"
-  owner_tag = "owner"`), []string{"Invalid Attribute Combination", "owner_tag", "owner_email"}},
-		{"excluded scopes at subscription scope", base(`priority = 5
-  remediation_timeframe_days = 7
-  owner_email = "a@contoso.com"
-  excluded_scopes = ["/subscriptions/` + emulator.DefaultSubscriptionID + `"]`), []string{"Invalid Attribute Combination", "subscription_id"}},
-		{"unknown severity", acctest.ProviderConfig() + ruleConfig("test", `
-  subscription_id = "`+emulator.DefaultSubscriptionID+`"
-  display_name = "Refused"
-  priority = 5
-  remediation_timeframe_days = 7
-  owner_email = "a@contoso.com"
-  conditions = [{ severities = ["Critical"] }]`), []string{"severities", "Critical"}},
-		{"empty condition", acctest.ProviderConfig() + ruleConfig("test", `
-  subscription_id = "`+emulator.DefaultSubscriptionID+`"
-  display_name = "Refused"
-  priority = 5
-  remediation_timeframe_days = 7
-  owner_email = "a@contoso.com"
-  conditions = [{}]`), []string{"Empty condition", "conditions[0] selects nothing: give severities, assessment_keys or both"}},
+		{"priority above 1000", refused(attributes{"priority": "1001"}), []string{"priority", "value must be between 0 and 1000, got: 1001"}},
+		{"time frame not offered", refused(attributes{"remediation_timeframe_days": "10"}),
+			[]string{"remediation_timeframe_days", `value must be one of: ["7" "14" "30" "90"], got: 10`}},
+		{"owner not an email", refused(attributes{"owner_email": `"secops"`}), []string{"Invalid email address", `"secops" is not an email address`}},
+		{"two owner sources", refused(attributes{"owner_tag": `"owner"`}), []string{"Invalid Attribute Combination", "owner_tag", "owner_email"}},
+		{"excluded scopes at subscription scope", refused(attributes{"excluded_scopes": `["/subscriptions/` + emulator.DefaultSubscriptionID + `"]`}),
+			[]string{"Invalid Attribute Combination", "subscription_id"}},
+		{"unknown severity", refused(attributes{"conditions": `[{ severities = ["Critical"] }]`}), []string{"severities", "Critical"}},
+		{"empty condition", refused(attributes{"conditions": "[{}]"}),
+			[]string{"Empty condition", "conditions[0] selects nothing: give severities, assessment_keys or both"}},
 	})
 }
 
@@ -401,14 +396,7 @@ func TestAccGovernanceRuleWithoutDefenderCSPM(t *testing.T) {
 	if acctest.Emu.DefenderCSPM(sub) {
 		t.Fatalf("%s has Defender CSPM in the emulator; the test needs a subscription without it", sub)
 	}
-	expectWriteRefused(t, acctest.ProviderConfig()+ruleConfig("test", fmt.Sprintf(`
-  subscription_id            = %q
-  display_name               = "Development"
-  priority                   = 1
-  remediation_timeframe_days = 7
-  owner_email                = "dev@contoso.com"
-  conditions                 = [{ severities = ["High"] }]
-`, sub)),
+	expectWriteRefused(t, acctest.ProviderConfig()+governanceRule("test", attributes{"subscription_id": strconv.Quote(sub)}),
 		"Writing the governance rule failed (HTTP 400)", "requires the Defender CSPM plan", "The subscription does not have the Defender CSPM plan", "Microsoft.Security/pricings/CloudPosture")
 }
 
@@ -416,14 +404,7 @@ func TestAccGovernanceRuleManagementGroup500(t *testing.T) {
 	reset(t)
 	// A short Retry-After keeps the retries of the 500 from taking half a minute.
 	acctest.Emu.SetFault(emulator.RouteARMGovernanceRulePut, emulator.Fault{Status: 500, RetryAfter: "0.1"})
-	expectWriteRefused(t, acctest.ProviderConfig()+ruleConfig("test", fmt.Sprintf(`
-  management_group_id        = %q
-  display_name               = "Production"
-  priority                   = 2
-  remediation_timeframe_days = 7
-  owner_email                = "prod@contoso.com"
-  conditions                 = [{ severities = ["High"] }]
-`, emulator.ManagementGroupID)),
+	expectWriteRefused(t, acctest.ProviderConfig()+governanceRule("test", attributes{"subscription_id": "", "management_group_id": strconv.Quote(emulator.ManagementGroupID)}),
 		"Writing the governance rule failed (HTTP 500)", "Azure/terraform-provider-azapi#934", "management_group_id is the group's id", "create the rule per subscription (subscription_id)")
 }
 
@@ -432,15 +413,7 @@ func TestAccGovernanceRuleRemovedOutOfBand(t *testing.T) {
 	before := acctest.Emu.GovernanceRuleCount()
 	sub := subscriptionByName(t, "Contoso Data Platform").ID
 	id := "0b7e4e2a-5d1c-4f3b-8a6e-9c2d1b0a7f65"
-	config := acctest.ProviderConfig() + ruleConfig("test", fmt.Sprintf(`
-  subscription_id            = %q
-  rule_id                    = %q
-  display_name               = "Data platform"
-  priority                   = 20
-  remediation_timeframe_days = 90
-  owner_email                = "data@contoso.com"
-  conditions                 = [{ severities = ["Medium"] }]
-`, sub, id))
+	config := acctest.ProviderConfig() + governanceRule("test", attributes{"subscription_id": strconv.Quote(sub), "rule_id": strconv.Quote(id)})
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: noRulesLeft(before),
 		Steps: []resource.TestStep{
