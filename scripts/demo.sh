@@ -4,27 +4,17 @@
 # network), prints the summary, and stops the emulator.
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/.." && pwd)"
-terraform="${TERRAFORM:-terraform}"
-provider_bin="${PROVIDER_BIN:-$root/bin/terraform-provider-securescore}"
-work="$(mktemp -d)"
 # shellcheck source=scripts/lib.sh
-source "$root/scripts/lib.sh"
-
-cleanup() {
-  stop_emulator
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$(dirname "$0")/lib.sh"
+provider_bin="${PROVIDER_BIN:-$root/bin/terraform-provider-securescore}"
+make_work
 
 echo "==> building and starting the emulator (Azure Resource Manager, Resource Graph, Microsoft Graph, Entra ID token endpoint)"
 # Its env file (sourced) points the provider at it: ARM_METADATA_HOSTNAME,
 # the ARM_* credentials, and SSL_CERT_FILE with its CA.
 start_emulator "$work"
 
-write_cli_config "$work/terraformrc" dev_overrides "$(dirname "$provider_bin")"
-export TF_CLI_CONFIG_FILE="$work/terraformrc"
-export TF_IN_AUTOMATION=1
+use_cli_config dev_overrides "$(dirname "$provider_bin")"
 
 cp -R "$root/examples/demo" "$work/demo"
 cd "$work/demo"

@@ -1,13 +1,24 @@
-# Shell helpers shared by the scripts that run Terraform against the bundled
-# emulator (demo.sh, test-policy.sh). Source it; it defines functions only.
+# Shell helpers shared by the scripts that run the bundled emulator
+# (demo.sh, test-policy.sh, test-emulator.sh). Source it first: it sets root
+# (the repository) and terraform (the CLI to run: $TERRAFORM, else
+# terraform), and defines functions only.
 #
-#   source "$root/scripts/lib.sh"
+#   source "$(dirname "$0")/lib.sh"
+#   make_work                     # $work, removed at exit, after stop_emulator
 #   start_emulator "$work"        # builds and starts it, exports its environment
-#   write_cli_config "$work/terraformrc" dev_overrides "$(dirname "$provider_bin")"
-#
-# The caller owns $work and must call stop_emulator (e.g. from an EXIT trap).
+#   use_cli_config dev_overrides "$(dirname "$provider_bin")"
+#   ok "what held"; fail "what did not"; report NAME   # the last line of a test script
 
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+terraform="${TERRAFORM:-terraform}"
 emulator_pid=""
+
+# make_work makes $work, a temporary directory, and the EXIT trap that stops
+# the emulator and removes $work (kept when KEEP_WORK is set, for its logs).
+make_work() {
+  work="$(mktemp -d)"
+  trap 'stop_emulator; [[ -n "${KEEP_WORK:-}" ]] || rm -rf "$work"' EXIT
+}
 
 # start_emulator DIR builds the emulator into DIR, starts it, waits for its
 # env file and sources it: ARM_* credentials, ARM_METADATA_HOSTNAME (from
@@ -15,8 +26,7 @@ emulator_pid=""
 # the emulator), SSL_CERT_FILE (the system's CAs and the emulator's) and
 # SECURESCORE_EMULATOR_AUTHORITY / _ARM / _GRAPH. Its log is DIR/emulator.log.
 start_emulator() {
-  local dir="$1" root
-  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  local dir="$1"
   go build -o "$dir/securescore-emulator" "$root/internal/emulator/cmd/securescore-emulator"
   "$dir/securescore-emulator" -ca "$dir/ca.pem" -env "$dir/emulator.env" >"$dir/emulator.log" 2>&1 &
   emulator_pid=$!
@@ -82,4 +92,22 @@ RC
       return 1
       ;;
   esac
+}
+
+# use_cli_config MODE [DIR] writes $work/terraformrc with write_cli_config
+# and points Terraform at it, as in automation (no prompts).
+use_cli_config() {
+  write_cli_config "$work/terraformrc" "$@"
+  export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 TF_INPUT=0
+}
+
+# ok and fail count the checks of a script that goes on after a failed one;
+# report NAME prints the counts and fails when a check failed.
+passed=0
+failed=0
+ok() { echo "    ok: $*"; passed=$((passed + 1)); }
+fail() { echo "    FAIL: $*"; failed=$((failed + 1)); }
+report() {
+  echo "$1: $passed passed, $failed failed"
+  [[ "$failed" -eq 0 ]]
 }

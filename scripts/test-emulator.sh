@@ -5,7 +5,8 @@
 # `kill -TERM` of make stops the emulator and removes the env file.
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/lib.sh"
 work="$(mktemp -d)"
 dir="$work/fresh/.tools"
 make_pid=""
@@ -14,11 +15,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-passed=0
-failed=0
-ok() { echo "    ok: $*"; passed=$((passed + 1)); }
-fail() { echo "    FAIL: $*"; failed=$((failed + 1)); }
 
 echo "==> make emulator EMULATOR_DIR=$dir (a directory that does not exist yet)"
 "${MAKE:-make}" -C "$root" --no-print-directory emulator EMULATOR_DIR="$dir" >"$work/emulator.log" 2>&1 &
@@ -33,8 +29,7 @@ if [[ -s "$dir/emulator.env" ]]; then
 else
   cat "$work/emulator.log"
   fail "no env file"
-  echo "emulator: $passed passed, $failed failed"
-  exit 1
+  report emulator || exit 1
 fi
 
 host="$(sed -n 's/^export ARM_METADATA_HOSTNAME=//p' "$dir/emulator.env")"
@@ -55,5 +50,4 @@ done
 [[ ! -e "$dir/emulator.env" ]] && ok "the env file is gone" || fail "$dir/emulator.env is still there"
 [[ -e "$dir/emulator-ca.pem" ]] && ok "the CA stays for the next start" || fail "the CA is gone"
 
-echo "emulator: $passed passed, $failed failed"
-[[ "$failed" -eq 0 ]]
+report emulator

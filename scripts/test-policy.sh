@@ -16,23 +16,11 @@
 # Environment: TERRAFORM (default terraform), OPA (default opa).
 set -euo pipefail
 
-root="$(cd "$(dirname "$0")/.." && pwd)"
-terraform="${TERRAFORM:-terraform}"
-opa="${OPA:-opa}"
-work="$(mktemp -d)"
 # shellcheck source=scripts/lib.sh
-source "$root/scripts/lib.sh"
+source "$(dirname "$0")/lib.sh"
+opa="${OPA:-opa}"
+make_work
 
-cleanup() {
-  stop_emulator
-  [[ -n "${KEEP_WORK:-}" ]] || rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-ok() { echo "    ok: $*"; passed=$((passed + 1)); }
-fail() { echo "    FAIL: $*"; failed=$((failed + 1)); }
 step() { echo "==> $*"; }
 # has FILE TEXT: whether FILE holds TEXT, ignoring how Terraform wrapped lines.
 has() { tr -s ' \n' '  ' <"$1" | grep -qF -- "$2"; }
@@ -50,8 +38,7 @@ copy_module() {
 
 step "make install into $work/home/.terraform.d/plugins (the implied local directory)"
 "${MAKE:-make}" -C "$root" --no-print-directory install PLUGIN_DIR="$work/home/.terraform.d/plugins"
-write_cli_config "$work/terraformrc" implied
-export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 TF_INPUT=0
+use_cli_config implied
 echo "    $("$terraform" version 2>/dev/null | head -1), OPA $("$opa" version | sed -n 's/^Version: //p')"
 
 step "terraform test: the gate module with mock_provider (examples/policy/tests)"
@@ -237,5 +224,4 @@ else
   fail "step 3: the pull request with notes"
 fi
 
-echo "policy: $passed passed, $failed failed"
-[[ "$failed" -eq 0 ]]
+report policy
