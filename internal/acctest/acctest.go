@@ -18,6 +18,7 @@ import (
 
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 	"github.com/securescore/terraform-provider-securescore/internal/provider"
+	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 )
 
 // Emu is the emulator every test of the package talks to; Main starts it.
@@ -67,6 +68,9 @@ func run(m *testing.M, opts emulator.Options) int {
 			return 1
 		}
 	}
+	// Every data source read of the tests also builds its state the
+	// framework's way and fails where providerdata.SetState disagrees.
+	providerdata.VerifyStateAgainstFramework()
 	return m.Run()
 }
 

@@ -42,17 +42,17 @@ func NewRecommendationsDataSource() datasource.DataSource {
 
 type recommendationsModel struct {
 	providerdata.ReadTimeout
-	SubscriptionIDs         types.List   `tfsdk:"subscription_ids"`
-	ManagementGroupIDs      types.List   `tfsdk:"management_group_ids"`
-	ScoreName               types.String `tfsdk:"score_name"`
-	Statuses                types.Set    `tfsdk:"statuses"`
-	Severities              types.Set    `tfsdk:"severities"`
-	ControlNames            types.Set    `tfsdk:"control_names"`
-	AffectedResourceIDLimit types.Int64  `tfsdk:"affected_resource_id_limit"`
-	Recommendations         types.List   `tfsdk:"recommendations"`
-	RecommendationCount     types.Int64  `tfsdk:"recommendation_count"`
-	NotCalculated           types.List   `tfsdk:"not_calculated_subscription_ids"`
-	RestrictedGroups        types.List   `tfsdk:"restricted_management_group_ids"`
+	SubscriptionIDs         types.List            `tfsdk:"subscription_ids"`
+	ManagementGroupIDs      types.List            `tfsdk:"management_group_ids"`
+	ScoreName               types.String          `tfsdk:"score_name"`
+	Statuses                types.Set             `tfsdk:"statuses"`
+	Severities              types.Set             `tfsdk:"severities"`
+	ControlNames            types.Set             `tfsdk:"control_names"`
+	AffectedResourceIDLimit types.Int64           `tfsdk:"affected_resource_id_limit"`
+	Recommendations         []recommendationModel `tfsdk:"recommendations"`
+	RecommendationCount     types.Int64           `tfsdk:"recommendation_count"`
+	NotCalculated           types.List            `tfsdk:"not_calculated_subscription_ids"`
+	RestrictedGroups        types.List            `tfsdk:"restricted_management_group_ids"`
 }
 
 var recommendationStatuses = []string{client.StatusUnhealthy, client.StatusHealthy, client.StatusNotApplicable}
@@ -114,13 +114,25 @@ func recommendationEntrySchema() map[string]schema.Attribute {
 	}
 }
 
-var recommendationAttrTypes = map[string]attr.Type{
-	"subscription_id": types.StringType, "assessment_key": types.StringType, "display_name": types.StringType,
-	"severity": types.StringType, "status": types.StringType, "status_cause": types.StringType, "status_description": types.StringType,
-	"healthy_resource_count": types.Int64Type, "unhealthy_resource_count": types.Int64Type, "not_applicable_resource_count": types.Int64Type,
-	"control_name": types.StringType, "control_display_name": types.StringType, "control_current_score": types.Float64Type,
-	"control_max_score": types.Int64Type, "potential_score_increase": types.Float64Type, "portal_url": types.StringType,
-	"affected_resource_ids": types.ListType{ElemType: types.StringType},
+// recommendationModel is one entry of recommendations.
+type recommendationModel struct {
+	SubscriptionID             types.String  `tfsdk:"subscription_id"`
+	AssessmentKey              types.String  `tfsdk:"assessment_key"`
+	DisplayName                types.String  `tfsdk:"display_name"`
+	Severity                   types.String  `tfsdk:"severity"`
+	Status                     types.String  `tfsdk:"status"`
+	StatusCause                types.String  `tfsdk:"status_cause"`
+	StatusDescription          types.String  `tfsdk:"status_description"`
+	HealthyResourceCount       types.Int64   `tfsdk:"healthy_resource_count"`
+	UnhealthyResourceCount     types.Int64   `tfsdk:"unhealthy_resource_count"`
+	NotApplicableResourceCount types.Int64   `tfsdk:"not_applicable_resource_count"`
+	ControlName                types.String  `tfsdk:"control_name"`
+	ControlDisplayName         types.String  `tfsdk:"control_display_name"`
+	ControlCurrentScore        types.Float64 `tfsdk:"control_current_score"`
+	ControlMaxScore            types.Int64   `tfsdk:"control_max_score"`
+	PotentialScoreIncrease     types.Float64 `tfsdk:"potential_score_increase"`
+	PortalURL                  types.String  `tfsdk:"portal_url"`
+	AffectedResourceIDs        []string      `tfsdk:"affected_resource_ids"`
 }
 
 // read fills data from the service (see providerdata.DataSource).
@@ -206,7 +218,7 @@ func (d *RecommendationsDataSource) read(ctx context.Context, data *recommendati
 	}
 	data.Statuses = types.SetValueMust(types.StringType, statuses)
 	data.AffectedResourceIDLimit = types.Int64Value(int64(q.ResourceIDLimit))
-	data.Recommendations = recommendationsValue(ranked, q.ResourceIDLimit > 0)
+	data.Recommendations = recommendationEntries(ranked, q.ResourceIDLimit > 0)
 	data.RecommendationCount = types.Int64Value(int64(len(ranked)))
 	data.NotCalculated = stringListOrNull(notCalculated)
 	data.RestrictedGroups = types.ListNull(types.StringType)
@@ -259,40 +271,38 @@ func readableGroups(ids, restricted []string) []string {
 	return out
 }
 
-// recommendationsValue builds the list without the framework's reflection
-// (tens of thousands of entries for a thousand subscriptions).
-func recommendationsValue(ranked []rankedRecommendation, withIDs bool) types.List {
-	elemType := types.ObjectType{AttrTypes: recommendationAttrTypes}
-	elements := make([]attr.Value, 0, len(ranked))
+// recommendationEntries are the entries of recommendations; without
+// affected resource ids asked for, affected_resource_ids is null.
+func recommendationEntries(ranked []rankedRecommendation, withIDs bool) []recommendationModel {
 	optional := func(s string) types.String {
 		if s == "" {
 			return types.StringNull()
 		}
 		return types.StringValue(s)
 	}
+	entries := make([]recommendationModel, 0, len(ranked))
 	for _, r := range ranked {
-		v := map[string]attr.Value{
-			"subscription_id": types.StringValue(r.SubscriptionID), "assessment_key": types.StringValue(r.AssessmentKey),
-			"display_name": types.StringValue(r.DisplayName), "severity": optional(r.Severity), "status": types.StringValue(r.Status),
-			"status_cause": optional(r.StatusCause), "status_description": optional(r.StatusDescription),
-			"healthy_resource_count":        types.Int64Value(r.HealthyResourceCount),
-			"unhealthy_resource_count":      types.Int64Value(r.UnhealthyResourceCount),
-			"not_applicable_resource_count": types.Int64Value(r.NotApplicableResourceCount),
-			"control_name":                  types.StringNull(), "control_display_name": types.StringNull(),
-			"control_current_score": types.Float64Null(), "control_max_score": types.Int64Null(),
-			"potential_score_increase": types.Float64PointerValue(r.potential()), "portal_url": optional(r.PortalURL),
-			"affected_resource_ids": types.ListNull(types.StringType),
+		e := recommendationModel{
+			SubscriptionID: types.StringValue(r.SubscriptionID), AssessmentKey: types.StringValue(r.AssessmentKey),
+			DisplayName: types.StringValue(r.DisplayName), Severity: optional(r.Severity), Status: types.StringValue(r.Status),
+			StatusCause: optional(r.StatusCause), StatusDescription: optional(r.StatusDescription),
+			HealthyResourceCount:       types.Int64Value(r.HealthyResourceCount),
+			UnhealthyResourceCount:     types.Int64Value(r.UnhealthyResourceCount),
+			NotApplicableResourceCount: types.Int64Value(r.NotApplicableResourceCount),
+			ControlName:                types.StringNull(), ControlDisplayName: types.StringNull(),
+			ControlCurrentScore: types.Float64Null(), ControlMaxScore: types.Int64Null(),
+			PotentialScoreIncrease: types.Float64PointerValue(r.potential()), PortalURL: optional(r.PortalURL),
 		}
 		if c := r.Control; c != nil {
-			v["control_name"], v["control_display_name"] = types.StringValue(c.Name), types.StringValue(c.DisplayName)
-			v["control_current_score"], v["control_max_score"] = types.Float64Value(c.Current), types.Int64Value(c.Max)
+			e.ControlName, e.ControlDisplayName = types.StringValue(c.Name), types.StringValue(c.DisplayName)
+			e.ControlCurrentScore, e.ControlMaxScore = types.Float64Value(c.Current), types.Int64Value(c.Max)
 		}
 		if withIDs {
-			v["affected_resource_ids"] = stringListOrNull(stringsOrEmpty(r.AffectedResourceIDs))
+			e.AffectedResourceIDs = stringsOrEmpty(r.AffectedResourceIDs)
 		}
-		elements = append(elements, types.ObjectValueMust(recommendationAttrTypes, v))
+		entries = append(entries, e)
 	}
-	return types.ListValueMust(elemType, elements)
+	return entries
 }
 
 func quoteAll(values []string) []string {

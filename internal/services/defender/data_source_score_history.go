@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -48,46 +47,75 @@ func NewScoreHistoryDataSource() datasource.DataSource {
 
 type scoreHistoryModel struct {
 	providerdata.ReadTimeout
-	WorkspaceID          types.String  `tfsdk:"workspace_id"`
-	Days                 types.Int64   `tfsdk:"days"`
-	SubscriptionIDs      types.List    `tfsdk:"subscription_ids"`
-	ScoreName            types.String  `tfsdk:"score_name"`
-	Points               types.List    `tfsdk:"points"`
-	Aggregates           types.List    `tfsdk:"aggregates"`
-	LatestBySubscription types.Map     `tfsdk:"latest_by_subscription_id"`
-	IncludeControls      types.Bool    `tfsdk:"include_controls"`
-	ControlPoints        types.List    `tfsdk:"control_points"`
-	ControlChanges       types.List    `tfsdk:"control_changes"`
-	Change7              types.Float64 `tfsdk:"percentage_change_7_days"`
-	Change30             types.Float64 `tfsdk:"percentage_change_30_days"`
+	WorkspaceID          types.String                  `tfsdk:"workspace_id"`
+	Days                 types.Int64                   `tfsdk:"days"`
+	SubscriptionIDs      types.List                    `tfsdk:"subscription_ids"`
+	ScoreName            types.String                  `tfsdk:"score_name"`
+	Points               []historyPointModel           `tfsdk:"points"`
+	Aggregates           []historyAggregateModel       `tfsdk:"aggregates"`
+	LatestBySubscription map[string]historyLatestModel `tfsdk:"latest_by_subscription_id"`
+	IncludeControls      types.Bool                    `tfsdk:"include_controls"`
+	ControlPoints        []historyControlPointModel    `tfsdk:"control_points"`  // nil (null) without include_controls
+	ControlChanges       []historyControlChangeModel   `tfsdk:"control_changes"` // likewise
+	Change7              types.Float64                 `tfsdk:"percentage_change_7_days"`
+	Change30             types.Float64                 `tfsdk:"percentage_change_30_days"`
 }
 
-var historyPointAttrTypes = map[string]attr.Type{
-	"day_date_time": types.StringType, "subscription_id": types.StringType, "current_score": types.Float64Type,
-	"max_score": types.Int64Type, "percentage": types.Float64Type, "weight": types.Int64Type, "generated_date_time": types.StringType,
+// historyPointModel is an element of points.
+type historyPointModel struct {
+	DayDateTime       types.String  `tfsdk:"day_date_time"`
+	SubscriptionID    types.String  `tfsdk:"subscription_id"`
+	CurrentScore      types.Float64 `tfsdk:"current_score"`
+	MaxScore          types.Int64   `tfsdk:"max_score"`
+	Percentage        types.Float64 `tfsdk:"percentage"`
+	Weight            types.Int64   `tfsdk:"weight"`
+	GeneratedDateTime types.String  `tfsdk:"generated_date_time"`
 }
 
-var historyAggregateAttrTypes = map[string]attr.Type{
-	"day_date_time": types.StringType, "percentage": types.Float64Type, "subscription_count": types.Int64Type,
+// historyAggregateModel is an element of aggregates.
+type historyAggregateModel struct {
+	DayDateTime       types.String  `tfsdk:"day_date_time"`
+	Percentage        types.Float64 `tfsdk:"percentage"`
+	SubscriptionCount types.Int64   `tfsdk:"subscription_count"`
 }
 
-var historyLatestAttrTypes = map[string]attr.Type{
-	"day_date_time": types.StringType, "current_score": types.Float64Type, "percentage": types.Float64Type,
-	"current_score_change_7_days": types.Float64Type, "current_score_change_30_days": types.Float64Type,
-	"percentage_change_7_days": types.Float64Type, "percentage_change_30_days": types.Float64Type,
+// historyLatestModel is a value of latest_by_subscription_id.
+type historyLatestModel struct {
+	DayDateTime   types.String  `tfsdk:"day_date_time"`
+	CurrentScore  types.Float64 `tfsdk:"current_score"`
+	Percentage    types.Float64 `tfsdk:"percentage"`
+	ScoreChange7  types.Float64 `tfsdk:"current_score_change_7_days"`
+	ScoreChange30 types.Float64 `tfsdk:"current_score_change_30_days"`
+	Change7       types.Float64 `tfsdk:"percentage_change_7_days"`
+	Change30      types.Float64 `tfsdk:"percentage_change_30_days"`
 }
 
-var historyControlPointAttrTypes = map[string]attr.Type{
-	"day_date_time": types.StringType, "subscription_id": types.StringType, "name": types.StringType, "display_name": types.StringType,
-	"current_score": types.Float64Type, "max_score": types.Int64Type, "percentage": types.Float64Type,
-	"healthy_resource_count": types.Int64Type, "unhealthy_resource_count": types.Int64Type, "not_applicable_resource_count": types.Int64Type,
-	"generated_date_time": types.StringType,
+// historyControlPointModel is an element of control_points.
+type historyControlPointModel struct {
+	DayDateTime                types.String  `tfsdk:"day_date_time"`
+	SubscriptionID             types.String  `tfsdk:"subscription_id"`
+	Name                       types.String  `tfsdk:"name"`
+	DisplayName                types.String  `tfsdk:"display_name"`
+	CurrentScore               types.Float64 `tfsdk:"current_score"`
+	MaxScore                   types.Int64   `tfsdk:"max_score"`
+	Percentage                 types.Float64 `tfsdk:"percentage"`
+	HealthyResourceCount       types.Int64   `tfsdk:"healthy_resource_count"`
+	UnhealthyResourceCount     types.Int64   `tfsdk:"unhealthy_resource_count"`
+	NotApplicableResourceCount types.Int64   `tfsdk:"not_applicable_resource_count"`
+	GeneratedDateTime          types.String  `tfsdk:"generated_date_time"`
 }
 
-var historyControlChangeAttrTypes = map[string]attr.Type{
-	"subscription_id": types.StringType, "name": types.StringType, "display_name": types.StringType, "day_date_time": types.StringType,
-	"current_score": types.Float64Type, "max_score": types.Int64Type, "percentage": types.Float64Type,
-	"current_score_change_7_days": types.Float64Type, "current_score_change_30_days": types.Float64Type,
+// historyControlChangeModel is an element of control_changes.
+type historyControlChangeModel struct {
+	SubscriptionID types.String  `tfsdk:"subscription_id"`
+	Name           types.String  `tfsdk:"name"`
+	DisplayName    types.String  `tfsdk:"display_name"`
+	DayDateTime    types.String  `tfsdk:"day_date_time"`
+	CurrentScore   types.Float64 `tfsdk:"current_score"`
+	MaxScore       types.Int64   `tfsdk:"max_score"`
+	Percentage     types.Float64 `tfsdk:"percentage"`
+	ScoreChange7   types.Float64 `tfsdk:"current_score_change_7_days"`
+	ScoreChange30  types.Float64 `tfsdk:"current_score_change_30_days"`
 }
 
 func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -236,8 +264,7 @@ func (d *ScoreHistoryDataSource) read(ctx context.Context, data *scoreHistoryMod
 	data.Points, data.Aggregates, data.LatestBySubscription = historyValues(h)
 	data.Change7 = types.Float64PointerValue(h.aggregateChange(7))
 	data.Change30 = types.Float64PointerValue(h.aggregateChange(30))
-	data.ControlPoints = types.ListNull(types.ObjectType{AttrTypes: historyControlPointAttrTypes})
-	data.ControlChanges = types.ListNull(types.ObjectType{AttrTypes: historyControlChangeAttrTypes})
+	data.ControlPoints, data.ControlChanges = nil, nil
 	if data.IncludeControls.ValueBool() {
 		start = time.Now()
 		controls, err := d.Client.QueryControlHistory(ctx, q)
@@ -274,23 +301,22 @@ func missingHistory(requested, have []string) []string {
 	return out
 }
 
-func historyValues(h dailyHistory) (types.List, types.List, types.Map) {
-	stamp := func(t time.Time) types.String { return types.StringValue(t.UTC().Format(time.RFC3339)) }
-	points := make([]attr.Value, 0, len(h.points))
+func historyValues(h dailyHistory) ([]historyPointModel, []historyAggregateModel, map[string]historyLatestModel) {
+	points := make([]historyPointModel, 0, len(h.points))
 	for _, p := range h.points {
-		points = append(points, types.ObjectValueMust(historyPointAttrTypes, map[string]attr.Value{
-			"day_date_time": stamp(p.Day), "subscription_id": types.StringValue(strings.ToLower(p.SubscriptionID)),
-			"current_score": types.Float64Value(p.Current), "max_score": types.Int64Value(p.Max),
-			"percentage": types.Float64Value(p.Percentage), "weight": types.Int64Value(p.Weight), "generated_date_time": stamp(p.Generated),
-		}))
+		points = append(points, historyPointModel{
+			DayDateTime: stamp(p.Day), SubscriptionID: types.StringValue(strings.ToLower(p.SubscriptionID)),
+			CurrentScore: types.Float64Value(p.Current), MaxScore: types.Int64Value(p.Max),
+			Percentage: types.Float64Value(p.Percentage), Weight: types.Int64Value(p.Weight), GeneratedDateTime: stamp(p.Generated),
+		})
 	}
-	aggregates := make([]attr.Value, 0, len(h.aggregates))
+	aggregates := make([]historyAggregateModel, 0, len(h.aggregates))
 	for _, a := range h.aggregates {
-		aggregates = append(aggregates, types.ObjectValueMust(historyAggregateAttrTypes, map[string]attr.Value{
-			"day_date_time": stamp(a.day), "percentage": types.Float64PointerValue(a.percentage), "subscription_count": types.Int64Value(int64(a.subscriptions)),
-		}))
+		aggregates = append(aggregates, historyAggregateModel{
+			DayDateTime: stamp(a.day), Percentage: types.Float64PointerValue(a.percentage), SubscriptionCount: types.Int64Value(int64(a.subscriptions)),
+		})
 	}
-	latest := map[string]attr.Value{}
+	latest := map[string]historyLatestModel{}
 	for _, k := range h.subs {
 		p := h.latest(k)
 		if p == nil {
@@ -298,39 +324,38 @@ func historyValues(h dailyHistory) (types.List, types.List, types.Map) {
 		}
 		points7, pct7 := h.subscriptionChange(k, 7)
 		points30, pct30 := h.subscriptionChange(k, 30)
-		latest[k] = types.ObjectValueMust(historyLatestAttrTypes, map[string]attr.Value{
-			"day_date_time": stamp(p.Day), "current_score": types.Float64Value(p.Current), "percentage": types.Float64Value(p.Percentage),
-			"current_score_change_7_days": types.Float64PointerValue(points7), "current_score_change_30_days": types.Float64PointerValue(points30),
-			"percentage_change_7_days": types.Float64PointerValue(pct7), "percentage_change_30_days": types.Float64PointerValue(pct30),
-		})
+		latest[k] = historyLatestModel{
+			DayDateTime: stamp(p.Day), CurrentScore: types.Float64Value(p.Current), Percentage: types.Float64Value(p.Percentage),
+			ScoreChange7: types.Float64PointerValue(points7), ScoreChange30: types.Float64PointerValue(points30),
+			Change7: types.Float64PointerValue(pct7), Change30: types.Float64PointerValue(pct30),
+		}
 	}
-	return types.ListValueMust(types.ObjectType{AttrTypes: historyPointAttrTypes}, points),
-		types.ListValueMust(types.ObjectType{AttrTypes: historyAggregateAttrTypes}, aggregates),
-		types.MapValueMust(types.ObjectType{AttrTypes: historyLatestAttrTypes}, latest)
+	return points, aggregates, latest
 }
 
-func controlHistoryValues(h controlHistory) (types.List, types.List) {
-	stamp := func(t time.Time) types.String { return types.StringValue(t.UTC().Format(time.RFC3339)) }
-	points := make([]attr.Value, 0, len(h.points))
+func controlHistoryValues(h controlHistory) ([]historyControlPointModel, []historyControlChangeModel) {
+	points := make([]historyControlPointModel, 0, len(h.points))
 	for _, p := range h.points {
-		points = append(points, types.ObjectValueMust(historyControlPointAttrTypes, map[string]attr.Value{
-			"day_date_time": stamp(p.Day), "subscription_id": types.StringValue(strings.ToLower(p.SubscriptionID)),
-			"name": types.StringValue(p.Name), "display_name": types.StringValue(p.DisplayName),
-			"current_score": types.Float64Value(p.Current), "max_score": types.Int64Value(p.Max), "percentage": types.Float64Value(p.Percentage),
-			"healthy_resource_count": types.Int64Value(p.Healthy), "unhealthy_resource_count": types.Int64Value(p.Unhealthy),
-			"not_applicable_resource_count": types.Int64Value(p.NotApplicable), "generated_date_time": stamp(p.Generated),
-		}))
+		points = append(points, historyControlPointModel{
+			DayDateTime: stamp(p.Day), SubscriptionID: types.StringValue(strings.ToLower(p.SubscriptionID)),
+			Name: types.StringValue(p.Name), DisplayName: types.StringValue(p.DisplayName),
+			CurrentScore: types.Float64Value(p.Current), MaxScore: types.Int64Value(p.Max), Percentage: types.Float64Value(p.Percentage),
+			HealthyResourceCount: types.Int64Value(p.Healthy), UnhealthyResourceCount: types.Int64Value(p.Unhealthy),
+			NotApplicableResourceCount: types.Int64Value(p.NotApplicable), GeneratedDateTime: stamp(p.Generated),
+		})
 	}
-	changes := make([]attr.Value, 0, len(h.changes))
+	changes := make([]historyControlChangeModel, 0, len(h.changes))
 	for _, c := range h.changes {
 		p := c.latest
-		changes = append(changes, types.ObjectValueMust(historyControlChangeAttrTypes, map[string]attr.Value{
-			"subscription_id": types.StringValue(strings.ToLower(p.SubscriptionID)), "name": types.StringValue(p.Name),
-			"display_name": types.StringValue(p.DisplayName), "day_date_time": stamp(p.Day),
-			"current_score": types.Float64Value(p.Current), "max_score": types.Int64Value(p.Max), "percentage": types.Float64Value(p.Percentage),
-			"current_score_change_7_days": types.Float64PointerValue(c.change7), "current_score_change_30_days": types.Float64PointerValue(c.change30),
-		}))
+		changes = append(changes, historyControlChangeModel{
+			SubscriptionID: types.StringValue(strings.ToLower(p.SubscriptionID)), Name: types.StringValue(p.Name),
+			DisplayName: types.StringValue(p.DisplayName), DayDateTime: stamp(p.Day),
+			CurrentScore: types.Float64Value(p.Current), MaxScore: types.Int64Value(p.Max), Percentage: types.Float64Value(p.Percentage),
+			ScoreChange7: types.Float64PointerValue(c.change7), ScoreChange30: types.Float64PointerValue(c.change30),
+		})
 	}
-	return types.ListValueMust(types.ObjectType{AttrTypes: historyControlPointAttrTypes}, points),
-		types.ListValueMust(types.ObjectType{AttrTypes: historyControlChangeAttrTypes}, changes)
+	return points, changes
 }
+
+// stamp is a day or record time as the schema writes it (RFC 3339, UTC).
+func stamp(t time.Time) types.String { return types.StringValue(t.UTC().Format(time.RFC3339)) }

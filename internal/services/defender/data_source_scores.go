@@ -39,16 +39,16 @@ func NewScoresDataSource() datasource.DataSource {
 
 type scoresModel struct {
 	providerdata.ReadTimeout
-	SubscriptionIDs      types.List    `tfsdk:"subscription_ids"`
-	ManagementGroupIDs   types.List    `tfsdk:"management_group_ids"`
-	ScoreName            types.String  `tfsdk:"score_name"`
-	Scores               types.List    `tfsdk:"scores"` // of scoreEntryAttrTypes objects
-	ScoresBySubscription types.Map     `tfsdk:"scores_by_subscription_id"`
-	SubscriptionCount    types.Int64   `tfsdk:"subscription_count"`
-	AggregatePercentage  types.Float64 `tfsdk:"aggregate_percentage"`
-	NotCalculated        types.List    `tfsdk:"not_calculated_subscription_ids"`
-	ManagementGroups     types.List    `tfsdk:"management_groups"`       // of groupEntryAttrTypes objects
-	ManagementGroupsByID types.Map     `tfsdk:"management_groups_by_id"` // of the same
+	SubscriptionIDs      types.List                 `tfsdk:"subscription_ids"`
+	ManagementGroupIDs   types.List                 `tfsdk:"management_group_ids"`
+	ScoreName            types.String               `tfsdk:"score_name"`
+	Scores               []scoreEntryModel          `tfsdk:"scores"`
+	ScoresBySubscription map[string]scoreEntryModel `tfsdk:"scores_by_subscription_id"`
+	SubscriptionCount    types.Int64                `tfsdk:"subscription_count"`
+	AggregatePercentage  types.Float64              `tfsdk:"aggregate_percentage"`
+	NotCalculated        types.List                 `tfsdk:"not_calculated_subscription_ids"`
+	ManagementGroups     []groupEntryModel          `tfsdk:"management_groups"`
+	ManagementGroupsByID map[string]groupEntryModel `tfsdk:"management_groups_by_id"`
 }
 
 func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -126,11 +126,11 @@ func (d *ScoresDataSource) read(ctx context.Context, data *scoresModel, diags *d
 	scores := result.scores
 	sortScores(scores)
 	data.ScoreName = types.StringValue(q.Name)
-	data.Scores, data.ScoresBySubscription = scoresValues(scores)
+	data.Scores, data.ScoresBySubscription = scoreEntries(scores)
 	data.SubscriptionCount = types.Int64Value(int64(len(scores)))
 	data.AggregatePercentage = types.Float64PointerValue(aggregatePercentage(scores))
 	data.NotCalculated = stringListOrNull(result.notCalculated)
-	data.ManagementGroups, data.ManagementGroupsByID = groupsValues(result.groups, !data.ManagementGroupIDs.IsNull())
+	data.ManagementGroups, data.ManagementGroupsByID = groupEntries(result.groups, !data.ManagementGroupIDs.IsNull())
 }
 
 // warn explains what the scores leave out: subscriptions not calculated

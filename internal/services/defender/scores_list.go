@@ -3,7 +3,6 @@ package defender
 import (
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -12,15 +11,14 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
 )
 
-// scoreEntryAttrTypes is the object type of an element of
-// securescore_defender_scores.scores.
-var scoreEntryAttrTypes = map[string]attr.Type{
-	"subscription_id": types.StringType,
-	"display_name":    types.StringType,
-	"current_score":   types.Float64Type,
-	"max_score":       types.Int64Type,
-	"percentage":      types.Float64Type,
-	"weight":          types.Int64Type,
+// scoreEntryModel is an element of scores and scores_by_subscription_id.
+type scoreEntryModel struct {
+	SubscriptionID types.String  `tfsdk:"subscription_id"`
+	DisplayName    types.String  `tfsdk:"display_name"`
+	CurrentScore   types.Float64 `tfsdk:"current_score"`
+	MaxScore       types.Int64   `tfsdk:"max_score"`
+	Percentage     types.Float64 `tfsdk:"percentage"`
+	Weight         types.Int64   `tfsdk:"weight"`
 }
 
 // scoreEntrySchema is an element of scores and scores_by_subscription_id.
@@ -36,37 +34,34 @@ func scoreEntrySchema() schema.NestedAttributeObject {
 // the row had.
 func subscriptionKey(id string) string { return strings.ToLower(id) }
 
-// scoresValues builds the scores list and its map by subscription id
-// without the framework's reflection, which costs about 0.2 ms a struct (it
-// compiles a regular expression per field): a 1,000-subscription aggregate
-// spent more time in State.Set than waiting for Resource Graph (see
-// bench/RESULTS.md). Both hold the same objects.
-func scoresValues(scores []client.DefenderScore) (types.List, types.Map) {
-	elemType := types.ObjectType{AttrTypes: scoreEntryAttrTypes}
-	elements := make([]attr.Value, 0, len(scores))
-	byID := make(map[string]attr.Value, len(scores))
+// scoreEntries builds the scores list and its map by subscription id; both
+// hold the same objects.
+func scoreEntries(scores []client.DefenderScore) ([]scoreEntryModel, map[string]scoreEntryModel) {
+	entries := make([]scoreEntryModel, 0, len(scores))
+	byID := make(map[string]scoreEntryModel, len(scores))
 	for _, s := range scores {
-		entry := types.ObjectValueMust(scoreEntryAttrTypes, map[string]attr.Value{
-			"subscription_id": types.StringValue(s.SubscriptionID),
-			"display_name":    types.StringValue(s.DisplayName),
-			"current_score":   types.Float64Value(s.Current),
-			"max_score":       types.Int64Value(s.Max),
-			"percentage":      types.Float64Value(scoremath.RoundRatio(s.Percentage)),
-			"weight":          types.Int64Value(s.Weight),
-		})
-		elements = append(elements, entry)
+		entry := scoreEntryModel{
+			SubscriptionID: types.StringValue(s.SubscriptionID),
+			DisplayName:    types.StringValue(s.DisplayName),
+			CurrentScore:   types.Float64Value(s.Current),
+			MaxScore:       types.Int64Value(s.Max),
+			Percentage:     types.Float64Value(scoremath.RoundRatio(s.Percentage)),
+			Weight:         types.Int64Value(s.Weight),
+		}
+		entries = append(entries, entry)
 		byID[subscriptionKey(s.SubscriptionID)] = entry
 	}
-	return types.ListValueMust(elemType, elements), types.MapValueMust(elemType, byID)
+	return entries, byID
 }
 
-// groupEntryAttrTypes is the object type of management_groups entries.
-var groupEntryAttrTypes = map[string]attr.Type{
-	"management_group_id":             types.StringType,
-	"restricted":                      types.BoolType,
-	"subscription_count":              types.Int64Type,
-	"aggregate_percentage":            types.Float64Type,
-	"not_calculated_subscription_ids": types.ListType{ElemType: types.StringType},
+// groupEntryModel is an element of management_groups and
+// management_groups_by_id.
+type groupEntryModel struct {
+	ManagementGroupID types.String  `tfsdk:"management_group_id"`
+	Restricted        types.Bool    `tfsdk:"restricted"`
+	SubscriptionCount types.Int64   `tfsdk:"subscription_count"`
+	AggregatePercent  types.Float64 `tfsdk:"aggregate_percentage"`
+	NotCalculated     types.List    `tfsdk:"not_calculated_subscription_ids"`
 }
 
 func groupEntrySchema() schema.NestedAttributeObject {
@@ -79,31 +74,29 @@ func groupEntrySchema() schema.NestedAttributeObject {
 	}}
 }
 
-// groupsValues builds management_groups and its map; null without
-// management_group_ids.
-func groupsValues(groups []groupResult, requested bool) (types.List, types.Map) {
-	elemType := types.ObjectType{AttrTypes: groupEntryAttrTypes}
+// groupEntries builds management_groups and its map; both null (nil)
+// without management_group_ids.
+func groupEntries(groups []groupResult, requested bool) ([]groupEntryModel, map[string]groupEntryModel) {
 	if !requested {
-		return types.ListNull(elemType), types.MapNull(elemType)
+		return nil, nil
 	}
-	elements := make([]attr.Value, 0, len(groups))
-	byID := make(map[string]attr.Value, len(groups))
+	entries := make([]groupEntryModel, 0, len(groups))
+	byID := make(map[string]groupEntryModel, len(groups))
 	for _, g := range groups {
-		entry := map[string]attr.Value{
-			"management_group_id":             types.StringValue(g.id),
-			"restricted":                      types.BoolValue(g.restricted),
-			"subscription_count":              types.Int64Null(),
-			"aggregate_percentage":            types.Float64Null(),
-			"not_calculated_subscription_ids": types.ListNull(types.StringType),
+		entry := groupEntryModel{
+			ManagementGroupID: types.StringValue(g.id),
+			Restricted:        types.BoolValue(g.restricted),
+			SubscriptionCount: types.Int64Null(),
+			AggregatePercent:  types.Float64Null(),
+			NotCalculated:     types.ListNull(types.StringType),
 		}
 		if !g.restricted {
-			entry["subscription_count"] = types.Int64Value(int64(len(g.scores)))
-			entry["aggregate_percentage"] = types.Float64PointerValue(aggregatePercentage(g.scores))
-			entry["not_calculated_subscription_ids"] = stringListOrNull(g.notCalculated)
+			entry.SubscriptionCount = types.Int64Value(int64(len(g.scores)))
+			entry.AggregatePercent = types.Float64PointerValue(aggregatePercentage(g.scores))
+			entry.NotCalculated = stringListOrNull(g.notCalculated)
 		}
-		obj := types.ObjectValueMust(groupEntryAttrTypes, entry)
-		elements = append(elements, obj)
-		byID[g.id] = obj
+		entries = append(entries, entry)
+		byID[g.id] = entry
 	}
-	return types.ListValueMust(elemType, elements), types.MapValueMust(elemType, byID)
+	return entries, byID
 }
