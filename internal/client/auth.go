@@ -64,7 +64,7 @@ type Credential struct {
 func NewCredential(cfg AuthConfig, endpoints Endpoints, httpClient *http.Client) (*Credential, error) {
 	clientOptions := azcore.ClientOptions{
 		Cloud:            cloud.Configuration{ActiveDirectoryAuthorityHost: endpoints.AuthorityHost + "/"},
-		PerRetryPolicies: []policy.Policy{tokenRecorderPolicy{}, unreachablePolicy{}},
+		PerRetryPolicies: []policy.Policy{tokenRecorder, unreachablePolicy{}},
 	}
 	if httpClient != nil {
 		clientOptions.Transport = httpClient

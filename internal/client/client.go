@@ -109,7 +109,7 @@ func New(cfg Config) (*Client, error) {
 		},
 		Telemetry:        policy.TelemetryOptions{Disabled: true},
 		PerCallPolicies:  []policy.Policy{userAgentPolicy{value: "terraform-provider-securescore/" + version}, deadlinePolicy{}, reauthPolicy{cred: credential}},
-		PerRetryPolicies: []policy.Policy{fractionalRetryAfterPolicy{}, transientRecorderPolicy{}, unreachablePolicy{}},
+		PerRetryPolicies: []policy.Policy{fractionalRetryAfterPolicy{}, transientRecorder, unreachablePolicy{}},
 	}
 	if cfg.HTTPClient != nil {
 		clientOptions.Transport = cfg.HTTPClient

@@ -125,8 +125,7 @@ func (r *refreshingCredential) renew(token string) bool {
 type reauthPolicy struct{ cred *refreshingCredential }
 
 func (p reauthPolicy) Do(req *policy.Request) (*http.Response, error) {
-	call := &tokenCall{}
-	req = req.WithContext(context.WithValue(req.Raw().Context(), tokenCallKey{}, call))
+	req, call := withLastAnswer(req, tokenCallKey{})
 	resp, err := req.Next()
 	if err != nil {
 		return resp, entraError(err, call)

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"sync"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
 	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 )
@@ -27,37 +25,20 @@ type identityErrorBody struct {
 	CorrelationID    string `json:"correlation_id"`
 }
 
-// tokenCall records the last answer of the identity platform to a token
-// request made for one API request (the context carries it from
-// reauthPolicy through the bearer token policy into azidentity's pipeline).
-type tokenCall struct {
-	mu        sync.Mutex
-	status    int
-	requestID string
-	url       string
-}
-
+// tokenCallKey is the context key of the lastAnswer of the identity
+// platform to a token request made for one API request: the context
+// carries it from reauthPolicy through the bearer token policy into
+// azidentity's pipeline, where tokenRecorder fills it inside its retries.
 type tokenCallKey struct{}
 
-// tokenRecorderPolicy runs in azidentity's pipeline, inside its retries.
-type tokenRecorderPolicy struct{}
-
-func (tokenRecorderPolicy) Do(req *policy.Request) (*http.Response, error) {
-	resp, err := req.Next()
-	if call, ok := req.Raw().Context().Value(tokenCallKey{}).(*tokenCall); ok && resp != nil {
-		call.mu.Lock()
-		call.status, call.requestID, call.url = resp.StatusCode, requestID(resp.Header), stripQuery(req.Raw().URL.String())
-		call.mu.Unlock()
-	}
-	return resp, err
-}
+var tokenRecorder = recorderPolicy{key: tokenCallKey{}}
 
 // entraError turns azidentity's error for a token request the identity
 // platform answered with an error into an *APIError (status, AADSTS code
 // and description, request id). A token answer it could not read becomes a
 // *DecodeError without the body: MSAL quotes the raw answer, which holds
 // the access token. Other errors pass through.
-func entraError(err error, call *tokenCall) error {
+func entraError(err error, call *lastAnswer) error {
 	var authErr *azidentity.AuthenticationFailedError
 	if err == nil || !errors.As(err, &authErr) {
 		return err
@@ -72,9 +53,7 @@ func entraError(err error, call *tokenCall) error {
 		}
 		decodeErr := &DecodeError{Service: ServiceEntraID, Err: errors.New("the token response is not a token (the body is not quoted: it may hold one)")}
 		if call != nil {
-			call.mu.Lock()
-			decodeErr.URL, decodeErr.RequestID = call.url, call.requestID
-			call.mu.Unlock()
+			_, decodeErr.RequestID, decodeErr.URL = call.get()
 		}
 		return decodeErr
 	}

@@ -257,6 +257,36 @@ func TestBodyCheckPolicy(t *testing.T) {
 	}
 }
 
+// When the deadline ends the retries, the error names the last transient
+// answer (status and request id): here the first, a 503, since the test
+// has the retry policy retry the 404s that follow, which are not transient.
+func TestDeadlineNamesLastTransientAnswer(t *testing.T) {
+	var calls atomic.Int32
+	server := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("x-ms-request-id", "rid-503")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("x-ms-request-id", "rid-404")
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	defer server.Close()
+	pl := runtime.NewPipeline("test", "v0", runtime.PipelineOptions{}, &policy.ClientOptions{
+		Transport:        server.Client(),
+		Retry:            policy.RetryOptions{MaxRetries: 1000, RetryDelay: time.Millisecond, MaxRetryDelay: time.Millisecond, StatusCodes: append([]int{http.StatusNotFound}, retryStatusCodes...)},
+		PerCallPolicies:  []policy.Policy{deadlinePolicy{}},
+		PerRetryPolicies: []policy.Policy{transientRecorder},
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	req, _ := runtime.NewRequest(ctx, http.MethodGet, server.URL+"/x")
+	_, err := pl.Do(req)
+	if err == nil || !strings.Contains(err.Error(), "the last attempt answered HTTP 503 Service Unavailable (request id rid-503)") {
+		t.Fatalf("got %v", err)
+	}
+}
+
 func TestCheckPatchAnswer(t *testing.T) {
 	for body, ok := range map[string]bool{
 		"":                          true,

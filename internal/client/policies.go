@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -102,28 +101,14 @@ func requestID(h http.Header) string {
 	return firstNonEmpty(h.Get("x-ms-request-id"), h.Get("request-id"), h.Get("client-request-id"))
 }
 
-// lastTransient records the last retryable answer inside the retry loop so
-// that a deadline error can say what the service kept answering.
-type lastTransient struct {
-	mu     sync.Mutex
-	status int
-	id     string
-}
-
+// lastTransientKey is the context key of the last retryable answer, which
+// transientRecorder records inside the retry loop so that a deadline error
+// can say what the service kept answering.
 type lastTransientKey struct{}
 
-// transientRecorderPolicy sits inside the retry loop.
-type transientRecorderPolicy struct{}
-
-func (transientRecorderPolicy) Do(req *policy.Request) (*http.Response, error) {
-	resp, err := req.Next()
-	if holder, ok := req.Raw().Context().Value(lastTransientKey{}).(*lastTransient); ok && resp != nil && runtime.HasStatusCode(resp, retryStatusCodes...) {
-		holder.mu.Lock()
-		holder.status, holder.id = resp.StatusCode, requestID(resp.Header)
-		holder.mu.Unlock()
-	}
-	return resp, err
-}
+var transientRecorder = recorderPolicy{key: lastTransientKey{}, keep: func(resp *http.Response) bool {
+	return runtime.HasStatusCode(resp, retryStatusCodes...)
+}}
 
 // deadlinePolicy sits outside the retry loop: when the operation's deadline
 // (the `timeouts` block) ends the retries, it keeps the last transient answer
@@ -131,15 +116,12 @@ func (transientRecorderPolicy) Do(req *policy.Request) (*http.Response, error) {
 type deadlinePolicy struct{}
 
 func (deadlinePolicy) Do(req *policy.Request) (*http.Response, error) {
-	holder := &lastTransient{}
-	ctx := context.WithValue(req.Raw().Context(), lastTransientKey{}, holder)
-	resp, err := req.WithContext(ctx).Next()
+	req, last := withLastAnswer(req, lastTransientKey{})
+	resp, err := req.Next()
 	if err != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
-		holder.mu.Lock()
-		defer holder.mu.Unlock()
-		if holder.status != 0 {
+		if status, id, _ := last.get(); status != 0 {
 			return resp, fmt.Errorf("gave up when the operation's time ran out; the last attempt answered HTTP %d %s (request id %s): raise the `timeouts` of this block or retry later: %w",
-				holder.status, http.StatusText(holder.status), holder.id, err)
+				status, http.StatusText(status), id, err)
 		}
 		return resp, fmt.Errorf("the operation's time ran out before the service answered: raise the `timeouts` of this block or retry later: %w", err)
 	}
