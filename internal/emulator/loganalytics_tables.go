@@ -157,8 +157,7 @@ func tableOf(rows []row) map[string]any {
 		ordered = append(ordered, n)
 	}
 	sort.Strings(ordered)
-	columns := make([]any, len(ordered))
-	for i, n := range ordered {
+	columns, data := tableAnswer(rows, ordered, func(n string) string {
 		typ := historyColumnTypes[n]
 		if typ == "" {
 			typ = "string"
@@ -177,15 +176,7 @@ func tableOf(rows []row) map[string]any {
 				}
 			}
 		}
-		columns[i] = map[string]any{"name": n, "type": typ}
-	}
-	data := make([]any, len(rows))
-	for i, r := range rows {
-		cells := make([]any, len(ordered))
-		for j, n := range ordered {
-			cells[j] = r[n]
-		}
-		data[i] = cells
-	}
+		return typ
+	})
 	return map[string]any{"name": "PrimaryResult", "columns": columns, "rows": data}
 }

@@ -235,8 +235,7 @@ func tableFormat(rows []row) map[string]any {
 			}
 		}
 	}
-	columns := make([]any, len(names))
-	for i, n := range names {
+	columns, data := tableAnswer(rows, names, func(n string) string {
 		typ := "string"
 		for _, r := range rows {
 			switch r[n].(type) {
@@ -246,17 +245,29 @@ func tableFormat(rows []row) map[string]any {
 				typ = "number"
 			}
 		}
-		columns[i] = map[string]any{"name": n, "type": typ}
-	}
-	data := make([]any, len(rows))
-	for i, r := range rows {
-		cells := make([]any, len(names))
-		for j, n := range names {
-			cells[j] = r[n]
-		}
-		data[i] = cells
-	}
+		return typ
+	})
 	return map[string]any{"columns": columns, "rows": data}
+}
+
+// tableAnswer is rows in the table shape both Resource Graph
+// (resultFormat=table) and Log Analytics answer with: columns, each a name
+// and its type (typeOf, by each service's rules), and rows as arrays of
+// cells in the columns' order.
+func tableAnswer(rows []row, names []string, typeOf func(name string) string) (columns, cells []any) {
+	columns = make([]any, len(names))
+	for i, n := range names {
+		columns[i] = map[string]any{"name": n, "type": typeOf(n)}
+	}
+	cells = make([]any, len(rows))
+	for i, r := range rows {
+		c := make([]any, len(names))
+		for j, n := range names {
+			c[j] = r[n]
+		}
+		cells[i] = c
+	}
+	return columns, cells
 }
 
 func sortedKeys(r row) []string {
