@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -158,5 +159,33 @@ func TestKQLSubset(t *testing.T) {
 		if _, err := parseKQL(bad); err == nil {
 			t.Errorf("%q parsed", bad)
 		}
+	}
+}
+
+// resultFormat=table answers columns (each name with its type, names in
+// sorted order) and each row as its cells in the columns' order.
+func TestResourceGraphTableFormat(t *testing.T) {
+	e := start(t, Options{})
+	c := clientFor(t, e)
+	tok := armToken(t, e, c, DefaultTenantID)
+	r := call(t, c, http.MethodPost, e.ARMURL()+rgURL, tok, map[string]any{
+		"subscriptions": []string{"7444d220-dc62-4eed-8552-76d7697c3f78"},
+		"query":         scoreQuery + " | project subscriptionId, current = properties.score.current, properties",
+		"options":       map[string]any{"resultFormat": "table"},
+	})
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.raw)
+	}
+	if got, want := fmt.Sprint(path(r.body, "data", "columns")),
+		"[map[name:current type:number] map[name:properties type:object] map[name:subscriptionId type:string]]"; got != want {
+		t.Errorf("columns = %s, want %s", got, want)
+	}
+	rows, _ := path(r.body, "data", "rows").([]any)
+	if len(rows) != 1 {
+		t.Fatalf("rows: %s", r.raw)
+	}
+	cells, _ := rows[0].([]any)
+	if len(cells) != 3 || num(cells[0]) != 50.95 || num(path(cells[1], "score", "max")) != 60 || cells[2] != "7444d220-dc62-4eed-8552-76d7697c3f78" {
+		t.Errorf("row = %v", rows[0])
 	}
 }
