@@ -131,6 +131,12 @@ func TestAccGovernanceAssignmentLifecycle(t *testing.T) {
 			},
 			{ResourceName: assignmentAddress, ImportState: true, ImportStateVerify: true},
 			{
+				ResourceName:  assignmentAddress,
+				ImportState:   true,
+				ImportStateId: a.ResourceID,
+				ExpectError:   expectAll(phrase("Invalid import id"), phrase(`is not a governance assignment id`)),
+			},
+			{
 				// Drift: the owner is changed in the portal, with a ticket
 				// number the resource does not manage; the plan puts the owner
 				// back and the ticket number stays.

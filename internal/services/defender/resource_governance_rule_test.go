@@ -336,6 +336,12 @@ func TestAccGovernanceRuleManagementGroup(t *testing.T) {
 				ImportStateId:     "providers/Microsoft.Management/managementGroups/" + emulator.ManagementGroupID + "/providers/Microsoft.Security/governanceRules/6f5c3a1e-2b7d-4c8e-9a0f-1d2e3f4a5b6c",
 				ImportStateVerify: true,
 			},
+			{
+				ResourceName:  ruleAddress,
+				ImportState:   true,
+				ImportStateId: "6f5c3a1e-2b7d-4c8e-9a0f-1d2e3f4a5b6c",
+				ExpectError:   expectAll(phrase("Invalid import id"), phrase(`"6f5c3a1e-2b7d-4c8e-9a0f-1d2e3f4a5b6c" is not a governance rule id`)),
+			},
 		},
 	})
 }
