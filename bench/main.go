@@ -106,17 +106,18 @@ func run() error {
 		return fmt.Errorf("-only: %w", err)
 	}
 	results := []result{}
-	for _, s := range b.scenarios() {
-		if !only.MatchString(s.id()) {
-			continue
+	for _, together := range byConfiguration(b.scenarios(), only) {
+		for _, s := range together {
+			fmt.Fprintf(os.Stderr, "==> %s: %s\n", s.group, s.name)
 		}
-		fmt.Fprintf(os.Stderr, "==> %s: %s\n", s.group, s.name)
-		r, err := b.measure(s)
+		rs, err := b.measureTogether(together)
 		if err != nil {
-			return fmt.Errorf("%s %s: %w", s.group, s.name, err)
+			return err
 		}
-		results = append(results, r)
-		fmt.Fprintf(os.Stderr, "    %s\n", r.line())
+		for _, r := range rs {
+			fmt.Fprintf(os.Stderr, "    %s: %s\n", r.s.name, r.line())
+		}
+		results = append(results, rs...)
 	}
 	var profile *profileSummary
 	if !o.noProfile && o.cpuProfile == "" && only.MatchString("refresh-300") && !o.quick {
@@ -131,6 +132,24 @@ func run() error {
 		return os.WriteFile(o.out, []byte(report), 0o644)
 	}
 	return nil
+}
+
+// byConfiguration groups the scenarios that -only selects by configuration
+// (their key), in order: the variants of one configuration are measured
+// together (measureTogether).
+func byConfiguration(scenarios []scenario, only *regexp.Regexp) [][]scenario {
+	var groups [][]scenario
+	for _, s := range scenarios {
+		if !only.MatchString(s.id()) {
+			continue
+		}
+		if n := len(groups); n > 0 && groups[n-1][0].key == s.key {
+			groups[n-1] = append(groups[n-1], s)
+			continue
+		}
+		groups = append(groups, []scenario{s})
+	}
+	return groups
 }
 
 type bench struct {

@@ -126,23 +126,31 @@ func (r result) requestSummary() string {
 	return s
 }
 
-func (b *bench) measure(s scenario) (result, error) {
-	r := result{s: s}
-	dir := filepath.Join(b.work, s.key)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return r, err
+// timing is one scenario set up for its timed runs: its configuration
+// written, applied where it manages resources, and planned once untimed.
+type timing struct {
+	r                 result
+	dir               string
+	timedEnv, command []string
+	prepare           func() error
+}
+
+func (b *bench) setUp(s scenario) (*timing, error) {
+	t := &timing{r: result{s: s}, dir: filepath.Join(b.work, s.key)}
+	if err := os.MkdirAll(t.dir, 0o755); err != nil {
+		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(s.config), 0o644); err != nil {
-		return r, err
+	if err := os.WriteFile(filepath.Join(t.dir, "main.tf"), []byte(s.config), 0o644); err != nil {
+		return nil, err
 	}
 	env := append(append([]string{}, b.env...), b.variantEnv(s.variant)...)
-	command := []string{"plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"}
+	t.command = []string{"plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"}
 	if s.creates {
-		command = []string{"apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"}
+		t.command = []string{"apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"}
 	}
-	prepare := func() error {
+	t.prepare = func() error {
 		if s.reset != nil {
-			return s.reset(dir)
+			return s.reset(t.dir)
 		}
 		return nil
 	}
@@ -150,50 +158,91 @@ func (b *bench) measure(s scenario) (result, error) {
 		if s.beforeApply != nil {
 			s.beforeApply()
 		}
-		if _, _, err := b.terraform(dir, env, 0, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err != nil {
-			return r, err
+		if _, _, err := b.terraform(t.dir, env, 0, "apply", "-auto-approve", "-input=false", "-no-color", "-lock=false"); err != nil {
+			return nil, err
 		}
 	}
 	if !s.cold {
 		// One untimed run first, so that no timed run pays for cold caches
 		// (the file system's, and the emulator's rows of new subscriptions).
-		if err := prepare(); err != nil {
-			return r, err
+		if err := t.prepare(); err != nil {
+			return nil, err
 		}
-		if _, _, err := b.terraform(dir, env, 0, untimed(command)...); err != nil {
-			return r, err
+		if _, _, err := b.terraform(t.dir, env, 0, untimed(t.command)...); err != nil {
+			return nil, err
 		}
 	}
-	timedEnv := env
+	t.timedEnv = env
 	if b.o.cpuProfile != "" {
 		profiles := filepath.Join(b.o.cpuProfile, strings.ReplaceAll(s.id(), " ", "-"))
 		if err := os.MkdirAll(profiles, 0o755); err != nil {
-			return r, err
+			return nil, err
 		}
-		timedEnv = append(append([]string{}, env...), "SECURESCORE_BENCH_PPROF_DIR="+profiles)
+		t.timedEnv = append(append([]string{}, env...), "SECURESCORE_BENCH_PPROF_DIR="+profiles)
 	}
-	for range s.runs {
-		if err := prepare(); err != nil {
-			return r, err
-		}
-		_ = os.Remove(b.rssFile)
-		b.emu.ResetCounts()
-		elapsed, cpu, err := b.terraform(dir, timedEnv, s.timeBox, command...)
-		r.times = append(r.times, elapsed)
-		r.counts, r.batched = b.emu.Counts(), b.emu.BatchedCounts()
-		if errors.Is(err, errTimeBox) {
-			r.timedOut = true
-			break
-		}
+	return t, nil
+}
+
+// timeOnce makes one timed run; done is true once the scenario has all its
+// runs or its time box stopped one.
+func (b *bench) timeOnce(t *timing) (done bool, err error) {
+	if err := t.prepare(); err != nil {
+		return true, err
+	}
+	r := &t.r
+	_ = os.Remove(b.rssFile)
+	b.emu.ResetCounts()
+	elapsed, cpu, err := b.terraform(t.dir, t.timedEnv, r.s.timeBox, t.command...)
+	r.times = append(r.times, elapsed)
+	r.counts, r.batched = b.emu.Counts(), b.emu.BatchedCounts()
+	if errors.Is(err, errTimeBox) {
+		r.timedOut = true
+		return true, nil
+	}
+	if err != nil {
+		return true, err
+	}
+	u := providerUsage(b.rssFile)
+	r.rssKiB, r.liveMB = max(r.rssKiB, u.maxRSSKiB), max(r.liveMB, u.liveHeapMB)
+	r.totalCPU = append(r.totalCPU, max(cpu-u.wrapperCPU, 0))
+	r.providerCPU, r.gcCPU, r.gcIdleCPU, r.gcCycles = append(r.providerCPU, u.cpu), append(r.gcCPU, u.gcCPU), append(r.gcIdleCPU, u.gcIdleCPU), append(r.gcCycles, u.gcCycles)
+	return len(r.times) >= r.s.runs, nil
+}
+
+// measureTogether times scenarios that are compared with each other (the
+// variants of one configuration: release and naive, with and without
+// memory.go, ...) in turns, one run of each and again, so that a change in
+// the machine's load during the runs falls on all of them alike instead of
+// on whichever ran first.
+func (b *bench) measureTogether(scenarios []scenario) ([]result, error) {
+	timings := make([]*timing, 0, len(scenarios))
+	for _, s := range scenarios {
+		t, err := b.setUp(s)
 		if err != nil {
-			return r, err
+			return nil, fmt.Errorf("%s %s: %w", s.group, s.name, err)
 		}
-		u := providerUsage(b.rssFile)
-		r.rssKiB, r.liveMB = max(r.rssKiB, u.maxRSSKiB), max(r.liveMB, u.liveHeapMB)
-		r.totalCPU = append(r.totalCPU, max(cpu-u.wrapperCPU, 0))
-		r.providerCPU, r.gcCPU, r.gcIdleCPU, r.gcCycles = append(r.providerCPU, u.cpu), append(r.gcCPU, u.gcCPU), append(r.gcIdleCPU, u.gcIdleCPU), append(r.gcCycles, u.gcCycles)
+		timings = append(timings, t)
 	}
-	return r, nil
+	done := make([]bool, len(timings))
+	for left := len(timings); left > 0; {
+		for i, t := range timings {
+			if done[i] {
+				continue
+			}
+			var err error
+			if done[i], err = b.timeOnce(t); err != nil {
+				return nil, fmt.Errorf("%s %s: %w", t.r.s.group, t.r.s.name, err)
+			}
+			if done[i] {
+				left--
+			}
+		}
+	}
+	results := make([]result, len(timings))
+	for i, t := range timings {
+		results[i] = t.r
+	}
+	return results, nil
 }
 
 // untimed is command without -detailed-exitcode: a warm-up may show changes.
