@@ -193,7 +193,7 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 		}
 	}
 
-	for _, key := range []string{"aggregate-5000", "list-1000", "recommendations-100"} {
+	for _, key := range []string{"refresh-300", "aggregate-5000", "list-1000", "recommendations-100"} {
 		with, without := byID[key], byID[key+"/"+string(noMemoryLimit)]
 		if with == nil || without == nil || !with.measured() || !without.measured() {
 			continue
