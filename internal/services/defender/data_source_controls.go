@@ -44,19 +44,15 @@ type controlsModel struct {
 }
 
 type controlModel struct {
-	ID                         types.String  `tfsdk:"id"`
-	Name                       types.String  `tfsdk:"name"`
-	DisplayName                types.String  `tfsdk:"display_name"`
-	CurrentScore               types.Float64 `tfsdk:"current_score"`
-	MaxScore                   types.Int64   `tfsdk:"max_score"`
-	Percentage                 types.Float64 `tfsdk:"percentage"`
-	Weight                     types.Int64   `tfsdk:"weight"`
-	HealthyResourceCount       types.Int64   `tfsdk:"healthy_resource_count"`
-	UnhealthyResourceCount     types.Int64   `tfsdk:"unhealthy_resource_count"`
-	NotApplicableResourceCount types.Int64   `tfsdk:"not_applicable_resource_count"`
-	PotentialScoreIncrease     types.Float64 `tfsdk:"potential_score_increase"`
-	SourceType                 types.String  `tfsdk:"source_type"`
-	AssessmentDefinitionIDs    []string      `tfsdk:"assessment_definition_ids"`
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	DisplayName types.String `tfsdk:"display_name"`
+	pointsModel
+	Weight types.Int64 `tfsdk:"weight"`
+	resourceCountsModel
+	PotentialScoreIncrease  types.Float64 `tfsdk:"potential_score_increase"`
+	SourceType              types.String  `tfsdk:"source_type"`
+	AssessmentDefinitionIDs []string      `tfsdk:"assessment_definition_ids"`
 }
 
 func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -73,21 +69,19 @@ func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 					"An initiative the subscription does not have is an error that lists the ones it has."},
 			"controls": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "The controls, ordered by `potential_score_increase` (largest first), then `display_name`.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":                            computed.String("The control's Azure Resource Manager id."),
-					"name":                          computed.String("The control's name: the name (a GUID) of its control definition."),
-					"display_name":                  computed.String("The control's display name, e.g. `Enable MFA`."),
-					"current_score":                 computed.Float64("The points the control currently contributes."),
-					"max_score":                     computed.Int64("The most points the control can contribute."),
-					"percentage":                    percentageAttribute(),
-					"weight":                        computed.Int64("The control's relative weight, as the API reports it."),
-					"healthy_resource_count":        computed.Int64("Resources for which every recommendation of the control is healthy."),
-					"unhealthy_resource_count":      computed.Int64("Resources with at least one unhealthy recommendation of the control."),
-					"not_applicable_resource_count": computed.Int64("Resources the control's recommendations do not apply to."),
-					"potential_score_increase":      computed.Float64("The points the score would gain if every resource were healthy: `max_score - current_score`."),
-					"source_type":                   computed.String("Where the control's definition comes from: `BuiltIn` or `Custom`. Null when the service returned no definition."),
-					"assessment_definition_ids":     computed.StringList("The resource ids of the assessments (recommendations) the control is made of."),
-				}},
+				NestedObject: schema.NestedAttributeObject{Attributes: merged(
+					pointsAttributes("The points the control currently contributes.", "The most points the control can contribute.", apiPercentage),
+					resourceCountsAttributes("Resources for which every recommendation of the control is healthy.",
+						"Resources with at least one unhealthy recommendation of the control.", "Resources the control's recommendations do not apply to."),
+					map[string]schema.Attribute{
+						"id":                        computed.String("The control's Azure Resource Manager id."),
+						"name":                      computed.String("The control's name: the name (a GUID) of its control definition."),
+						"display_name":              computed.String("The control's display name, e.g. `Enable MFA`."),
+						"weight":                    computed.Int64("The control's relative weight, as the API reports it."),
+						"potential_score_increase":  computed.Float64("The points the score would gain if every resource were healthy: `max_score - current_score`."),
+						"source_type":               computed.String("Where the control's definition comes from: `BuiltIn` or `Custom`. Null when the service returned no definition."),
+						"assessment_definition_ids": computed.StringList("The resource ids of the assessments (recommendations) the control is made of."),
+					})},
 			},
 			"unhealthy_resource_count": computed.Int64("The sum of the controls' `unhealthy_resource_count` (a resource unhealthy in two controls counts twice). Null (with a warning) while Defender for Cloud has not calculated the subscription's first score."),
 			"potential_score_increase": computed.Float64("The sum of the controls' `potential_score_increase`, in points. Null while the subscription's first score is not calculated."),
@@ -132,19 +126,15 @@ func (d *ControlsDataSource) read(ctx context.Context, data *controlsModel, diag
 	items := make([]controlModel, 0, len(controls))
 	for _, c := range controls {
 		item := controlModel{
-			ID:                         types.StringValue(c.ID),
-			Name:                       types.StringValue(c.Name),
-			DisplayName:                types.StringValue(c.DisplayName),
-			CurrentScore:               types.Float64Value(c.Current),
-			MaxScore:                   types.Int64Value(c.Max),
-			Percentage:                 types.Float64Value(scoremath.RoundRatio(c.Percentage)),
-			Weight:                     types.Int64Value(c.Weight),
-			HealthyResourceCount:       types.Int64Value(c.HealthyResourceCount),
-			UnhealthyResourceCount:     types.Int64Value(c.UnhealthyResourceCount),
-			NotApplicableResourceCount: types.Int64Value(c.NotApplicableResourceCount),
-			PotentialScoreIncrease:     types.Float64Value(potentialIncrease(c)),
-			SourceType:                 types.StringNull(),
-			AssessmentDefinitionIDs:    []string{},
+			ID:                      types.StringValue(c.ID),
+			Name:                    types.StringValue(c.Name),
+			DisplayName:             types.StringValue(c.DisplayName),
+			pointsModel:             newPoints(c.Current, c.Max, scoremath.RoundRatio(c.Percentage)),
+			Weight:                  types.Int64Value(c.Weight),
+			resourceCountsModel:     newResourceCounts(c.HealthyResourceCount, c.UnhealthyResourceCount, c.NotApplicableResourceCount),
+			PotentialScoreIncrease:  types.Float64Value(potentialIncrease(c)),
+			SourceType:              types.StringNull(),
+			AssessmentDefinitionIDs: []string{},
 		}
 		if c.Definition != nil {
 			if c.Definition.SourceType != "" {

@@ -36,8 +36,7 @@ func NewGovernanceAssignmentsDataSource() datasource.DataSource {
 
 type governanceAssignmentsModel struct {
 	providerdata.ReadTimeout
-	SubscriptionIDs             types.List                   `tfsdk:"subscription_ids"`
-	ManagementGroupIDs          types.List                   `tfsdk:"management_group_ids"`
+	scopeModel
 	OverdueThresholdDays        types.Int64                  `tfsdk:"overdue_threshold_days"`
 	Assignments                 []governanceAssignmentEntry  `tfsdk:"assignments"`
 	Unowned                     []unownedRecommendationEntry `tfsdk:"unowned_recommendations"`
@@ -124,7 +123,7 @@ func (d *GovernanceAssignmentsDataSource) Schema(ctx context.Context, _ datasour
 
 // read fills data from the service (see providerdata.DataSource).
 func (d *GovernanceAssignmentsDataSource) read(ctx context.Context, data *governanceAssignmentsModel, diags *diag.Diagnostics) {
-	scope, emptyScope := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs, diags)
+	scope, emptyScope := data.scopeModel.read(ctx, diags)
 	if diags.HasError() {
 		return
 	}

@@ -42,8 +42,7 @@ func NewRecommendationsDataSource() datasource.DataSource {
 
 type recommendationsModel struct {
 	providerdata.ReadTimeout
-	SubscriptionIDs         types.List            `tfsdk:"subscription_ids"`
-	ManagementGroupIDs      types.List            `tfsdk:"management_group_ids"`
+	scopeModel
 	ScoreName               types.String          `tfsdk:"score_name"`
 	Statuses                types.Set             `tfsdk:"statuses"`
 	Severities              types.Set             `tfsdk:"severities"`
@@ -92,52 +91,47 @@ func (d *RecommendationsDataSource) Schema(ctx context.Context, _ datasource.Sch
 }
 
 func recommendationEntrySchema() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"subscription_id":               computed.String("The subscription."),
-		"assessment_key":                computed.String("The recommendation's assessment key (its assessment metadata name, a GUID), the same in every subscription."),
-		"display_name":                  computed.String("The recommendation, e.g. `Management ports should be closed on your virtual machines`."),
-		"severity":                      computed.String("`High`, `Medium` or `Low`."),
-		"status":                        computed.String("`Unhealthy` when a resource of the subscription is unhealthy, else `Healthy` when one is healthy, else `NotApplicable`."),
-		"status_cause":                  computed.String("Why the recommendation does not apply or is not healthy, as the service codes it (e.g. `OffByPolicy`, `Exempt`); null when it gives none or for `Healthy`."),
-		"status_description":            computed.String("The service's words for `status_cause`; null when it gives none."),
-		"healthy_resource_count":        computed.Int64("Resources on which the recommendation is healthy."),
-		"unhealthy_resource_count":      computed.Int64("Resources on which it is unhealthy."),
-		"not_applicable_resource_count": computed.Int64("Resources it does not apply to."),
-		"control_name":                  computed.String("The security control that holds the recommendation (its definition's name, a GUID, as `securescore_defender_controls` names it); null when no control of the initiative holds it or the subscription's score is not calculated yet."),
-		"control_display_name":          computed.String("The control's display name, e.g. `Secure management ports`; null like `control_name`."),
-		"control_current_score":         computed.Float64("The points the control currently contributes to the subscription's score; null like `control_name`."),
-		"control_max_score":             computed.Int64("The most points the control can contribute; null like `control_name`."),
+	return merged(resourceCountsAttributes("Resources on which the recommendation is healthy.", "Resources on which it is unhealthy.", "Resources it does not apply to."), map[string]schema.Attribute{
+		"subscription_id":       computed.String("The subscription."),
+		"assessment_key":        computed.String("The recommendation's assessment key (its assessment metadata name, a GUID), the same in every subscription."),
+		"display_name":          computed.String("The recommendation, e.g. `Management ports should be closed on your virtual machines`."),
+		"severity":              computed.String("`High`, `Medium` or `Low`."),
+		"status":                computed.String("`Unhealthy` when a resource of the subscription is unhealthy, else `Healthy` when one is healthy, else `NotApplicable`."),
+		"status_cause":          computed.String("Why the recommendation does not apply or is not healthy, as the service codes it (e.g. `OffByPolicy`, `Exempt`); null when it gives none or for `Healthy`."),
+		"status_description":    computed.String("The service's words for `status_cause`; null when it gives none."),
+		"control_name":          computed.String("The security control that holds the recommendation (its definition's name, a GUID, as `securescore_defender_controls` names it); null when no control of the initiative holds it or the subscription's score is not calculated yet."),
+		"control_display_name":  computed.String("The control's display name, e.g. `Secure management ports`; null like `control_name`."),
+		"control_current_score": computed.Float64("The points the control currently contributes to the subscription's score; null like `control_name`."),
+		"control_max_score":     computed.Int64("The most points the control can contribute; null like `control_name`."),
 		"potential_score_increase": computed.Float64("The points the subscription's score would gain once every resource of the control is healthy (`control_max_score - control_current_score`): " +
 			"a control's points count only when every recommendation in it is healthy for a resource, so this is the gain of remediating this recommendation and the others of its control. Null like `control_name`."),
 		"portal_url":            computed.String("The recommendation in the Azure portal; null when the service gives no link."),
 		"affected_resource_ids": computed.StringList("Up to `affected_resource_id_limit` unhealthy resource ids, sorted; null when the limit is 0."),
-	}
+	})
 }
 
 // recommendationModel is one entry of recommendations.
 type recommendationModel struct {
-	SubscriptionID             types.String  `tfsdk:"subscription_id"`
-	AssessmentKey              types.String  `tfsdk:"assessment_key"`
-	DisplayName                types.String  `tfsdk:"display_name"`
-	Severity                   types.String  `tfsdk:"severity"`
-	Status                     types.String  `tfsdk:"status"`
-	StatusCause                types.String  `tfsdk:"status_cause"`
-	StatusDescription          types.String  `tfsdk:"status_description"`
-	HealthyResourceCount       types.Int64   `tfsdk:"healthy_resource_count"`
-	UnhealthyResourceCount     types.Int64   `tfsdk:"unhealthy_resource_count"`
-	NotApplicableResourceCount types.Int64   `tfsdk:"not_applicable_resource_count"`
-	ControlName                types.String  `tfsdk:"control_name"`
-	ControlDisplayName         types.String  `tfsdk:"control_display_name"`
-	ControlCurrentScore        types.Float64 `tfsdk:"control_current_score"`
-	ControlMaxScore            types.Int64   `tfsdk:"control_max_score"`
-	PotentialScoreIncrease     types.Float64 `tfsdk:"potential_score_increase"`
-	PortalURL                  types.String  `tfsdk:"portal_url"`
-	AffectedResourceIDs        []string      `tfsdk:"affected_resource_ids"`
+	SubscriptionID    types.String `tfsdk:"subscription_id"`
+	AssessmentKey     types.String `tfsdk:"assessment_key"`
+	DisplayName       types.String `tfsdk:"display_name"`
+	Severity          types.String `tfsdk:"severity"`
+	Status            types.String `tfsdk:"status"`
+	StatusCause       types.String `tfsdk:"status_cause"`
+	StatusDescription types.String `tfsdk:"status_description"`
+	resourceCountsModel
+	ControlName            types.String  `tfsdk:"control_name"`
+	ControlDisplayName     types.String  `tfsdk:"control_display_name"`
+	ControlCurrentScore    types.Float64 `tfsdk:"control_current_score"`
+	ControlMaxScore        types.Int64   `tfsdk:"control_max_score"`
+	PotentialScoreIncrease types.Float64 `tfsdk:"potential_score_increase"`
+	PortalURL              types.String  `tfsdk:"portal_url"`
+	AffectedResourceIDs    []string      `tfsdk:"affected_resource_ids"`
 }
 
 // read fills data from the service (see providerdata.DataSource).
 func (d *RecommendationsDataSource) read(ctx context.Context, data *recommendationsModel, diags *diag.Diagnostics) {
-	scope, emptyScope := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs, diags)
+	scope, emptyScope := data.scopeModel.read(ctx, diags)
 	q := client.RecommendationQuery{Scope: scope, Statuses: []string{client.StatusUnhealthy}}
 	if !data.Statuses.IsNull() && !data.Statuses.IsUnknown() {
 		diags.Append(data.Statuses.ElementsAs(ctx, &q.Statuses, false)...)
@@ -286,10 +280,8 @@ func recommendationEntries(ranked []rankedRecommendation, withIDs bool) []recomm
 			SubscriptionID: types.StringValue(r.SubscriptionID), AssessmentKey: types.StringValue(r.AssessmentKey),
 			DisplayName: types.StringValue(r.DisplayName), Severity: optional(r.Severity), Status: types.StringValue(r.Status),
 			StatusCause: optional(r.StatusCause), StatusDescription: optional(r.StatusDescription),
-			HealthyResourceCount:       types.Int64Value(r.HealthyResourceCount),
-			UnhealthyResourceCount:     types.Int64Value(r.UnhealthyResourceCount),
-			NotApplicableResourceCount: types.Int64Value(r.NotApplicableResourceCount),
-			ControlName:                types.StringNull(), ControlDisplayName: types.StringNull(),
+			resourceCountsModel: newResourceCounts(r.HealthyResourceCount, r.UnhealthyResourceCount, r.NotApplicableResourceCount),
+			ControlName:         types.StringNull(), ControlDisplayName: types.StringNull(),
 			ControlCurrentScore: types.Float64Null(), ControlMaxScore: types.Int64Null(),
 			PotentialScoreIncrease: types.Float64PointerValue(r.potential()), PortalURL: optional(r.PortalURL),
 		}

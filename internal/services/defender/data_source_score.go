@@ -30,14 +30,12 @@ func NewScoreDataSource() datasource.DataSource {
 
 type scoreModel struct {
 	providerdata.ReadTimeout
-	SubscriptionID types.String  `tfsdk:"subscription_id"`
-	ScoreName      types.String  `tfsdk:"score_name"`
-	ID             types.String  `tfsdk:"id"`
-	DisplayName    types.String  `tfsdk:"display_name"`
-	CurrentScore   types.Float64 `tfsdk:"current_score"`
-	MaxScore       types.Int64   `tfsdk:"max_score"`
-	Percentage     types.Float64 `tfsdk:"percentage"`
-	Weight         types.Int64   `tfsdk:"weight"`
+	SubscriptionID types.String `tfsdk:"subscription_id"`
+	ScoreName      types.String `tfsdk:"score_name"`
+	ID             types.String `tfsdk:"id"`
+	DisplayName    types.String `tfsdk:"display_name"`
+	pointsModel
+	Weight types.Int64 `tfsdk:"weight"`
 }
 
 func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -72,8 +70,7 @@ func (d *ScoreDataSource) read(ctx context.Context, data *scoreModel, diags *dia
 			data.SubscriptionID = types.StringValue(subscriptionID)
 			data.ScoreName = types.StringValue(name)
 			data.ID, data.DisplayName = types.StringNull(), types.StringNull()
-			data.CurrentScore, data.MaxScore = types.Float64Null(), types.Int64Null()
-			data.Percentage, data.Weight = types.Float64Null(), types.Int64Null()
+			data.pointsModel, data.Weight = nullPoints(), types.Int64Null()
 			return
 		}
 		diags.Append(scoreNotFound(ctx, d.Client, "Reading the Defender for Cloud secure score", subscriptionID, name, err))
@@ -88,8 +85,6 @@ func (d *ScoreDataSource) read(ctx context.Context, data *scoreModel, diags *dia
 	data.ScoreName = types.StringValue(name)
 	data.ID = types.StringValue(score.ID)
 	data.DisplayName = types.StringValue(score.DisplayName)
-	data.CurrentScore = types.Float64Value(score.Current)
-	data.MaxScore = types.Int64Value(score.Max)
-	data.Percentage = types.Float64Value(scoremath.RoundRatio(score.Percentage))
+	data.pointsModel = newPoints(score.Current, score.Max, scoremath.RoundRatio(score.Percentage))
 	data.Weight = types.Int64Value(score.Weight)
 }

@@ -63,13 +63,11 @@ type scoreHistoryModel struct {
 
 // historyPointModel is an element of points.
 type historyPointModel struct {
-	DayDateTime       types.String  `tfsdk:"day_date_time"`
-	SubscriptionID    types.String  `tfsdk:"subscription_id"`
-	CurrentScore      types.Float64 `tfsdk:"current_score"`
-	MaxScore          types.Int64   `tfsdk:"max_score"`
-	Percentage        types.Float64 `tfsdk:"percentage"`
-	Weight            types.Int64   `tfsdk:"weight"`
-	GeneratedDateTime types.String  `tfsdk:"generated_date_time"`
+	DayDateTime    types.String `tfsdk:"day_date_time"`
+	SubscriptionID types.String `tfsdk:"subscription_id"`
+	pointsModel
+	Weight            types.Int64  `tfsdk:"weight"`
+	GeneratedDateTime types.String `tfsdk:"generated_date_time"`
 }
 
 // historyAggregateModel is an element of aggregates.
@@ -92,34 +90,29 @@ type historyLatestModel struct {
 
 // historyControlPointModel is an element of control_points.
 type historyControlPointModel struct {
-	DayDateTime                types.String  `tfsdk:"day_date_time"`
-	SubscriptionID             types.String  `tfsdk:"subscription_id"`
-	Name                       types.String  `tfsdk:"name"`
-	DisplayName                types.String  `tfsdk:"display_name"`
-	CurrentScore               types.Float64 `tfsdk:"current_score"`
-	MaxScore                   types.Int64   `tfsdk:"max_score"`
-	Percentage                 types.Float64 `tfsdk:"percentage"`
-	HealthyResourceCount       types.Int64   `tfsdk:"healthy_resource_count"`
-	UnhealthyResourceCount     types.Int64   `tfsdk:"unhealthy_resource_count"`
-	NotApplicableResourceCount types.Int64   `tfsdk:"not_applicable_resource_count"`
-	GeneratedDateTime          types.String  `tfsdk:"generated_date_time"`
+	DayDateTime    types.String `tfsdk:"day_date_time"`
+	SubscriptionID types.String `tfsdk:"subscription_id"`
+	Name           types.String `tfsdk:"name"`
+	DisplayName    types.String `tfsdk:"display_name"`
+	pointsModel
+	resourceCountsModel
+	GeneratedDateTime types.String `tfsdk:"generated_date_time"`
 }
 
 // historyControlChangeModel is an element of control_changes.
 type historyControlChangeModel struct {
-	SubscriptionID types.String  `tfsdk:"subscription_id"`
-	Name           types.String  `tfsdk:"name"`
-	DisplayName    types.String  `tfsdk:"display_name"`
-	DayDateTime    types.String  `tfsdk:"day_date_time"`
-	CurrentScore   types.Float64 `tfsdk:"current_score"`
-	MaxScore       types.Int64   `tfsdk:"max_score"`
-	Percentage     types.Float64 `tfsdk:"percentage"`
-	ScoreChange7   types.Float64 `tfsdk:"current_score_change_7_days"`
-	ScoreChange30  types.Float64 `tfsdk:"current_score_change_30_days"`
+	SubscriptionID types.String `tfsdk:"subscription_id"`
+	Name           types.String `tfsdk:"name"`
+	DisplayName    types.String `tfsdk:"display_name"`
+	DayDateTime    types.String `tfsdk:"day_date_time"`
+	pointsModel
+	ScoreChange7  types.Float64 `tfsdk:"current_score_change_7_days"`
+	ScoreChange30 types.Float64 `tfsdk:"current_score_change_30_days"`
 }
 
 func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	day := computed.String("The UTC day, as its midnight in RFC 3339 (e.g. `2026-11-30T00:00:00Z`).")
+	const percentage = "`current_score / max_score` as the service reports it: between 0 and 1, 4 decimals."
 	resp.Schema = providerdata.Schema(ctx, "Reads the daily Microsoft Defender for Cloud secure scores of subscriptions from a Log Analytics workspace that continuous export fills (table `SecureScores`), "+
 		"through the Azure Monitor Log Analytics query API: one point a day per subscription, the weighted aggregate per day and the change over 7 and 30 days. "+
 		"Needs the Log Analytics Reader role (or Reader) on the workspace.",
@@ -138,15 +131,14 @@ func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"points": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "One entry per subscription and day, oldest day first, then by `subscription_id`: the day's last record. " +
 					"Continuous export writes a score when it changes and a snapshot weekly, so a day without a record keeps the day before's score (`generated_date_time` says when it was written).",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"day_date_time":       day,
-					"subscription_id":     computed.String("The subscription, in lower case."),
-					"current_score":       computed.Float64("The score, in points."),
-					"max_score":           computed.Int64("The maximum score, in points."),
-					"percentage":          computed.Float64("`current_score / max_score` as the service reports it: between 0 and 1, 4 decimals."),
-					"weight":              computed.Int64("The subscription's weight in the aggregate."),
-					"generated_date_time": computed.String("When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."),
-				}},
+				NestedObject: schema.NestedAttributeObject{Attributes: merged(
+					pointsAttributes("The score, in points.", "The maximum score, in points.", percentage),
+					map[string]schema.Attribute{
+						"day_date_time":       day,
+						"subscription_id":     computed.String("The subscription, in lower case."),
+						"weight":              computed.Int64("The subscription's weight in the aggregate."),
+						"generated_date_time": computed.String("When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."),
+					})},
 			},
 			"aggregates": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "One entry per day of the window, oldest first: the weighted score of the subscriptions with a point that day, as `securescore_defender_scores` computes it.",
@@ -175,34 +167,30 @@ func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"control_points": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "With `include_controls`: one entry per day, subscription and control, oldest day first, then by `subscription_id` and `name`, " +
 					"each the day's last record carried over the days without one as in `points`. Null otherwise.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"day_date_time":                 day,
-					"subscription_id":               computed.String("The subscription, in lower case."),
-					"name":                          computed.String("The control's name: the name (a GUID) of its control definition, as in `securescore_defender_controls`."),
-					"display_name":                  computed.String("The control's display name, e.g. `Enable MFA`."),
-					"current_score":                 computed.Float64("The points the control contributed that day."),
-					"max_score":                     computed.Int64("The most points the control can contribute."),
-					"percentage":                    computed.Float64("`current_score / max_score` as the service reports it: between 0 and 1, 4 decimals."),
-					"healthy_resource_count":        computed.Int64("Healthy resources that day."),
-					"unhealthy_resource_count":      computed.Int64("Unhealthy resources that day."),
-					"not_applicable_resource_count": computed.Int64("Resources the control did not apply to that day."),
-					"generated_date_time":           computed.String("When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."),
-				}},
+				NestedObject: schema.NestedAttributeObject{Attributes: merged(
+					pointsAttributes("The points the control contributed that day.", "The most points the control can contribute.", percentage),
+					resourceCountsAttributes("Healthy resources that day.", "Unhealthy resources that day.", "Resources the control did not apply to that day."),
+					map[string]schema.Attribute{
+						"day_date_time":       day,
+						"subscription_id":     computed.String("The subscription, in lower case."),
+						"name":                computed.String("The control's name: the name (a GUID) of its control definition, as in `securescore_defender_controls`."),
+						"display_name":        computed.String("The control's display name, e.g. `Enable MFA`."),
+						"generated_date_time": computed.String("When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."),
+					})},
 			},
 			"control_changes": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "With `include_controls`: each subscription's controls with their newest point and change, the biggest loss of points over 7 days first " +
 					"(those without a 7-day change last), then by `subscription_id` and `name`: which controls moved the score. Null otherwise.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"subscription_id":              computed.String("The subscription, in lower case."),
-					"name":                         computed.String("The control's name (a GUID)."),
-					"display_name":                 computed.String("The control's display name."),
-					"day_date_time":                day,
-					"current_score":                computed.Float64("The newest points of the control."),
-					"max_score":                    computed.Int64("The most points the control can contribute."),
-					"percentage":                   computed.Float64("The newest `current_score / max_score` (0 to 1)."),
-					"current_score_change_7_days":  computed.Float64("Points gained (negative: lost) over the last 7 days; null when either day has no point."),
-					"current_score_change_30_days": computed.Float64("Points gained over the last 30 days; null when either day has no point."),
-				}},
+				NestedObject: schema.NestedAttributeObject{Attributes: merged(
+					pointsAttributes("The newest points of the control.", "The most points the control can contribute.", "The newest `current_score / max_score` (0 to 1)."),
+					map[string]schema.Attribute{
+						"subscription_id":              computed.String("The subscription, in lower case."),
+						"name":                         computed.String("The control's name (a GUID)."),
+						"display_name":                 computed.String("The control's display name."),
+						"day_date_time":                day,
+						"current_score_change_7_days":  computed.Float64("Points gained (negative: lost) over the last 7 days; null when either day has no point."),
+						"current_score_change_30_days": computed.Float64("Points gained over the last 30 days; null when either day has no point."),
+					})},
 			},
 			"percentage_change_7_days": schema.Float64Attribute{Computed: true,
 				MarkdownDescription: "The newest day's aggregate `percentage` minus that of 7 days before (-0.05 is 5 percentage points lost); null when either is unknown or `days` is 7 or fewer."},
@@ -306,8 +294,7 @@ func historyValues(h dailyHistory) ([]historyPointModel, []historyAggregateModel
 	for _, p := range h.points {
 		points = append(points, historyPointModel{
 			DayDateTime: stamp(p.Day), SubscriptionID: types.StringValue(strings.ToLower(p.SubscriptionID)),
-			CurrentScore: types.Float64Value(p.Current), MaxScore: types.Int64Value(p.Max),
-			Percentage: types.Float64Value(p.Percentage), Weight: types.Int64Value(p.Weight), GeneratedDateTime: stamp(p.Generated),
+			pointsModel: newPoints(p.Current, p.Max, p.Percentage), Weight: types.Int64Value(p.Weight), GeneratedDateTime: stamp(p.Generated),
 		})
 	}
 	aggregates := make([]historyAggregateModel, 0, len(h.aggregates))
@@ -339,9 +326,8 @@ func controlHistoryValues(h controlHistory) ([]historyControlPointModel, []histo
 		points = append(points, historyControlPointModel{
 			DayDateTime: stamp(p.Day), SubscriptionID: types.StringValue(strings.ToLower(p.SubscriptionID)),
 			Name: types.StringValue(p.Name), DisplayName: types.StringValue(p.DisplayName),
-			CurrentScore: types.Float64Value(p.Current), MaxScore: types.Int64Value(p.Max), Percentage: types.Float64Value(p.Percentage),
-			HealthyResourceCount: types.Int64Value(p.Healthy), UnhealthyResourceCount: types.Int64Value(p.Unhealthy),
-			NotApplicableResourceCount: types.Int64Value(p.NotApplicable), GeneratedDateTime: stamp(p.Generated),
+			pointsModel: newPoints(p.Current, p.Max, p.Percentage), resourceCountsModel: newResourceCounts(p.Healthy, p.Unhealthy, p.NotApplicable),
+			GeneratedDateTime: stamp(p.Generated),
 		})
 	}
 	changes := make([]historyControlChangeModel, 0, len(h.changes))
@@ -350,7 +336,7 @@ func controlHistoryValues(h controlHistory) ([]historyControlPointModel, []histo
 		changes = append(changes, historyControlChangeModel{
 			SubscriptionID: types.StringValue(strings.ToLower(p.SubscriptionID)), Name: types.StringValue(p.Name),
 			DisplayName: types.StringValue(p.DisplayName), DayDateTime: stamp(p.Day),
-			CurrentScore: types.Float64Value(p.Current), MaxScore: types.Int64Value(p.Max), Percentage: types.Float64Value(p.Percentage),
+			pointsModel:  newPoints(p.Current, p.Max, p.Percentage),
 			ScoreChange7: types.Float64PointerValue(c.change7), ScoreChange30: types.Float64PointerValue(c.change30),
 		})
 	}

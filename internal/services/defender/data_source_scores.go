@@ -39,8 +39,7 @@ func NewScoresDataSource() datasource.DataSource {
 
 type scoresModel struct {
 	providerdata.ReadTimeout
-	SubscriptionIDs      types.List                 `tfsdk:"subscription_ids"`
-	ManagementGroupIDs   types.List                 `tfsdk:"management_group_ids"`
+	scopeModel
 	ScoreName            types.String               `tfsdk:"score_name"`
 	Scores               []scoreEntryModel          `tfsdk:"scores"`
 	ScoresBySubscription map[string]scoreEntryModel `tfsdk:"scores_by_subscription_id"`
@@ -86,7 +85,7 @@ func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 
 // read fills data from the service (see providerdata.DataSource).
 func (d *ScoresDataSource) read(ctx context.Context, data *scoresModel, diags *diag.Diagnostics) {
-	scope, emptyScope := readScope(ctx, data.SubscriptionIDs, data.ManagementGroupIDs, diags)
+	scope, emptyScope := data.scopeModel.read(ctx, diags)
 	if diags.HasError() {
 		return
 	}

@@ -45,14 +45,21 @@ func scopeAttributes(what string) map[string]schema.Attribute {
 	}
 }
 
-// readScope reads the scope attributes; empty is true for an explicitly
-// empty list, which must read nothing rather than fall through to "every
+// scopeModel holds the scope attributes; the model of each data source
+// whose schema has them (see withScope) embeds it.
+type scopeModel struct {
+	SubscriptionIDs    types.List `tfsdk:"subscription_ids"`
+	ManagementGroupIDs types.List `tfsdk:"management_group_ids"`
+}
+
+// read reads the scope attributes; empty is true for an explicitly empty
+// list, which must read nothing rather than fall through to "every
 // subscription", what a query without scope means.
-func readScope(ctx context.Context, subscriptionIDs, managementGroupIDs types.List, diags *diag.Diagnostics) (scope client.ResourceGraphScope, empty bool) {
-	diags.Append(tfvalues.Strings(ctx, subscriptionIDs, &scope.SubscriptionIDs)...)
-	diags.Append(tfvalues.Strings(ctx, managementGroupIDs, &scope.ManagementGroupIDs)...)
-	empty = (!subscriptionIDs.IsNull() && len(scope.SubscriptionIDs) == 0) ||
-		(!managementGroupIDs.IsNull() && len(scope.ManagementGroupIDs) == 0)
+func (s scopeModel) read(ctx context.Context, diags *diag.Diagnostics) (scope client.ResourceGraphScope, empty bool) {
+	diags.Append(tfvalues.Strings(ctx, s.SubscriptionIDs, &scope.SubscriptionIDs)...)
+	diags.Append(tfvalues.Strings(ctx, s.ManagementGroupIDs, &scope.ManagementGroupIDs)...)
+	empty = (!s.SubscriptionIDs.IsNull() && len(scope.SubscriptionIDs) == 0) ||
+		(!s.ManagementGroupIDs.IsNull() && len(scope.ManagementGroupIDs) == 0)
 	return scope, empty
 }
 

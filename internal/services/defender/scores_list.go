@@ -13,12 +13,10 @@ import (
 
 // scoreEntryModel is an element of scores and scores_by_subscription_id.
 type scoreEntryModel struct {
-	SubscriptionID types.String  `tfsdk:"subscription_id"`
-	DisplayName    types.String  `tfsdk:"display_name"`
-	CurrentScore   types.Float64 `tfsdk:"current_score"`
-	MaxScore       types.Int64   `tfsdk:"max_score"`
-	Percentage     types.Float64 `tfsdk:"percentage"`
-	Weight         types.Int64   `tfsdk:"weight"`
+	SubscriptionID types.String `tfsdk:"subscription_id"`
+	DisplayName    types.String `tfsdk:"display_name"`
+	pointsModel
+	Weight types.Int64 `tfsdk:"weight"`
 }
 
 // scoreEntrySchema is an element of scores and scores_by_subscription_id.
@@ -43,9 +41,7 @@ func scoreEntries(scores []client.DefenderScore) ([]scoreEntryModel, map[string]
 		entry := scoreEntryModel{
 			SubscriptionID: types.StringValue(s.SubscriptionID),
 			DisplayName:    types.StringValue(s.DisplayName),
-			CurrentScore:   types.Float64Value(s.Current),
-			MaxScore:       types.Int64Value(s.Max),
-			Percentage:     types.Float64Value(scoremath.RoundRatio(s.Percentage)),
+			pointsModel:    newPoints(s.Current, s.Max, scoremath.RoundRatio(s.Percentage)),
 			Weight:         types.Int64Value(s.Weight),
 		}
 		entries = append(entries, entry)

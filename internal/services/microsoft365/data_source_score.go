@@ -53,22 +53,18 @@ type scoreDataSourceModel struct {
 // scoreValues are what securescore_microsoft365_score and each tenant of
 // securescore_microsoft365_tenant_scores say about a tenant's score.
 type scoreValues struct {
-	CurrentScore           types.Float64                 `tfsdk:"current_score"`
-	MaxScore               types.Float64                 `tfsdk:"max_score"`
-	Percentage             types.Float64                 `tfsdk:"percentage"`
-	LicensedUserCount      types.Int64                   `tfsdk:"licensed_user_count"`
-	Categories             map[string]categoryScoreModel `tfsdk:"categories"`
-	History                []historyPointModel           `tfsdk:"history"`
-	PercentageChange30Days types.Float64                 `tfsdk:"percentage_change_30_days"`
+	pointsModel
+	LicensedUserCount      types.Int64            `tfsdk:"licensed_user_count"`
+	Categories             map[string]pointsModel `tfsdk:"categories"`
+	History                []historyPointModel    `tfsdk:"history"`
+	PercentageChange30Days types.Float64          `tfsdk:"percentage_change_30_days"`
 }
 
 // newScoreValues reads them from the tenant's data, its newest score and
 // that score's summary.
 func newScoreValues(tenant tenantData, newest client.SecureScore, summary ScoreSummary, historyDays int) scoreValues {
 	v := scoreValues{
-		CurrentScore:           flexValue(newest.CurrentScore),
-		MaxScore:               flexValue(newest.MaxScore),
-		Percentage:             percentageValue(newest),
+		pointsModel:            pointsModel{flexValue(newest.CurrentScore), flexValue(newest.MaxScore), percentageValue(newest)},
 		LicensedUserCount:      types.Int64Value(newest.LicensedUserCount),
 		Categories:             newCategoryModels(summary.Categories),
 		History:                newHistoryModels(History(tenant.Snapshots, historyDays)),
@@ -80,10 +76,21 @@ func newScoreValues(tenant tenantData, newest client.SecureScore, summary ScoreS
 	return v
 }
 
-type categoryScoreModel struct {
+// pointsModel is the points of a score, a category or a day:
+// current_score, max_score and percentage (see withPoints).
+type pointsModel struct {
 	CurrentScore types.Float64 `tfsdk:"current_score"`
 	MaxScore     types.Float64 `tfsdk:"max_score"`
 	Percentage   types.Float64 `tfsdk:"percentage"`
+}
+
+// withPoints adds the attributes of a pointsModel to attributes, each
+// described in the words of the object that has them.
+func withPoints(attributes map[string]schema.Attribute, current, maxScore, percentage string) map[string]schema.Attribute {
+	attributes["current_score"] = computed.Float64(current)
+	attributes["max_score"] = computed.Float64(maxScore)
+	attributes["percentage"] = computed.Float64(percentage)
+	return attributes
 }
 
 type comparisonModel struct {
@@ -95,10 +102,8 @@ type comparisonModel struct {
 }
 
 type historyPointModel struct {
-	Date         types.String  `tfsdk:"date"`
-	CurrentScore types.Float64 `tfsdk:"current_score"`
-	MaxScore     types.Float64 `tfsdk:"max_score"`
-	Percentage   types.Float64 `tfsdk:"percentage"`
+	Date types.String `tfsdk:"date"`
+	pointsModel
 }
 
 type statusCountsModel struct {
@@ -120,16 +125,13 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 		"the newest daily score, its categories, comparisons with other tenants, history, status counts and the projections the portal offers. "+
 		"Scores are in points, as Graph reports them; every `percentage` is a ratio between 0 and 1 with 4 decimals. "+
 		"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
-		map[string]schema.Attribute{
+		withPoints(map[string]schema.Attribute{
 			"tenant_id": tenantIDAttribute(),
 			"history_days": schema.Int64Attribute{Optional: true, Computed: true,
 				Validators:          []validator.Int64{int64validator.Between(1, 90)},
 				MarkdownDescription: fmt.Sprintf("How many daily scores `history` holds, 1 to 90 (Graph keeps 90 days). Defaults to %d.", defaultHistoryDays)},
 			"id":                computed.String("The newest score's id, `{tenant id}_{date}`."),
 			"created_date_time": computed.String("When the newest score was computed (RFC 3339, UTC)."),
-			"current_score":     computed.Float64("The tenant's score, in points."),
-			"max_score":         computed.Float64("The highest score the tenant can reach, in points (Graph's `maxScore` of the newest score)."),
-			"percentage":        computed.Float64("`current_score / max_score`: a ratio between 0 and 1, 4 decimals (not a 0-100 number)."),
 			"current_license_score": computed.Float64("The portal's *current license score*, \"the score that can be achieved with your current Microsoft license\": Σ `max_score` of the improvement actions `in_score`. " +
 				"Graph's `maxScore` is the same sum as Microsoft computed it for the newest daily score; the two differ only when Microsoft changed an action's `maxScore` or retired it since."),
 			"in_score_count":      computed.Int64("How many improvement actions count in the score (`in_score`); the `status_counts` add up to it."),
@@ -169,7 +171,8 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			},
 			"planned_score":    computed.Float64("The portal's *planned score*: `current_score` + Σ `points_remaining` of `planned` actions."),
 			"achievable_score": computed.Float64("The portal's *achievable score*, what the current licences and risk acceptance allow: `current_license_score` − Σ `max_score` of `risk_accepted` actions (they earn no points)."),
-		})
+		}, "The tenant's score, in points.", "The highest score the tenant can reach, in points (Graph's `maxScore` of the newest score).",
+			"`current_score / max_score`: a ratio between 0 and 1, 4 decimals (not a 0-100 number)."))
 }
 
 // read fills data from the service (see providerdata.DataSource).
@@ -256,11 +259,10 @@ func newComparisonModels(scores []client.AverageComparativeScore) []comparisonMo
 func categoriesAttribute() schema.Attribute {
 	return schema.MapNestedAttribute{Computed: true,
 		MarkdownDescription: "The score by control category (`Identity`, `Data`, `Device`, `Apps`, and any other the tenant has, such as `Infrastructure`), keyed by category.",
-		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"current_score": computed.Float64("Σ of the category's points in the newest score (`controlScores`)."),
-			"max_score":     computed.Float64("Σ `max_score` of the category's improvement actions `in_score`."),
-			"percentage":    computed.Float64("`current_score / max_score`: a ratio between 0 and 1, 4 decimals; 0 when `max_score` is 0."),
-		}},
+		NestedObject: schema.NestedAttributeObject{Attributes: withPoints(map[string]schema.Attribute{},
+			"Σ of the category's points in the newest score (`controlScores`).",
+			"Σ `max_score` of the category's improvement actions `in_score`.",
+			"`current_score / max_score`: a ratio between 0 and 1, 4 decimals; 0 when `max_score` is 0.")},
 	}
 }
 
@@ -268,19 +270,16 @@ func categoriesAttribute() schema.Attribute {
 func historyAttribute() schema.Attribute {
 	return schema.ListNestedAttribute{Computed: true,
 		MarkdownDescription: "The daily scores of the last `history_days` days (the newest score's day and the days before it), oldest first; a day without a score is missing (fewer when the tenant is younger).",
-		NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-			"date":          computed.String("The day, `YYYY-MM-DD` (UTC)."),
-			"current_score": computed.Float64("The day's score, in points."),
-			"max_score":     computed.Float64("The day's maximum score, in points."),
-			"percentage":    computed.Float64("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
-		}},
+		NestedObject: schema.NestedAttributeObject{Attributes: withPoints(map[string]schema.Attribute{
+			"date": computed.String("The day, `YYYY-MM-DD` (UTC)."),
+		}, "The day's score, in points.", "The day's maximum score, in points.", "`current_score / max_score`: a ratio between 0 and 1, 4 decimals.")},
 	}
 }
 
-func newCategoryModels(categories map[string]CategoryScore) map[string]categoryScoreModel {
-	out := make(map[string]categoryScoreModel, len(categories))
+func newCategoryModels(categories map[string]CategoryScore) map[string]pointsModel {
+	out := make(map[string]pointsModel, len(categories))
 	for name, c := range categories {
-		out[name] = categoryScoreModel{CurrentScore: types.Float64Value(c.CurrentScore), MaxScore: types.Float64Value(c.MaxScore), Percentage: types.Float64Value(c.Percentage)}
+		out[name] = pointsModel{types.Float64Value(c.CurrentScore), types.Float64Value(c.MaxScore), types.Float64Value(c.Percentage)}
 	}
 	return out
 }
@@ -289,8 +288,8 @@ func newHistoryModels(points []HistoryPoint) []historyPointModel {
 	out := make([]historyPointModel, 0, len(points))
 	for _, h := range points {
 		out = append(out, historyPointModel{
-			Date: types.StringValue(h.Date), CurrentScore: flexValue(h.CurrentScore),
-			MaxScore: flexValue(h.MaxScore), Percentage: types.Float64Value(h.Percentage),
+			Date:        types.StringValue(h.Date),
+			pointsModel: pointsModel{flexValue(h.CurrentScore), flexValue(h.MaxScore), types.Float64Value(h.Percentage)},
 		})
 	}
 	return out

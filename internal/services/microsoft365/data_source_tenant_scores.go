@@ -182,7 +182,7 @@ func (d *TenantScoresDataSource) tenants(ctx context.Context, configured types.S
 // readTenant reads one tenant; a failure becomes the tenant's error.
 func (d *TenantScoresDataSource) readTenant(ctx context.Context, tenantID string, historyDays int) tenantScoreModel {
 	result := tenantScoreModel{
-		scoreValues: scoreValues{CurrentScore: types.Float64Null(), MaxScore: types.Float64Null(), Percentage: types.Float64Null(),
+		scoreValues: scoreValues{pointsModel: pointsModel{types.Float64Null(), types.Float64Null(), types.Float64Null()},
 			LicensedUserCount: types.Int64Null(), History: []historyPointModel{}, PercentageChange30Days: types.Float64Null()},
 		TenantID: types.StringValue(tenantID), Error: types.StringNull(),
 	}
@@ -249,15 +249,13 @@ func median(values []float64) float64 {
 
 // tenantScoreAttributes are one tenant's attributes, in the list and the map.
 func tenantScoreAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
+	return withPoints(map[string]schema.Attribute{
 		"tenant_id":                 computed.String("The tenant."),
-		"current_score":             computed.Float64("The tenant's newest score, in points; null when the tenant could not be read."),
-		"max_score":                 computed.Float64("The tenant's highest reachable score, in points."),
-		"percentage":                computed.Float64("`current_score / max_score`: a ratio between 0 and 1, 4 decimals."),
 		"categories":                categoriesAttribute(),
 		"history":                   historyAttribute(),
 		"percentage_change_30_days": computed.Float64("The newest `percentage` minus the one 30 days earlier; null without data."),
 		"licensed_user_count":       computed.Int64("Licensed users in the tenant."),
 		"error":                     computed.String("Null, or why the tenant could not be read and what to do."),
-	}
+	}, "The tenant's newest score, in points; null when the tenant could not be read.", "The tenant's highest reachable score, in points.",
+		"`current_score / max_score`: a ratio between 0 and 1, 4 decimals.")
 }
