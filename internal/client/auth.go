@@ -88,10 +88,7 @@ func NewCredential(cfg AuthConfig, endpoints Endpoints, httpClient *http.Client)
 			AdditionallyAllowedTenants: cfg.AuxiliaryTenantIDs,
 			DisableInstanceDiscovery:   endpoints.CustomAuthority,
 		})
-		if err != nil {
-			return nil, &ConfigError{Setting: "client_secret", EnvVar: "ARM_CLIENT_SECRET", Message: err.Error()}
-		}
-		return &Credential{cred, AuthClientSecret}, nil
+		return newCredential(cred, AuthClientSecret, err, "client_secret", "ARM_CLIENT_SECRET")
 
 	case cfg.ClientCertificatePath != "":
 		certs, key, err := readCertificate(cfg.ClientCertificatePath, cfg.ClientCertificatePassword)
@@ -103,10 +100,7 @@ func NewCredential(cfg AuthConfig, endpoints Endpoints, httpClient *http.Client)
 			AdditionallyAllowedTenants: cfg.AuxiliaryTenantIDs,
 			DisableInstanceDiscovery:   endpoints.CustomAuthority,
 		})
-		if err != nil {
-			return nil, &ConfigError{Setting: "client_certificate_path", EnvVar: "ARM_CLIENT_CERTIFICATE_PATH", Message: err.Error()}
-		}
-		return &Credential{cred, AuthClientCertificate}, nil
+		return newCredential(cred, AuthClientCertificate, err, "client_certificate_path", "ARM_CLIENT_CERTIFICATE_PATH")
 
 	case cfg.UseOIDC:
 		assertion, err := newOIDCAssertionSource(cfg, httpClient)
@@ -118,10 +112,7 @@ func NewCredential(cfg AuthConfig, endpoints Endpoints, httpClient *http.Client)
 			AdditionallyAllowedTenants: cfg.AuxiliaryTenantIDs,
 			DisableInstanceDiscovery:   endpoints.CustomAuthority,
 		})
-		if err != nil {
-			return nil, &ConfigError{Setting: "use_oidc", EnvVar: "ARM_USE_OIDC", Message: err.Error()}
-		}
-		return &Credential{cred, AuthOIDC}, nil
+		return newCredential(cred, AuthOIDC, err, "use_oidc", "ARM_USE_OIDC")
 
 	case cfg.UseMSI:
 		options := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: clientOptions}
@@ -129,22 +120,26 @@ func NewCredential(cfg AuthConfig, endpoints Endpoints, httpClient *http.Client)
 			options.ID = azidentity.ClientID(cfg.ClientID)
 		}
 		cred, err := azidentity.NewManagedIdentityCredential(options)
-		if err != nil {
-			return nil, &ConfigError{Setting: "use_msi", EnvVar: "ARM_USE_MSI", Message: err.Error()}
-		}
-		return &Credential{cred, AuthManagedIdentity}, nil
+		return newCredential(cred, AuthManagedIdentity, err, "use_msi", "ARM_USE_MSI")
 
 	case cfg.UseCLI:
 		cred, err := azidentity.NewAzureCLICredential(&azidentity.AzureCLICredentialOptions{
 			TenantID:                   cfg.TenantID,
 			AdditionallyAllowedTenants: cfg.AuxiliaryTenantIDs,
 		})
-		if err != nil {
-			return nil, &ConfigError{Setting: "use_cli", EnvVar: "ARM_USE_CLI", Message: err.Error()}
-		}
-		return &Credential{azureCLIFallback{inner: cred, set: configuredSettings(cfg)}, AuthAzureCLI}, nil
+		return newCredential(azureCLIFallback{inner: cred, set: configuredSettings(cfg)}, AuthAzureCLI, err, "use_cli", "ARM_USE_CLI")
 	}
 	return nil, &NoCredentialsError{Set: configuredSettings(cfg)}
+}
+
+// newCredential is what an azidentity constructor gave for the method a
+// setting picked: the credential (the constructor's, or a wrapper of it),
+// or, when the constructor failed, a ConfigError naming the setting.
+func newCredential(cred azcore.TokenCredential, method string, err error, setting, envVar string) (*Credential, error) {
+	if err != nil {
+		return nil, &ConfigError{Setting: setting, EnvVar: envVar, Message: err.Error()}
+	}
+	return &Credential{cred, method}, nil
 }
 
 // NoCredentialsError says that nothing usable is configured: no service

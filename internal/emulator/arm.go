@@ -25,19 +25,20 @@ func (e *Emulator) armRoutes() []routeDef {
 	}, append(e.governanceRoutes(), e.metadataRoutes()...)...)
 }
 
+// armTokenRefusals are ARM's answers to a token it cannot use.
+var armTokenRefusals = map[tokenProblem]tokenRefusal{
+	tokenMissing: {"AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing."},
+	tokenUnknown: {"InvalidAuthenticationToken", "The access token is invalid."},
+	tokenExpired: {"ExpiredAuthenticationToken", "The access token has expired or was revoked. Get a new token and retry."},
+}
+
 // armAuth checks the bearer token the way ARM does; false means an error
 // was written.
 func (rc *reqCtx) armAuth() bool {
-	switch rc.tokenErr {
-	case tokenMissing:
+	if rc.tokenErr == tokenMissing {
 		rc.w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer authorization_uri="https://%s/", error="invalid_token", error_description="The authentication failed because of missing 'Authorization' header."`, rc.e.authorityHost()))
-		rc.fail(http.StatusUnauthorized, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
-		return false
-	case tokenUnknown:
-		rc.fail(http.StatusUnauthorized, "InvalidAuthenticationToken", "The access token is invalid.")
-		return false
-	case tokenExpired:
-		rc.fail(http.StatusUnauthorized, "ExpiredAuthenticationToken", "The access token has expired or was revoked. Get a new token and retry.")
+	}
+	if rc.refuseToken(armTokenRefusals) {
 		return false
 	}
 	if strings.TrimSuffix(rc.token.audience, "/") != strings.TrimSuffix(ARMAudience, "/") {

@@ -184,32 +184,24 @@ func (e *Emulator) WriteCACert(path string) error {
 }
 
 // Count is the number of requests on route since ResetCounts, faulted ones included.
-func (e *Emulator) Count(route Route) int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.counts[route]
-}
+func (e *Emulator) Count(route Route) int { return e.Counts()[route] }
 
 // Counts returns a copy of every route's count.
-func (e *Emulator) Counts() map[Route]int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return maps.Clone(e.counts)
-}
+func (e *Emulator) Counts() map[Route]int { return e.copyCounts(&e.counts) }
 
 // BatchedCount is the number of requests on route served inside a Graph
 // $batch since ResetCounts (Count counts each batch once, as RouteGraphBatch).
-func (e *Emulator) BatchedCount(route Route) int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.batched[route]
-}
+func (e *Emulator) BatchedCount(route Route) int { return e.BatchedCounts()[route] }
 
 // BatchedCounts returns a copy of every route's BatchedCount.
-func (e *Emulator) BatchedCounts() map[Route]int {
+func (e *Emulator) BatchedCounts() map[Route]int { return e.copyCounts(&e.batched) }
+
+// copyCounts copies one of the count maps under the lock (ResetCounts
+// replaces them, hence the pointer).
+func (e *Emulator) copyCounts(counts *map[Route]int) map[Route]int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return maps.Clone(e.batched)
+	return maps.Clone(*counts)
 }
 
 // ResetCounts zeroes the counts and the MaxConcurrent high-water marks.

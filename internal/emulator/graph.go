@@ -28,18 +28,18 @@ func (e *Emulator) graphRoutes() []routeDef {
 	}
 }
 
+// graphTokenRefusals are Graph's answers to a token it cannot use, for the
+// batch and for each request alike.
+var graphTokenRefusals = map[tokenProblem]tokenRefusal{
+	tokenMissing: {"InvalidAuthenticationToken", "Access token is empty."},
+	tokenUnknown: {"InvalidAuthenticationToken", "IDX14100: JWT is not well formed or not issued by this emulator."},
+	tokenExpired: {"InvalidAuthenticationToken", "Lifetime validation failed, the token is expired."},
+}
+
 // graphAuth checks the token and permission; it returns the token's tenant
 // (its data is what Graph serves), or nil after writing an error.
 func (rc *reqCtx) graphAuth(write bool) *Tenant {
-	switch rc.tokenErr {
-	case tokenMissing:
-		rc.fail(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty.")
-		return nil
-	case tokenUnknown:
-		rc.fail(http.StatusUnauthorized, "InvalidAuthenticationToken", "IDX14100: JWT is not well formed or not issued by this emulator.")
-		return nil
-	case tokenExpired:
-		rc.fail(http.StatusUnauthorized, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.")
+	if rc.refuseToken(graphTokenRefusals) {
 		return nil
 	}
 	aud := strings.TrimSuffix(rc.token.audience, "/")

@@ -36,15 +36,7 @@ type batchResponse struct {
 
 func (e *Emulator) handleBatch(rc *reqCtx) {
 	// The batch itself is authenticated; each request inside is authorised.
-	switch rc.tokenErr {
-	case tokenMissing:
-		rc.fail(http.StatusUnauthorized, "InvalidAuthenticationToken", "Access token is empty.")
-		return
-	case tokenUnknown:
-		rc.fail(http.StatusUnauthorized, "InvalidAuthenticationToken", "IDX14100: JWT is not well formed or not issued by this emulator.")
-		return
-	case tokenExpired:
-		rc.fail(http.StatusUnauthorized, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.")
+	if rc.refuseToken(graphTokenRefusals) {
 		return
 	}
 	raw, err := io.ReadAll(io.LimitReader(rc.r.Body, 4<<20))

@@ -542,6 +542,21 @@ func withoutPlaceholder(updates []ControlStateUpdate) []ControlStateUpdate {
 // tenantID and returns their ids (for tests of paging and the 1,000
 // subscription Resource Graph limit).
 func (e *Emulator) AddSubscriptions(tenantID string, n int) []string {
+	return e.generate(tenantID, n, func(t *Tenant, k int) string {
+		id := guidFrom(fmt.Sprintf("generated-subscription:%s:%d", t.ID, k))
+		weight := 1 + rngFor(id).IntN(100)
+		s := newSubscription(t.ID, subscriptionSeed{id, fmt.Sprintf("Generated subscription %d", k), weight, true, false})
+		e.scaleResources(s)
+		t.Subscriptions = append(t.Subscriptions, s)
+		e.subs[strings.ToLower(id)] = s
+		return id
+	})
+}
+
+// generate adds n generated objects to tenantID under the lock: add makes
+// the k-th object the emulator generates (k counts across calls, so that
+// names stay unique) and returns its id. nil for an unknown tenant.
+func (e *Emulator) generate(tenantID string, n int, add func(t *Tenant, k int) string) []string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	t := e.tenants[strings.ToLower(tenantID)]
@@ -551,13 +566,7 @@ func (e *Emulator) AddSubscriptions(tenantID string, n int) []string {
 	ids := make([]string, 0, n)
 	for range n {
 		e.generated++
-		id := guidFrom(fmt.Sprintf("generated-subscription:%s:%d", t.ID, e.generated))
-		weight := 1 + rngFor(id).IntN(100)
-		s := newSubscription(t.ID, subscriptionSeed{id, fmt.Sprintf("Generated subscription %d", e.generated), weight, true, false})
-		e.scaleResources(s)
-		t.Subscriptions = append(t.Subscriptions, s)
-		e.subs[strings.ToLower(id)] = s
-		ids = append(ids, id)
+		ids = append(ids, add(t, e.generated))
 	}
 	return ids
 }
@@ -566,30 +575,21 @@ func (e *Emulator) AddSubscriptions(tenantID string, n int) []string {
 // Apps, so they accept PATCH) and gives each a controlScore in the newest
 // snapshot, whose currentScore and maxScore grow accordingly.
 func (e *Emulator) AddProfiles(tenantID string, n int) []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	t := e.tenants[strings.ToLower(tenantID)]
-	if t == nil {
-		return nil
-	}
 	categories := []string{"Identity", "Data", "Apps"}
 	services := map[string]string{"Identity": "AzureAD", "Data": "SPO", "Apps": "MDO"}
-	ids := make([]string, 0, n)
-	for range n {
-		e.generated++
-		category := categories[e.generated%len(categories)]
+	return e.generate(tenantID, n, func(t *Tenant, k int) string {
+		category := categories[k%len(categories)]
 		spec := profileSpec{
-			id: fmt.Sprintf("emulator_generated_%d", e.generated), category: category, service: services[category],
-			title: fmt.Sprintf("Generated control %d", e.generated), max: 5,
+			id: fmt.Sprintf("emulator_generated_%d", k), category: category, service: services[category],
+			title: fmt.Sprintf("Generated control %d", k), max: 5,
 			actionType: "Config", tier: "DefenseInDepth", cost: "Low", impact: "Low",
 		}
 		p := newProfile(rngFor(spec.id), t.ID, spec, len(t.Profiles)+1, e.today)
 		t.Profiles = append(t.Profiles, p)
-		ids = append(ids, p.ID)
 		if len(t.SecureScores) > 0 {
 			newest := t.SecureScores[0]
 			score := 2.5
-			if e.generated%2 == 0 {
+			if k%2 == 0 {
 				score = p.MaxScore
 			}
 			newest.ControlScores = append(newest.ControlScores, ControlScore{
@@ -599,6 +599,6 @@ func (e *Emulator) AddProfiles(tenantID string, n int) []string {
 			newest.MaxScore += p.MaxScore
 			newest.CurrentScore = round2(newest.CurrentScore + score)
 		}
-	}
-	return ids
+		return p.ID
+	})
 }

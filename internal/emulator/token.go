@@ -38,6 +38,20 @@ const (
 	tokenExpired
 )
 
+// tokenRefusal is what a service answers (HTTP 401) to a token problem:
+// its error code and message; each service has its own words.
+type tokenRefusal struct{ code, message string }
+
+// refuseToken writes the service's refusal of the request's token, if the
+// token has a problem refusals answers; false when it has none.
+func (rc *reqCtx) refuseToken(refusals map[tokenProblem]tokenRefusal) bool {
+	r, ok := refusals[rc.tokenErr]
+	if ok {
+		rc.fail(http.StatusUnauthorized, r.code, r.message)
+	}
+	return ok
+}
+
 func (e *Emulator) lookupToken(r *http.Request) (*issuedToken, tokenProblem) {
 	auth := r.Header.Get("Authorization")
 	if auth == "" {

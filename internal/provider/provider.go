@@ -87,6 +87,10 @@ func (p *SecureScoreProvider) Metadata(_ context.Context, _ provider.MetadataReq
 
 func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	httpsURL := []validator.String{validators.HTTPSURL()}
+	// endpoint is one of the endpoint block's overrides.
+	endpoint := func(description string) schema.Attribute {
+		return schema.StringAttribute{Optional: true, Validators: httpsURL, MarkdownDescription: description}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads Microsoft Defender for Cloud and Microsoft 365 secure scores and manages Microsoft 365 improvement actions. " +
 			"Every setting is optional and falls back to the environment variable named in its description, the same ones the azurerm and azapi providers read.",
@@ -129,16 +133,11 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"endpoint": schema.SingleNestedAttribute{Optional: true,
 				MarkdownDescription: "Overrides single endpoints of the chosen `environment`, for private clouds and offline testing. Every endpoint must be an `https://` URL. A custom authority host disables Microsoft Entra instance discovery.",
 				Attributes: map[string]schema.Attribute{
-					"active_directory_authority_host": schema.StringAttribute{Optional: true, Validators: httpsURL,
-						MarkdownDescription: "The Microsoft Entra login authority, e.g. `https://login.microsoftonline.com`."},
-					"resource_manager_endpoint": schema.StringAttribute{Optional: true, Validators: httpsURL,
-						MarkdownDescription: "The Azure Resource Manager endpoint, e.g. `https://management.azure.com`."},
-					"resource_manager_audience": schema.StringAttribute{Optional: true, Validators: httpsURL,
-						MarkdownDescription: "The audience of Resource Manager tokens, e.g. `https://management.core.windows.net/`."},
-					"microsoft_graph_endpoint": schema.StringAttribute{Optional: true, Validators: httpsURL,
-						MarkdownDescription: "The Microsoft Graph endpoint, e.g. `https://graph.microsoft.com`."},
-					"log_analytics_endpoint": schema.StringAttribute{Optional: true, Validators: httpsURL,
-						MarkdownDescription: "The Azure Monitor Log Analytics query endpoint that `securescore_defender_score_history` reads, e.g. `https://api.loganalytics.io`; it is also the audience of its tokens."},
+					"active_directory_authority_host": endpoint("The Microsoft Entra login authority, e.g. `https://login.microsoftonline.com`."),
+					"resource_manager_endpoint":       endpoint("The Azure Resource Manager endpoint, e.g. `https://management.azure.com`."),
+					"resource_manager_audience":       endpoint("The audience of Resource Manager tokens, e.g. `https://management.core.windows.net/`."),
+					"microsoft_graph_endpoint":        endpoint("The Microsoft Graph endpoint, e.g. `https://graph.microsoft.com`."),
+					"log_analytics_endpoint":          endpoint("The Azure Monitor Log Analytics query endpoint that `securescore_defender_score_history` reads, e.g. `https://api.loganalytics.io`; it is also the audience of its tokens."),
 				},
 			},
 		},

@@ -103,14 +103,6 @@ data "securescore_defender_control_definitions" "test" {
 }`, emulator.DefaultSubscriptionID), definitionsChecks(defs), pages(len(defs), 2))
 }
 
-func TestAccDefenderControlDefinitions_failedLaterPageIsAnError(t *testing.T) {
-	reset(t)
-	acctest.Emu.SetPageSizes(2, 0, 0)
-	acctest.Emu.SetFault(emulator.RouteARMDefinitionList, emulator.Fault{WrongShape: true, Page: 2})
-	expectConfigError(t, `data "securescore_defender_control_definitions" "test" {}`,
-		expectAll(`(?i)page\s+2\s+(of\s+the\s+list\s+)?failed,\s+so\s+the\s+list\s+is\s+incomplete`, `cannot\s+unmarshal`))
-}
-
 func TestAccDefenderControlDefinitions_noDefenderDataIsEmpty(t *testing.T) {
 	reset(t)
 	legacy := subscriptionByName(t, "Contoso Legacy (no Defender)")

@@ -143,14 +143,6 @@ func TestAccDefenderControls_throttledOnSecondPage(t *testing.T) {
 		controlsChecks(sub.ID, "ascScore", sc), pages(len(sc.Controls), 2))
 }
 
-func TestAccDefenderControls_failedLaterPageIsAnError(t *testing.T) {
-	reset(t)
-	acctest.Emu.SetPageSizes(2, 0, 0)
-	acctest.Emu.SetFault(emulator.RouteARMControlList, emulator.Fault{Status: 400, Page: 3})
-	expectConfigError(t, `data "securescore_defender_controls" "test" {}`,
-		expectAll(`(?i)page\s+3\s+(of\s+the\s+list\s+)?failed,\s+so\s+the\s+list\s+is\s+incomplete`, `HTTP 400`))
-}
-
 func TestAccDefenderControls_unknownNameListsExisting(t *testing.T) {
 	reset(t)
 	// The default subscription's initiatives, each with its display name.

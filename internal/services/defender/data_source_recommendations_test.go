@@ -194,17 +194,6 @@ data "securescore_defender_recommendations" "test" {
 	})
 }
 
-// A later page that fails fails the read: never a shorter list.
-func TestAccDefenderRecommendations_failedLaterPage(t *testing.T) {
-	reset(t)
-	acctest.Emu.SetPageSizes(0, 0, 2)
-	acctest.Emu.SetFault(emulator.RouteResourceGraph, emulator.Fault{Status: 400, Page: 2})
-	expectConfigError(t, `
-data "securescore_defender_recommendations" "test" {
-  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
-}`, expectAll(`(?i)page\s+2\s+(of\s+the\s+list\s+)?failed,\s+so\s+the\s+list\s+is\s+incomplete`, `HTTP 400`))
-}
-
 func TestAccDefenderRecommendations_unknownControl(t *testing.T) {
 	reset(t)
 	expectConfigError(t, `

@@ -243,14 +243,6 @@ func TestAccDefenderScores_throttledOnSecondPage(t *testing.T) {
 		scoresChecks("ascScore", rows, 0), pages(len(rows), 2)+pages(readableCount(t), 2))
 }
 
-func TestAccDefenderScores_failedLaterPageIsAnError(t *testing.T) {
-	reset(t)
-	acctest.Emu.SetPageSizes(0, 0, 2)
-	acctest.Emu.SetFault(emulator.RouteResourceGraph, emulator.Fault{Status: 400, Page: 2})
-	expectConfigError(t, `data "securescore_defender_scores" "test" {}`,
-		expectAll(`(?i)page\s+2\s+(of\s+the\s+list\s+)?failed,\s+so\s+the\s+list\s+is\s+incomplete`, `HTTP 400`))
-}
-
 func TestAccDefenderScores_forbiddenNamesRole(t *testing.T) {
 	reset(t)
 	acctest.Emu.SetFault(emulator.RouteResourceGraph, emulator.Fault{Status: 403})

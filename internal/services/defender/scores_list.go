@@ -9,6 +9,7 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
+	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
 )
 
 // scoreEntryModel is an element of scores and scores_by_subscription_id.
@@ -36,18 +37,15 @@ func subscriptionKey(id string) string { return strings.ToLower(id) }
 // hold the same objects.
 func scoreEntries(scores []client.DefenderScore) ([]scoreEntryModel, map[string]scoreEntryModel) {
 	entries := make([]scoreEntryModel, 0, len(scores))
-	byID := make(map[string]scoreEntryModel, len(scores))
 	for _, s := range scores {
-		entry := scoreEntryModel{
+		entries = append(entries, scoreEntryModel{
 			SubscriptionID: types.StringValue(s.SubscriptionID),
 			DisplayName:    types.StringValue(s.DisplayName),
 			pointsModel:    newPoints(s.Current, s.Max, scoremath.RoundRatio(s.Percentage)),
 			Weight:         types.Int64Value(s.Weight),
-		}
-		entries = append(entries, entry)
-		byID[subscriptionKey(s.SubscriptionID)] = entry
+		})
 	}
-	return entries, byID
+	return entries, tfvalues.Keyed(entries, func(e scoreEntryModel) string { return subscriptionKey(e.SubscriptionID.ValueString()) })
 }
 
 // groupEntryModel is an element of management_groups and
@@ -77,7 +75,6 @@ func groupEntries(groups []groupResult, requested bool) ([]groupEntryModel, map[
 		return nil, nil
 	}
 	entries := make([]groupEntryModel, 0, len(groups))
-	byID := make(map[string]groupEntryModel, len(groups))
 	for _, g := range groups {
 		entry := groupEntryModel{
 			ManagementGroupID: types.StringValue(g.id),
@@ -92,7 +89,6 @@ func groupEntries(groups []groupResult, requested bool) ([]groupEntryModel, map[
 			entry.NotCalculated = stringListOrNull(g.notCalculated)
 		}
 		entries = append(entries, entry)
-		byID[g.id] = entry
 	}
-	return entries, byID
+	return entries, tfvalues.Keyed(entries, func(e groupEntryModel) string { return e.ManagementGroupID.ValueString() })
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
+	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
@@ -114,10 +115,7 @@ func (d *TenantScoresDataSource) read(ctx context.Context, data *tenantScoresMod
 	_ = group.Wait() // readTenant records each tenant's error in its result
 
 	data.Tenants = orderTenants(results)
-	data.TenantsByTenantID = make(map[string]tenantScoreModel, len(results))
-	for _, t := range results {
-		data.TenantsByTenantID[t.TenantID.ValueString()] = t
-	}
+	data.TenantsByTenantID = tfvalues.Keyed(results, func(t tenantScoreModel) string { return t.TenantID.ValueString() })
 	data.TenantCount = types.Int64Value(int64(len(results)))
 	var failed []string
 	var percentages []float64
