@@ -111,6 +111,14 @@ func Expect(address, attribute string, check knownvalue.Check) statecheck.StateC
 	return statecheck.ExpectKnownValue(address, tfjsonpath.New(attribute), check)
 }
 
+// ExpectOf is Expect for one address, for a list of checks of its
+// attributes.
+func ExpectOf(address string) func(attribute string, check knownvalue.Check) statecheck.StateCheck {
+	return func(attribute string, check knownvalue.Check) statecheck.StateCheck {
+		return Expect(address, attribute, check)
+	}
+}
+
 // ProviderConfig is the provider block that points every endpoint at the
 // emulator; credentials come from the ARM_* variables Main set.
 func ProviderConfig() string {

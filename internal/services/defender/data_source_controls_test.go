@@ -59,9 +59,7 @@ func controlsChecks(subscriptionID, scoreNameAttr string, sc *emulator.ARMScore)
 			"assessment_definition_ids":     knownvalue.ListExact(stringChecks(c.Definition.AssessmentDefinitions)),
 		}))
 	}
-	attr := func(name string, check knownvalue.Check) statecheck.StateCheck {
-		return acctest.Expect(controlsAddress, name, check)
-	}
+	attr := acctest.ExpectOf(controlsAddress)
 	return []statecheck.StateCheck{
 		attr("subscription_id", knownvalue.StringExact(subscriptionID)),
 		attr("score_name", knownvalue.StringExact(scoreNameAttr)),

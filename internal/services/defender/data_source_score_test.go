@@ -15,9 +15,7 @@ import (
 const scoreAddress = "data.securescore_defender_score.test"
 
 func scoreChecks(subscriptionID string, sc *emulator.ARMScore) []statecheck.StateCheck {
-	attr := func(name string, check knownvalue.Check) statecheck.StateCheck {
-		return acctest.Expect(scoreAddress, name, check)
-	}
+	attr := acctest.ExpectOf(scoreAddress)
 	return []statecheck.StateCheck{
 		attr("subscription_id", knownvalue.StringExact(subscriptionID)),
 		attr("score_name", knownvalue.StringExact(sc.Name)),

@@ -101,9 +101,7 @@ func scoresChecks(name string, rows []expectedScore, tolerance float64) []statec
 			aggregateCheck = float64Near(aggregate, tolerance)
 		}
 	}
-	attr := func(attribute string, check knownvalue.Check) statecheck.StateCheck {
-		return acctest.Expect(scoresAddress, attribute, check)
-	}
+	attr := acctest.ExpectOf(scoresAddress)
 	return []statecheck.StateCheck{
 		attr("score_name", knownvalue.StringExact(name)),
 		attr("scores", knownvalue.ListExact(items)),
