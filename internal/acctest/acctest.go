@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -26,7 +25,7 @@ var Emu *emulator.Emulator
 
 // ProviderFactories serves the provider in-process to the Terraform CLI.
 var ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"securescore": providerserver.NewProtocol6WithError(provider.New("test")()),
+	"securescore": provider.NewServer("test"),
 }
 
 // Main starts the emulator, points TLS trust and the ARM_* variables at it,

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -44,6 +45,10 @@ var naiveProfileReads bool
 // SecureScoreProvider is the provider implementation.
 type SecureScoreProvider struct {
 	version string
+	// client is what Configure handed the data sources and resources, for
+	// the data source reads the provider's server answers itself
+	// (data_source_read.go); nil until Configure succeeds.
+	client atomic.Pointer[client.Client]
 }
 
 // New returns the provider factory for providerserver.Serve and tests.
@@ -210,6 +215,7 @@ func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.Config
 	})
 	resp.DataSourceData = c
 	resp.ResourceData = c
+	p.client.Store(c)
 }
 
 type unknownSetting struct {
