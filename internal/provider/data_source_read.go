@@ -37,10 +37,11 @@ import (
 // walks return what they were given (a computed-only attribute's value in
 // the configuration is null, and semantic equality keeps the new value
 // where the configuration's is null). The
-// server then calls the data source's own Read with the framework's public
-// types (tfsdk.Config, tfsdk.State) and encodes its state directly. Any data
-// source whose schema does not qualify, and every other RPC, is the
-// framework's. TestDirectReadMatchesFramework reads every data source both
+// server then calls the data source's read with the framework's public
+// types (tfsdk.Config, tfsdk.State); a providerdata.DataSource writes its
+// state as msgpack straight from its model (ReadMsgPack, EncodeState),
+// so that no tftypes copy of the state is built either. Any data source
+// whose schema does not qualify, and every other RPC, is the framework's. TestDirectReadMatchesFramework reads every data source both
 // ways against the emulator and compares the answers.
 
 // NewServer returns the factory of the provider's gRPC server, for
@@ -60,6 +61,12 @@ func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
 		}
 		return &server{ProviderServer: framework, provider: p, direct: direct}, nil
 	}
+}
+
+// msgPackReader is a data source that writes its state as msgpack itself
+// (providerdata.DataSource[M].ReadMsgPack).
+type msgPackReader interface {
+	ReadMsgPack(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) []byte
 }
 
 type server struct {
@@ -220,8 +227,18 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 			ClientCapabilities: datasource.ReadClientCapabilities{DeferralAllowed: req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed},
 		}
 		readResp := datasource.ReadResponse{State: tfsdk.State{Raw: config.Copy(), Schema: ds.schema}}
-		instance.Read(ctx, readReq, &readResp)
+		var encoded []byte
+		if direct, ok := instance.(msgPackReader); ok {
+			encoded = direct.ReadMsgPack(ctx, readReq, &readResp)
+		} else {
+			instance.Read(ctx, readReq, &readResp)
+		}
 		diags.Append(readResp.Diagnostics...)
+		if encoded != nil {
+			resp.State = &tfprotov6.DynamicValue{MsgPack: encoded}
+			resp.Diagnostics = toProtoDiagnostics(ctx, diags)
+			return resp, nil
+		}
 		// As the framework does, the state goes back with the errors too
 		// (the configuration, where Read failed before saving one).
 		state, err := tfprotov6.NewDynamicValue(ds.typ, readResp.State.Raw)

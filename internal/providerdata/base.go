@@ -80,21 +80,46 @@ func Schema(ctx context.Context, description string, attributes map[string]schem
 
 // Read runs the data source's read between the steps every read shares.
 func (d *DataSource[M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if data, ok := d.readModel(ctx, req, &resp.Diagnostics); ok {
+		resp.Diagnostics.Append(SetState(ctx, &resp.State, data)...)
+	}
+}
+
+// ReadMsgPack is Read for the provider's server (internal/provider): it
+// gives the state as the protocol's msgpack (see EncodeState), and nil
+// where the read failed; resp.State stays the configuration.
+func (d *DataSource[M]) ReadMsgPack(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) []byte {
+	data, ok := d.readModel(ctx, req, &resp.Diagnostics)
+	if !ok {
+		return nil
+	}
+	typ := resp.State.Schema.Type().TerraformType(ctx)
+	state, diags := EncodeState(ctx, typ, data)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return nil
+	}
+	if verifyState.Load() {
+		resp.Diagnostics.Append(verifyEncoding(ctx, &resp.State, data, typ, state)...)
+	}
+	return state
+}
+
+// readModel loads the configuration into an M, bounds the context by the
+// read timeout and lets the data source's read fill the model.
+func (d *DataSource[M]) readModel(ctx context.Context, req datasource.ReadRequest, diags *diag.Diagnostics) (*M, bool) {
 	var data M
-	if !d.Load(ctx, req.Config.Get, &data, &resp.Diagnostics) {
-		return
+	if !d.Load(ctx, req.Config.Get, &data, diags) {
+		return nil, false
 	}
 	var t timeouts.Value
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &t)...)
-	ctx, cancel := Deadline(ctx, t.Read, d.timeout, &resp.Diagnostics)
+	diags.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &t)...)
+	ctx, cancel := Deadline(ctx, t.Read, d.timeout, diags)
 	defer cancel()
-	if resp.Diagnostics.HasError() {
-		return
+	if diags.HasError() {
+		return nil, false
 	}
-	d.read(ctx, &data, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(SetState(ctx, &resp.State, &data)...)
-	}
+	d.read(ctx, &data, diags)
+	return &data, !diags.HasError()
 }
 
 // Resource is embedded by every resource.
