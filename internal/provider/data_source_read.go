@@ -211,7 +211,7 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	if err != nil {
 		resp.Diagnostics = toProtoDiagnostics(ctx, diag.Diagnostics{diag.NewErrorDiagnostic("Unable to Read Configuration",
 			"An unexpected error was encountered when reading the configuration. This is always an issue in the provider; please report it.\n\n"+err.Error())})
-		return resp, nil
+		return resp, nil //nolint:nilerr // the error goes to Terraform as a diagnostic, as the framework sends it
 	}
 
 	var diags diag.Diagnostics
@@ -283,7 +283,7 @@ func attributePath(ctx context.Context, p path.Path) *tftypes.AttributePath {
 		case path.PathStepElementKeyString:
 			out = out.WithElementKeyString(string(s))
 		case path.PathStepElementKeyValue:
-			v, err := s.Value.ToTerraformValue(ctx)
+			v, err := s.ToTerraformValue(ctx)
 			if err != nil {
 				return out
 			}
