@@ -111,34 +111,21 @@ func directDataSources(ctx context.Context, p provider.Provider) (map[string]dir
 // configuration may set with a type whose values implement semantic
 // equality.
 func directReadable(ctx context.Context, s schema.Schema) bool {
-	for _, a := range s.Attributes {
-		if !plainAttribute(ctx, a) {
-			return false
-		}
-	}
-	for _, b := range s.Blocks {
-		if !plainBlock(ctx, b) {
-			return false
-		}
-	}
-	return true
+	return allPlain(ctx, s.Attributes, s.Blocks)
 }
 
-func plainBlock(ctx context.Context, b schema.Block) bool {
-	single, ok := b.(schema.SingleNestedBlock)
-	if !ok {
-		return false // a list or set block, or one the framework may add
-	}
-	if !plainType(ctx, single.GetNestedObject().Type()) {
-		return false
-	}
-	for _, a := range single.Attributes {
+func allPlain(ctx context.Context, attributes map[string]schema.Attribute, blocks map[string]schema.Block) bool {
+	for _, a := range attributes {
 		if !plainAttribute(ctx, a) {
 			return false
 		}
 	}
-	for _, nested := range single.Blocks {
-		if !plainBlock(ctx, nested) {
+	for _, b := range blocks {
+		single, ok := b.(schema.SingleNestedBlock)
+		if !ok {
+			return false // a list or set block, or one the framework may add
+		}
+		if !plainType(ctx, single.GetNestedObject().Type()) || !allPlain(ctx, single.Attributes, single.Blocks) {
 			return false
 		}
 	}
@@ -157,11 +144,7 @@ func plainAttribute(ctx context.Context, a schema.Attribute) bool {
 	if n, ok := a.(interface {
 		GetNestedObject() schema.NestedAttributeObject
 	}); ok {
-		for _, nested := range n.GetNestedObject().Attributes {
-			if !plainAttribute(ctx, nested) {
-				return false
-			}
-		}
+		return allPlain(ctx, n.GetNestedObject().Attributes, nil)
 	}
 	return true
 }

@@ -53,53 +53,12 @@ func strList(items ...string) tftypes.Value {
 	return tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, values)
 }
 
-// objectValue is typ with the attributes of set, the others null.
-func objectValue(typ tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
-	values := map[string]tftypes.Value{}
-	for name, t := range typ.AttributeTypes {
-		values[name] = tftypes.NewValue(t, nil)
-	}
-	for name, v := range set {
-		values[name] = v
-	}
-	return tftypes.NewValue(typ, values)
-}
-
-// configured starts a server and configures it against the emulator.
-func configured(t *testing.T, ctx context.Context, newServer func() (tfprotov6.ProviderServer, error)) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
-	t.Helper()
-	s, err := newServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	providerType := schema.Provider.ValueType().(tftypes.Object)
-	endpointType := providerType.AttributeTypes["endpoint"].(tftypes.Object)
-	config, err := tfprotov6.NewDynamicValue(providerType, objectValue(providerType, map[string]tftypes.Value{
-		"endpoint": objectValue(endpointType, map[string]tftypes.Value{
-			"active_directory_authority_host": str(acctest.Emu.AuthorityURL()), "resource_manager_endpoint": str(acctest.Emu.ARMURL()),
-			"microsoft_graph_endpoint": str(acctest.Emu.GraphURL()), "log_analytics_endpoint": str(acctest.Emu.LogAnalyticsURL()),
-		}),
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := s.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &config})
-	if err != nil || len(resp.Diagnostics) > 0 {
-		t.Fatalf("configure: %v %v", err, resp.Diagnostics)
-	}
-	return s, schema
-}
-
 // The provider's own ReadDataSource (data_source_read.go) answers what the
 // framework's server answers, for every data source.
 func TestDirectReadMatchesFramework(t *testing.T) {
 	ctx := context.Background()
-	ours, schema := configured(t, ctx, provider.NewServer("test"))
-	framework, _ := configured(t, ctx, providerserver.NewProtocol6WithError(provider.New("test")()))
+	ours, schema := acctest.ConfiguredServer(t, provider.NewServer("test"), nil)
+	framework, _ := acctest.ConfiguredServer(t, providerserver.NewProtocol6WithError(provider.New("test")()), nil)
 
 	direct := provider.DirectTypeNames(ours)
 	for name := range schema.DataSourceSchemas {
@@ -119,10 +78,7 @@ func TestDirectReadMatchesFramework(t *testing.T) {
 	for i, c := range directReadCases {
 		t.Run(fmt.Sprintf("%d_%s", i, c.typeName), func(t *testing.T) {
 			typ := schema.DataSourceSchemas[c.typeName].ValueType().(tftypes.Object)
-			config, err := tfprotov6.NewDynamicValue(typ, objectValue(typ, c.set))
-			if err != nil {
-				t.Fatal(err)
-			}
+			config := acctest.DynamicValue(t, typ, acctest.ObjectValue(t, typ, c.set))
 			req := &tfprotov6.ReadDataSourceRequest{TypeName: c.typeName, Config: &config}
 			// A read stamped with the clock (as_of_date_time) may straddle a
 			// second: the pair is read again once before it fails.

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 	"github.com/securescore/terraform-provider-securescore/internal/provider"
 )
 
@@ -26,17 +27,7 @@ func validateProviderConfig(t *testing.T, set map[string]tftypes.Value) []*tfpro
 		t.Fatal(err)
 	}
 	objectType := schema.Provider.ValueType().(tftypes.Object)
-	values := map[string]tftypes.Value{}
-	for name, typ := range objectType.AttributeTypes {
-		values[name] = tftypes.NewValue(typ, nil)
-	}
-	for name, v := range set {
-		values[name] = v
-	}
-	config, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, values))
-	if err != nil {
-		t.Fatal(err)
-	}
+	config := acctest.DynamicValue(t, objectType, acctest.ObjectValue(t, objectType, set))
 	resp, err := server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: &config})
 	if err != nil {
 		t.Fatal(err)

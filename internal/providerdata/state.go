@@ -155,13 +155,8 @@ func objectValue(ctx context.Context, typ tftypes.Type, rv reflect.Value) (tftyp
 }
 
 func collectionValue(ctx context.Context, typ tftypes.Type, rv reflect.Value) (tftypes.Value, error) {
-	var elem tftypes.Type
-	switch t := typ.(type) {
-	case tftypes.List:
-		elem = t.ElementType
-	case tftypes.Set:
-		elem = t.ElementType
-	default:
+	elem, ok := elementType(typ)
+	if !ok {
 		return tftypes.Value{}, fmt.Errorf("the slice %s stands where the schema has %s", rv.Type(), typ)
 	}
 	if rv.IsNil() {
@@ -195,6 +190,17 @@ func mapValue(ctx context.Context, typ tftypes.Type, rv reflect.Value) (tftypes.
 		values[it.Key().String()] = v
 	}
 	return tftypes.NewValue(typ, values), nil
+}
+
+// elementType is the element type of a list or set type.
+func elementType(typ tftypes.Type) (tftypes.Type, bool) {
+	switch t := typ.(type) {
+	case tftypes.List:
+		return t.ElementType, true
+	case tftypes.Set:
+		return t.ElementType, true
+	}
+	return nil, false
 }
 
 type structField struct {

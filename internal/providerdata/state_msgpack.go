@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
 	"reflect"
+	"slices"
 	"sort"
 	"sync"
 
@@ -170,13 +172,8 @@ func (e stateEncoder) object(typ tftypes.Type, rv reflect.Value) error {
 }
 
 func (e stateEncoder) collection(typ tftypes.Type, rv reflect.Value) error {
-	var elem tftypes.Type
-	switch t := typ.(type) {
-	case tftypes.List:
-		elem = t.ElementType
-	case tftypes.Set:
-		elem = t.ElementType
-	default:
+	elem, ok := elementType(typ)
+	if !ok {
 		return fmt.Errorf("the slice %s stands where the schema has %s", rv.Type(), typ)
 	}
 	if rv.IsNil() {
@@ -230,7 +227,7 @@ func (e stateEncoder) terraform(typ tftypes.Type, v tftypes.Value) error {
 		if err := v.As(&elems); err != nil {
 			return err
 		}
-		elem := elementType(t)
+		elem, _ := elementType(t)
 		if err := e.enc.EncodeArrayLen(len(elems)); err != nil {
 			return err
 		}
@@ -240,41 +237,29 @@ func (e stateEncoder) terraform(typ tftypes.Type, v tftypes.Value) error {
 			}
 		}
 		return nil
-	case tftypes.Map:
-		var elems map[string]tftypes.Value
-		if err := v.As(&elems); err != nil {
+	case tftypes.Map, tftypes.Object:
+		var entries map[string]tftypes.Value
+		if err := v.As(&entries); err != nil {
 			return err
 		}
-		if err := e.enc.EncodeMapLen(len(elems)); err != nil {
+		var keys []string
+		var typeOf func(string) tftypes.Type
+		if m, ok := t.(tftypes.Map); ok {
+			keys = slices.Collect(maps.Keys(entries))
+			typeOf = func(string) tftypes.Type { return m.ElementType }
+		} else {
+			obj := t.(tftypes.Object)
+			keys = slices.Sorted(maps.Keys(obj.AttributeTypes)) // tftypes writes attributes in name order
+			typeOf = func(name string) tftypes.Type { return obj.AttributeTypes[name] }
+		}
+		if err := e.enc.EncodeMapLen(len(keys)); err != nil {
 			return err
 		}
-		for k, el := range elems {
+		for _, k := range keys {
 			if err := e.enc.EncodeString(k); err != nil {
 				return err
 			}
-			if err := e.terraform(t.ElementType, el); err != nil {
-				return err
-			}
-		}
-		return nil
-	case tftypes.Object:
-		var attrs map[string]tftypes.Value
-		if err := v.As(&attrs); err != nil {
-			return err
-		}
-		names := make([]string, 0, len(t.AttributeTypes))
-		for name := range t.AttributeTypes {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		if err := e.enc.EncodeMapLen(len(names)); err != nil {
-			return err
-		}
-		for _, name := range names {
-			if err := e.enc.EncodeString(name); err != nil {
-				return err
-			}
-			if err := e.terraform(t.AttributeTypes[name], attrs[name]); err != nil {
+			if err := e.terraform(typeOf(k), entries[k]); err != nil {
 				return err
 			}
 		}
@@ -315,13 +300,6 @@ func (e stateEncoder) number(n *big.Float) error {
 		return e.enc.EncodeFloat64(f)
 	}
 	return e.enc.EncodeString(n.Text('f', -1))
-}
-
-func elementType(t tftypes.Type) tftypes.Type {
-	if l, ok := t.(tftypes.List); ok {
-		return l.ElementType
-	}
-	return t.(tftypes.Set).ElementType
 }
 
 var sortedFieldCache sync.Map // reflect.Type → []structField

@@ -2,7 +2,6 @@ package microsoft365_test
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -54,70 +53,18 @@ func protocolConfig(t *testing.T, schemas map[string]*tfprotov6.Schema, typeName
 	return objectType, dynamicValue(t, objectType, objectValue(t, objectType, arguments))
 }
 
-// configuredServer is the provider server, configured against the emulator.
+// configuredServer is the provider server, configured against the emulator
+// with the worked tenant as an auxiliary tenant.
 func configuredServer(t *testing.T) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
 	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1")
-	}
-	ctx := context.Background()
-	server, err := acctest.ProviderFactories["securescore"]()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	providerType := schemas.Provider.ValueType().(tftypes.Object)
-	endpointType := providerType.AttributeTypes["endpoint"]
-	endpoint := objectValue(t, endpointType, map[string]tftypes.Value{
-		"active_directory_authority_host": tftypes.NewValue(tftypes.String, acctest.Emu.AuthorityURL()),
-		"resource_manager_endpoint":       tftypes.NewValue(tftypes.String, acctest.Emu.ARMURL()),
-		"microsoft_graph_endpoint":        tftypes.NewValue(tftypes.String, acctest.Emu.GraphURL()),
-	})
 	auxiliary := tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, emulator.WorkedTenantID)})
-	providerConfig := dynamicValue(t, providerType, objectValue(t, providerType, map[string]tftypes.Value{"endpoint": endpoint, "auxiliary_tenant_ids": auxiliary}))
-	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{TerraformVersion: "1.11.0", Config: &providerConfig})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, d := range configured.Diagnostics {
-		if d.Severity == tfprotov6.DiagnosticSeverityError {
-			t.Fatalf("configuring the provider: %s: %s", d.Summary, d.Detail)
-		}
-	}
-	return server, schemas
+	return acctest.ConfiguredServer(t, nil, map[string]tftypes.Value{"auxiliary_tenant_ids": auxiliary})
 }
 
-// objectValue is an object of type typ with the given attributes, the others null.
-func objectValue(t *testing.T, typ tftypes.Type, set map[string]tftypes.Value) tftypes.Value {
-	t.Helper()
-	object := typ.(tftypes.Object)
-	values := map[string]tftypes.Value{}
-	for name, attributeType := range object.AttributeTypes {
-		if v, ok := set[name]; ok {
-			values[name] = v
-			continue
-		}
-		values[name] = tftypes.NewValue(attributeType, nil)
-	}
-	for name := range set {
-		if _, ok := object.AttributeTypes[name]; !ok {
-			t.Fatalf("no attribute %s", name)
-		}
-	}
-	return tftypes.NewValue(typ, values)
-}
-
-func dynamicValue(t *testing.T, typ tftypes.Type, value tftypes.Value) tfprotov6.DynamicValue {
-	t.Helper()
-	dv, err := tfprotov6.NewDynamicValue(typ, value)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dv
-}
+var (
+	objectValue  = acctest.ObjectValue
+	dynamicValue = acctest.DynamicValue
+)
 
 // diagnosticsOf splits a response's diagnostics by severity.
 func diagnosticsOf(diags []*tfprotov6.Diagnostic) (errs, warnings []*tfprotov6.Diagnostic) {
