@@ -159,10 +159,12 @@ type bench struct {
 	env           []string
 	rssFile       string
 	naiveProvider string // the provider built with -tags securescore_bench_naive
-	subscriptions []string
-	actions       []string // the undecided profiles of actionsTenantID
-	tfVersion     string
-	loadStart     string
+	// the provider built with -tags securescore_bench_framework_reads
+	frameworkProvider string
+	subscriptions     []string
+	actions           []string // the undecided profiles of actionsTenantID
+	tfVersion         string
+	loadStart         string
 }
 
 func newBench(o options, work string) (*bench, error) {
@@ -199,6 +201,15 @@ func newBench(o options, work string) (*bench, error) {
 		naiveTags += ",securescore_bench_pprof"
 	}
 	if err := buildVariant(b.naiveProvider, naiveTags); err != nil {
+		return nil, err
+	}
+	// The build before the provider read data sources itself, likewise.
+	b.frameworkProvider = filepath.Join(work, "terraform-provider-securescore-framework-reads")
+	frameworkTags := "securescore_bench_framework_reads"
+	if o.cpuProfile != "" {
+		frameworkTags += ",securescore_bench_pprof"
+	}
+	if err := buildVariant(b.frameworkProvider, frameworkTags); err != nil {
 		return nil, err
 	}
 

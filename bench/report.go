@@ -80,6 +80,7 @@ func (b *bench) report(results []result, profile *profileSummary) string {
 	fmt.Fprintf(&w, "- Aggregate scenarios list explicit `subscription_ids` (the default tenant's subscriptions plus generated ones); Resource Graph takes 1,000 subscriptions a request, so 5,000 need 5. The naive for_each is slow enough to need limits to keep `make bench` near 20 minutes: over 1,000 subscriptions it is timed 3 times without a warm-up plan, over 5,000 once, stopped after %s (a stopped plan is reported as such, with the requests it had made).\n", b.o.naiveTimeBox)
 	fmt.Fprintf(&w, "- *Reference: Terraform alone* runs the same number of instances of Terraform's built-in `terraform_data` resource, which starts no provider and sends no request: what Terraform itself costs per instance on this machine. A data source scenario has one instance.\n")
 	fmt.Fprintf(&w, "- The provider's process defaults (`memory.go`, `logging.go`; the README's performance section) are measured against Go's and terraform-plugin-log's own defaults in the same run: *without memory.go's settings* sets `GOMEMLIMIT=off GOGC=100`, *provider logs at TRACE* sets `TF_LOG_SDK_PROTO=TRACE` (read only by the provider, so Terraform itself logs nothing more).\n")
+	fmt.Fprintf(&w, "- *Read through the framework's ReadDataSource* is this provider built with `-tags securescore_bench_framework_reads` (`internal/provider/framework_reads_bench.go`): every data source read goes through the framework's server, as before the provider answered them itself (`internal/provider/data_source_read.go`).\n")
 	return w.String()
 }
 
@@ -202,6 +203,15 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 			with.s.name, float64(with.rssKiB)/1024, float64(without.rssKiB)/1024,
 			round(median(with.gcCPU)), round(median(with.gcIdleCPU)), medianInt(with.gcCycles), round(median(without.gcCPU)), round(median(without.gcIdleCPU)), medianInt(without.gcCycles),
 			round(median(with.providerCPU)), round(median(without.providerCPU)), round(with.median()), round(without.median())))
+	}
+	for _, key := range []string{"aggregate-5000", "recommendations-100"} {
+		own, framework := byID[key], byID[key+"/"+string(frameworkReads)]
+		if own == nil || framework == nil || !own.measured() || !framework.measured() {
+			continue
+		}
+		out = append(out, fmt.Sprintf("The provider's own data source reads (internal/provider/data_source_read.go) at %s: peak RSS %.1f MB, against %.1f MB through the framework's ReadDataSource; provider CPU %s against %s (GC %s + %s idle against %s + %s idle); plan %s against %s.",
+			own.s.name, float64(own.rssKiB)/1024, float64(framework.rssKiB)/1024, round(median(own.providerCPU)), round(median(framework.providerCPU)),
+			round(median(own.gcCPU)), round(median(own.gcIdleCPU)), round(median(framework.gcCPU)), round(median(framework.gcIdleCPU)), round(own.median()), round(framework.median())))
 	}
 	if quiet, loud := byID["refresh-300"], byID["refresh-300/"+string(loudLogs)]; quiet != nil && loud != nil && quiet.measured() && loud.measured() {
 		out = append(out, fmt.Sprintf("logging.go at 300 managed actions: provider CPU %s quiet, %s at TRACE; Terraform CPU %s quiet, %s at TRACE (it reads every line the provider writes); plan %s quiet, %s at TRACE.",

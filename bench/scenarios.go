@@ -19,6 +19,9 @@ const (
 	naive         variant = "naive"           // -tags securescore_bench_naive: one GET and one score request per action
 	noMemoryLimit variant = "no memory limit" // GOMEMLIMIT=off GOGC=100: Go's defaults instead of memory.go's
 	loudLogs      variant = "TRACE logs"      // TF_LOG_SDK_PROTO=TRACE: logging.go's quiet default off
+	// -tags securescore_bench_framework_reads: data sources read through the
+	// framework's ReadDataSource, not the provider's own (data_source_read.go)
+	frameworkReads variant = "framework reads"
 )
 
 // scenario is one configuration timed with `terraform plan` (or `terraform
@@ -48,10 +51,22 @@ func memoryVariants(with bool) []variant {
 	return []variant{release}
 }
 
-// variantName is a scenario's name with what its memory variant changes.
+// dataSourceVariants are memoryVariants(memory) and, when framework is
+// true, the same scenario read through the framework's ReadDataSource.
+func dataSourceVariants(memory, framework bool) []variant {
+	if framework {
+		return append(memoryVariants(memory), frameworkReads)
+	}
+	return memoryVariants(memory)
+}
+
+// variantName is a scenario's name with what its variant changes.
 func variantName(name string, v variant) string {
-	if v == noMemoryLimit {
+	switch v {
+	case noMemoryLimit:
 		return name + ", without memory.go's settings (GOMEMLIMIT=off GOGC=100)"
+	case frameworkReads:
+		return name + ", read through the framework's ReadDataSource (the build before data_source_read.go)"
 	}
 	return name
 }
@@ -77,6 +92,8 @@ func (b *bench) variantEnv(v variant) []string {
 	switch v {
 	case naive:
 		return []string{wrapProviderEnv + "=" + b.naiveProvider}
+	case frameworkReads:
+		return []string{wrapProviderEnv + "=" + b.frameworkProvider}
 	case noMemoryLimit:
 		return []string{"GOMEMLIMIT=off", "GOGC=100"}
 	case loudLogs:
@@ -206,7 +223,7 @@ func (b *bench) scenarios() []scenario {
 	}
 
 	for _, n := range subCounts {
-		for _, v := range memoryVariants(n == 5000) {
+		for _, v := range dataSourceVariants(n == 5000, n == 5000) {
 			name := variantName("securescore_defender_scores, "+plural(n, "subscription"), v)
 			out = append(out, scenario{
 				group: "Defender aggregate", name: name, key: fmt.Sprintf("aggregate-%d", n), variant: v,
@@ -234,7 +251,7 @@ func (b *bench) scenarios() []scenario {
 	// Recommendations: requests grow with the summarised rows (about 60 a
 	// subscription), not with the resources assessed.
 	for _, n := range recCounts {
-		for _, v := range memoryVariants(n == 100) {
+		for _, v := range dataSourceVariants(n == 100, n == 100) {
 			name := variantName("securescore_defender_recommendations, "+plural(n, "subscription"), v)
 			s := scenario{
 				group: "Defender recommendations", name: name, key: fmt.Sprintf("recommendations-%d", n), variant: v,
