@@ -36,13 +36,15 @@ import (
 // configuration may set have types without semantic equality, all three
 // walks return what they were given (a computed-only attribute's value in
 // the configuration is null, and semantic equality keeps the new value
-// where the configuration's is null). The
-// server then calls the data source's read with the framework's public
-// types (tfsdk.Config, tfsdk.State); a providerdata.DataSource writes its
-// state as msgpack straight from its model (ReadMsgPack, EncodeState),
-// so that no tftypes copy of the state is built either. Any data source
-// whose schema does not qualify, and every other RPC, is the framework's. TestDirectReadMatchesFramework reads every data source both
-// ways against the emulator and compares the answers.
+// where the configuration's is null). The server then calls the data
+// source's read with the framework's public types (tfsdk.Config,
+// tfsdk.State); a providerdata.DataSource writes its state as msgpack
+// straight from its model (ReadMsgPack, EncodeState), so that no tftypes
+// copy of the state is built either. Any data source whose schema does not
+// qualify, and every other RPC, is the framework's; so is a provider that
+// defers its configuration (this one never does).
+// TestDirectReadMatchesFramework reads every data source both ways against
+// the emulator and compares the answers.
 
 // NewServer returns the factory of the provider's gRPC server, for
 // tf6server.Serve and terraform-plugin-testing. Each server has its own
