@@ -193,23 +193,13 @@ func newBench(o options, work string) (*bench, error) {
 	}
 	b.o = o
 	// The naive baseline is this provider built with its shared reads off
-	// (internal/provider/naive_bench.go): a build of its own, so the release
-	// binary carries no switch for it.
-	b.naiveProvider = filepath.Join(work, "terraform-provider-securescore-naive")
-	naiveTags := "securescore_bench_naive"
-	if o.cpuProfile != "" {
-		naiveTags += ",securescore_bench_pprof"
-	}
-	if err := buildVariant(b.naiveProvider, naiveTags); err != nil {
+	// (internal/provider/naive_bench.go), and the build before the provider
+	// read data sources itself (framework_reads_bench.go): builds of their
+	// own, so the release binary carries no switch for them.
+	if b.naiveProvider, err = buildBenchVariant(work, "naive", o.cpuProfile != ""); err != nil {
 		return nil, err
 	}
-	// The build before the provider read data sources itself, likewise.
-	b.frameworkProvider = filepath.Join(work, "terraform-provider-securescore-framework-reads")
-	frameworkTags := "securescore_bench_framework_reads"
-	if o.cpuProfile != "" {
-		frameworkTags += ",securescore_bench_pprof"
-	}
-	if err := buildVariant(b.frameworkProvider, frameworkTags); err != nil {
+	if b.frameworkProvider, err = buildBenchVariant(work, "framework_reads", o.cpuProfile != ""); err != nil {
 		return nil, err
 	}
 
@@ -314,6 +304,17 @@ func (b *bench) resetAction(id string) {
 
 // buildVariant builds the provider from the working directory, with a
 // benchmark's build tag when tag is not empty.
+// buildBenchVariant builds the provider with -tags securescore_bench_<name>
+// (and the profiling tag when profiled) into work.
+func buildBenchVariant(work, name string, profiled bool) (string, error) {
+	bin := filepath.Join(work, "terraform-provider-securescore-"+strings.ReplaceAll(name, "_", "-"))
+	tags := "securescore_bench_" + name
+	if profiled {
+		tags += ",securescore_bench_pprof"
+	}
+	return bin, buildVariant(bin, tags)
+}
+
 func buildVariant(out, tag string) error {
 	args := []string{"build", "-trimpath", "-ldflags", "-s -w"}
 	if tag != "" {

@@ -26,14 +26,7 @@ func ConfiguredServer(t *testing.T, newServer func() (tfprotov6.ProviderServer, 
 		newServer = ProviderFactories["securescore"]
 	}
 	ctx := context.Background()
-	server, err := newServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	server, schemas := Server(t, newServer)
 	providerType := schemas.Provider.ValueType().(tftypes.Object)
 	set := map[string]tftypes.Value{"endpoint": ObjectValue(t, providerType.AttributeTypes["endpoint"], map[string]tftypes.Value{
 		"active_directory_authority_host": tftypes.NewValue(tftypes.String, Emu.AuthorityURL()),
@@ -53,6 +46,20 @@ func ConfiguredServer(t *testing.T, newServer func() (tfprotov6.ProviderServer, 
 		if d.Severity == tfprotov6.DiagnosticSeverityError {
 			t.Fatalf("configuring the provider: %s: %s", d.Summary, d.Detail)
 		}
+	}
+	return server, schemas
+}
+
+// Server starts a server from newServer and reads its schemas.
+func Server(t *testing.T, newServer func() (tfprotov6.ProviderServer, error)) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	t.Helper()
+	server, err := newServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return server, schemas
 }

@@ -18,14 +18,7 @@ import (
 func validateProviderConfig(t *testing.T, set map[string]tftypes.Value) []*tfprotov6.Diagnostic {
 	t.Helper()
 	ctx := context.Background()
-	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	server, schema := acctest.Server(t, providerserver.NewProtocol6WithError(provider.New("test")()))
 	objectType := schema.Provider.ValueType().(tftypes.Object)
 	config := acctest.DynamicValue(t, objectType, acctest.ObjectValue(t, objectType, set))
 	resp, err := server.ValidateProviderConfig(ctx, &tfprotov6.ValidateProviderConfigRequest{Config: &config})
