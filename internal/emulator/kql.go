@@ -541,19 +541,24 @@ func kqlCompare(v any, op string, lit any) bool {
 	}
 }
 
+// columnName is a column's name: its alias, or else its path joined by "_"
+// (Kusto names `project properties.score.current` properties_score_current).
+func columnName(alias string, path []string) string {
+	if alias != "" {
+		return alias
+	}
+	return strings.Join(path, "_")
+}
+
 func (p *kqlParser) parseProject() (func([]row) ([]row, error), error) {
 	var cols []column
 	err := p.commaList(func() error {
-		c := column{name: p.parseAlias()}
+		alias := p.parseAlias()
 		path, err := p.parsePath()
 		if err != nil {
 			return err
 		}
-		c.path = path
-		if c.name == "" {
-			c.name = strings.Join(path, "_")
-		}
-		cols = append(cols, c)
+		cols = append(cols, column{name: columnName(alias, path), path: path})
 		return nil
 	})
 	if err != nil {

@@ -168,14 +168,11 @@ func (p *kqlParser) parseSummarize() (func([]row) ([]row, error), error) {
 			if err != nil {
 				return err
 			}
-			k.path = path
+			k.path, k.name = path, columnName(k.name, path)
 			if k.startOfDay {
 				if err := p.expectOp(")"); err != nil {
 					return err
 				}
-			}
-			if k.name == "" {
-				k.name = strings.Join(path, "_")
 			}
 			keys = append(keys, k)
 			return nil
