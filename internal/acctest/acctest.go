@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -103,6 +104,12 @@ func ApplyConfig(t *testing.T, config string, checks ...statecheck.StateCheck) {
 func ExpectConfigError(t *testing.T, config string, expect *regexp.Regexp) {
 	t.Helper()
 	Test(t, resource.TestCase{Steps: []resource.TestStep{{Config: config, ExpectError: expect}}})
+}
+
+// Wrapped compiles an error pattern whose spaces also match Terraform's
+// line breaks (it wraps long diagnostics).
+func Wrapped(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }
 
 // Expect checks a top-level attribute of address in the state after apply.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -157,11 +156,11 @@ func runCase(t *testing.T, tg target, fc faultCase) {
 			return nil
 		}
 	case transient:
-		step.ExpectError = wrapped(fmt.Sprintf(`(?s)%s failed \(HTTP %d\).*%s.*Retry later`, tg.action, fc.status, requestID))
+		step.ExpectError = acctest.Wrapped(fmt.Sprintf(`(?s)%s failed \(HTTP %d\).*%s.*Retry later`, tg.action, fc.status, requestID))
 	case timeout:
-		step.ExpectError = wrapped(fmt.Sprintf("(?s)%s failed.*time ran out.*raise the `timeouts`", tg.action))
+		step.ExpectError = acctest.Wrapped(fmt.Sprintf("(?s)%s failed.*time ran out.*raise the `timeouts`", tg.action))
 	case decode:
-		step.ExpectError = wrapped(fmt.Sprintf(`(?s)%s failed: unexpected response.*not the documented shape.*%s`, tg.action, requestID))
+		step.ExpectError = acctest.Wrapped(fmt.Sprintf(`(?s)%s failed: unexpected response.*not the documented shape.*%s`, tg.action, requestID))
 	}
 
 	start := time.Now()
@@ -223,11 +222,6 @@ func expireDuringFirstRequest(route emulator.Route) func() bool {
 		<-stopped
 		return fired
 	}
-}
-
-// wrapped compiles an error pattern whose spaces also match Terraform's line breaks.
-func wrapped(pattern string) *regexp.Regexp {
-	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
 }
 
 func writeTable(t *testing.T) {

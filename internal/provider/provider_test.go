@@ -33,11 +33,6 @@ var probeReadsScore = []statecheck.StateCheck{
 	acctest.Expect("data.securescore_defender_score.probe", "subscription_id", knownvalue.StringExact(emulator.DefaultSubscriptionID)),
 }
 
-// wrapped compiles an error pattern whose spaces also match Terraform's line breaks.
-func wrapped(pattern string) *regexp.Regexp {
-	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
-}
-
 func reset() {
 	acctest.Emu.ClearFaults()
 	acctest.Emu.ResetCounts()
@@ -146,7 +141,7 @@ func TestAccProviderAuthOIDCRequestRefused(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ProviderConfigWith(fmt.Sprintf("use_oidc = true\noidc_request_url = %q\noidc_request_token = \"wrong\"", acctest.Emu.OIDCRequestURL())) + probe,
-			ExpectError: wrapped(`(?s)OIDC token request answered 401.*oidc_request_token`),
+			ExpectError: acctest.Wrapped(`(?s)OIDC token request answered 401.*oidc_request_token`),
 		}},
 	})
 }
@@ -158,7 +153,7 @@ func TestAccProviderAuthWrongSecret(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ProviderConfig() + probe,
-			ExpectError: wrapped(`AADSTS7000215`),
+			ExpectError: acctest.Wrapped(`AADSTS7000215`),
 		}},
 	})
 }
@@ -220,7 +215,7 @@ func TestAccProviderConfigurationErrors(t *testing.T) {
 			reset()
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: config, ExpectError: wrapped(tc.want)}},
+				Steps:                    []resource.TestStep{{Config: config, ExpectError: acctest.Wrapped(tc.want)}},
 			})
 			if n := acctest.Emu.Count(emulator.RouteToken); n != 0 {
 				t.Errorf("a refused configuration requested %d tokens", n)
@@ -238,7 +233,7 @@ func TestAccProviderEnvironmentWithEndpointOverrides(t *testing.T) {
 			{
 				// The US Government table's ARM audience is not the emulator's.
 				Config:      acctest.ProviderConfigWith(`environment = "usgovernment"`) + probe,
-				ExpectError: wrapped(`(?s)InvalidAuthenticationTokenAudience.*management.core.usgovcloudapi.net`),
+				ExpectError: acctest.Wrapped(`(?s)InvalidAuthenticationTokenAudience.*management.core.usgovcloudapi.net`),
 			},
 			{
 				Config:            acctest.ProviderConfigWithEndpoint(`resource_manager_audience = "https://management.core.windows.net/"`, `environment = "usgovernment"`) + probe,
@@ -256,7 +251,7 @@ func TestAccProviderAudienceSeparation(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ProviderConfigWithEndpoint(fmt.Sprintf("resource_manager_audience = %q", acctest.Emu.GraphURL()), "") + probe,
-			ExpectError: wrapped(`(?s)HTTP 401.*InvalidAuthenticationTokenAudience.*Check the credentials`),
+			ExpectError: acctest.Wrapped(`(?s)HTTP 401.*InvalidAuthenticationTokenAudience.*Check the credentials`),
 		}},
 	})
 }
@@ -287,7 +282,7 @@ func TestAccProviderPersistent503EndsInClearError(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      acctest.ProviderConfig() + probe,
-			ExpectError: wrapped(`(?s)HTTP 503.*request id.*Retry later`),
+			ExpectError: acctest.Wrapped(`(?s)HTTP 503.*request id.*Retry later`),
 		}},
 	})
 	// 1 attempt + 4 retries, then a diagnostic; never an endless loop.
@@ -372,7 +367,7 @@ resource "terraform_data" "tenant" {
   input = "` + emulator.DefaultTenantID + `"
 }
 ` + acctest.ProviderConfigWith(`tenant_id = terraform_data.tenant.output`) + probe,
-			ExpectError: wrapped(`(?s)Provider setting not known until apply.*The provider's tenant_id is computed from a value that is known only after apply`),
+			ExpectError: acctest.Wrapped(`(?s)Provider setting not known until apply.*The provider's tenant_id is computed from a value that is known only after apply`),
 		}},
 	})
 	if n := acctest.Emu.Count(emulator.RouteToken); n != 0 {
@@ -398,11 +393,11 @@ func TestAccProviderMetadataHost(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      "provider \"securescore\" {\n  metadata_host = \"https://" + host + "\"\n}\n" + probe,
-				ExpectError: wrapped(`(?s)Invalid metadata host.*metadata_host: "https://127.0.0.1:[0-9]+" is not a host name: give the host alone`),
+				ExpectError: acctest.Wrapped(`(?s)Invalid metadata host.*metadata_host: "https://127.0.0.1:[0-9]+" is not a host name: give the host alone`),
 			},
 			{
 				Config:      fmt.Sprintf("provider \"securescore\" {\n  metadata_host = %q\n}\n", refused) + probe,
-				ExpectError: wrapped(`(?s)Reading the cloud's endpoints from metadata_host failed.*connection refused.*could not be reached`),
+				ExpectError: acctest.Wrapped(`(?s)Reading the cloud's endpoints from metadata_host failed.*connection refused.*could not be reached`),
 			},
 			{
 				Config:            fmt.Sprintf("provider \"securescore\" {\n  metadata_host = %q\n}\n", host) + probe,

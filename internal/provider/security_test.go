@@ -172,7 +172,7 @@ func TestAccProviderLogRedactionOnErrors(t *testing.T) {
 			t.Cleanup(acctest.Emu.ClearFaults)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: acctest.ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: acctest.ProviderConfig() + probe, ExpectError: wrapped(tc.want)}},
+				Steps:                    []resource.TestStep{{Config: acctest.ProviderConfig() + probe, ExpectError: acctest.Wrapped(tc.want)}},
 			})
 		})
 	}
