@@ -126,8 +126,7 @@ func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.Schema
 			"subscription_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(validators.SubscriptionID())},
 				MarkdownDescription: "Only these subscriptions. Every subscription the workspace holds scores of when unset; a listed one without history is a warning."},
-			"score_name": schema.StringAttribute{Optional: true, Computed: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 260)},
-				MarkdownDescription: "The secure score initiative. Defaults to `ascScore`."},
+			"score_name": scoreNameAttribute("The secure score initiative. Defaults to `ascScore`."),
 			"points": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "One entry per subscription and day, oldest day first, then by `subscription_id`: the day's last record. " +
 					"Continuous export writes a score when it changes and a snapshot weekly, so a day without a record keeps the day before's score (`generated_date_time` says when it was written).",
