@@ -123,7 +123,7 @@ func (d *GovernanceAssignmentsDataSource) Schema(ctx context.Context, _ datasour
 
 // read fills data from the service (see providerdata.DataSource).
 func (d *GovernanceAssignmentsDataSource) read(ctx context.Context, data *governanceAssignmentsModel, diags *diag.Diagnostics) {
-	scope, emptyScope := data.scopeModel.read(ctx, diags)
+	scope, emptyScope := data.readScope(ctx, diags)
 	if diags.HasError() {
 		return
 	}

@@ -131,7 +131,7 @@ type recommendationModel struct {
 
 // read fills data from the service (see providerdata.DataSource).
 func (d *RecommendationsDataSource) read(ctx context.Context, data *recommendationsModel, diags *diag.Diagnostics) {
-	scope, emptyScope := data.scopeModel.read(ctx, diags)
+	scope, emptyScope := data.readScope(ctx, diags)
 	q := client.RecommendationQuery{Scope: scope, Statuses: []string{client.StatusUnhealthy}}
 	if !data.Statuses.IsNull() && !data.Statuses.IsUnknown() {
 		diags.Append(data.Statuses.ElementsAs(ctx, &q.Statuses, false)...)

@@ -85,7 +85,7 @@ func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 
 // read fills data from the service (see providerdata.DataSource).
 func (d *ScoresDataSource) read(ctx context.Context, data *scoresModel, diags *diag.Diagnostics) {
-	scope, emptyScope := data.scopeModel.read(ctx, diags)
+	scope, emptyScope := data.readScope(ctx, diags)
 	if diags.HasError() {
 		return
 	}

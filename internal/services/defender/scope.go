@@ -52,10 +52,10 @@ type scopeModel struct {
 	ManagementGroupIDs types.List `tfsdk:"management_group_ids"`
 }
 
-// read reads the scope attributes; empty is true for an explicitly empty
+// readScope reads the scope attributes; empty is true for an explicitly empty
 // list, which must read nothing rather than fall through to "every
 // subscription", what a query without scope means.
-func (s scopeModel) read(ctx context.Context, diags *diag.Diagnostics) (scope client.ResourceGraphScope, empty bool) {
+func (s scopeModel) readScope(ctx context.Context, diags *diag.Diagnostics) (scope client.ResourceGraphScope, empty bool) {
 	diags.Append(tfvalues.Strings(ctx, s.SubscriptionIDs, &scope.SubscriptionIDs)...)
 	diags.Append(tfvalues.Strings(ctx, s.ManagementGroupIDs, &scope.ManagementGroupIDs)...)
 	empty = (!s.SubscriptionIDs.IsNull() && len(scope.SubscriptionIDs) == 0) ||
