@@ -114,45 +114,40 @@ func (r *GovernanceAssignmentResource) ModifyPlan(ctx context.Context, req resou
 }
 
 func (r *GovernanceAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan governanceAssignmentModel
-	if !r.Load(ctx, req.Plan.Get, &plan, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, plan.Timeouts.Create, governanceTimeout, &resp.Diagnostics)
-	defer cancel()
+	assignmentObject.apply(ctx, &r.Resource, req.Plan, timeouts.Value.Create, &resp.State, &resp.Diagnostics, r.newAssignment, r.write)
+}
+
+func (r *GovernanceAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	assignmentObject.apply(ctx, &r.Resource, req.Plan, timeouts.Value.Update, &resp.State, &resp.Diagnostics, r.changedAssignment, r.write)
+}
+
+// newAssignment is the assignment a create sends, under a new key or the
+// planned one when no assignment has it yet.
+func (r *GovernanceAssignmentResource) newAssignment(ctx context.Context, plan *governanceAssignmentModel, diags *diag.Diagnostics) (client.GovernanceAssignment, bool) {
 	get := func(key string) (*client.GovernanceAssignment, error) {
 		return r.Client.GovernanceAssignment(ctx, plan.ResourceID.ValueString(), plan.AssessmentKey.ValueString(), key)
 	}
 	describe := func(a *client.GovernanceAssignment) (string, string) { return a.ID, "owner " + a.Owner }
-	if !newObjectKey(&plan.AssignmentKey, "assignment_key", "assignment", get, describe, &resp.Diagnostics) {
-		return
+	if !newObjectKey(&plan.AssignmentKey, "assignment_key", "assignment", get, describe, diags) {
+		return client.GovernanceAssignment{}, false
 	}
-	a, ok := assignmentFromPlan(plan, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	r.write(ctx, plan, a, &resp.State, &resp.Diagnostics)
+	return assignmentFromPlan(*plan, diags)
 }
 
-func (r *GovernanceAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan governanceAssignmentModel
-	if !r.Load(ctx, req.Plan.Get, &plan, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, plan.Timeouts.Update, governanceTimeout, &resp.Diagnostics)
-	defer cancel()
-	a, ok := assignmentFromPlan(plan, &resp.Diagnostics)
+// changedAssignment is the assignment an update sends: the plan, keeping
+// what this resource does not manage (ticket number and status, ETA).
+func (r *GovernanceAssignmentResource) changedAssignment(ctx context.Context, plan *governanceAssignmentModel, diags *diag.Diagnostics) (client.GovernanceAssignment, bool) {
+	a, ok := assignmentFromPlan(*plan, diags)
 	if !ok {
-		return
+		return a, false
 	}
-	// Keep what this resource does not manage (ticket number and status, ETA).
 	current, err := r.Client.GovernanceAssignment(ctx, a.ResourceID, a.AssessmentKey, a.Key)
 	if err != nil {
-		resp.Diagnostics.Append(governanceReadError("assignment", err, "governance assignment "+plan.ID.ValueString()+" (the recommendation may have been resolved)"))
-		return
+		diags.Append(governanceReadError("assignment", err, "governance assignment "+plan.ID.ValueString()+" (the recommendation may have been resolved)"))
+		return a, false
 	}
 	a.TicketNumber, a.TicketStatus, a.RemediationETA = current.TicketNumber, current.TicketStatus, current.RemediationETA
-	r.write(ctx, plan, a, &resp.State, &resp.Diagnostics)
+	return a, true
 }
 
 func (r *GovernanceAssignmentResource) write(ctx context.Context, plan governanceAssignmentModel, a client.GovernanceAssignment, state *tfsdk.State, diags *diag.Diagnostics) {
@@ -166,7 +161,8 @@ var assignmentObject = governanceObject[governanceAssignmentModel, client.Govern
 	fill: func(m *governanceAssignmentModel, a client.GovernanceAssignment, _ *diag.Diagnostics) bool {
 		fillAssignment(m, a)
 		return true
-	}}
+	},
+	timeouts: func(m governanceAssignmentModel) timeouts.Value { return m.Timeouts }}
 
 func assignmentFromPlan(m governanceAssignmentModel, diags *diag.Diagnostics) (client.GovernanceAssignment, bool) {
 	due, err := time.Parse(time.RFC3339, m.RemediationDueDateTime.ValueString())
@@ -200,29 +196,21 @@ func fillAssignment(m *governanceAssignmentModel, a client.GovernanceAssignment)
 }
 
 func (r *GovernanceAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state governanceAssignmentModel
-	if !r.Load(ctx, req.State.Get, &state, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Read, governanceTimeout, &resp.Diagnostics)
-	defer cancel()
-	a, err := r.Client.GovernanceAssignment(ctx, state.ResourceID.ValueString(), state.AssessmentKey.ValueString(), state.AssignmentKey.ValueString())
-	assignmentObject.refresh(ctx, state, a, err,
-		fmt.Sprintf("%s no longer exists: the recommendation %s on %s is gone (the resource was deleted or became healthy), or the assignment was deleted outside Terraform. "+
-			"Terraform no longer manages it; remove it from the configuration if the recommendation is resolved.",
-			state.ID.ValueString(), state.AssessmentKey.ValueString(), state.ResourceID.ValueString()), resp)
+	assignmentObject.within(ctx, &r.Resource, req.State.Get, timeouts.Value.Read, &resp.Diagnostics, func(ctx context.Context, state governanceAssignmentModel) {
+		a, err := r.Client.GovernanceAssignment(ctx, state.ResourceID.ValueString(), state.AssessmentKey.ValueString(), state.AssignmentKey.ValueString())
+		assignmentObject.refresh(ctx, state, a, err,
+			fmt.Sprintf("%s no longer exists: the recommendation %s on %s is gone (the resource was deleted or became healthy), or the assignment was deleted outside Terraform. "+
+				"Terraform no longer manages it; remove it from the configuration if the recommendation is resolved.",
+				state.ID.ValueString(), state.AssessmentKey.ValueString(), state.ResourceID.ValueString()), resp)
+	})
 }
 
 func (r *GovernanceAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state governanceAssignmentModel
-	if !r.Load(ctx, req.State.Get, &state, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Delete, governanceTimeout, &resp.Diagnostics)
-	defer cancel()
-	if err := r.Client.DeleteGovernanceAssignment(ctx, state.ResourceID.ValueString(), state.AssessmentKey.ValueString(), state.AssignmentKey.ValueString()); err != nil {
-		resp.Diagnostics.Append(governanceWriteError("Deleting the governance assignment", err, false, ""))
-	}
+	assignmentObject.within(ctx, &r.Resource, req.State.Get, timeouts.Value.Delete, &resp.Diagnostics, func(ctx context.Context, state governanceAssignmentModel) {
+		if err := r.Client.DeleteGovernanceAssignment(ctx, state.ResourceID.ValueString(), state.AssessmentKey.ValueString(), state.AssignmentKey.ValueString()); err != nil {
+			resp.Diagnostics.Append(governanceWriteError("Deleting the governance assignment", err, false, ""))
+		}
+	})
 }
 
 // ImportState takes the assignment's id.

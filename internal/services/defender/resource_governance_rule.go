@@ -235,45 +235,40 @@ func (r *GovernanceRuleResource) ModifyPlan(ctx context.Context, req resource.Mo
 }
 
 func (r *GovernanceRuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan governanceRuleModel
-	if !r.Load(ctx, req.Plan.Get, &plan, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, plan.Timeouts.Create, governanceTimeout, &resp.Diagnostics)
-	defer cancel()
-	scope := ruleScope(plan)
-	get := func(id string) (*client.GovernanceRule, error) { return r.Client.GovernanceRule(ctx, scope, id) }
-	describe := func(g *client.GovernanceRule) (string, string) { return g.ID, fmt.Sprintf("%q", g.DisplayName) }
-	if !newObjectKey(&plan.RuleID, "rule_id", "rule", get, describe, &resp.Diagnostics) {
-		return
-	}
-	rule, ok := r.ruleFromPlan(ctx, plan, scope, &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	r.write(ctx, plan, rule, &resp.State, &resp.Diagnostics)
+	ruleObject.apply(ctx, &r.Resource, req.Plan, timeouts.Value.Create, &resp.State, &resp.Diagnostics, r.newRule, r.write)
 }
 
 func (r *GovernanceRuleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan governanceRuleModel
-	if !r.Load(ctx, req.Plan.Get, &plan, &resp.Diagnostics) {
-		return
+	ruleObject.apply(ctx, &r.Resource, req.Plan, timeouts.Value.Update, &resp.State, &resp.Diagnostics, r.changedRule, r.write)
+}
+
+// newRule is the rule a create sends, under a new key or the planned one
+// when no rule has it yet.
+func (r *GovernanceRuleResource) newRule(ctx context.Context, plan *governanceRuleModel, diags *diag.Diagnostics) (client.GovernanceRule, bool) {
+	scope := ruleScope(*plan)
+	get := func(id string) (*client.GovernanceRule, error) { return r.Client.GovernanceRule(ctx, scope, id) }
+	describe := func(g *client.GovernanceRule) (string, string) { return g.ID, fmt.Sprintf("%q", g.DisplayName) }
+	if !newObjectKey(&plan.RuleID, "rule_id", "rule", get, describe, diags) {
+		return client.GovernanceRule{}, false
 	}
-	ctx, cancel := providerdata.Deadline(ctx, plan.Timeouts.Update, governanceTimeout, &resp.Diagnostics)
-	defer cancel()
-	scope := ruleScope(plan)
-	rule, ok := r.ruleFromPlan(ctx, plan, scope, &resp.Diagnostics)
+	return ruleFromPlan(ctx, *plan, scope, diags)
+}
+
+// changedRule is the rule an update sends: the plan, keeping what this
+// resource does not manage (the rule type, member scopes).
+func (r *GovernanceRuleResource) changedRule(ctx context.Context, plan *governanceRuleModel, diags *diag.Diagnostics) (client.GovernanceRule, bool) {
+	scope := ruleScope(*plan)
+	rule, ok := ruleFromPlan(ctx, *plan, scope, diags)
 	if !ok {
-		return
+		return rule, false
 	}
-	// Keep what this resource does not manage (the rule type, member scopes).
 	current, err := r.Client.GovernanceRule(ctx, scope, plan.RuleID.ValueString())
 	if err != nil {
-		resp.Diagnostics.Append(governanceReadError("rule", err, "governance rule "+plan.ID.ValueString()+" (deleted outside Terraform? run terraform apply again to re-create it)"))
-		return
+		diags.Append(governanceReadError("rule", err, "governance rule "+plan.ID.ValueString()+" (deleted outside Terraform? run terraform apply again to re-create it)"))
+		return rule, false
 	}
 	rule.RuleType, rule.IncludeMemberScopes = current.RuleType, current.IncludeMemberScopes
-	r.write(ctx, plan, rule, &resp.State, &resp.Diagnostics)
+	return rule, true
 }
 
 // write sends rule and saves the state only when the service took it.
@@ -282,9 +277,10 @@ func (r *GovernanceRuleResource) write(ctx context.Context, plan governanceRuleM
 }
 
 // ruleObject is what the rule resource shares with the assignment resource.
-var ruleObject = governanceObject[governanceRuleModel, client.GovernanceRule]{what: "rule", fill: fillRule}
+var ruleObject = governanceObject[governanceRuleModel, client.GovernanceRule]{what: "rule", fill: fillRule,
+	timeouts: func(m governanceRuleModel) timeouts.Value { return m.Timeouts }}
 
-func (r *GovernanceRuleResource) ruleFromPlan(ctx context.Context, m governanceRuleModel, scope string, diags *diag.Diagnostics) (client.GovernanceRule, bool) {
+func ruleFromPlan(ctx context.Context, m governanceRuleModel, scope string, diags *diag.Diagnostics) (client.GovernanceRule, bool) {
 	rule := client.GovernanceRule{
 		Name: m.RuleID.ValueString(), Scope: scope,
 		DisplayName: m.DisplayName.ValueString(), Description: m.Description.ValueString(),
@@ -374,28 +370,19 @@ func fillRule(m *governanceRuleModel, rule client.GovernanceRule, diags *diag.Di
 }
 
 func (r *GovernanceRuleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state governanceRuleModel
-	if !r.Load(ctx, req.State.Get, &state, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Read, governanceTimeout, &resp.Diagnostics)
-	defer cancel()
-	scope := ruleScope(state)
-	rule, err := r.Client.GovernanceRule(ctx, scope, state.RuleID.ValueString())
-	ruleObject.refresh(ctx, state, rule, err,
-		fmt.Sprintf("%s no longer exists (deleted outside Terraform), so Terraform no longer manages it; the next apply creates it again if it is still configured.", state.ID.ValueString()), resp)
+	ruleObject.within(ctx, &r.Resource, req.State.Get, timeouts.Value.Read, &resp.Diagnostics, func(ctx context.Context, state governanceRuleModel) {
+		rule, err := r.Client.GovernanceRule(ctx, ruleScope(state), state.RuleID.ValueString())
+		ruleObject.refresh(ctx, state, rule, err,
+			fmt.Sprintf("%s no longer exists (deleted outside Terraform), so Terraform no longer manages it; the next apply creates it again if it is still configured.", state.ID.ValueString()), resp)
+	})
 }
 
 func (r *GovernanceRuleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state governanceRuleModel
-	if !r.Load(ctx, req.State.Get, &state, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Delete, governanceTimeout, &resp.Diagnostics)
-	defer cancel()
-	if err := r.Client.DeleteGovernanceRule(ctx, ruleScope(state), state.RuleID.ValueString()); err != nil {
-		resp.Diagnostics.Append(governanceWriteError("Deleting the governance rule", err, !state.ManagementGroupID.IsNull(), ""))
-	}
+	ruleObject.within(ctx, &r.Resource, req.State.Get, timeouts.Value.Delete, &resp.Diagnostics, func(ctx context.Context, state governanceRuleModel) {
+		if err := r.Client.DeleteGovernanceRule(ctx, ruleScope(state), state.RuleID.ValueString()); err != nil {
+			resp.Diagnostics.Append(governanceWriteError("Deleting the governance rule", err, !state.ManagementGroupID.IsNull(), ""))
+		}
+	})
 }
 
 // ImportState takes the rule's ARM id, with or without its leading slash.
