@@ -18,6 +18,10 @@ var version = "dev"
 // benchmark's profiling build sets it (profile_bench.go).
 var afterServe = func() {}
 
+// wrapServer wraps the provider's gRPC server. Only the benchmark's floor
+// build sets it (floor_bench.go).
+var wrapServer = func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer { return s }
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
@@ -35,7 +39,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err.Error())
 		}
-		return s
+		return wrapServer(s)
 	}, opts...)
 	afterServe()
 	if err != nil {

@@ -161,10 +161,12 @@ type bench struct {
 	naiveProvider string // the provider built with -tags securescore_bench_naive
 	// the provider built with -tags securescore_bench_framework_reads
 	frameworkProvider string
-	subscriptions     []string
-	actions           []string // the undecided profiles of actionsTenantID
-	tfVersion         string
-	loadStart         string
+	// the provider built with -tags securescore_bench_floor
+	floorProvider string
+	subscriptions []string
+	actions       []string // the undecided profiles of actionsTenantID
+	tfVersion     string
+	loadStart     string
 }
 
 func newBench(o options, work string) (*bench, error) {
@@ -193,13 +195,18 @@ func newBench(o options, work string) (*bench, error) {
 	}
 	b.o = o
 	// The naive baseline is this provider built with its shared reads off
-	// (internal/provider/naive_bench.go), and the build before the provider
-	// read data sources itself (framework_reads_bench.go): builds of their
-	// own, so the release binary carries no switch for them.
+	// (internal/provider/naive_bench.go), the build before the provider
+	// read data sources itself (framework_reads_bench.go), and the floor
+	// build that serves the schema and does no work (floor_bench.go):
+	// builds of their own, so the release binary carries no switch for them.
 	if b.naiveProvider, err = buildBenchVariant(work, "naive", o.cpuProfile != ""); err != nil {
 		return nil, err
 	}
 	if b.frameworkProvider, err = buildBenchVariant(work, "framework_reads", o.cpuProfile != ""); err != nil {
+		return nil, err
+	}
+	// Terraform's floor for the provider's schema (floor_bench.go).
+	if b.floorProvider, err = buildBenchVariant(work, "floor", false); err != nil {
 		return nil, err
 	}
 

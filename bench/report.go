@@ -80,6 +80,7 @@ func (b *bench) report(results []result, profile *profileSummary) string {
 	fmt.Fprintf(&w, "- Aggregate scenarios list explicit `subscription_ids` (the default tenant's subscriptions plus generated ones); Resource Graph takes 1,000 subscriptions a request, so 5,000 need 5. The naive for_each is slow enough to need limits to keep `make bench` near 20 minutes: over 1,000 subscriptions it is timed 3 times without a warm-up plan, over 5,000 once, stopped after %s (a stopped plan is reported as such, with the requests it had made).\n", b.o.naiveTimeBox)
 	fmt.Fprintf(&w, "- *Reference: Terraform alone* runs the same number of instances of Terraform's built-in `terraform_data` resource, which starts no provider and sends no request: what Terraform itself costs per instance on this machine. A data source scenario has one instance.\n")
 	fmt.Fprintf(&w, "- The provider's process defaults (`memory.go`, `logging.go`; the README's performance section) are measured against Go's and terraform-plugin-log's own defaults in the same run: *without memory.go's settings* sets `GOMEMLIMIT=off GOGC=100`, *provider logs at TRACE* sets `TF_LOG_SDK_PROTO=TRACE` (read only by the provider, so Terraform itself logs nothing more).\n")
+	fmt.Fprintf(&w, "- *Terraform's floor* is this provider built with `-tags securescore_bench_floor` (`floor_bench.go`): it serves the real schema and answers the resource RPCs of a plan from what Terraform sent (validation passes, the state read is the state given, the plan is the proposed new state), with no request and none of the framework's plan logic. Its time above *Terraform alone* is what Terraform and the plugin protocol cost for this resource's schema, whatever the provider does.\n")
 	fmt.Fprintf(&w, "- *Read through the framework's ReadDataSource* is this provider built with `-tags securescore_bench_framework_reads` (`internal/provider/framework_reads_bench.go`): every data source read goes through the framework's server, as before the provider answered them itself (`internal/provider/data_source_read.go`).\n")
 	return w.String()
 }
@@ -154,6 +155,17 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 				round(attributable), round(r.median()), round(core.median()), verdict(attributable <= time.Second)))
 			if attributable > time.Second {
 				out = append(out, "Where it goes: "+whereItGoes(r, core, lat)+fmt.Sprintf("; Terraform's own CPU is %s here against %s alone.", round(r.terraformCPU()), round(core.terraformCPU())))
+			}
+			if f := byID["refresh-300/"+string(floor)]; f != nil && f.measured() {
+				schemaCost := f.median() - core.median()
+				reach := "within reach of a provider that does its work in the rest"
+				if schemaCost > time.Second {
+					reach = "above the 1.0 s target before the provider does any work: no provider with this resource's schema meets it on this machine"
+				}
+				out = append(out, fmt.Sprintf("Terraform's floor for the resource's schema, 300 managed actions: a provider that serves the same schema and does no work (floor_bench.go) plans in %s, %s above Terraform alone: %s. "+
+					"Of the provider-attributable %s, that much is Terraform's work for the schema and the plugin protocol, and %s is this provider's (its reads, the framework's plan logic). CPU: Terraform %s with the floor against %s with the release; the floor's provider process %s against the release's %s.",
+					round(f.median()), signed(schemaCost), reach, round(attributable), signed(r.median()-f.median()),
+					round(f.terraformCPU()), round(r.terraformCPU()), round(median(f.providerCPU)), round(median(r.providerCPU))))
 			}
 		}
 		if r.measured() {

@@ -22,6 +22,9 @@ const (
 	// -tags securescore_bench_framework_reads: data sources read through the
 	// framework's ReadDataSource, not the provider's own (data_source_read.go)
 	frameworkReads variant = "framework reads"
+	// -tags securescore_bench_floor: the provider's schema served by a
+	// server that answers a plan from what Terraform sent (floor_bench.go)
+	floor variant = "floor"
 )
 
 // scenario is one configuration timed with `terraform plan` (or `terraform
@@ -94,6 +97,8 @@ func (b *bench) variantEnv(v variant) []string {
 		return []string{wrapProviderEnv + "=" + b.naiveProvider}
 	case frameworkReads:
 		return []string{wrapProviderEnv + "=" + b.frameworkProvider}
+	case floor:
+		return []string{wrapProviderEnv + "=" + b.floorProvider}
 	case noMemoryLimit:
 		return []string{"GOMEMLIMIT=off", "GOGC=100"}
 	case loudLogs:
@@ -167,7 +172,7 @@ func (b *bench) scenarios() []scenario {
 	// the release build against the naive baseline in the same run.
 	for _, n := range actionCounts {
 		config := b.actionsConfig(b.actions[:n])
-		variants := []variant{release, naive}
+		variants := []variant{release, naive, floor}
 		if n == 300 {
 			// memory.go was written for this plan: measured with and without.
 			variants = append(variants, loudLogs, noMemoryLimit)
@@ -179,6 +184,8 @@ func (b *bench) scenarios() []scenario {
 				name += ", naive baseline (one GET and one score request per action)"
 			case loudLogs:
 				name += ", provider logs at TRACE (logging.go off)"
+			case floor:
+				name += ", Terraform's floor: the same schema served by a provider that does no work (no request, no framework)"
 			}
 			ids := b.actions[:n]
 			out = append(out, scenario{

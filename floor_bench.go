@@ -1,0 +1,82 @@
+//go:build securescore_bench_floor
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// The benchmark's floor build (`make bench` builds it with -tags
+// securescore_bench_floor): what Terraform itself costs with a provider of
+// this provider's schema that does no work. It serves the real schema and
+// answers the resource RPCs of a plan from what Terraform sent: validation
+// passes, the stored state is the upgraded state, a read returns the state
+// it was given and a plan the proposed new state. It sends no request and
+// runs none of the framework's plan logic, so that a plan's time above
+// Terraform's terraform_data reference splits into Terraform's work for the
+// schema (this build's) and the provider's (the release's minus this one).
+// Only for `terraform plan` of resources already in state; a release build
+// has none of this.
+func init() {
+	wrapServer = func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer { return &floorServer{ProviderServer: s} }
+}
+
+type floorServer struct {
+	tfprotov6.ProviderServer
+	once  sync.Once
+	types map[string]tftypes.Type // resource type name → its state's type
+	err   error
+}
+
+func (s *floorServer) ConfigureProvider(context.Context, *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	return &tfprotov6.ConfigureProviderResponse{}, nil
+}
+
+func (s *floorServer) ValidateResourceConfig(context.Context, *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return &tfprotov6.ValidateResourceConfigResponse{}, nil
+}
+
+// UpgradeResourceState decodes the stored JSON and answers in msgpack, as
+// the framework does, so that Terraform decodes what it decodes in a
+// release plan.
+func (s *floorServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	s.once.Do(func() { s.types, s.err = resourceTypes(ctx, s.ProviderServer) })
+	typ, ok := s.types[req.TypeName]
+	if s.err != nil || !ok {
+		return nil, fmt.Errorf("floor build: no schema for %s: %v", req.TypeName, s.err)
+	}
+	value, err := req.RawState.Unmarshal(typ)
+	if err != nil {
+		return nil, err
+	}
+	state, err := tfprotov6.NewDynamicValue(typ, value)
+	if err != nil {
+		return nil, err
+	}
+	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &state}, nil
+}
+
+func (s *floorServer) ReadResource(_ context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}, nil
+}
+
+func (s *floorServer) PlanResourceChange(_ context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}, nil
+}
+
+func resourceTypes(ctx context.Context, s tfprotov6.ProviderServer) (map[string]tftypes.Type, error) {
+	resp, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]tftypes.Type, len(resp.ResourceSchemas))
+	for name, schema := range resp.ResourceSchemas {
+		out[name] = schema.ValueType()
+	}
+	return out, nil
+}
