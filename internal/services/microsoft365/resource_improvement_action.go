@@ -164,15 +164,33 @@ func (r *ImprovementActionResource) Update(ctx context.Context, req resource.Upd
 func (r *ImprovementActionResource) applyPlan(ctx context.Context, plan tfsdk.Plan, prior *improvementActionModel, state *tfsdk.State, diags *diag.Diagnostics,
 	timeoutOf func(timeouts.Value, context.Context, time.Duration) (time.Duration, diag.Diagnostics)) {
 	var m improvementActionModel
-	if !r.Load(ctx, plan.Get, &m, diags) {
+	diags.Append(plan.Get(ctx, &m)...)
+	if diags.HasError() {
 		return
 	}
-	timeout, timeoutDiags := timeoutOf(m.Timeouts, ctx, resourceTimeout)
-	diags.Append(timeoutDiags...)
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	timeout := func(ctx context.Context, def time.Duration) (time.Duration, diag.Diagnostics) {
+		return timeoutOf(m.Timeouts, ctx, def)
+	}
+	r.inTenant(ctx, timeout, m.TenantID, diags, func(ctx context.Context, g *client.GraphClient) {
+		if r.write(ctx, g, &m, prior, diags) {
+			diags.Append(state.Set(ctx, &m)...)
+		}
+	})
+}
+
+// inTenant runs do with the Graph client of tenantID (null: the provider's
+// tenant), bounded by the operation's timeout (resourceTimeout unless the
+// timeouts block sets one). do does not run when the provider is not
+// configured or the tenant is not one of its tenants.
+func (r *ImprovementActionResource) inTenant(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), tenantID types.String,
+	diags *diag.Diagnostics, do func(context.Context, *client.GraphClient)) {
+	if !providerdata.Require(r.Client, diags) {
+		return
+	}
+	ctx, cancel := providerdata.Deadline(ctx, timeout, resourceTimeout, diags)
 	defer cancel()
-	if r.write(ctx, &m, prior, diags) {
-		diags.Append(state.Set(ctx, &m)...)
+	if g := tenantGraph(r.Client, tenantID, diags); g != nil {
+		do(ctx, g)
 	}
 }
 
@@ -180,11 +198,7 @@ func (r *ImprovementActionResource) applyPlan(ctx context.Context, plan tfsdk.Pl
 // changed since, or the plan was saved), PATCHes the decision unless only
 // Terraform-side settings changed, and fills every computed attribute from
 // a fresh read. It reports whether m may be saved as the new state.
-func (r *ImprovementActionResource) write(ctx context.Context, m *improvementActionModel, prior *improvementActionModel, diags *diag.Diagnostics) bool {
-	g := tenantGraph(r.Client, m.TenantID, diags)
-	if g == nil {
-		return false
-	}
+func (r *ImprovementActionResource) write(ctx context.Context, g *client.GraphClient, m *improvementActionModel, prior *improvementActionModel, diags *diag.Diagnostics) bool {
 	m.TenantID = types.StringValue(g.TenantID)
 	m.ID = types.StringValue(resourceID(g.TenantID, m.ControlID.ValueString()))
 	controlID := m.ControlID.ValueString()
@@ -308,40 +322,36 @@ func (r *ImprovementActionResource) fillFromService(ctx context.Context, g *clie
 func (r *ImprovementActionResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	state, diags := modelFromTerraform(ctx, req.State.Raw)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || !providerdata.Require(r.Client, &resp.Diagnostics) {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Read, resourceTimeout, &resp.Diagnostics)
-	defer cancel()
-	g := tenantGraph(r.Client, state.TenantID, &resp.Diagnostics)
-	if g == nil {
-		return
-	}
-	controlID := state.ControlID.ValueString()
-	profile, ok := readProfile(ctx, g.ControlProfile, controlID, "Reading the improvement action", &resp.Diagnostics)
-	if !ok {
-		return
-	}
-	if profile == nil || profile.Deprecated {
-		reason := "no longer exists"
-		if profile != nil {
-			reason = "is deprecated"
+	r.inTenant(ctx, state.Timeouts.Read, state.TenantID, &resp.Diagnostics, func(ctx context.Context, g *client.GraphClient) {
+		controlID := state.ControlID.ValueString()
+		profile, ok := readProfile(ctx, g.ControlProfile, controlID, "Reading the improvement action", &resp.Diagnostics)
+		if !ok {
+			return
 		}
-		resp.Diagnostics.AddWarning("Improvement action removed from state",
-			fmt.Sprintf("%q %s in tenant %s, so Terraform no longer manages it. Remove it from the configuration.", controlID, reason, g.TenantID))
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	state.TenantID = types.StringValue(g.TenantID)
-	state.ID = types.StringValue(resourceID(g.TenantID, controlID))
-	if !r.fillFromService(ctx, g, &state, *profile, &resp.Diagnostics) {
-		return
-	}
-	refreshed, diags := state.toTerraform(ctx, req.State.Raw.Type())
-	resp.Diagnostics.Append(diags...)
-	if !diags.HasError() {
-		resp.State.Raw = refreshed
-	}
+		if profile == nil || profile.Deprecated {
+			reason := "no longer exists"
+			if profile != nil {
+				reason = "is deprecated"
+			}
+			resp.Diagnostics.AddWarning("Improvement action removed from state",
+				fmt.Sprintf("%q %s in tenant %s, so Terraform no longer manages it. Remove it from the configuration.", controlID, reason, g.TenantID))
+			resp.State.RemoveResource(ctx)
+			return
+		}
+		state.TenantID = types.StringValue(g.TenantID)
+		state.ID = types.StringValue(resourceID(g.TenantID, controlID))
+		if !r.fillFromService(ctx, g, &state, *profile, &resp.Diagnostics) {
+			return
+		}
+		refreshed, diags := state.toTerraform(ctx, req.State.Raw.Type())
+		resp.Diagnostics.Append(diags...)
+		if !diags.HasError() {
+			resp.State.Raw = refreshed
+		}
+	})
 }
 
 // Delete resets the action to the portal's default (to address, no notes,
@@ -358,23 +368,16 @@ func (r *ImprovementActionResource) Delete(ctx context.Context, req resource.Del
 		tflog.Info(ctx, "on_destroy = keep: the decision stays in the service", map[string]any{"control_id": controlID})
 		return
 	}
-	if !providerdata.Require(r.Client, &resp.Diagnostics) {
-		return
-	}
-	ctx, cancel := providerdata.Deadline(ctx, state.Timeouts.Delete, resourceTimeout, &resp.Diagnostics)
-	defer cancel()
-	g := tenantGraph(r.Client, state.TenantID, &resp.Diagnostics)
-	if g == nil {
-		return
-	}
-	reset := client.ControlProfileUpdate{State: StateDefault, VendorInformation: client.SecureScoreVendor}
-	err := g.UpdateControlProfile(ctx, controlID, reset)
-	if client.IsNotFound(err) {
-		return // gone already: nothing to reset
-	}
-	if err != nil {
-		resp.Diagnostics.Append(patchError(controlID, g.TenantID, reset, err))
-	}
+	r.inTenant(ctx, state.Timeouts.Delete, state.TenantID, &resp.Diagnostics, func(ctx context.Context, g *client.GraphClient) {
+		reset := client.ControlProfileUpdate{State: StateDefault, VendorInformation: client.SecureScoreVendor}
+		err := g.UpdateControlProfile(ctx, controlID, reset)
+		if client.IsNotFound(err) {
+			return // gone already: nothing to reset
+		}
+		if err != nil {
+			resp.Diagnostics.Append(patchError(controlID, g.TenantID, reset, err))
+		}
+	})
 }
 
 // ImportState takes `<control_id>` (the provider's tenant) or

@@ -45,6 +45,15 @@ func freshActions(t *testing.T, n int) (open, completed []string) {
 	return open, completed
 }
 
+// openAction resets the emulator and gives one fresh action that is not
+// completed, for a test that manages a single action.
+func openAction(t *testing.T) string {
+	t.Helper()
+	resetEmulator(t)
+	open, _ := freshActions(t, 2)
+	return open[0]
+}
+
 // serviceState is the newest controlStateUpdates entry as the emulator holds it.
 func serviceState(tenantID, id string) (state, comment, assignedTo string, err error) {
 	for _, p := range acctest.Emu.Tenant(tenantID).Profiles {
@@ -112,9 +121,7 @@ func (f serviceCheck) CheckState(_ context.Context, _ statecheck.CheckStateReque
 }
 
 func TestAccImprovementActionLifecycle(t *testing.T) {
-	resetEmulator(t)
-	open, _ := freshActions(t, 2)
-	id := open[0]
+	id := openAction(t)
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: expectServiceState(id, "Default", "", ""),
 		Steps: []resource.TestStep{
@@ -189,9 +196,7 @@ func TestAccImprovementActionLifecycle(t *testing.T) {
 // saved plan and its apply): the apply succeeds with the new points, since
 // the plan never promised them.
 func TestAccImprovementActionScoreChangesBetweenPlanAndApply(t *testing.T) {
-	resetEmulator(t)
-	open, _ := freshActions(t, 2)
-	id := open[0]
+	id := openAction(t)
 	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			{
@@ -239,9 +244,7 @@ func TestAccImprovementActionImportGivesAnEmptyPlan(t *testing.T) {
 		{"tenant/control id, tenant_id written", home + "/%s", fmt.Sprintf("  tenant_id = %q", home)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resetEmulator(t)
-			open, _ := freshActions(t, 2)
-			id := open[0]
+			id := openAction(t)
 			acctest.Emu.PatchProfile(home, id, "Ignored", "Accepted by the CISO", "", "admin@contoso.com")
 			config := resourceConfig(id, "risk_accepted", `  notes = "Accepted by the CISO"
 `+tc.tenantLine)
@@ -335,9 +338,7 @@ func sharedUndecidedAction(t *testing.T, a, b string) string {
 // on_destroy = "keep" leaves the decision in place; the default resets it
 // (TestAccImprovementActionLifecycle's CheckDestroy).
 func TestAccImprovementActionDestroyKeeps(t *testing.T) {
-	resetEmulator(t)
-	open, _ := freshActions(t, 2)
-	id := open[0]
+	id := openAction(t)
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: expectServiceState(id, "Ignored", "kept after destroy", ""),
 		Steps: []resource.TestStep{{
@@ -418,9 +419,7 @@ func TestAccImprovementActionImportRefusals(t *testing.T) {
 // Graph can lag behind a write: the read-back waits for it, the state holds
 // what was written, and there is no "inconsistent result" error.
 func TestAccImprovementActionStaleReadBack(t *testing.T) {
-	resetEmulator(t)
-	open, _ := freshActions(t, 2)
-	id := open[0]
+	id := openAction(t)
 	acctest.Test(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			PreConfig: func() { acctest.Emu.SetStaleReads(1) },
