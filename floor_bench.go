@@ -4,7 +4,11 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -20,8 +24,11 @@ import (
 // runs none of the framework's plan logic, so that a plan's time above
 // Terraform's terraform_data reference splits into Terraform's work for the
 // schema (this build's) and the provider's (the release's minus this one).
-// Only for `terraform plan` of resources already in state; a release build
-// has none of this.
+// A data source's state is the one the real provider read for the same
+// configuration in an earlier process (the untimed warm-up plan), kept in
+// $SECURESCORE_BENCH_FLOOR_DIR, so that the timed plans measure what
+// Terraform does with that state. Only for `terraform plan` of resources
+// already in state and of data sources; a release build has none of this.
 func init() {
 	wrapServer = func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer { return &floorServer{ProviderServer: s} }
 }
@@ -31,10 +38,38 @@ type floorServer struct {
 	once  sync.Once
 	types map[string]tftypes.Type // resource type name → its state's type
 	err   error
+
+	configure  *tfprotov6.ConfigureProviderRequest // kept for a data source the cache does not hold
+	configured sync.Once
 }
 
-func (s *floorServer) ConfigureProvider(context.Context, *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+func (s *floorServer) ConfigureProvider(_ context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
+	s.configure = req
 	return &tfprotov6.ConfigureProviderResponse{}, nil
+}
+
+func (s *floorServer) ValidateDataResourceConfig(context.Context, *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return &tfprotov6.ValidateDataResourceConfigResponse{}, nil
+}
+
+// ReadDataSource answers with the state cached for the configuration, and
+// reads it with the real provider (configured then) the first time.
+func (s *floorServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	key := sha256.Sum256(append([]byte(req.TypeName+"\x00"), req.Config.MsgPack...))
+	file := filepath.Join(os.Getenv("SECURESCORE_BENCH_FLOOR_DIR"), hex.EncodeToString(key[:]))
+	if state, err := os.ReadFile(file); err == nil {
+		return &tfprotov6.ReadDataSourceResponse{State: &tfprotov6.DynamicValue{MsgPack: state}}, nil
+	}
+	var err error
+	s.configured.Do(func() { _, err = s.ProviderServer.ConfigureProvider(ctx, s.configure) })
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.ProviderServer.ReadDataSource(ctx, req)
+	if err == nil && !hasError(resp.Diagnostics) && resp.State != nil && len(resp.State.MsgPack) > 0 {
+		err = os.WriteFile(file, resp.State.MsgPack, 0o600)
+	}
+	return resp, err
 }
 
 func (s *floorServer) ValidateResourceConfig(context.Context, *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
@@ -79,4 +114,13 @@ func resourceTypes(ctx context.Context, s tfprotov6.ProviderServer) (map[string]
 		out[name] = schema.ValueType()
 	}
 	return out, nil
+}
+
+func hasError(diags []*tfprotov6.Diagnostic) bool {
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			return true
+		}
+	}
+	return false
 }

@@ -70,6 +70,8 @@ func variantName(name string, v variant) string {
 		return name + ", without memory.go's settings (GOMEMLIMIT=off GOGC=100)"
 	case frameworkReads:
 		return name + ", read through the framework's ReadDataSource (the build before data_source_read.go)"
+	case floor:
+		return name + ", Terraform's floor: the same schema served by a provider that does no work (floor_bench.go: no request, no framework)"
 	}
 	return name
 }
@@ -98,7 +100,7 @@ func (b *bench) variantEnv(v variant) []string {
 	case frameworkReads:
 		return []string{wrapProviderEnv + "=" + b.frameworkProvider}
 	case floor:
-		return []string{wrapProviderEnv + "=" + b.floorProvider}
+		return []string{wrapProviderEnv + "=" + b.floorProvider, "SECURESCORE_BENCH_FLOOR_DIR=" + filepath.Join(b.work, "floor")}
 	case noMemoryLimit:
 		return []string{"GOMEMLIMIT=off", "GOGC=100"}
 	case loudLogs:
@@ -184,8 +186,6 @@ func (b *bench) scenarios() []scenario {
 				name += ", naive baseline (one GET and one score request per action)"
 			case loudLogs:
 				name += ", provider logs at TRACE (logging.go off)"
-			case floor:
-				name += ", Terraform's floor: the same schema served by a provider that does no work (no request, no framework)"
 			}
 			ids := b.actions[:n]
 			out = append(out, scenario{
@@ -230,7 +230,11 @@ func (b *bench) scenarios() []scenario {
 	}
 
 	for _, n := range subCounts {
-		for _, v := range dataSourceVariants(n == 5000, n == 5000) {
+		variants := dataSourceVariants(n == 5000, n == 5000)
+		if n == 1 || n == 1000 {
+			variants = append(variants, floor)
+		}
+		for _, v := range variants {
 			name := variantName("securescore_defender_scores, "+plural(n, "subscription"), v)
 			out = append(out, scenario{
 				group: "Defender aggregate", name: name, key: fmt.Sprintf("aggregate-%d", n), variant: v,
