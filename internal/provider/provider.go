@@ -96,6 +96,11 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 	endpoint := func(description string) schema.Attribute {
 		return schema.StringAttribute{Optional: true, Validators: httpsURL, MarkdownDescription: description}
 	}
+	// secret is a credential setting: sensitive, so that Terraform never
+	// shows it in a plan or in its output.
+	secret := func(description string) schema.Attribute {
+		return schema.StringAttribute{Optional: true, Sensitive: true, MarkdownDescription: description}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads Microsoft Defender for Cloud and Microsoft 365 secure scores and manages Microsoft 365 improvement actions. " +
 			"Every setting is optional and falls back to the environment variable named in its description, the same ones the azurerm and azapi providers read.",
@@ -104,22 +109,18 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				MarkdownDescription: "The Microsoft Entra directory (tenant) id, a GUID. Environment variable: `ARM_TENANT_ID`."},
 			"client_id": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "The application (client) id of the service principal or user-assigned managed identity. Environment variable: `ARM_CLIENT_ID`."},
-			"client_secret": schema.StringAttribute{Optional: true, Sensitive: true,
-				MarkdownDescription: "A client secret of the service principal. Environment variable: `ARM_CLIENT_SECRET`."},
+			"client_secret": secret("A client secret of the service principal. Environment variable: `ARM_CLIENT_SECRET`."),
 			"client_certificate_path": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "Path to a PEM or PKCS#12 (`.pfx`) file holding the service principal's certificate and private key. Environment variable: `ARM_CLIENT_CERTIFICATE_PATH`."},
-			"client_certificate_password": schema.StringAttribute{Optional: true, Sensitive: true,
-				MarkdownDescription: "The password of the PKCS#12 certificate, if any. Environment variable: `ARM_CLIENT_CERTIFICATE_PASSWORD`."},
+			"client_certificate_password": secret("The password of the PKCS#12 certificate, if any. Environment variable: `ARM_CLIENT_CERTIFICATE_PASSWORD`."),
 			"use_oidc": schema.BoolAttribute{Optional: true,
 				MarkdownDescription: "Authenticate with a federated OIDC token (workload identity federation: GitHub Actions, Azure DevOps, HCP Terraform). Environment variable: `ARM_USE_OIDC`."},
-			"oidc_token": schema.StringAttribute{Optional: true, Sensitive: true,
-				MarkdownDescription: "The federated OIDC token itself. Environment variable: `ARM_OIDC_TOKEN`."},
+			"oidc_token": secret("The federated OIDC token itself. Environment variable: `ARM_OIDC_TOKEN`."),
 			"oidc_token_file_path": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "A file holding the federated OIDC token, re-read whenever a new token is needed. Environment variable: `ARM_OIDC_TOKEN_FILE_PATH`."},
 			"oidc_request_url": schema.StringAttribute{Optional: true, Validators: httpsURL,
 				MarkdownDescription: "The URL to request a federated OIDC token from (GitHub Actions). Environment variables: `ARM_OIDC_REQUEST_URL`, then `ACTIONS_ID_TOKEN_REQUEST_URL`."},
-			"oidc_request_token": schema.StringAttribute{Optional: true, Sensitive: true,
-				MarkdownDescription: "The bearer token for `oidc_request_url`. Environment variables: `ARM_OIDC_REQUEST_TOKEN`, then `ACTIONS_ID_TOKEN_REQUEST_TOKEN`."},
+			"oidc_request_token": secret("The bearer token for `oidc_request_url`. Environment variables: `ARM_OIDC_REQUEST_TOKEN`, then `ACTIONS_ID_TOKEN_REQUEST_TOKEN`."),
 			"use_msi": schema.BoolAttribute{Optional: true,
 				MarkdownDescription: "Authenticate with the managed identity of the machine Terraform runs on; `client_id` picks a user-assigned identity. Environment variable: `ARM_USE_MSI`."},
 			"use_cli": schema.BoolAttribute{Optional: true,
