@@ -11,10 +11,7 @@ import (
 // One action read alone comes with the newest score in the same request;
 // the score is then served without another one.
 func TestSingleReadBatchesTheLatestScore(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	c := emulatorClient(t, e, emulator.ClientSecret)
-	g, _ := c.Graph("")
-	ctx := testContext(t)
+	e, g, ctx := emulatorGraph(t)
 	p, _, err := g.ControlProfile(ctx, "AdminMFAV2")
 	if err != nil || p == nil || p.ID != "AdminMFAV2" {
 		t.Fatalf("read: %+v, %v", p, err)

@@ -68,10 +68,7 @@ func TestSharedReadsOutliveTheShortestDeadline(t *testing.T) {
 // A patched action is re-read once; after that the snapshot holds the fresh
 // copy and no reader fetches it again.
 func TestPatchedActionIsReadAgainOnce(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	c := emulatorClient(t, e, emulator.ClientSecret)
-	g, _ := c.Graph("")
-	ctx := testContext(t)
+	e, g, ctx := emulatorGraph(t)
 	if _, _, err := g.ControlProfiles(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -105,10 +102,7 @@ func TestPatchedActionIsReadAgainOnce(t *testing.T) {
 // The snapshot finds ids as Graph's GET does: case-insensitively, before
 // and after a PATCH.
 func TestSnapshotLookupIgnoresCase(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	c := emulatorClient(t, e, emulator.ClientSecret)
-	g, _ := c.Graph("")
-	ctx := testContext(t)
+	_, g, ctx := emulatorGraph(t)
 	p, _, err := g.ControlProfile(ctx, "adminmfav2")
 	if err != nil || p == nil || p.ID != "AdminMFAV2" {
 		t.Fatalf("lower-case lookup: %+v, %v", p, err)

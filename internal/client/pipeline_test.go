@@ -59,6 +59,18 @@ func emulatorClientWithARM(t *testing.T, e *emulator.Emulator, secret, armURL st
 	return c
 }
 
+// emulatorGraph starts an emulator and gives it with the home tenant's
+// Graph client on it and a context bounded as testContext's.
+func emulatorGraph(t *testing.T) (*emulator.Emulator, *GraphClient, context.Context) {
+	t.Helper()
+	e := startEmulator(t, emulator.Options{})
+	g, err := emulatorClient(t, e, emulator.ClientSecret).Graph("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, g, testContext(t)
+}
+
 func testContext(t *testing.T) context.Context {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
