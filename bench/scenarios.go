@@ -119,15 +119,9 @@ func (b *bench) providerBlock() string {
 }
 
 provider "securescore" {
-  endpoint = {
-    active_directory_authority_host = %q
-    resource_manager_endpoint       = %q
-    microsoft_graph_endpoint        = %q
-    log_analytics_endpoint          = %q
-  }
-  auxiliary_tenant_ids = [%q, %q]
+%s  auxiliary_tenant_ids = [%q, %q]
 }
-`, b.emu.AuthorityURL(), b.emu.ARMURL(), b.emu.GraphURL(), b.emu.LogAnalyticsURL(), actionsTenantID, largeTenantID)
+`, b.emu.ProviderEndpoint(""), actionsTenantID, largeTenantID)
 }
 
 func hclList(values []string) string {

@@ -140,14 +140,7 @@ func ProviderConfigWith(extra string) string {
 func ProviderConfigWithEndpoint(endpointExtra, extra string) string {
 	return fmt.Sprintf(`
 provider "securescore" {
-  endpoint = {
-    active_directory_authority_host = %q
-    resource_manager_endpoint       = %q
-    microsoft_graph_endpoint        = %q
-    log_analytics_endpoint          = %q
-%s
-  }
-%s
+%s%s
 }
-`, Emu.AuthorityURL(), Emu.ARMURL(), Emu.GraphURL(), Emu.LogAnalyticsURL(), endpointExtra, extra)
+`, Emu.ProviderEndpoint(endpointExtra+"\n"), extra)
 }
