@@ -82,8 +82,11 @@ func (s *floorServer) ValidateResourceConfig(context.Context, *tfprotov6.Validat
 func (s *floorServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
 	s.once.Do(func() { s.types, s.err = resourceTypes(ctx, s.ProviderServer) })
 	typ, ok := s.types[req.TypeName]
-	if s.err != nil || !ok {
-		return nil, fmt.Errorf("floor build: no schema for %s: %v", req.TypeName, s.err)
+	if s.err != nil {
+		return nil, fmt.Errorf("floor build: reading the schemas: %w", s.err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("floor build: no schema for %s", req.TypeName)
 	}
 	value, err := req.RawState.Unmarshal(typ)
 	if err != nil {
