@@ -33,3 +33,15 @@ func Bool(description string) schema.BoolAttribute {
 func StringList(description string) schema.ListAttribute {
 	return schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: description}
 }
+
+// ObjectList is a computed list of objects with the given attributes.
+func ObjectList(description string, attributes map[string]schema.Attribute) schema.ListNestedAttribute {
+	return schema.ListNestedAttribute{Computed: true, MarkdownDescription: description,
+		NestedObject: schema.NestedAttributeObject{Attributes: attributes}}
+}
+
+// ObjectMap is a computed map of objects with the given attributes.
+func ObjectMap(description string, attributes map[string]schema.Attribute) schema.MapNestedAttribute {
+	return schema.MapNestedAttribute{Computed: true, MarkdownDescription: description,
+		NestedObject: schema.NestedAttributeObject{Attributes: attributes}}
+}

@@ -54,18 +54,15 @@ func (d *ControlDefinitionsDataSource) Schema(ctx context.Context, _ datasource.
 			"subscription_id": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.SubscriptionID()},
 				MarkdownDescription: "The subscription whose definitions are read. When omitted, the tenant-wide list is read; " +
 					"the provider's `subscription_id` (`ARM_SUBSCRIPTION_ID`) is not used here. Reading one subscription needs the Security Reader role on it."},
-			"definitions": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "The control definitions, ordered by `display_name`, then `name`.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":                        computed.String("The definition's Azure Resource Manager id."),
-					"name":                      computed.String("The definition's name (a GUID); a control's `name` in `securescore_defender_controls`."),
-					"display_name":              computed.String("The control's display name, e.g. `Enable MFA`."),
-					"description":               computed.String("What the control asks for. The definition lists carry it (the copies expanded under controls do not); null if the service omits it."),
-					"max_score":                 computed.Int64("The most points the control can contribute to a score."),
-					"source_type":               computed.String("Where the definition comes from: `BuiltIn` or `Custom`."),
-					"assessment_definition_ids": computed.StringList("The resource ids of the assessments (recommendations) the control is made of."),
-				}},
-			},
+			"definitions": computed.ObjectList("The control definitions, ordered by `display_name`, then `name`.", map[string]schema.Attribute{
+				"id":                        computed.String("The definition's Azure Resource Manager id."),
+				"name":                      computed.String("The definition's name (a GUID); a control's `name` in `securescore_defender_controls`."),
+				"display_name":              computed.String("The control's display name, e.g. `Enable MFA`."),
+				"description":               computed.String("What the control asks for. The definition lists carry it (the copies expanded under controls do not); null if the service omits it."),
+				"max_score":                 computed.Int64("The most points the control can contribute to a score."),
+				"source_type":               computed.String("Where the definition comes from: `BuiltIn` or `Custom`."),
+				"assessment_definition_ids": computed.StringList("The resource ids of the assessments (recommendations) the control is made of."),
+			}),
 		})
 }
 

@@ -67,22 +67,19 @@ func (d *ControlsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 					"Defaults to `ascScore`, Defender for Cloud's default initiative. Set it to the empty string `\"\"` to read the subscription-wide list " +
 					"(`…/providers/Microsoft.Security/secureScoreControls`) instead of one initiative's; the attribute then stays `\"\"`. " +
 					"An initiative the subscription does not have is an error that lists the ones it has."},
-			"controls": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "The controls, ordered by `potential_score_increase` (largest first), then `display_name`.",
-				NestedObject: schema.NestedAttributeObject{Attributes: merged(
-					pointsAttributes("The points the control currently contributes.", "The most points the control can contribute.", apiPercentage),
-					resourceCountsAttributes("Resources for which every recommendation of the control is healthy.",
-						"Resources with at least one unhealthy recommendation of the control.", "Resources the control's recommendations do not apply to."),
-					map[string]schema.Attribute{
-						"id":                        computed.String("The control's Azure Resource Manager id."),
-						"name":                      computed.String("The control's name: the name (a GUID) of its control definition."),
-						"display_name":              computed.String("The control's display name, e.g. `Enable MFA`."),
-						"weight":                    computed.Int64("The control's relative weight, as the API reports it."),
-						"potential_score_increase":  computed.Float64("The points the score would gain if every resource were healthy: `max_score - current_score`."),
-						"source_type":               computed.String("Where the control's definition comes from: `BuiltIn` or `Custom`. Null when the service returned no definition."),
-						"assessment_definition_ids": computed.StringList("The resource ids of the assessments (recommendations) the control is made of."),
-					})},
-			},
+			"controls": computed.ObjectList("The controls, ordered by `potential_score_increase` (largest first), then `display_name`.", merged(
+				pointsAttributes("The points the control currently contributes.", "The most points the control can contribute.", apiPercentage),
+				resourceCountsAttributes("Resources for which every recommendation of the control is healthy.",
+					"Resources with at least one unhealthy recommendation of the control.", "Resources the control's recommendations do not apply to."),
+				map[string]schema.Attribute{
+					"id":                        computed.String("The control's Azure Resource Manager id."),
+					"name":                      computed.String("The control's name: the name (a GUID) of its control definition."),
+					"display_name":              computed.String("The control's display name, e.g. `Enable MFA`."),
+					"weight":                    computed.Int64("The control's relative weight, as the API reports it."),
+					"potential_score_increase":  computed.Float64("The points the score would gain if every resource were healthy: `max_score - current_score`."),
+					"source_type":               computed.String("Where the control's definition comes from: `BuiltIn` or `Custom`. Null when the service returned no definition."),
+					"assessment_definition_ids": computed.StringList("The resource ids of the assessments (recommendations) the control is made of."),
+				})),
 			"unhealthy_resource_count": computed.Int64("The sum of the controls' `unhealthy_resource_count` (a resource unhealthy in two controls counts twice). Null (with a warning) while Defender for Cloud has not calculated the subscription's first score."),
 			"potential_score_increase": computed.Float64("The sum of the controls' `potential_score_increase`, in points. Null while the subscription's first score is not calculated."),
 		})

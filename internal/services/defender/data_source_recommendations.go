@@ -77,11 +77,8 @@ func (d *RecommendationsDataSource) Schema(ctx context.Context, _ datasource.Sch
 			"affected_resource_id_limit": schema.Int64Attribute{Optional: true, Computed: true, Validators: []validator.Int64{int64validator.Between(0, client.MaxAffectedResourceIDs)},
 				MarkdownDescription: fmt.Sprintf("List up to this many unhealthy resource ids per recommendation in `affected_resource_ids` (0 to %d; default 0, no list). "+
 					"`unhealthy_resource_count` always counts them all.", client.MaxAffectedResourceIDs)},
-			"recommendations": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "One entry per recommendation and subscription, biggest gain first: ordered by `potential_score_increase` descending (recommendations outside every control of the initiative last), " +
-					"then `unhealthy_resource_count` descending, then `severity` (High, Medium, Low), `display_name` and `subscription_id`.",
-				NestedObject: schema.NestedAttributeObject{Attributes: recommendationEntrySchema()},
-			},
+			"recommendations": computed.ObjectList("One entry per recommendation and subscription, biggest gain first: ordered by `potential_score_increase` descending (recommendations outside every control of the initiative last), "+
+				"then `unhealthy_resource_count` descending, then `severity` (High, Medium, Low), `display_name` and `subscription_id`.", recommendationEntrySchema()),
 			"recommendation_count": computed.Int64("The number of entries in `recommendations`."),
 			"restricted_management_group_ids": computed.StringList("With `management_group_ids`: the groups the identity may not read (Resource Graph answered HTTP 403), in the order given, with a warning; " +
 				"their subscriptions' recommendations are listed only through the groups that can be read. Empty when every group was read; null without `management_group_ids`."),

@@ -127,70 +127,55 @@ func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.Schema
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(validators.SubscriptionID())},
 				MarkdownDescription: "Only these subscriptions. Every subscription the workspace holds scores of when unset; a listed one without history is a warning."},
 			"score_name": scoreNameAttribute("The secure score initiative. Defaults to `ascScore`."),
-			"points": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "One entry per subscription and day, oldest day first, then by `subscription_id`: the day's last record. " +
-					"Continuous export writes a score when it changes and a snapshot weekly, so a day without a record keeps the day before's score (`generated_date_time` says when it was written).",
-				NestedObject: schema.NestedAttributeObject{Attributes: merged(
-					pointsAttributes("The score, in points.", "The maximum score, in points.", percentage),
-					map[string]schema.Attribute{
-						"day_date_time":       day,
-						"subscription_id":     computed.String("The subscription, in lower case."),
-						"weight":              computed.Int64("The subscription's weight in the aggregate."),
-						"generated_date_time": computed.String("When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."),
-					})},
-			},
-			"aggregates": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "One entry per day of the window, oldest first: the weighted score of the subscriptions with a point that day, as `securescore_defender_scores` computes it.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"day_date_time": day,
-					"percentage": schema.Float64Attribute{Computed: true,
-						MarkdownDescription: "`sum(percentage_i * weight_i) / sum(weight_i)` over the subscriptions with a positive weight, 4 decimals; null without one."},
-					"subscription_count": computed.Int64("Subscriptions with a point that day."),
-				}},
-			},
-			"latest_by_subscription_id": schema.MapNestedAttribute{Computed: true,
-				MarkdownDescription: "Each subscription's newest point and its change, keyed by subscription id in lower case. A change is the newest day's value minus that of 7 (or 30) days before; null when either day has no point.",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"day_date_time":                day,
-					"current_score":                computed.Float64("The newest score, in points."),
-					"percentage":                   computed.Float64("The newest percentage (0 to 1)."),
-					"current_score_change_7_days":  computed.Float64("Points gained (negative: lost) over the last 7 days."),
-					"current_score_change_30_days": computed.Float64("Points gained over the last 30 days."),
-					"percentage_change_7_days":     computed.Float64("The change of `percentage` over the last 7 days (-0.05 is 5 percentage points lost)."),
-					"percentage_change_30_days":    computed.Float64("The change of `percentage` over the last 30 days."),
-				}},
-			},
+			"points": computed.ObjectList("One entry per subscription and day, oldest day first, then by `subscription_id`: the day's last record. "+
+				"Continuous export writes a score when it changes and a snapshot weekly, so a day without a record keeps the day before's score (`generated_date_time` says when it was written).", merged(
+				pointsAttributes("The score, in points.", "The maximum score, in points.", percentage),
+				map[string]schema.Attribute{
+					"day_date_time":       day,
+					"subscription_id":     computed.String("The subscription, in lower case."),
+					"weight":              computed.Int64("The subscription's weight in the aggregate."),
+					"generated_date_time": computed.String("When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."),
+				})),
+			"aggregates": computed.ObjectList("One entry per day of the window, oldest first: the weighted score of the subscriptions with a point that day, as `securescore_defender_scores` computes it.", map[string]schema.Attribute{
+				"day_date_time": day,
+				"percentage": schema.Float64Attribute{Computed: true,
+					MarkdownDescription: "`sum(percentage_i * weight_i) / sum(weight_i)` over the subscriptions with a positive weight, 4 decimals; null without one."},
+				"subscription_count": computed.Int64("Subscriptions with a point that day."),
+			}),
+			"latest_by_subscription_id": computed.ObjectMap("Each subscription's newest point and its change, keyed by subscription id in lower case. A change is the newest day's value minus that of 7 (or 30) days before; null when either day has no point.", map[string]schema.Attribute{
+				"day_date_time":                day,
+				"current_score":                computed.Float64("The newest score, in points."),
+				"percentage":                   computed.Float64("The newest percentage (0 to 1)."),
+				"current_score_change_7_days":  computed.Float64("Points gained (negative: lost) over the last 7 days."),
+				"current_score_change_30_days": computed.Float64("Points gained over the last 30 days."),
+				"percentage_change_7_days":     computed.Float64("The change of `percentage` over the last 7 days (-0.05 is 5 percentage points lost)."),
+				"percentage_change_30_days":    computed.Float64("The change of `percentage` over the last 30 days."),
+			}),
 			"include_controls": schema.BoolAttribute{Optional: true,
 				MarkdownDescription: "Also read each security control's daily score from the table `SecureScoreControls` (continuous export's \"Control score\"), " +
 					"into `control_points` and `control_changes`: one more query. A workspace without that table is an error saying how to export it. Default `false`."},
-			"control_points": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "With `include_controls`: one entry per day, subscription and control, oldest day first, then by `subscription_id` and `name`, " +
-					"each the day's last record carried over the days without one as in `points`. Null otherwise.",
-				NestedObject: schema.NestedAttributeObject{Attributes: merged(
-					pointsAttributes("The points the control contributed that day.", "The most points the control can contribute.", percentage),
-					resourceCountsAttributes("Healthy resources that day.", "Unhealthy resources that day.", "Resources the control did not apply to that day."),
-					map[string]schema.Attribute{
-						"day_date_time":       day,
-						"subscription_id":     computed.String("The subscription, in lower case."),
-						"name":                computed.String("The control's name: the name (a GUID) of its control definition, as in `securescore_defender_controls`."),
-						"display_name":        computed.String("The control's display name, e.g. `Enable MFA`."),
-						"generated_date_time": computed.String("When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."),
-					})},
-			},
-			"control_changes": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "With `include_controls`: each subscription's controls with their newest point and change, the biggest loss of points over 7 days first " +
-					"(those without a 7-day change last), then by `subscription_id` and `name`: which controls moved the score. Null otherwise.",
-				NestedObject: schema.NestedAttributeObject{Attributes: merged(
-					pointsAttributes("The newest points of the control.", "The most points the control can contribute.", "The newest `current_score / max_score` (0 to 1)."),
-					map[string]schema.Attribute{
-						"subscription_id":              computed.String("The subscription, in lower case."),
-						"name":                         computed.String("The control's name (a GUID)."),
-						"display_name":                 computed.String("The control's display name."),
-						"day_date_time":                day,
-						"current_score_change_7_days":  computed.Float64("Points gained (negative: lost) over the last 7 days; null when either day has no point."),
-						"current_score_change_30_days": computed.Float64("Points gained over the last 30 days; null when either day has no point."),
-					})},
-			},
+			"control_points": computed.ObjectList("With `include_controls`: one entry per day, subscription and control, oldest day first, then by `subscription_id` and `name`, "+
+				"each the day's last record carried over the days without one as in `points`. Null otherwise.", merged(
+				pointsAttributes("The points the control contributed that day.", "The most points the control can contribute.", percentage),
+				resourceCountsAttributes("Healthy resources that day.", "Unhealthy resources that day.", "Resources the control did not apply to that day."),
+				map[string]schema.Attribute{
+					"day_date_time":       day,
+					"subscription_id":     computed.String("The subscription, in lower case."),
+					"name":                computed.String("The control's name: the name (a GUID) of its control definition, as in `securescore_defender_controls`."),
+					"display_name":        computed.String("The control's display name, e.g. `Enable MFA`."),
+					"generated_date_time": computed.String("When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."),
+				})),
+			"control_changes": computed.ObjectList("With `include_controls`: each subscription's controls with their newest point and change, the biggest loss of points over 7 days first "+
+				"(those without a 7-day change last), then by `subscription_id` and `name`: which controls moved the score. Null otherwise.", merged(
+				pointsAttributes("The newest points of the control.", "The most points the control can contribute.", "The newest `current_score / max_score` (0 to 1)."),
+				map[string]schema.Attribute{
+					"subscription_id":              computed.String("The subscription, in lower case."),
+					"name":                         computed.String("The control's name (a GUID)."),
+					"display_name":                 computed.String("The control's display name."),
+					"day_date_time":                day,
+					"current_score_change_7_days":  computed.Float64("Points gained (negative: lost) over the last 7 days; null when either day has no point."),
+					"current_score_change_30_days": computed.Float64("Points gained over the last 30 days; null when either day has no point."),
+				})),
 			"percentage_change_7_days": schema.Float64Attribute{Computed: true,
 				MarkdownDescription: "The newest day's aggregate `percentage` minus that of 7 days before (-0.05 is 5 percentage points lost); null when either is unknown or `days` is 7 or fewer."},
 			"percentage_change_30_days": schema.Float64Attribute{Computed: true,

@@ -153,13 +153,10 @@ func actionAttributes(controlID schema.Attribute) map[string]schema.Attribute {
 		"assigned_to":           computed.String("Who the newest state update assigned the action to; null when nobody."),
 		"updated_by":            computed.String("Who made the newest state update; null when there is none."),
 		"updated_date_time":     computed.String("When the newest state update was made (RFC 3339, UTC); null when the action never had one."),
-		"compliance": schema.ListNestedAttribute{Computed: true,
-			MarkdownDescription: "The certifications the action contributes to (`complianceInformation`). Microsoft's metadata says it is not implemented: live tenants send `[]` or null, so expect an empty list.",
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"certification_name": computed.String("The certification, e.g. `NIST 800-53 Rev 5`."),
-				"control_names":      computed.StringList("The certification's controls the action covers, e.g. `IA-2(1)`."),
-			}},
-		},
+		"compliance": computed.ObjectList("The certifications the action contributes to (`complianceInformation`). Microsoft's metadata says it is not implemented: live tenants send `[]` or null, so expect an empty list.", map[string]schema.Attribute{
+			"certification_name": computed.String("The certification, e.g. `NIST 800-53 Rev 5`."),
+			"control_names":      computed.StringList("The certification's controls the action covers, e.g. `IA-2(1)`."),
+		}),
 		"quick_win": computed.Bool("Whether the action is a quick win: `in_score`, points remaining, a status a team can still act on (`to_address`, `in_progress`, `planned`), and `Low` implementation cost and `Low` user impact."),
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
+	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 )
@@ -42,10 +43,7 @@ func (d *ImprovementActionDataSource) Schema(ctx context.Context, _ datasource.S
 		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 		MarkdownDescription: "The action's id (the control profile's id), e.g. `AdminMFAV2`, as listed by `securescore_microsoft365_improvement_actions` and taken by the resource. Matched case-insensitively, as Graph does."})
 	attributes["tenant_id"] = tenantIDAttribute()
-	attributes["history"] = schema.ListNestedAttribute{Computed: true,
-		MarkdownDescription: "Every state update of the action (`controlStateUpdates`), oldest first; the last one is the current state. The placeholder live tenants send for an action nobody touched (every member null but `state = Default`) is not an update and is left out.",
-		NestedObject:        schema.NestedAttributeObject{Attributes: stateChangeAttributes()},
-	}
+	attributes["history"] = computed.ObjectList("Every state update of the action (`controlStateUpdates`), oldest first; the last one is the current state. The placeholder live tenants send for an action nobody touched (every member null but `state = Default`) is not an update and is left out.", stateChangeAttributes())
 	resp.Schema = providerdata.Schema(ctx, "Reads one Microsoft 365 Secure Score improvement action (`GET /security/secureScoreControlProfiles`, joined with the newest `GET /security/secureScores`) with its status history. "+
 		"Needs the Microsoft Graph application permission `SecurityEvents.Read.All` (admin consent).",
 		attributes)

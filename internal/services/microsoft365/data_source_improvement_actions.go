@@ -71,10 +71,7 @@ func (d *ImprovementActionsDataSource) Schema(ctx context.Context, _ datasource.
 					"`rank`: Microsoft's `rank`, 1 first, then `control_id`. Either way actions not `in_score` come last."},
 			"quick_wins_first": schema.BoolAttribute{Optional: true, Computed: true,
 				MarkdownDescription: "Put the quick wins first, each group in the `order_by` order. Defaults to `false`."},
-			"actions": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "The matching improvement actions, in the `order_by` order.",
-				NestedObject:        schema.NestedAttributeObject{Attributes: actionAttributes(computed.String("The action's id (the control profile's id), e.g. `AdminMFAV2`."))},
-			},
+			"actions": computed.ObjectList("The matching improvement actions, in the `order_by` order.", actionAttributes(computed.String("The action's id (the control profile's id), e.g. `AdminMFAV2`."))),
 		})
 }
 

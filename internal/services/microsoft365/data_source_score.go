@@ -141,19 +141,16 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"points_available": computed.Float64("The points still to gain by work: Σ `points_remaining` of the actions `in_score` whose status is `to_address`, `in_progress` or `planned`. " +
 				"Actions resolved through a third party or an alternate mitigation earn their points from the service, and risk-accepted actions earn none, so neither counts."),
 			"categories": categoriesAttribute(),
-			"comparisons": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "How other tenants score, one entry per comparison Graph sends (`averageComparativeScores`).",
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"basis":         computed.String("What the comparison is with: `AllTenants`, `TotalSeats` (tenants of similar size), `IndustryTypes` (tenants of the same industry), or another basis Graph adds."),
-					"average_score": computed.Float64("The average score of the compared tenants, in points; null when Graph has no data for the period (it sends `-1`)."),
-					"category_average_scores": schema.MapAttribute{Computed: true, ElementType: types.Float64Type,
-						MarkdownDescription: "Average points by category, keyed `Identity`, `Data`, `Device`, `Apps`, `Infrastructure` (from Graph's `identityScore`, `dataScore`, …, sent as numbers or strings, keys in any case); a value is null when Graph sends `-1` (no data)."},
-					"category_max_scores": schema.MapAttribute{Computed: true, ElementType: types.Float64Type,
-						MarkdownDescription: "The most points each category could give the compared tenants, keyed like `category_average_scores` (from `identityScoreMax`, …); null values for `-1`."},
-					"details": schema.MapAttribute{Computed: true, ElementType: types.StringType,
-						MarkdownDescription: "Every other member of the comparison, as text, keyed in camelCase whatever the spelling Graph sends (live tenants send `SeatSizeRangeLowerValue`), e.g. `seatSizeRangeLowerValue`, `seatSizeRangeUpperValue` or `categoryValue` (the industry); null for `-1`."},
-				}},
-			},
+			"comparisons": computed.ObjectList("How other tenants score, one entry per comparison Graph sends (`averageComparativeScores`).", map[string]schema.Attribute{
+				"basis":         computed.String("What the comparison is with: `AllTenants`, `TotalSeats` (tenants of similar size), `IndustryTypes` (tenants of the same industry), or another basis Graph adds."),
+				"average_score": computed.Float64("The average score of the compared tenants, in points; null when Graph has no data for the period (it sends `-1`)."),
+				"category_average_scores": schema.MapAttribute{Computed: true, ElementType: types.Float64Type,
+					MarkdownDescription: "Average points by category, keyed `Identity`, `Data`, `Device`, `Apps`, `Infrastructure` (from Graph's `identityScore`, `dataScore`, …, sent as numbers or strings, keys in any case); a value is null when Graph sends `-1` (no data)."},
+				"category_max_scores": schema.MapAttribute{Computed: true, ElementType: types.Float64Type,
+					MarkdownDescription: "The most points each category could give the compared tenants, keyed like `category_average_scores` (from `identityScoreMax`, …); null values for `-1`."},
+				"details": schema.MapAttribute{Computed: true, ElementType: types.StringType,
+					MarkdownDescription: "Every other member of the comparison, as text, keyed in camelCase whatever the spelling Graph sends (live tenants send `SeatSizeRangeLowerValue`), e.g. `seatSizeRangeLowerValue`, `seatSizeRangeUpperValue` or `categoryValue` (the industry); null for `-1`."},
+			}),
 			"history":                   historyAttribute(),
 			"percentage_change_30_days": computed.Float64("The newest `percentage` minus the one 30 days earlier (a difference of ratios, e.g. `0.05` = 5 points of percentage); null when Graph has no score from 30 days earlier."),
 			"status_counts": schema.SingleNestedAttribute{Computed: true,
@@ -257,23 +254,17 @@ func newComparisonModels(scores []client.AverageComparativeScore) []comparisonMo
 // categoriesAttribute is the score by control category, shared with the
 // tenant scores data source.
 func categoriesAttribute() schema.Attribute {
-	return schema.MapNestedAttribute{Computed: true,
-		MarkdownDescription: "The score by control category (`Identity`, `Data`, `Device`, `Apps`, and any other the tenant has, such as `Infrastructure`), keyed by category.",
-		NestedObject: schema.NestedAttributeObject{Attributes: withPoints(map[string]schema.Attribute{},
-			"Σ of the category's points in the newest score (`controlScores`).",
-			"Σ `max_score` of the category's improvement actions `in_score`.",
-			"`current_score / max_score`: a ratio between 0 and 1, 4 decimals; 0 when `max_score` is 0.")},
-	}
+	return computed.ObjectMap("The score by control category (`Identity`, `Data`, `Device`, `Apps`, and any other the tenant has, such as `Infrastructure`), keyed by category.", withPoints(map[string]schema.Attribute{},
+		"Σ of the category's points in the newest score (`controlScores`).",
+		"Σ `max_score` of the category's improvement actions `in_score`.",
+		"`current_score / max_score`: a ratio between 0 and 1, 4 decimals; 0 when `max_score` is 0."))
 }
 
 // historyAttribute is the daily scores, shared with the tenant scores data source.
 func historyAttribute() schema.Attribute {
-	return schema.ListNestedAttribute{Computed: true,
-		MarkdownDescription: "The daily scores of the last `history_days` days (the newest score's day and the days before it), oldest first; a day without a score is missing (fewer when the tenant is younger).",
-		NestedObject: schema.NestedAttributeObject{Attributes: withPoints(map[string]schema.Attribute{
-			"date": computed.String("The day, `YYYY-MM-DD` (UTC)."),
-		}, "The day's score, in points.", "The day's maximum score, in points.", "`current_score / max_score`: a ratio between 0 and 1, 4 decimals.")},
-	}
+	return computed.ObjectList("The daily scores of the last `history_days` days (the newest score's day and the days before it), oldest first; a day without a score is missing (fewer when the tenant is younger).", withPoints(map[string]schema.Attribute{
+		"date": computed.String("The day, `YYYY-MM-DD` (UTC)."),
+	}, "The day's score, in points.", "The day's maximum score, in points.", "`current_score / max_score`: a ratio between 0 and 1, 4 decimals."))
 }
 
 func newCategoryModels(categories map[string]CategoryScore) map[string]pointsModel {
