@@ -28,12 +28,7 @@ func utcDay(daysAgo int) string {
 func TestAccDefenderScoreHistory_sevenDayDrop(t *testing.T) {
 	reset(t)
 	production := tfjsonpath.New("latest_by_subscription_id").AtMapKey("7444d220-dc62-4eed-8552-76d7697c3f78")
-	runConfig(t, fmt.Sprintf(`
-data "securescore_defender_score_history" "test" {
-  workspace_id     = %q
-  days             = 8
-  subscription_ids = ["7444D220-DC62-4EED-8552-76D7697C3F78"]
-}`, emulator.LogAnalyticsWorkspaceID), []statecheck.StateCheck{
+	runConfig(t, historyConfig(emulator.LogAnalyticsWorkspaceID, "days = 8", `subscription_ids = ["7444D220-DC62-4EED-8552-76D7697C3F78"]`), []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("points"), knownvalue.ListSizeExact(8)),
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("points").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"day_date_time":       knownvalue.StringExact(utcDay(7)),
@@ -68,11 +63,7 @@ data "securescore_defender_score_history" "test" {
 func TestAccDefenderScoreHistory_aggregate(t *testing.T) {
 	reset(t)
 	last := tfjsonpath.New("aggregates").AtSliceIndex(7)
-	runConfig(t, fmt.Sprintf(`
-data "securescore_defender_score_history" "test" {
-  workspace_id = %q
-  days         = 8
-}`, emulator.LogAnalyticsWorkspaceID), []statecheck.StateCheck{
+	runConfig(t, historyConfig(emulator.LogAnalyticsWorkspaceID, "days = 8"), []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("aggregates"), knownvalue.ListSizeExact(8)),
 		statecheck.ExpectKnownValue(historyAddress, last, knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"day_date_time":      knownvalue.StringExact(utcDay(0)),
@@ -99,13 +90,7 @@ data "securescore_defender_score_history" "test" {
 func TestAccDefenderScoreHistory_controls(t *testing.T) {
 	reset(t)
 	changes := tfjsonpath.New("control_changes")
-	runConfig(t, fmt.Sprintf(`
-data "securescore_defender_score_history" "test" {
-  workspace_id     = %q
-  days             = 8
-  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
-  include_controls = true
-}`, emulator.LogAnalyticsWorkspaceID), []statecheck.StateCheck{
+	runConfig(t, historyConfig(emulator.LogAnalyticsWorkspaceID, "days = 8", `subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]`, "include_controls = true"), []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(historyAddress, changes, knownvalue.ListSizeExact(14)),
 		statecheck.ExpectKnownValue(historyAddress, changes.AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"subscription_id":              knownvalue.StringExact("7444d220-dc62-4eed-8552-76d7697c3f78"),
@@ -145,12 +130,7 @@ data "securescore_defender_score_history" "test" {
 // Without include_controls the control lists are null and one query runs.
 func TestAccDefenderScoreHistory_controlsOff(t *testing.T) {
 	reset(t)
-	runConfig(t, fmt.Sprintf(`
-data "securescore_defender_score_history" "test" {
-  workspace_id     = %q
-  days             = 2
-  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
-}`, emulator.LogAnalyticsWorkspaceID), []statecheck.StateCheck{
+	runConfig(t, historyConfig(emulator.LogAnalyticsWorkspaceID, "days = 2", `subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]`), []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("control_points"), knownvalue.Null()),
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("control_changes"), knownvalue.Null()),
 	})
@@ -159,28 +139,28 @@ data "securescore_defender_score_history" "test" {
 // A workspace that continuous export sends the overall score only.
 func TestAccDefenderScoreHistory_noControlExport(t *testing.T) {
 	reset(t)
-	expectConfigError(t, fmt.Sprintf(`
-data "securescore_defender_score_history" "test" {
-  workspace_id     = %q
-  include_controls = true
-}`, emulator.ScoresOnlyLogAnalyticsWorkspaceID), expectAll(`No control history in the workspace`, phrase("no table SecureScoreControls"), phrase(`select "Control score"`)))
+	expectConfigError(t, historyConfig(emulator.ScoresOnlyLogAnalyticsWorkspaceID, "include_controls = true"), expectAll(`No control history in the workspace`, phrase("no table SecureScoreControls"), phrase(`select "Control score"`)))
 }
 
 // A workspace without continuous export: say so, and how to turn it on.
 func TestAccDefenderScoreHistory_noContinuousExport(t *testing.T) {
 	reset(t)
-	expectConfigError(t, fmt.Sprintf(`
-data "securescore_defender_score_history" "test" {
-  workspace_id = %q
-}`, emulator.EmptyLogAnalyticsWorkspaceID), expectAll(`No secure score history in the workspace`, phrase("table SecureScores does not exist"), phrase("Continuous export")))
+	expectConfigError(t, historyConfig(emulator.EmptyLogAnalyticsWorkspaceID), expectAll(`No secure score history in the workspace`, phrase("table SecureScores does not exist"), phrase("Continuous export")))
 }
 
 func TestAccDefenderScoreHistory_unknownWorkspace(t *testing.T) {
 	reset(t)
-	expectConfigError(t, `
-data "securescore_defender_score_history" "test" {
-  workspace_id = "11111111-1111-4111-8111-111111111111"
-}`, expectAll(`HTTP 404`, `WorkspaceNotFoundError`))
+	expectConfigError(t, historyConfig("11111111-1111-4111-8111-111111111111"), expectAll(`HTTP 404`, `WorkspaceNotFoundError`))
+}
+
+// historyConfig is the score history data source on workspaceID with
+// further arguments, one HCL line each.
+func historyConfig(workspaceID string, arguments ...string) string {
+	config := fmt.Sprintf("\ndata \"securescore_defender_score_history\" \"test\" {\n  workspace_id = %q\n", workspaceID)
+	for _, a := range arguments {
+		config += "  " + a + "\n"
+	}
+	return config + "}\n"
 }
 
 func TestAccDefenderScoreHistory_planTimeValidation(t *testing.T) {
