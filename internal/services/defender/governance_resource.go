@@ -2,6 +2,7 @@ package defender
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
@@ -104,4 +107,11 @@ func importAttributes(ctx context.Context, err error, attributes map[string]any,
 	for _, name := range slices.Sorted(maps.Keys(attributes)) {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(name), attributes[name])...)
 	}
+}
+
+// defaultedBool is an optional boolean setting of a governance resource
+// with the service's default, which the description ends by naming.
+func defaultedBool(value bool, description string) schema.BoolAttribute {
+	return schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(value),
+		MarkdownDescription: fmt.Sprintf("%s Default `%t`.", description, value)}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -77,12 +76,9 @@ func (r *GovernanceAssignmentResource) Schema(ctx context.Context, _ resource.Sc
 				MarkdownDescription: "Who owns the remediation: an email address."},
 			"remediation_due_date_time": schema.StringAttribute{Required: true, Validators: []validator.String{rfc3339Validator},
 				MarkdownDescription: "When the recommendation must be remediated (RFC 3339, e.g. `2026-03-31T00:00:00Z`). It must not be in the past when the assignment is created."},
-			"grace_period": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "Whether the unhealthy resource does not count against the secure score until the due date. Default `false`."},
-			"notify_owner": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Whether the owner gets the weekly email. Default `true`."},
-			"notify_manager": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Whether the owner's manager gets the weekly email once the item is overdue. Default `true`."},
+			"grace_period":   defaultedBool(false, "Whether the unhealthy resource does not count against the secure score until the due date."),
+			"notify_owner":   defaultedBool(true, "Whether the owner gets the weekly email."),
+			"notify_manager": defaultedBool(true, "Whether the owner's manager gets the weekly email once the item is overdue."),
 			"ticket_link": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.HTTPSURL()},
 				MarkdownDescription: "A link to the ticket that tracks the remediation (an https:// URL)."},
 		},

@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -110,16 +109,13 @@ func (r *GovernanceRuleResource) Schema(ctx context.Context, _ resource.SchemaRe
 					"A priority another rule of the scope already has is refused at plan time, naming that rule."},
 			"remediation_timeframe_days": schema.Int64Attribute{Required: true, Validators: []validator.Int64{int64validator.OneOf(days...)},
 				MarkdownDescription: "Days from when the rule finds a recommendation to its due date: 7, 14, 30 or 90 (sent as the API's `7.00:00:00` form)."},
-			"grace_period": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "Whether recommendations with a due date do not count against the secure score until that date. Default `false`."},
+			"grace_period": defaultedBool(false, "Whether recommendations with a due date do not count against the secure score until that date."),
 			"owner_tag": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 512)},
 				MarkdownDescription: "The resource tag whose value is the owner's email address (read from the resource, its resource group or its subscription). Exactly one of `owner_tag` and `owner_email`."},
 			"owner_email": schema.StringAttribute{Optional: true, Validators: []validator.String{emailValidator},
 				MarkdownDescription: "The owner of every recommendation the rule selects, an email address."},
-			"notify_owner": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Whether owners get the weekly email of their open and overdue items. Default `true`."},
-			"notify_manager": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(true),
-				MarkdownDescription: "Whether the owners' managers (from Microsoft Entra ID) get the weekly email of overdue items. Default `true`."},
+			"notify_owner":   defaultedBool(true, "Whether owners get the weekly email of their open and overdue items."),
+			"notify_manager": defaultedBool(true, "Whether the owners' managers (from Microsoft Entra ID) get the weekly email of overdue items."),
 			"conditions": schema.ListNestedAttribute{Required: true, Validators: []validator.List{listvalidator.SizeAtLeast(1)},
 				MarkdownDescription: "Which recommendations the rule selects: a recommendation is selected when it matches any element; within an element, every given list must match.",
 				NestedObject: schema.NestedAttributeObject{
@@ -136,8 +132,7 @@ func (r *GovernanceRuleResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ConflictsWith(path.MatchRoot("subscription_id")),
 					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(excludedScopeRegexp, "must be /subscriptions/{subscription_id} or /providers/Microsoft.Management/managementGroups/{id}"))},
 				MarkdownDescription: "Subscriptions (`/subscriptions/{id}`) or child management groups the rule leaves out. Only with `management_group_id`."},
-			"disabled": schema.BoolAttribute{Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-				MarkdownDescription: "Whether the rule is inactive. Default `false`."},
+			"disabled": defaultedBool(false, "Whether the rule is inactive."),
 			"created_date_time": schema.StringAttribute{Computed: true, PlanModifiers: stable,
 				MarkdownDescription: "When the rule was created (RFC 3339, UTC)."},
 			"updated_date_time": schema.StringAttribute{Computed: true,
