@@ -20,6 +20,14 @@ type Fault struct {
 	Reset      bool   // hijack and close the connection
 	Hang       bool   // never answer until the client gives up or Close
 	Warning    string // 206 Partial Content with this Warning header and the normal body
+	// AfterStore runs the route's handler first, so a write takes effect,
+	// and then answers with the fault (Status or Reset) in place of the
+	// handler's answer: the client sees a failure for a write the service
+	// stored. Real services do this whenever a gateway times out or a
+	// connection drops after the backend committed; Azure's guidance for
+	// such writes is to read the resource back before retrying
+	// (https://learn.microsoft.com/azure/architecture/best-practices/retry-service-specific#general-rest-and-retry-guidelines).
+	AfterStore bool
 }
 
 type faultState struct {
@@ -63,6 +71,10 @@ func (e *Emulator) takeFaultLocked(route Route, page int) (Fault, bool) {
 func (rc *reqCtx) applyFault(f Fault, handle func(*reqCtx)) bool {
 	if !rc.e.sleep(rc.r.Context(), f.Latency) {
 		return true
+	}
+	if f.AfterStore {
+		// The handler's answer is discarded: only its effect on the model stays.
+		rc.record(handle)
 	}
 	if f.RetryAfter != "" {
 		rc.w.Header().Set("Retry-After", f.RetryAfter)

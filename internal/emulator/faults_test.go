@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -132,5 +134,45 @@ func TestFaultReleasedByClose(t *testing.T) {
 		_ = err // the hanging request ends in an error; that it ends is the point
 	case <-time.After(5 * time.Second):
 		t.Fatal("Close did not release a hanging request")
+	}
+}
+
+// A write faulted after it was stored fails for the client but stays in the
+// model, as a write whose answer a gateway lost.
+func TestFaultAfterStore(t *testing.T) {
+	e := start(t, Options{})
+	c := clientFor(t, e)
+	tok := graphToken(t, e, c, DefaultTenantID)
+	u := profilesURL(e) + "/AdminMFAV2"
+	for _, f := range []Fault{{Status: 503, AfterStore: true, Times: 1}, {Reset: true, AfterStore: true, Times: 1}} {
+		before := len(e.Tenant(DefaultTenantID).Profiles[0].ControlStateUpdates)
+		e.SetFault(RouteGraphProfilePatch, f)
+		comment := "stored despite the fault"
+		if f.Reset {
+			comment = "stored despite the reset"
+		}
+		req, err := http.NewRequest(http.MethodPatch, u, strings.NewReader(`{"comment":"`+comment+`","vendorInformation":{"provider":"SecureScore","vendor":"Microsoft"}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := c.Do(req)
+		switch {
+		case f.Reset && err == nil:
+			resp.Body.Close()
+			t.Fatalf("reset: got %d, want a connection error", resp.StatusCode)
+		case !f.Reset && (err != nil || resp.StatusCode != 503):
+			t.Fatalf("503 after store: %v %v", resp, err)
+		}
+		if resp != nil {
+			resp.Body.Close()
+		}
+		p := e.Tenant(DefaultTenantID).Profiles[0]
+		after, _ := p.CurrentState()
+		if len(p.ControlStateUpdates) != before+1 || after.Comment != comment {
+			t.Fatalf("%+v: the write was not stored: %d updates, newest %+v", f, len(p.ControlStateUpdates), after)
+		}
+		e.ClearFaults()
 	}
 }
