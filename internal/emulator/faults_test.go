@@ -162,7 +162,7 @@ func TestFaultAfterStore(t *testing.T) {
 		case f.Reset && err == nil:
 			resp.Body.Close()
 			t.Fatalf("reset: got %d, want a connection error", resp.StatusCode)
-		case !f.Reset && (err != nil || resp.StatusCode != 503):
+		case !f.Reset && (err != nil || resp.StatusCode != http.StatusServiceUnavailable):
 			t.Fatalf("503 after store: %v %v", resp, err)
 		}
 		if resp != nil {
