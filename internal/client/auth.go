@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
@@ -127,7 +128,7 @@ func NewCredential(cfg AuthConfig, endpoints Endpoints, httpClient *http.Client)
 			TenantID:                   cfg.TenantID,
 			AdditionallyAllowedTenants: cfg.AuxiliaryTenantIDs,
 		})
-		return newCredential(azureCLIFallback{inner: cred, set: configuredSettings(cfg)}, AuthAzureCLI, err, "use_cli", "ARM_USE_CLI")
+		return newCredential(newAzureCLIFallback(cred, configuredSettings(cfg)), AuthAzureCLI, err, "use_cli", "ARM_USE_CLI")
 	}
 	return nil, &NoCredentialsError{Set: configuredSettings(cfg)}
 }
@@ -197,17 +198,65 @@ func configuredSettings(cfg AuthConfig) []string {
 // azureCLIFallback is the Azure CLI credential chosen because nothing else
 // is configured: when it gives no token, the error says what could be set
 // instead of azidentity's bare "AzureCLICredential: executable not found on path".
+//
+// It keeps the tokens it got until shortly before they expire: azidentity's
+// Azure CLI credential caches nothing, and every token runs `az`, so the
+// token VerifyCredential asks for when the provider is configured serves the
+// first Resource Manager request too.
 type azureCLIFallback struct {
 	inner azcore.TokenCredential
 	set   []string
+
+	mu     sync.Mutex
+	tokens map[string]azcore.AccessToken // tokenRequestKey -> token
 }
 
-func (c azureCLIFallback) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
-	tok, err := c.inner.GetToken(ctx, opts)
-	if err != nil && ctx.Err() == nil {
-		return tok, &NoCredentialsError{Set: c.set, CLIError: strings.TrimPrefix(firstLine(err.Error()), "AzureCLICredential: ")}
+// cliTokenMargin is how long before its expiry a kept token is no longer
+// handed out.
+const cliTokenMargin = 5 * time.Minute
+
+func newAzureCLIFallback(inner azcore.TokenCredential, set []string) *azureCLIFallback {
+	return &azureCLIFallback{inner: inner, set: set, tokens: map[string]azcore.AccessToken{}}
+}
+
+func (c *azureCLIFallback) GetToken(ctx context.Context, opts policy.TokenRequestOptions) (azcore.AccessToken, error) {
+	key := tokenRequestKey(opts)
+	c.mu.Lock()
+	kept, ok := c.tokens[key]
+	c.mu.Unlock()
+	if ok && time.Until(kept.ExpiresOn) > cliTokenMargin {
+		return kept, nil
 	}
-	return tok, err
+	tok, err := c.inner.GetToken(ctx, opts)
+	if err != nil {
+		if ctx.Err() == nil {
+			return tok, &NoCredentialsError{Set: c.set, CLIError: strings.TrimPrefix(firstLine(err.Error()), "AzureCLICredential: ")}
+		}
+		return tok, err
+	}
+	c.mu.Lock()
+	c.tokens[key] = tok
+	c.mu.Unlock()
+	return tok, nil
+}
+
+// cliVerifyTimeout bounds VerifyCredential's wait for the Azure CLI.
+const cliVerifyTimeout = time.Minute
+
+// VerifyCredential asks the Azure CLI for a Resource Manager token when it
+// is the credential the provider fell back to, so that a machine without the
+// CLI, or where nobody is signed in, fails the provider's configuration once
+// instead of every data source and resource with the same error. The other
+// methods are not called: their settings were checked when the credential
+// was built, and their token requests go to the network.
+func (c *Client) VerifyCredential(ctx context.Context) error {
+	if c.AuthMethod != AuthAzureCLI {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, cliVerifyTimeout)
+	defer cancel()
+	_, err := c.credential.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{c.Endpoints.ResourceManagerAudience + "/.default"}})
+	return err
 }
 
 func readCertificate(path, password string) ([]*x509.Certificate, crypto.PrivateKey, error) {

@@ -152,7 +152,9 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 
 // Configure merges HCL with environment variables and builds the client. It
 // makes no network call unless metadata_host is set (the cloud's endpoints
-// are read then); `terraform validate` never configures the provider.
+// are read then) and runs nothing unless the Azure CLI is the credential
+// (asked for one token then); `terraform validate` never configures the
+// provider.
 func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var config providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -206,6 +208,16 @@ func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.Config
 			resp.Diagnostics.Append(diagnostics.ConfigAttributeError(configErr))
 		} else {
 			resp.Diagnostics.AddError("Cannot build the API client", err.Error())
+		}
+		return
+	}
+	// The Azure CLI fallback is asked for a token now: without it, every data
+	// source and resource would fail on its own with the same error.
+	if err := c.VerifyCredential(ctx); err != nil {
+		if d, ok := diagnostics.NoCredentials(err); ok {
+			resp.Diagnostics.Append(d)
+		} else {
+			resp.Diagnostics.Append(diagnostics.FromError("Signing in with the Azure CLI", err, diagnostics.Hint{}))
 		}
 		return
 	}
