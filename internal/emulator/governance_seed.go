@@ -123,7 +123,8 @@ func (e *Emulator) SeedGovernanceExamples() (ruleIDs, assignmentIDs []string) {
 	// the first other unhealthy recommendation of the subscription.
 	if s := e.subs[strings.ToLower(DefaultSubscriptionID)]; s != nil {
 		for _, a := range e.assessmentsLocked(s) {
-			if a.Status == "Unhealthy" && !(strings.EqualFold(a.ResourceID, SeededResourceID) && a.Key == SeededAssessmentKey) {
+			documented := strings.EqualFold(a.ResourceID, SeededResourceID) && a.Key == SeededAssessmentKey
+			if a.Status == "Unhealthy" && !documented {
 				assignments = append(assignments, struct {
 					resourceID, assessment, key string
 					props                       map[string]any
