@@ -3,10 +3,14 @@ package microsoft365_test
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
@@ -56,5 +60,54 @@ func TestAccImprovementActionImportSuggestsImportable(t *testing.T) {
 	})
 	if !checked {
 		t.Error("the import of an unknown id did not fail")
+	}
+}
+
+// Every `terraform import` of the resource's page (import.sh) imports, with
+// the provider configured as the page says (the other tenant in
+// auxiliary_tenant_ids).
+func TestAccImprovementActionDocumentedImports(t *testing.T) {
+	resetEmulator(t)
+	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "examples", "resources", "securescore_microsoft365_improvement_action", "import.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := regexp.MustCompile(`(?m)^terraform import (\S+) (\S+)$`).FindAllStringSubmatch(string(raw), -1)
+	if len(lines) != 2 {
+		t.Fatalf("found %d documented imports, want 2", len(lines))
+	}
+	for _, m := range lines {
+		address, id := m[1], m[2]
+		t.Run(address, func(t *testing.T) {
+			typ, name, _ := strings.Cut(address, ".")
+			tenant, control, found := strings.Cut(id, "/")
+			if !found {
+				tenant, control = "", id
+			}
+			tenantLine := ""
+			if tenant != "" {
+				tenantLine = fmt.Sprintf("  tenant_id  = %q\n", tenant)
+			}
+			config := acctest.ProviderConfigWith(fmt.Sprintf("auxiliary_tenant_ids = [%q]", emulator.SecondTenantID)) +
+				fmt.Sprintf("resource %q %q {\n%s  control_id = %q\n  status     = \"planned\"\n}\n", typ, name, tenantLine, control)
+			acctest.Test(t, resource.TestCase{
+				Steps: []resource.TestStep{{
+					Config:        config,
+					ResourceName:  address,
+					ImportState:   true,
+					ImportStateId: id,
+					ImportStateCheck: func(states []*terraform.InstanceState) error {
+						want := id
+						if !found {
+							want = emulator.DefaultTenantID + "/" + id
+						}
+						if len(states) != 1 || !strings.EqualFold(states[0].ID, want) {
+							return fmt.Errorf("imported %v, want %s", states, want)
+						}
+						return nil
+					},
+				}},
+			})
+		})
 	}
 }
