@@ -3,6 +3,7 @@ package provider_test
 import (
 	"testing"
 
+	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
 
@@ -27,4 +28,19 @@ func TestAccProviderAuthClientIDAndSecretFiles(t *testing.T) {
 	t.Setenv("ARM_CLIENT_ID_FILE_PATH", writeFile(t, "client-id", emulator.ClientID+"\n"))
 	t.Setenv("ARM_CLIENT_SECRET_FILE_PATH", writeFile(t, "client-secret", emulator.ClientSecret+"\n"))
 	runProbe(t, "")
+}
+
+// An Azure DevOps service connection end to end: azidentity's
+// AzurePipelinesCredential asks SYSTEM_OIDCREQUESTURI for the connection's
+// token with the job's access token, and signs in with it.
+func TestAccProviderAuthAzurePipelines(t *testing.T) {
+	useNoSecret(t)
+	t.Setenv("ARM_USE_OIDC", "true")
+	t.Setenv("ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", emulator.AzurePipelinesServiceConnectionID)
+	t.Setenv("SYSTEM_ACCESSTOKEN", emulator.SystemAccessToken)
+	t.Setenv("SYSTEM_OIDCREQUESTURI", acctest.Emu.AzurePipelinesOIDCURL())
+	runProbe(t, "")
+	if acctest.Emu.Count(emulator.RouteOIDCRequest) == 0 {
+		t.Error("the Azure Pipelines OIDC endpoint was not called")
+	}
 }
