@@ -97,7 +97,8 @@ func TestNoCredentialsSaysWhatToSet(t *testing.T) {
 	want := "no authentication method is configured, and the Azure CLI fallback is off (use_cli = false or ARM_USE_CLI=false). Set now: tenant_id, oidc_token." +
 		" An OIDC token source is set but use_oidc is not: set use_oidc = true (ARM_USE_OIDC=true)." +
 		" Use one of: client_secret (ARM_CLIENT_SECRET), client_certificate_path (ARM_CLIENT_CERTIFICATE_PATH) or use_oidc = true (ARM_USE_OIDC) with an OIDC token," +
-		" each with client_id (ARM_CLIENT_ID) and tenant_id (ARM_TENANT_ID); use_msi = true (ARM_USE_MSI) on a machine with a managed identity;" +
+		" each with client_id (ARM_CLIENT_ID) and tenant_id (ARM_TENANT_ID); use_aks_workload_identity = true (ARM_USE_AKS_WORKLOAD_IDENTITY) in an AKS pod with workload identity;" +
+		" use_msi = true (ARM_USE_MSI) on a machine with a managed identity;" +
 		" or install the Azure CLI and sign in with `az login`."
 	if err.Error() != want {
 		t.Errorf("got  %s\nwant %s", err, want)

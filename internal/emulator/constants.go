@@ -3,7 +3,9 @@ package emulator
 // The seeded world. Every value is fixed so tests, the demo and the docs can
 // refer to it; nothing here is a real Azure or Microsoft 365 identifier.
 const (
-	// DefaultTenantID is Contoso: six subscriptions and ~60 Microsoft 365 controls.
+	// DefaultTenantID is Contoso: seven subscriptions (five with a secure
+	// score; Contoso Legacy without Defender for Cloud; Contoso Onboarding,
+	// whose score is not calculated yet) and ~60 Microsoft 365 controls.
 	DefaultTenantID = "f4c83c42-8ce2-4c5d-8bbc-bbcb022c9a39"
 	// SecondTenantID is Fabrikam: two subscriptions, 20 controls.
 	SecondTenantID = "09788d87-3071-4bc9-ab65-a1d0f47a75bd"

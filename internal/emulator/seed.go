@@ -390,10 +390,30 @@ type profilePlan struct {
 	profile      *ControlProfile
 	start, final float64
 	total        int
+	// acceptedFrom is the first day the action is risk accepted, when it
+	// earns nothing: "You won't be given any points" for an action whose
+	// status is Risk accepted
+	// (https://learn.microsoft.com/defender-xdr/microsoft-secure-score-improvement-actions).
+	// snapshotDays when it is not.
+	acceptedFrom int
 }
 
 func (pp profilePlan) score(day int) float64 { // day 0 = oldest
+	if day >= pp.acceptedFrom {
+		return 0
+	}
 	return round2(pp.start + (pp.final-pp.start)*float64(day)/float64(snapshotDays-1))
+}
+
+// acceptedFrom is the day (0 = oldest snapshot) from which p is risk
+// accepted (its current state is Ignored), or snapshotDays.
+func acceptedFrom(p *ControlProfile, today time.Time) int {
+	cur, ok := p.CurrentState()
+	if !ok || cur.State != "Ignored" {
+		return snapshotDays
+	}
+	daysAgo := int(today.Sub(cur.UpdatedDateTime.UTC().Truncate(24*time.Hour)).Hours() / 24)
+	return max(0, snapshotDays-1-daysAgo)
 }
 
 // seedSecureScores builds the daily snapshots, newest first. Deprecated
@@ -410,7 +430,7 @@ func seedSecureScores(t *Tenant, ts tenantSeed, today time.Time) []*SecureScore 
 			continue
 		}
 		maxScore += p.MaxScore
-		pp := profilePlan{profile: p, total: 1 + rng.IntN(ts.users/5+1)}
+		pp := profilePlan{profile: p, total: 1 + rng.IntN(ts.users/5+1), acceptedFrom: acceptedFrom(p, today)}
 		switch r := rng.Float64(); {
 		case r < 0.33:
 			pp.final = p.MaxScore

@@ -79,6 +79,7 @@ func (e *Emulator) authorityRoutes() []routeDef {
 		def(http.MethodGet, "/{tenant}/discovery/v2.0/keys", RouteOpenIDConfig, e.handleJWKS),
 		def(http.MethodPost, "/{tenant}/oauth2/v2.0/token", RouteToken, e.handleToken),
 		def(http.MethodGet, "/oidc/request", RouteOIDCRequest, e.handleOIDCRequest),
+		def(http.MethodPost, "/oidc/azure-pipelines", RouteOIDCRequest, e.handleAzurePipelinesOIDC),
 	}
 }
 

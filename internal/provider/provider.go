@@ -60,7 +60,9 @@ func New(version string) func() provider.Provider {
 type providerModel struct {
 	TenantID                  types.String   `tfsdk:"tenant_id"`
 	ClientID                  types.String   `tfsdk:"client_id"`
+	ClientIDFilePath          types.String   `tfsdk:"client_id_file_path"`
 	ClientSecret              types.String   `tfsdk:"client_secret"`
+	ClientSecretFilePath      types.String   `tfsdk:"client_secret_file_path"`
 	ClientCertificatePath     types.String   `tfsdk:"client_certificate_path"`
 	ClientCertificatePassword types.String   `tfsdk:"client_certificate_password"`
 	UseOIDC                   types.Bool     `tfsdk:"use_oidc"`
@@ -68,6 +70,8 @@ type providerModel struct {
 	OIDCTokenFilePath         types.String   `tfsdk:"oidc_token_file_path"`
 	OIDCRequestURL            types.String   `tfsdk:"oidc_request_url"`
 	OIDCRequestToken          types.String   `tfsdk:"oidc_request_token"`
+	ADOServiceConnectionID    types.String   `tfsdk:"ado_pipeline_service_connection_id"`
+	UseAKSWorkloadIdentity    types.Bool     `tfsdk:"use_aks_workload_identity"`
 	UseMSI                    types.Bool     `tfsdk:"use_msi"`
 	UseCLI                    types.Bool     `tfsdk:"use_cli"`
 	SubscriptionID            types.String   `tfsdk:"subscription_id"`
@@ -109,7 +113,11 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 				MarkdownDescription: "The Microsoft Entra directory (tenant) id, a GUID. Environment variable: `ARM_TENANT_ID`."},
 			"client_id": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "The application (client) id of the service principal or user-assigned managed identity. Environment variable: `ARM_CLIENT_ID`."},
+			"client_id_file_path": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "A file holding the application (client) id, as HCP Terraform's dynamic credentials write it; read when the provider is configured, and it must agree with `client_id` when both are set. Environment variable: `ARM_CLIENT_ID_FILE_PATH`."},
 			"client_secret": secret("A client secret of the service principal. Environment variable: `ARM_CLIENT_SECRET`."),
+			"client_secret_file_path": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "A file holding the client secret (a mounted secret, for example), read when the provider is configured; it must agree with `client_secret` when both are set. The secret is never logged. Environment variable: `ARM_CLIENT_SECRET_FILE_PATH`."},
 			"client_certificate_path": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "Path to a PEM or PKCS#12 (`.pfx`) file holding the service principal's certificate and private key. Environment variable: `ARM_CLIENT_CERTIFICATE_PATH`."},
 			"client_certificate_password": secret("The password of the PKCS#12 certificate, if any. Environment variable: `ARM_CLIENT_CERTIFICATE_PASSWORD`."),
@@ -119,8 +127,12 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 			"oidc_token_file_path": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "A file holding the federated OIDC token, re-read whenever a new token is needed. Environment variable: `ARM_OIDC_TOKEN_FILE_PATH`."},
 			"oidc_request_url": schema.StringAttribute{Optional: true, Validators: httpsURL,
-				MarkdownDescription: "The URL to request a federated OIDC token from (GitHub Actions). Environment variables: `ARM_OIDC_REQUEST_URL`, then `ACTIONS_ID_TOKEN_REQUEST_URL`."},
-			"oidc_request_token": secret("The bearer token for `oidc_request_url`. Environment variables: `ARM_OIDC_REQUEST_TOKEN`, then `ACTIONS_ID_TOKEN_REQUEST_TOKEN`."),
+				MarkdownDescription: "The URL to request a federated OIDC token from (GitHub Actions). Environment variables: `ARM_OIDC_REQUEST_URL`, then `ACTIONS_ID_TOKEN_REQUEST_URL`, then `SYSTEM_OIDCREQUESTURI`."},
+			"oidc_request_token": secret("The bearer token for `oidc_request_url`, or in Azure Pipelines the job's access token. Environment variables: `ARM_OIDC_REQUEST_TOKEN`, then `ACTIONS_ID_TOKEN_REQUEST_TOKEN`, then `SYSTEM_ACCESSTOKEN`."),
+			"ado_pipeline_service_connection_id": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "With `use_oidc`, in Azure Pipelines: the id of the workload identity federation service connection whose token the provider requests (from `SYSTEM_OIDCREQUESTURI`, with the job's access token `SYSTEM_ACCESSTOKEN`), and renews when it needs a new one. Environment variables: `ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID`, then `ARM_OIDC_AZURE_SERVICE_CONNECTION_ID`."},
+			"use_aks_workload_identity": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "Authenticate with AKS workload identity: the token the cluster projects into the pod (`AZURE_FEDERATED_TOKEN_FILE`), with `client_id` and `tenant_id` taken from `AZURE_CLIENT_ID` and `AZURE_TENANT_ID` when not set (they must agree when set). Environment variable: `ARM_USE_AKS_WORKLOAD_IDENTITY`."},
 			"use_msi": schema.BoolAttribute{Optional: true,
 				MarkdownDescription: "Authenticate with the managed identity of the machine Terraform runs on; `client_id` picks a user-assigned identity. Environment variable: `ARM_USE_MSI`."},
 			"use_cli": schema.BoolAttribute{Optional: true,
@@ -152,7 +164,9 @@ func (p *SecureScoreProvider) Schema(_ context.Context, _ provider.SchemaRequest
 
 // Configure merges HCL with environment variables and builds the client. It
 // makes no network call unless metadata_host is set (the cloud's endpoints
-// are read then); `terraform validate` never configures the provider.
+// are read then) and runs nothing unless the Azure CLI is the credential
+// (asked for one token then); `terraform validate` never configures the
+// provider.
 func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var config providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
@@ -209,6 +223,16 @@ func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.Config
 		}
 		return
 	}
+	// The Azure CLI fallback is asked for a token now: without it, every data
+	// source and resource would fail on its own with the same error.
+	if err := c.VerifyCredential(ctx); err != nil {
+		if d, ok := diagnostics.NoCredentials(err); ok {
+			resp.Diagnostics.Append(d)
+		} else {
+			resp.Diagnostics.Append(diagnostics.FromError("Signing in with the Azure CLI", err, diagnostics.Hint{}))
+		}
+		return
+	}
 	tflog.Info(ctx, "configured securescore provider", map[string]any{
 		"auth_method": c.AuthMethod, "environment": cfg.Environment,
 		"resource_manager_endpoint": c.Endpoints.ResourceManagerEndpoint, "graph_endpoint": c.Endpoints.GraphEndpoint,
@@ -231,10 +255,12 @@ func (m providerModel) unknownSettings() []unknownSetting {
 		name  string
 		value interface{ IsUnknown() bool }
 	}{
-		{"tenant_id", m.TenantID}, {"client_id", m.ClientID}, {"client_secret", m.ClientSecret},
+		{"tenant_id", m.TenantID}, {"client_id", m.ClientID}, {"client_id_file_path", m.ClientIDFilePath},
+		{"client_secret", m.ClientSecret}, {"client_secret_file_path", m.ClientSecretFilePath},
 		{"client_certificate_path", m.ClientCertificatePath}, {"client_certificate_password", m.ClientCertificatePassword},
 		{"use_oidc", m.UseOIDC}, {"oidc_token", m.OIDCToken}, {"oidc_token_file_path", m.OIDCTokenFilePath},
 		{"oidc_request_url", m.OIDCRequestURL}, {"oidc_request_token", m.OIDCRequestToken},
+		{"ado_pipeline_service_connection_id", m.ADOServiceConnectionID}, {"use_aks_workload_identity", m.UseAKSWorkloadIdentity},
 		{"use_msi", m.UseMSI}, {"use_cli", m.UseCLI}, {"subscription_id", m.SubscriptionID},
 		{"auxiliary_tenant_ids", m.AuxiliaryTenantIDs}, {"environment", m.Environment}, {"metadata_host", m.MetadataHost},
 	}
@@ -303,16 +329,24 @@ func (m providerModel) clientConfig(version string) (client.Config, error) {
 			UseOIDC:                   boolean(m.UseOIDC, "use_oidc", "ARM_USE_OIDC", false),
 			OIDCToken:                 str(m.OIDCToken, "ARM_OIDC_TOKEN"),
 			OIDCTokenFilePath:         str(m.OIDCTokenFilePath, "ARM_OIDC_TOKEN_FILE_PATH"),
-			OIDCRequestURL:            str(m.OIDCRequestURL, "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL"),
-			OIDCRequestToken:          str(m.OIDCRequestToken, "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
-			UseMSI:                    boolean(m.UseMSI, "use_msi", "ARM_USE_MSI", false),
-			UseCLI:                    boolean(m.UseCLI, "use_cli", "ARM_USE_CLI", true),
+			OIDCRequestURL:            str(m.OIDCRequestURL, "ARM_OIDC_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_URL", "SYSTEM_OIDCREQUESTURI"),
+			OIDCRequestToken:          str(m.OIDCRequestToken, "ARM_OIDC_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "SYSTEM_ACCESSTOKEN"),
+			ADOPipelineServiceConnectionID: str(m.ADOServiceConnectionID,
+				"ARM_ADO_PIPELINE_SERVICE_CONNECTION_ID", "ARM_OIDC_AZURE_SERVICE_CONNECTION_ID"),
+			UseAKSWorkloadIdentity: boolean(m.UseAKSWorkloadIdentity, "use_aks_workload_identity", "ARM_USE_AKS_WORKLOAD_IDENTITY", false),
+			UseMSI:                 boolean(m.UseMSI, "use_msi", "ARM_USE_MSI", false),
+			UseCLI:                 boolean(m.UseCLI, "use_cli", "ARM_USE_CLI", true),
 		},
 		Environment:         strings.ToLower(str(m.Environment, "ARM_ENVIRONMENT")),
 		SubscriptionID:      str(m.SubscriptionID, "ARM_SUBSCRIPTION_ID"),
 		ProviderVersion:     version,
 		DisableProfileCache: naiveProfileReads,
 	}
+	resolved, err := client.ResolveAuth(cfg.Auth, str(m.ClientIDFilePath, "ARM_CLIENT_ID_FILE_PATH"), str(m.ClientSecretFilePath, "ARM_CLIENT_SECRET_FILE_PATH"), os.Getenv)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	cfg.Auth = resolved
 	// Values from HCL were checked by the schema's validators; these catch
 	// the environment variables.
 	if problem := validators.CheckSubscriptionID(cfg.SubscriptionID); cfg.SubscriptionID != "" && m.SubscriptionID.IsNull() && problem != "" {

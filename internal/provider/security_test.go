@@ -58,6 +58,16 @@ func authPaths(t *testing.T) []authPath {
 			secrets: []string{emulator.FederatedToken}},
 		{name: "OIDC request URL", hcl: fmt.Sprintf("use_oidc = true\noidc_request_url = %q\noidc_request_token = %q", acctest.Emu.OIDCRequestURL(), emulator.OIDCRequestToken), env: noSecret,
 			secrets: []string{emulator.OIDCRequestToken, emulator.FederatedToken}},
+		{name: "client secret file", hcl: fmt.Sprintf("client_secret_file_path = %q", writeFile(t, "client-secret", emulator.ClientSecret+"\n")), env: noSecret,
+			secrets: []string{emulator.ClientSecret}},
+		{name: "AKS workload identity", hcl: "use_aks_workload_identity = true", env: map[string]string{"ARM_CLIENT_SECRET": "",
+			"AZURE_CLIENT_ID": emulator.ClientID, "AZURE_TENANT_ID": emulator.DefaultTenantID,
+			// As the kubelet writes it: the token alone, no newline.
+			"AZURE_FEDERATED_TOKEN_FILE": writeFile(t, "azure-identity-token", emulator.FederatedToken)},
+			secrets: []string{emulator.FederatedToken}},
+		{name: "Azure DevOps service connection", hcl: fmt.Sprintf("use_oidc = true\nado_pipeline_service_connection_id = %q", emulator.AzurePipelinesServiceConnectionID),
+			env:     map[string]string{"ARM_CLIENT_SECRET": "", "SYSTEM_ACCESSTOKEN": emulator.SystemAccessToken, "SYSTEM_OIDCREQUESTURI": acctest.Emu.AzurePipelinesOIDCURL()},
+			secrets: []string{emulator.SystemAccessToken, emulator.FederatedToken}},
 	}
 }
 

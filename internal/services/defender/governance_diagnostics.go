@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -92,4 +93,42 @@ func newObjectKey[T any](key *types.String, attribute, what string, get func(str
 		return false
 	}
 	return true
+}
+
+// exampleDueDate is the due date the schema's examples and a suggestion
+// without a date of the user's to go on show: a date still ahead.
+const exampleDueDate = "2027-06-30T00:00:00Z"
+
+// dueDateLayouts are the ways of writing a date or time that are not RFC
+// 3339 but say which instant is meant: a bare date, a time without a zone,
+// a space instead of the T.
+var dueDateLayouts = []string{
+	"2006-01-02",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+	"2006-01-02 15:04:05Z07:00",
+	"2006/01/02",
+}
+
+// dueDateSuggestion is how to write value as RFC 3339: the user's own date
+// and time in UTC when value reads as one (a bare date is that day's
+// midnight), or the example when it does not.
+func dueDateSuggestion(value string) string {
+	trimmed := strings.TrimSpace(value)
+	for _, layout := range dueDateLayouts {
+		if t, err := time.Parse(layout, trimmed); err == nil {
+			return t.UTC().Format(time.RFC3339)
+		}
+	}
+	return exampleDueDate
+}
+
+// dueDateProblem is the detail of a due date that is not an RFC 3339
+// timestamp, with the fix written out.
+func dueDateProblem(value string) string {
+	suggestion := dueDateSuggestion(value)
+	withOffset := strings.TrimSuffix(suggestion, "Z") + "+02:00"
+	return fmt.Sprintf("%q is not an RFC 3339 timestamp: write it as %s (or with an offset, %s).", value, suggestion, withOffset)
 }

@@ -75,7 +75,7 @@ func (r *GovernanceAssignmentResource) Schema(ctx context.Context, _ resource.Sc
 			"owner_email": schema.StringAttribute{Required: true, Validators: []validator.String{emailValidator},
 				MarkdownDescription: "Who owns the remediation: an email address."},
 			"remediation_due_date_time": schema.StringAttribute{Required: true, Validators: []validator.String{rfc3339Validator},
-				MarkdownDescription: "When the recommendation must be remediated (RFC 3339, e.g. `2026-03-31T00:00:00Z`). It must not be in the past when the assignment is created."},
+				MarkdownDescription: "When the recommendation must be remediated (RFC 3339, e.g. `2027-06-30T00:00:00Z`). It must not be in the past when the assignment is created."},
 			"grace_period":   defaultedBool(false, "Whether the unhealthy resource does not count against the secure score until the due date."),
 			"notify_owner":   defaultedBool(true, "Whether the owner gets the weekly email."),
 			"notify_manager": defaultedBool(true, "Whether the owner's manager gets the weekly email once the item is overdue."),
@@ -228,10 +228,10 @@ var resourceIDValidator = validators.StringFunc("must be an Azure resource id un
 
 // rfc3339Validator refuses a value that is not an RFC 3339 timestamp; the
 // validators library has none.
-var rfc3339Validator = validators.StringFunc("must be an RFC 3339 timestamp, e.g. 2026-03-31T00:00:00Z", "Invalid timestamp",
+var rfc3339Validator = validators.StringFunc("must be an RFC 3339 timestamp, e.g. "+exampleDueDate, "Invalid timestamp",
 	func(_ path.Path, value string) string {
 		if _, err := time.Parse(time.RFC3339, value); err != nil {
-			return fmt.Sprintf("%q is not an RFC 3339 timestamp: write it as 2026-03-31T00:00:00Z (or with an offset, 2026-03-31T00:00:00+02:00).", value)
+			return dueDateProblem(value)
 		}
 		return ""
 	})

@@ -396,6 +396,10 @@ func (r *ImprovementActionResource) ImportState(ctx context.Context, req resourc
 	if !providerdata.Require(r.Client, &resp.Diagnostics) {
 		return
 	}
+	if !r.Client.AllowedTenant(tenantID) {
+		resp.Diagnostics.AddError("Import id names a tenant the provider does not serve", tenantNotServed(r.Client, req.ID, tenantID))
+		return
+	}
 	g := tenantGraph(r.Client, types.StringValue(tenantID), &resp.Diagnostics)
 	if g == nil {
 		return
@@ -411,6 +415,23 @@ func (r *ImprovementActionResource) ImportState(ctx context.Context, req resourc
 }
 
 func resourceID(tenantID, controlID string) string { return tenantID + "/" + controlID }
+
+// tenantNotServed says which tenants the provider serves and how to add
+// the one an import id names.
+func tenantNotServed(c *client.Client, importID, tenantID string) string {
+	home := "its own tenant (`tenant_id` is not set: the tenant the credential signs in to)"
+	if c.HomeTenantID != "" {
+		home = fmt.Sprintf("its tenant_id %s", c.HomeTenantID)
+	}
+	aux := "no auxiliary_tenant_ids"
+	if len(c.AuxiliaryTenantIDs) > 0 {
+		aux = "auxiliary_tenant_ids " + strings.Join(c.AuxiliaryTenantIDs, ", ")
+	}
+	return fmt.Sprintf("The import id %q names tenant %s. This provider configuration serves %s and %s.\n\n"+
+		"To import an action of %s, add it to the provider's auxiliary_tenant_ids (or ARM_AUXILIARY_TENANT_IDS, comma-separated), "+
+		"with the application granted admin consent in that tenant, or use a provider configuration whose tenant_id is %s; "+
+		"for an action of the provider's own tenant, import `<control_id>` alone.", importID, tenantID, home, aux, tenantID, tenantID)
+}
 
 // patchError is the diagnostic of a refused PATCH. Graph's real refusal is a
 // 400 with no code and "Http request failed with statusCode=BadRequest", so

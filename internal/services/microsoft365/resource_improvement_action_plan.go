@@ -129,12 +129,16 @@ func attributeError(at path.Path, summary, detail string) diag.Diagnostic {
 	return diag.NewAttributeErrorDiagnostic(at, summary, detail)
 }
 
+// unknownActionDetail suggests only the actions the resource can manage:
+// a Device or deprecated action would be refused in turn.
 func unknownActionDetail(ctx context.Context, g *client.GraphClient, controlID string) string {
 	detail := fmt.Sprintf("No improvement action %q exists in tenant %s.", controlID, g.TenantID)
 	if profiles, _, err := g.ControlProfiles(ctx); err == nil {
 		ids := make([]string, 0, len(profiles))
 		for _, p := range profiles {
-			ids = append(ids, p.ID)
+			if Unmanageable(p) == nil {
+				ids = append(ids, p.ID)
+			}
 		}
 		if closest := diagnostics.Closest(controlID, ids, 3); len(closest) > 0 {
 			detail += " Did you mean " + quoteJoin(closest) + "?"

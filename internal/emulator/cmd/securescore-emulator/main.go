@@ -63,6 +63,8 @@ func run(args []string, stop <-chan os.Signal, stdout io.Writer) error {
 	generated := e.AddSubscriptions(emulator.DefaultTenantID, *extraSubscriptions)
 	e.ExportHistory(generated[:min(*exported, len(generated))]...)
 	e.AddProfiles(emulator.DefaultTenantID, *extraProfiles)
+	// The governance rules and assignments the docs import.
+	e.SeedGovernanceExamples()
 	if err := e.Start(); err != nil {
 		return err
 	}
