@@ -226,6 +226,9 @@ func (r *GovernanceRuleResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("rule_id"), plan.RuleID)...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), ruleID(plan))...)
 	}
+	if state != nil {
+		keepUpdatedDateTime(ctx, *state, req, resp)
+	}
 	if r.Client == nil || plan.Priority.IsUnknown() || resp.Diagnostics.HasError() {
 		return
 	}
@@ -262,6 +265,23 @@ func (r *GovernanceRuleResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	resp.Diagnostics.AddAttributeError(path.Root("priority"), "Governance rule priority already used", priorityClash(plan.Priority.ValueInt64(), *holder, scope, false))
+}
+
+// keepUpdatedDateTime plans the prior updated_date_time when nothing else
+// changes: the framework plans it unknown as soon as the configuration
+// differs from the state, which a spelling the plan modifiers keep (an id
+// in another case) does, so the plan would show an update with no change.
+func keepUpdatedDateTime(ctx context.Context, state governanceRuleModel, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	at := path.Root("updated_date_time")
+	var planned types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, at, &planned)...)
+	if !planned.IsUnknown() || resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, at, state.UpdatedDateTime)...)
+	if !resp.Plan.Raw.Equal(req.State.Raw) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, at, planned)...)
+	}
 }
 
 // priorityClash says which rule holds a priority and what to do;
