@@ -446,3 +446,38 @@ func TestAccGovernanceAssignmentChangedBetweenPlanAndApply(t *testing.T) {
 		},
 	})
 }
+
+func TestAccGovernanceRuleDestroyRefusedWhenChanged(t *testing.T) {
+	reset(t)
+	before := acctest.Emu.GovernanceRuleCount()
+	sub := subscriptionByName(t, "Contoso Shared Services").ID
+	scope := subscriptionScope(sub)
+	config := acctest.ProviderConfig() + governanceRule("test", attributes{"subscription_id": strconv.Quote(sub), "priority": "470"})
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: noRulesLeft(before),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// A teammate disables the rule after the destroy was planned.
+				Config:  config,
+				Destroy: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{secondWriter(func() {
+					ids := rulesWithPriority(scope, 470)
+					if len(ids) != 1 || !acctest.Emu.PatchGovernanceRule(scope, ids[0], map[string]any{"isDisabled": true}) {
+						t.Errorf("no rule to change: %v", ids)
+					}
+				})}},
+				ExpectError: expectAll(phrase("Governance rule changed since the plan"), phrase("disabled now differ"), phrase("It was not deleted")),
+			},
+			{
+				PreConfig: func() {
+					if ids := rulesWithPriority(scope, 470); len(ids) != 1 {
+						t.Errorf("rules of priority 470 after the refused destroy: %v, want the one changed", ids)
+					}
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
