@@ -518,6 +518,21 @@ func (e *Emulator) PatchGovernanceRule(scope, ruleID string, props map[string]an
 	return true
 }
 
+// UpdateGovernanceRule is a change made by a second writer (a teammate in
+// the portal, another pipeline): it replaces the given top-level
+// properties of a rule without validation and records updatedBy as the
+// rule's last writer. It reports whether the rule exists.
+func (e *Emulator) UpdateGovernanceRule(scope, ruleID, updatedBy string, props map[string]any) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.govLocked().rules[ruleKey(scope, ruleID)]
+	if r == nil {
+		return false
+	}
+	r.props, r.updatedBy, r.updatedOn = withTopLevel(r.props, props), updatedBy, time.Now().UTC()
+	return true
+}
+
 // GovernanceRuleCount is the number of governance rules stored, every scope.
 func (e *Emulator) GovernanceRuleCount() int {
 	e.mu.Lock()

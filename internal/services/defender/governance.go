@@ -192,6 +192,18 @@ func sameFold(a, b []string) bool {
 	return slices.Equal(lower(a), lower(b))
 }
 
+// RuleLastChange says who last changed a rule and when, as the service
+// records it; "" when it records neither.
+func RuleLastChange(r client.GovernanceRule) string {
+	switch {
+	case r.UpdatedOn != nil && r.UpdatedBy != "":
+		return fmt.Sprintf("last changed by %s at %s", r.UpdatedBy, r.UpdatedOn.UTC().Format(time.RFC3339))
+	case r.UpdatedOn != nil:
+		return "last changed at " + r.UpdatedOn.UTC().Format(time.RFC3339)
+	}
+	return ""
+}
+
 // AssignmentDifferences names the settings the assignment resource manages
 // that differ between want and got; due dates are compared as instants.
 func AssignmentDifferences(want, got client.GovernanceAssignment) []string {
@@ -232,7 +244,7 @@ func RuleKey(r client.GovernanceRule) string {
 		canonical.ExcludedScopes = append(canonical.ExcludedScopes, strings.ToLower(s))
 	}
 	slices.Sort(canonical.ExcludedScopes)
-	canonical.CreatedOn, canonical.UpdatedOn, canonical.RuleType, canonical.IncludeMemberScopes = nil, nil, "", nil
+	canonical.CreatedOn, canonical.UpdatedOn, canonical.UpdatedBy, canonical.RuleType, canonical.IncludeMemberScopes = nil, nil, "", "", nil
 	b, _ := json.Marshal(canonical)
 	return derivedKey("governance-rule", string(b))
 }

@@ -195,3 +195,19 @@ func TestManagementGroupForbidden(t *testing.T) {
 		t.Errorf("a failure other than 403 names the group: %s", d.Detail())
 	}
 }
+
+func TestRuleLastChange(t *testing.T) {
+	at := time.Date(2030, 6, 30, 2, 0, 0, 0, time.FixedZone("CEST", 2*3600))
+	for _, tc := range []struct {
+		rule client.GovernanceRule
+		want string
+	}{
+		{client.GovernanceRule{UpdatedOn: &at, UpdatedBy: "ciso@contoso.com"}, "last changed by ciso@contoso.com at 2030-06-30T00:00:00Z"},
+		{client.GovernanceRule{UpdatedOn: &at}, "last changed at 2030-06-30T00:00:00Z"},
+		{client.GovernanceRule{UpdatedBy: "ciso@contoso.com"}, ""},
+	} {
+		if got := RuleLastChange(tc.rule); got != tc.want {
+			t.Errorf("RuleLastChange = %q, want %q", got, tc.want)
+		}
+	}
+}

@@ -26,11 +26,13 @@ import (
 // key the attribute holding its key; fill sets every attribute of the model
 // from what the service stored, and reports false (with an error) when the
 // model cannot represent it; differences names the managed settings that
-// differ between two objects; timeouts is the model's timeouts block.
+// differ between two objects; lastChange, when set, says who last changed
+// an object and when; timeouts is the model's timeouts block.
 type governanceObject[M, T any] struct {
 	what, key   string
 	fill        func(*M, T, *diag.Diagnostics) bool
 	differences func(want, got T) []string
+	lastChange  func(T) string
 	timeouts    func(M) timeouts.Value
 }
 
@@ -153,10 +155,16 @@ func (g governanceObject[M, T]) unchanged(ctx context.Context, prior T, acc obje
 		return nil, false
 	}
 	if d := g.differences(prior, *current); len(d) > 0 {
+		changed := ""
+		if g.lastChange != nil {
+			if who := g.lastChange(*current); who != "" {
+				changed = " (" + who + ")"
+			}
+		}
 		diags.AddError("Governance "+g.what+" changed since the plan",
-			fmt.Sprintf("%s was changed outside Terraform after the plan read it: %s now differ from the state the plan was made from. "+
+			fmt.Sprintf("%s was changed outside Terraform after the plan read it%s: %s now differ from the state the plan was made from. "+
 				"It was not %s, so that the other change is not lost. Run terraform apply -refresh-only to record what the service holds, then plan again.",
-				acc.id, strings.Join(d, ", "), verb))
+				acc.id, changed, strings.Join(d, ", "), verb))
 		return nil, false
 	}
 	return current, true

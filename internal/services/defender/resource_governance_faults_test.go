@@ -381,12 +381,13 @@ func TestAccGovernanceRuleChangedBetweenPlanAndApply(t *testing.T) {
 				Config: acctest.ProviderConfig() + governanceRule("test", attributes{"subscription_id": strconv.Quote(sub), "priority": "460", "display_name": `"Renamed by Terraform"`}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{secondWriter(func() {
 					ids := rulesWithPriority(scope, 460)
-					if len(ids) != 1 || !acctest.Emu.PatchGovernanceRule(scope, ids[0], map[string]any{"displayName": "Set by the CISO"}) {
+					if len(ids) != 1 || !acctest.Emu.UpdateGovernanceRule(scope, ids[0], "ciso@contoso.com", map[string]any{"displayName": "Set by the CISO"}) {
 						t.Errorf("no rule to change: %v", ids)
 					}
 					putsBefore = acctest.Emu.Count(emulator.RouteARMGovernanceRulePut)
 				})}},
-				ExpectError: expectAll(phrase("Governance rule changed since the plan"), phrase("display_name now differ"), phrase("terraform apply -refresh-only")),
+				ExpectError: expectAll(phrase("Governance rule changed since the plan"), phrase("(last changed by ciso@contoso.com at"), phrase("display_name now differ"),
+					phrase("terraform apply -refresh-only")),
 			},
 			{
 				// The teammate's change is still there and nothing was sent.

@@ -368,7 +368,7 @@ func (r *GovernanceRuleResource) Update(ctx context.Context, req resource.Update
 }
 
 // ruleObject is what the rule resource shares with the assignment resource.
-var ruleObject = governanceObject[governanceRuleModel, client.GovernanceRule]{what: "rule", key: "rule_id", fill: fillRule, differences: RuleDifferences,
+var ruleObject = governanceObject[governanceRuleModel, client.GovernanceRule]{what: "rule", key: "rule_id", fill: fillRule, differences: RuleDifferences, lastChange: RuleLastChange,
 	timeouts: func(m governanceRuleModel) timeouts.Value { return m.Timeouts }}
 
 func ruleFromPlan(ctx context.Context, m governanceRuleModel, scope string, diags *diag.Diagnostics) (client.GovernanceRule, bool) {
