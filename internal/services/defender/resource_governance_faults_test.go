@@ -74,6 +74,14 @@ func expectOneAssignment(a emulator.Assessment) resource.TestCheckFunc {
 	}
 }
 
+// withCreateTimeout sets the create timeout of the one resource of config:
+// a connection reset on every attempt is retried with growing delays, which
+// the timeout cuts short (the write has failed either way).
+func withCreateTimeout(config, timeout string) string {
+	i := strings.LastIndex(config, "}")
+	return config[:i] + fmt.Sprintf("  timeouts {\n    create = %q\n  }\n", timeout) + config[i:]
+}
+
 // readBackRefused makes the second GET of route (the read that follows a
 // failed write; the first is the create's look-up) answer 403 once, so
 // that the apply cannot tell whether its write landed.
@@ -124,7 +132,8 @@ func TestAccGovernanceRuleCreateAnswerLost(t *testing.T) {
 		fault emulator.Fault
 	}{
 		// Every attempt is stored and then answered 503 (with a short
-		// Retry-After, so the retries take no time) or reset.
+		// Retry-After, so the retries take no time) or reset (retried until
+		// the create timeout).
 		{"stored then 503", emulator.Fault{AfterStore: true, Status: 503, RetryAfter: "0.1"}},
 		{"stored then reset", emulator.Fault{AfterStore: true, Reset: true}},
 	} {
@@ -136,7 +145,7 @@ func TestAccGovernanceRuleCreateAnswerLost(t *testing.T) {
 				CheckDestroy: noRulesLeft(before),
 				Steps: []resource.TestStep{{
 					// The write's answer is lost; reading the rule back finds it as sent.
-					Config: acctest.ProviderConfig() + governanceRule("test", attributes{"subscription_id": strconv.Quote(sub), "priority": "410"}),
+					Config: acctest.ProviderConfig() + withCreateTimeout(governanceRule("test", attributes{"subscription_id": strconv.Quote(sub), "priority": "410"}), "3s"),
 					Check:  expectOneRule(subscriptionScope(sub), 410),
 				}},
 			})
@@ -190,10 +199,10 @@ func TestAccGovernanceAssignmentCreateAnswerLost(t *testing.T) {
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: noAssignmentsLeft(before),
 		Steps: []resource.TestStep{{
-			Config: assignmentConfig(a, fmt.Sprintf(`
+			Config: withCreateTimeout(assignmentConfig(a, fmt.Sprintf(`
   owner_email               = "alex.wilber@contoso.com"
   remediation_due_date_time = %q
-`, time.Now().UTC().AddDate(0, 0, 21).Format(time.RFC3339))),
+`, time.Now().UTC().AddDate(0, 0, 21).Format(time.RFC3339))), "3s"),
 			Check: expectOneAssignment(a),
 		}},
 	})
@@ -203,10 +212,10 @@ func TestAccGovernanceAssignmentCreateAdoptedNextApply(t *testing.T) {
 	reset(t)
 	before := acctest.Emu.GovernanceAssignmentCount()
 	a := assessment(t, emulator.DefaultSubscriptionID, 6)
-	config := assignmentConfig(a, fmt.Sprintf(`
+	config := withCreateTimeout(assignmentConfig(a, fmt.Sprintf(`
   owner_email               = "alex.wilber@contoso.com"
   remediation_due_date_time = %q
-`, time.Now().UTC().AddDate(0, 0, 21).Truncate(time.Hour).Format(time.RFC3339)))
+`, time.Now().UTC().AddDate(0, 0, 21).Truncate(time.Hour).Format(time.RFC3339))), "3s")
 	acctest.Test(t, resource.TestCase{
 		CheckDestroy: noAssignmentsLeft(before),
 		Steps: []resource.TestStep{
