@@ -507,21 +507,13 @@ func withTopLevel(props, patch map[string]any) map[string]any {
 // top-level properties of a rule without validation. It reports whether the
 // rule exists.
 func (e *Emulator) PatchGovernanceRule(scope, ruleID string, props map[string]any) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	r := e.govLocked().rules[ruleKey(scope, ruleID)]
-	if r == nil {
-		return false
-	}
-	merged := withTopLevel(r.props, props)
-	r.props, r.updatedOn = merged, time.Now().UTC()
-	return true
+	return e.UpdateGovernanceRule(scope, ruleID, "", props)
 }
 
 // UpdateGovernanceRule is a change made by a second writer (a teammate in
 // the portal, another pipeline): it replaces the given top-level
-// properties of a rule without validation and records updatedBy as the
-// rule's last writer. It reports whether the rule exists.
+// properties of a rule without validation and, when updatedBy is set,
+// records it as the rule's last writer. It reports whether the rule exists.
 func (e *Emulator) UpdateGovernanceRule(scope, ruleID, updatedBy string, props map[string]any) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -529,7 +521,10 @@ func (e *Emulator) UpdateGovernanceRule(scope, ruleID, updatedBy string, props m
 	if r == nil {
 		return false
 	}
-	r.props, r.updatedBy, r.updatedOn = withTopLevel(r.props, props), updatedBy, time.Now().UTC()
+	r.props, r.updatedOn = withTopLevel(r.props, props), time.Now().UTC()
+	if updatedBy != "" {
+		r.updatedBy = updatedBy
+	}
 	return true
 }
 
