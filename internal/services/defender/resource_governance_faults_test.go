@@ -78,8 +78,13 @@ func expectOneAssignment(a emulator.Assessment) resource.TestCheckFunc {
 // a connection reset on every attempt is retried with growing delays, which
 // the timeout cuts short (the write has failed either way).
 func withCreateTimeout(config, timeout string) string {
+	return withBlock(config, fmt.Sprintf("timeouts {\n    create = %q\n  }", timeout))
+}
+
+// withBlock adds a block to the last resource of config.
+func withBlock(config, block string) string {
 	i := strings.LastIndex(config, "}")
-	return config[:i] + fmt.Sprintf("  timeouts {\n    create = %q\n  }\n", timeout) + config[i:]
+	return config[:i] + "  " + block + "\n" + config[i:]
 }
 
 // readBackRefused makes the second GET of route (the read that follows a
@@ -269,6 +274,35 @@ func TestAccGovernanceRuleTaintedReplacedAndDestroyed(t *testing.T) {
 				// terraform destroy of the tainted rule: its refresh plan is no refusal.
 				Config:  config,
 				Destroy: true,
+			},
+		},
+	})
+}
+
+func TestAccGovernanceRuleReplaceTriggered(t *testing.T) {
+	reset(t)
+	before := acctest.Emu.GovernanceRuleCount()
+	sub := subscriptionByName(t, "Contoso Shared Services").ID
+	// replace_triggered_by replaces the rule as -replace does: planned from
+	// the prior state first, then as a create without it.
+	config := func(trigger string) string {
+		return acctest.ProviderConfig() + fmt.Sprintf(`
+resource "terraform_data" "trigger" {
+  input = %q
+}
+`, trigger) + withBlock(governanceRule("test", attributes{"subscription_id": strconv.Quote(sub), "priority": "435"}),
+			"lifecycle {\n    replace_triggered_by = [terraform_data.trigger]\n  }")
+	}
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: noRulesLeft(before),
+		Steps: []resource.TestStep{
+			{Config: config("first")},
+			{
+				Config: config("second"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(ruleAddress, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: expectOneRule(subscriptionScope(sub), 435),
 			},
 		},
 	})
