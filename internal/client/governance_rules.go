@@ -57,6 +57,7 @@ type GovernanceRule struct {
 
 	CreatedOn *time.Time
 	UpdatedOn *time.Time
+	UpdatedBy string // the object id of the last writer
 }
 
 // GovernanceCondition is one condition of a rule; Value is a single value
@@ -269,7 +270,7 @@ func ruleFromSDK(item armsecurity.GovernanceRule, scope string) (GovernanceRule,
 		}
 	}
 	if m := p.Metadata; m != nil {
-		r.CreatedOn, r.UpdatedOn = m.CreatedOn, m.UpdatedOn
+		r.CreatedOn, r.UpdatedOn, r.UpdatedBy = m.CreatedOn, m.UpdatedOn, deref(m.UpdatedBy)
 	}
 	sets, err := conditionSetsFromSDK(p.ConditionSets)
 	if err != nil {

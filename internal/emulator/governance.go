@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/mail"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -129,7 +130,12 @@ func (e *Emulator) governanceRoutes() []routeDef {
 }
 
 // ruleScope resolves the route's scope for the token. sub is nil at
-// management-group scope; ok false means an error was written.
+// management-group scope; ok false means an error was written. The scope
+// is in the emulator's own casing (lower-case subscription and management
+// group ids), whatever the request's: Azure Resource Manager ids are
+// case-insensitive and services answer them in their own case
+// (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules),
+// so a client must not expect its own spelling back.
 func (rc *reqCtx) ruleScope() (scope string, sub *Subscription, ok bool) {
 	if !rc.armAuth() || !rc.apiVersion(governanceAPIVersion) {
 		return "", nil, false
@@ -355,7 +361,7 @@ func validateRule(p map[string]any) string {
 			return "The property 'excludedScopes' must be an array of scope ids."
 		}
 		for _, s := range list {
-			if str, _ := s.(string); !strings.HasPrefix(str, "/subscriptions/") && !strings.HasPrefix(str, "/providers/Microsoft.Management/managementGroups/") {
+			if str, _ := s.(string); !slices.ContainsFunc(scopePrefixes, func(p string) bool { return len(str) > len(p) && strings.EqualFold(str[:len(p)], p) }) {
 				return fmt.Sprintf("The excluded scope '%v' is not a subscription or management group id.", s)
 			}
 		}
@@ -414,6 +420,9 @@ func (e *Emulator) handleRulePut(rc *reqCtx) {
 	}
 	delete(props, "tenantId")
 	delete(props, "metadata")
+	if scopes, present := props["excludedScopes"].([]any); present {
+		props["excludedScopes"] = servedScopes(scopes)
+	}
 	g := e.govLocked()
 	k := ruleKey(scope, name)
 	now := time.Now().UTC()
@@ -430,6 +439,29 @@ func (e *Emulator) handleRulePut(rc *reqCtx) {
 
 // handleRuleDelete answers 200 at subscription scope and, as the
 // specification documents for management groups, 202 with a Location to poll.
+// scopePrefixes are the scopes an excluded scope may name.
+var scopePrefixes = []string{"/subscriptions/", "/providers/Microsoft.Management/managementGroups/"}
+
+// servedScopes are excluded scopes as the emulator stores and answers them:
+// the subscription or management group id in lower case, whatever the
+// request's case (ids are case-insensitive,
+// https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules;
+// that the service stores them so is not documented, and is a choice
+// that keeps clients from relying on their own spelling).
+func servedScopes(scopes []any) []any {
+	out := make([]any, len(scopes))
+	for i, s := range scopes {
+		str, _ := s.(string)
+		for _, prefix := range scopePrefixes {
+			if len(str) > len(prefix) && strings.EqualFold(str[:len(prefix)], prefix) {
+				str = prefix + strings.ToLower(str[len(prefix):])
+			}
+		}
+		out[i] = str
+	}
+	return out
+}
+
 func (e *Emulator) handleRuleDelete(rc *reqCtx) {
 	scope, sub, ok := rc.ruleScope()
 	if !ok {
@@ -475,14 +507,24 @@ func withTopLevel(props, patch map[string]any) map[string]any {
 // top-level properties of a rule without validation. It reports whether the
 // rule exists.
 func (e *Emulator) PatchGovernanceRule(scope, ruleID string, props map[string]any) bool {
+	return e.UpdateGovernanceRule(scope, ruleID, "", props)
+}
+
+// UpdateGovernanceRule is a change made by a second writer (a teammate in
+// the portal, another pipeline): it replaces the given top-level
+// properties of a rule without validation and, when updatedBy is set,
+// records it as the rule's last writer. It reports whether the rule exists.
+func (e *Emulator) UpdateGovernanceRule(scope, ruleID, updatedBy string, props map[string]any) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	r := e.govLocked().rules[ruleKey(scope, ruleID)]
 	if r == nil {
 		return false
 	}
-	merged := withTopLevel(r.props, props)
-	r.props, r.updatedOn = merged, time.Now().UTC()
+	r.props, r.updatedOn = withTopLevel(r.props, props), time.Now().UTC()
+	if updatedBy != "" {
+		r.updatedBy = updatedBy
+	}
 	return true
 }
 
@@ -531,13 +573,25 @@ func assignmentID(resourceID, assessment, key string) string {
 	return resourceID + "/providers/Microsoft.Security/assessments/" + assessment + "/governanceAssignments/" + key
 }
 
+// servedResourceGroups matches the resource group segment of an id.
+var servedResourceGroups = regexp.MustCompile(`(?i)/resourcegroups/`)
+
+// servedID is an id as this service answers it: Azure Resource Manager ids
+// are case-insensitive
+// (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules)
+// and several services answer `resourcegroups` in lower case; which case
+// Defender for Cloud answers for governance assignments is not documented,
+// so lower case here is a choice that keeps clients from relying on their
+// own spelling.
+func servedID(id string) string { return servedResourceGroups.ReplaceAllString(id, "/resourcegroups/") }
+
 func assignmentItem(a *storedAssignment) map[string]any {
 	props := map[string]any{}
 	for k, v := range a.props {
 		props[k] = v
 	}
 	return map[string]any{
-		"id": a.id, "name": a.key, "type": "Microsoft.Security/assessments/governanceAssignments",
+		"id": servedID(a.id), "name": a.key, "type": "Microsoft.Security/assessments/governanceAssignments",
 		"properties": props,
 	}
 }

@@ -129,7 +129,9 @@ func TestGovernanceAssignments(t *testing.T) {
 	if r.status != http.StatusCreated {
 		t.Fatalf("create: %d %s", r.status, r.raw)
 	}
-	if r.body["id"] != a.ID+"/governanceAssignments/"+key {
+	// Served with `resourcegroups` in lower case, whatever the request's.
+	if want := "/subscriptions/" + DefaultSubscriptionID + "/resourcegroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-01/providers/Microsoft.Security/assessments/" +
+		a.Key + "/governanceAssignments/" + key; r.body["id"] != want {
 		t.Errorf("id = %v", r.body["id"])
 	}
 	for name, b := range map[string]map[string]any{
@@ -166,5 +168,29 @@ func TestGovernanceAssignments(t *testing.T) {
 	}
 	if r := get(t, c, u, arm); r.status != 404 {
 		t.Errorf("get after the assessment became healthy: %d", r.status)
+	}
+}
+
+// TestGovernanceServedCasing: ids come back in the emulator's casing (a
+// lower-case management group id and subscription id), however the
+// request spells them.
+func TestGovernanceServedCasing(t *testing.T) {
+	e := start(t, Options{})
+	c := clientFor(t, e)
+	arm := armToken(t, e, c, DefaultTenantID)
+	rule := "44444444-4444-4444-8444-444444444444"
+	for _, tc := range []struct{ scope, want string }{
+		{"/providers/Microsoft.Management/managementGroups/Contoso-Production",
+			"providers/Microsoft.Management/managementGroups/contoso-production/providers/Microsoft.Security/governanceRules/" + rule},
+		{"/subscriptions/" + strings.ToUpper(DefaultSubscriptionID),
+			"subscriptions/7444d220-dc62-4eed-8552-76d7697c3f78/providers/Microsoft.Security/governanceRules/" + rule},
+	} {
+		u := e.ARMURL() + tc.scope + "/providers/Microsoft.Security/governanceRules/" + rule + govVersion
+		if r := call(t, c, http.MethodPut, u, arm, ruleBody(600, "7.00:00:00", "a@contoso.com")); r.status != http.StatusCreated || r.body["id"] != tc.want {
+			t.Errorf("PUT %s: %d, id %v, want %s", tc.scope, r.status, r.body["id"], tc.want)
+		}
+		if r := get(t, c, u, arm); r.status != http.StatusOK || r.body["id"] != tc.want {
+			t.Errorf("GET %s: %d, id %v, want %s", tc.scope, r.status, r.body["id"], tc.want)
+		}
 	}
 }

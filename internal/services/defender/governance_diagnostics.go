@@ -7,10 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
@@ -37,13 +34,15 @@ const managementGroup500Hint = "What is known: Azure Resource Manager has answer
 
 // governanceWriteError is the diagnostic for a refused governance write:
 // the common one, plus what governance itself needs.
-func governanceWriteError(action string, err error, managementGroup bool, notFound string) diag.Diagnostic {
+func governanceWriteError(action string, err error, managementGroupID, notFound string) diag.Diagnostic {
 	d := diagnostics.FromError(action, err, diagnostics.Hint{Permission: governanceWriteRole, NotFound: notFound})
 	detail := d.Detail()
 	var extra string
 	switch status := apiStatus(err); {
-	case status >= 500 && managementGroup:
+	case status >= 500 && managementGroupID != "":
 		extra = managementGroup500Hint
+	case status == http.StatusForbidden && managementGroupID != "":
+		extra = managementGroupHint(managementGroupID)
 	case status == http.StatusBadRequest || status == http.StatusForbidden || status == http.StatusConflict:
 		if strings.Contains(strings.ToLower(err.Error()), "cspm") {
 			extra = "The subscription does not have the Defender CSPM plan. " + cspmHint
@@ -63,36 +62,33 @@ func governanceReadError(what string, err error, notFound string) diag.Diagnosti
 	return diagnostics.FromError("Reading the governance "+what, err, diagnostics.Hint{Permission: governanceReadRole, NotFound: notFound})
 }
 
+// governanceScopeReadError is governanceReadError at a rule's scope: a 403
+// at management-group scope also says that the group may not exist.
+func governanceScopeReadError(what string, err error, managementGroupID string) diag.Diagnostic {
+	d := governanceReadError(what, err, "")
+	if apiStatus(err) != http.StatusForbidden || managementGroupID == "" {
+		return d
+	}
+	return diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\n"+managementGroupHint(managementGroupID))
+}
+
+// managementGroupHint is what a 403 at management-group scope may mean:
+// Azure Resource Manager answers AuthorizationFailed "... over scope ... or
+// the scope is invalid" both for a group the identity may not use and for
+// a group that does not exist, as its own message says
+// (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting).
+func managementGroupHint(id string) string {
+	return fmt.Sprintf("Azure answers 403 AuthorizationFailed both when the identity has no role on a management group and when no management group has that id. "+
+		"Check that management_group_id %q is the group's id, not its display name (az account management-group list shows both; ids are case-insensitive), "+
+		"then that the identity has %s.", id, governanceWriteRole)
+}
+
 func apiStatus(err error) int {
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) {
 		return apiErr.StatusCode
 	}
 	return 0
-}
-
-// newObjectKey gives a governance create its key: a new GUID when the plan
-// leaves it unknown or null, else the planned one once nothing is found
-// under it, since a create never silently overwrites. get reads what the
-// key names; existing describes it for the error (its id and a detail such
-// as its display name). It reports whether the create may go on.
-func newObjectKey[T any](key *types.String, attribute, what string, get func(string) (*T, error), existing func(*T) (id, detail string), diags *diag.Diagnostics) bool {
-	if key.IsUnknown() || key.IsNull() {
-		*key = types.StringValue(uuid.NewString())
-		return true
-	}
-	found, err := get(key.ValueString())
-	switch {
-	case err == nil:
-		id, detail := existing(found)
-		diags.AddAttributeError(path.Root(attribute), "Governance "+what+" already exists",
-			fmt.Sprintf("%s already exists (%s). Import it instead: terraform import <address> %s", id, detail, id))
-		return false
-	case !client.IsNotFound(err):
-		diags.Append(governanceReadError(what, err, ""))
-		return false
-	}
-	return true
 }
 
 // exampleDueDate is the due date the schema's examples and a suggestion

@@ -66,13 +66,13 @@ func TestConditionSets(t *testing.T) {
 
 func TestPriorityHolder(t *testing.T) {
 	rules := []client.GovernanceRule{{Name: "a", Priority: 100}, {Name: "b", Priority: 200}}
-	if h := PriorityHolder(rules, "", 200); h == nil || h.Name != "b" {
+	if h := PriorityHolder(rules, 200); h == nil || h.Name != "b" {
 		t.Errorf("new rule at 200: %+v", h)
 	}
-	if h := PriorityHolder(rules, "B", 200); h != nil {
+	if h := PriorityHolder(rules, 200, "", "B"); h != nil {
 		t.Errorf("rule b keeping its own priority: %+v", h)
 	}
-	if h := PriorityHolder(rules, "", 150); h != nil {
+	if h := PriorityHolder(rules, 150, ""); h != nil {
 		t.Errorf("free priority: %+v", h)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
@@ -54,7 +53,7 @@ type governanceAssignmentModel struct {
 }
 
 func (r *GovernanceAssignmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	sameIDOrReplace := []planmodifier.String{sameIDPlan, stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the owner and due date of one Microsoft Defender for Cloud recommendation (an assessment) on one resource " +
 			"(`Microsoft.Security/assessments/governanceAssignments`, api-version 2022-01-01-preview), for example to override what a governance rule assigned. " +
@@ -63,19 +62,21 @@ func (r *GovernanceAssignmentResource) Schema(ctx context.Context, _ resource.Sc
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 				MarkdownDescription: "The assignment's id, `{resource_id}/providers/Microsoft.Security/assessments/{assessment_key}/governanceAssignments/{assignment_key}`; the import id."},
-			"resource_id": schema.StringAttribute{Required: true, Validators: []validator.String{resourceIDValidator}, PlanModifiers: replace,
+			"resource_id": schema.StringAttribute{Required: true, Validators: []validator.String{resourceIDValidator}, PlanModifiers: sameIDOrReplace,
 				MarkdownDescription: "The Azure resource id the recommendation is on, e.g. `/subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Compute/virtualMachines/{name}`. Changing it replaces the assignment."},
-			"assessment_key": schema.StringAttribute{Required: true, PlanModifiers: replace,
+			"assessment_key": schema.StringAttribute{Required: true, PlanModifiers: sameIDOrReplace,
 				Validators:          []validator.String{stringvalidator.RegexMatches(guidRegexp, "must be an assessment key (a GUID)")},
 				MarkdownDescription: "The recommendation's assessment key (the GUID name of its assessment). Changing it replaces the assignment."},
 			"assignment_key": schema.StringAttribute{Optional: true, Computed: true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(guidRegexp, "must be a GUID")},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
-				MarkdownDescription: "The assignment's key, a GUID. Generated when omitted. Changing it replaces the assignment."},
+				Validators:    []validator.String{stringvalidator.RegexMatches(guidRegexp, "must be a GUID")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), sameIDPlan, stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "The assignment's key, a GUID. When omitted, the plan derives it from `resource_id` and `assessment_key` (a name-based UUID), " +
+					"so that a create whose answer was lost finds its own assignment on the next apply instead of creating a second one. Changing it replaces the assignment."},
 			"owner_email": schema.StringAttribute{Required: true, Validators: []validator.String{emailValidator},
 				MarkdownDescription: "Who owns the remediation: an email address."},
-			"remediation_due_date_time": schema.StringAttribute{Required: true, Validators: []validator.String{rfc3339Validator},
-				MarkdownDescription: "When the recommendation must be remediated (RFC 3339, e.g. `2027-06-30T00:00:00Z`). It must not be in the past when the assignment is created."},
+			"remediation_due_date_time": schema.StringAttribute{Required: true, Validators: []validator.String{rfc3339Validator}, PlanModifiers: []planmodifier.String{sameInstantPlan},
+				MarkdownDescription: "When the recommendation must be remediated (RFC 3339, e.g. `2027-06-30T00:00:00Z` or `2027-06-30T02:00:00+02:00`). " +
+					"Compared as an instant: the same time written with another offset is no change. It must not be in the past when the assignment is created."},
 			"grace_period":   defaultedBool(false, "Whether the unhealthy resource does not count against the secure score until the due date."),
 			"notify_owner":   defaultedBool(true, "Whether the owner gets the weekly email."),
 			"notify_manager": defaultedBool(true, "Whether the owner's manager gets the weekly email once the item is overdue."),
@@ -88,14 +89,24 @@ func (r *GovernanceAssignmentResource) Schema(ctx context.Context, _ resource.Sc
 	}
 }
 
-// ModifyPlan refuses a due date in the past when the assignment is created:
-// the recommendation would be overdue from the start.
+// ModifyPlan gives a new assignment its key, and refuses a due date in the
+// past when the assignment is created: the recommendation would be overdue
+// from the start.
 func (r *GovernanceAssignmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
 		return
 	}
-	var due types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("remediation_due_date_time"), &due)...)
+	var plan governanceAssignmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.AssignmentKey.IsUnknown() && !plan.ResourceID.IsUnknown() && !plan.AssessmentKey.IsUnknown() {
+		plan.AssignmentKey = types.StringValue(AssignmentKey(plan.ResourceID.ValueString(), plan.AssessmentKey.ValueString()))
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("assignment_key"), plan.AssignmentKey)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), assignmentID(plan))...)
+	}
+	due := plan.RemediationDueDateTime
 	if due.IsUnknown() || due.IsNull() {
 		return
 	}
@@ -109,51 +120,64 @@ func (r *GovernanceAssignmentResource) ModifyPlan(ctx context.Context, req resou
 	}
 }
 
+// assignmentID is the assignment's id, from its resource and keys.
+func assignmentID(m governanceAssignmentModel) types.String {
+	return types.StringValue(client.GovernanceAssignmentID(m.ResourceID.ValueString(), m.AssessmentKey.ValueString(), m.AssignmentKey.ValueString()))
+}
+
+// access reads and writes the assignment m names.
+func (r *GovernanceAssignmentResource) access(m governanceAssignmentModel) objectAccess[client.GovernanceAssignment] {
+	resourceID, assessmentKey, key := m.ResourceID.ValueString(), m.AssessmentKey.ValueString(), m.AssignmentKey.ValueString()
+	return objectAccess[client.GovernanceAssignment]{
+		id: assignmentID(m).ValueString(),
+		get: func(ctx context.Context) (*client.GovernanceAssignment, error) {
+			return r.Client.GovernanceAssignment(ctx, resourceID, assessmentKey, key)
+		},
+		put: r.Client.PutGovernanceAssignment,
+		remove: func(ctx context.Context) error {
+			return r.Client.DeleteGovernanceAssignment(ctx, resourceID, assessmentKey, key)
+		},
+		notFound: fmt.Sprintf("recommendation %s on %s (the resource may be healthy or deleted, or the key may be wrong; list its recommendations with securescore_defender_governance_assignments or in the portal)",
+			assessmentKey, resourceID),
+	}
+}
+
+// Create writes the assignment under its planned key (derived from the
+// resource and the recommendation when the plan could not), adopting an
+// assignment an earlier apply stored there.
 func (r *GovernanceAssignmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	assignmentObject.apply(ctx, &r.Resource, req.Plan, timeouts.Value.Create, &resp.State, &resp.Diagnostics, r.newAssignment, r.write)
+	assignmentObject.within(ctx, &r.Resource, req.Plan.Get, timeouts.Value.Create, &resp.Diagnostics, func(ctx context.Context, plan governanceAssignmentModel) {
+		if plan.AssignmentKey.IsUnknown() || plan.AssignmentKey.IsNull() {
+			plan.AssignmentKey = types.StringValue(AssignmentKey(plan.ResourceID.ValueString(), plan.AssessmentKey.ValueString()))
+		}
+		if want, ok := assignmentFromPlan(plan, &resp.Diagnostics); ok {
+			assignmentObject.create(ctx, plan, want, r.access(plan), nil, &resp.State, &resp.Diagnostics)
+		}
+	})
 }
 
+// Update writes the plan once the assignment is found as the prior state
+// recorded it, keeping what this resource does not manage (ticket number
+// and status, ETA).
 func (r *GovernanceAssignmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	assignmentObject.apply(ctx, &r.Resource, req.Plan, timeouts.Value.Update, &resp.State, &resp.Diagnostics, r.changedAssignment, r.write)
-}
-
-// newAssignment is the assignment a create sends, under a new key or the
-// planned one when no assignment has it yet.
-func (r *GovernanceAssignmentResource) newAssignment(ctx context.Context, plan *governanceAssignmentModel, diags *diag.Diagnostics) (client.GovernanceAssignment, bool) {
-	get := func(key string) (*client.GovernanceAssignment, error) {
-		return r.Client.GovernanceAssignment(ctx, plan.ResourceID.ValueString(), plan.AssessmentKey.ValueString(), key)
+	var state governanceAssignmentModel
+	if !r.Load(ctx, req.State.Get, &state, &resp.Diagnostics) {
+		return
 	}
-	describe := func(a *client.GovernanceAssignment) (string, string) { return a.ID, "owner " + a.Owner }
-	if !newObjectKey(&plan.AssignmentKey, "assignment_key", "assignment", get, describe, diags) {
-		return client.GovernanceAssignment{}, false
-	}
-	return assignmentFromPlan(*plan, diags)
-}
-
-// changedAssignment is the assignment an update sends: the plan, keeping
-// what this resource does not manage (ticket number and status, ETA).
-func (r *GovernanceAssignmentResource) changedAssignment(ctx context.Context, plan *governanceAssignmentModel, diags *diag.Diagnostics) (client.GovernanceAssignment, bool) {
-	a, ok := assignmentFromPlan(*plan, diags)
-	if !ok {
-		return a, false
-	}
-	current, err := r.Client.GovernanceAssignment(ctx, a.ResourceID, a.AssessmentKey, a.Key)
-	if err != nil {
-		diags.Append(governanceReadError("assignment", err, "governance assignment "+plan.ID.ValueString()+" (the recommendation may have been resolved)"))
-		return a, false
-	}
-	a.TicketNumber, a.TicketStatus, a.RemediationETA = current.TicketNumber, current.TicketStatus, current.RemediationETA
-	return a, true
-}
-
-func (r *GovernanceAssignmentResource) write(ctx context.Context, plan governanceAssignmentModel, a client.GovernanceAssignment, state *tfsdk.State, diags *diag.Diagnostics) {
-	assignmentObject.write(ctx, plan, a, r.Client.PutGovernanceAssignment, false,
-		fmt.Sprintf("recommendation %s on %s (the resource may be healthy or deleted, or the key may be wrong; list its recommendations with securescore_defender_governance_assignments or in the portal)",
-			a.AssessmentKey, a.ResourceID), state, diags)
+	assignmentObject.within(ctx, &r.Resource, req.Plan.Get, timeouts.Value.Update, &resp.Diagnostics, func(ctx context.Context, plan governanceAssignmentModel) {
+		want, ok := assignmentFromPlan(plan, &resp.Diagnostics)
+		prior, priorOK := assignmentFromPlan(state, &resp.Diagnostics)
+		if !ok || !priorOK {
+			return
+		}
+		assignmentObject.update(ctx, plan, prior, want, r.access(plan), func(current client.GovernanceAssignment, want *client.GovernanceAssignment) {
+			want.TicketNumber, want.TicketStatus, want.RemediationETA = current.TicketNumber, current.TicketStatus, current.RemediationETA
+		}, &resp.State, &resp.Diagnostics)
+	})
 }
 
 // assignmentObject is what the assignment resource shares with the rule resource.
-var assignmentObject = governanceObject[governanceAssignmentModel, client.GovernanceAssignment]{what: "assignment",
+var assignmentObject = governanceObject[governanceAssignmentModel, client.GovernanceAssignment]{what: "assignment", key: "assignment_key", differences: AssignmentDifferences,
 	fill: func(m *governanceAssignmentModel, a client.GovernanceAssignment, _ *diag.Diagnostics) bool {
 		fillAssignment(m, a)
 		return true
@@ -174,17 +198,16 @@ func assignmentFromPlan(m governanceAssignmentModel, diags *diag.Diagnostics) (c
 	}, true
 }
 
-// fillAssignment sets every attribute from what the service stored. The due
-// date keeps the configuration's spelling when it is the same instant.
+// fillAssignment sets every attribute from what the service stored. Ids
+// keep the prior spelling when the service's differs only in case, and the
+// due date when it is the same instant.
 func fillAssignment(m *governanceAssignmentModel, a client.GovernanceAssignment) {
-	m.ID = types.StringValue(a.ID)
-	m.ResourceID = types.StringValue(a.ResourceID)
-	m.AssessmentKey = types.StringValue(a.AssessmentKey)
-	m.AssignmentKey = types.StringValue(a.Key)
+	m.ID = keepID(m.ID, types.StringValue(a.ID))
+	m.ResourceID = keepID(m.ResourceID, types.StringValue(a.ResourceID))
+	m.AssessmentKey = keepID(m.AssessmentKey, types.StringValue(a.AssessmentKey))
+	m.AssignmentKey = keepID(m.AssignmentKey, types.StringValue(a.Key))
 	m.OwnerEmail = nullableString(a.Owner)
-	if prev, err := time.Parse(time.RFC3339, m.RemediationDueDateTime.ValueString()); err != nil || !prev.Equal(a.RemediationDueDate) {
-		m.RemediationDueDateTime = types.StringValue(a.RemediationDueDate.UTC().Format(time.RFC3339))
-	}
+	m.RemediationDueDateTime = keepInstant(m.RemediationDueDateTime, a.RemediationDueDate)
 	m.GracePeriod = types.BoolValue(a.GracePeriod)
 	m.NotifyOwner = types.BoolValue(!a.DisableOwnerEmail)
 	m.NotifyManager = types.BoolValue(!a.DisableManagerEmail)
@@ -201,10 +224,11 @@ func (r *GovernanceAssignmentResource) Read(ctx context.Context, req resource.Re
 	})
 }
 
+// Delete deletes the assignment once it is found as the prior state recorded it.
 func (r *GovernanceAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	assignmentObject.within(ctx, &r.Resource, req.State.Get, timeouts.Value.Delete, &resp.Diagnostics, func(ctx context.Context, state governanceAssignmentModel) {
-		if err := r.Client.DeleteGovernanceAssignment(ctx, state.ResourceID.ValueString(), state.AssessmentKey.ValueString(), state.AssignmentKey.ValueString()); err != nil {
-			resp.Diagnostics.Append(governanceWriteError("Deleting the governance assignment", err, false, ""))
+		if prior, ok := assignmentFromPlan(state, &resp.Diagnostics); ok {
+			assignmentObject.remove(ctx, prior, r.access(state), &resp.Diagnostics)
 		}
 	})
 }

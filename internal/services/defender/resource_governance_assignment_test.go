@@ -254,7 +254,7 @@ func TestAccGovernanceAssignmentExistingKey(t *testing.T) {
   owner_email               = "new.owner@contoso.com"
   remediation_due_date_time = %q
 `, key, time.Now().UTC().AddDate(0, 0, 14).Format(time.RFC3339))),
-		"Governance assignment already exists", "owner portal.owner@contoso.com", "Import it instead")
+		"Governance assignment already exists", "with other settings than this configuration's (owner_email, remediation_due_date_time)", "A create never overwrites an object: import it")
 	if got := acctest.Emu.GovernanceAssignmentProperties(id)["owner"]; got != "portal.owner@contoso.com" {
 		t.Errorf("the existing assignment's owner is now %v", got)
 	}

@@ -3,6 +3,7 @@ package defender
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -20,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
@@ -39,7 +39,7 @@ var (
 
 var (
 	guidRegexp          = client.GUIDPattern
-	excludedScopeRegexp = regexp.MustCompile(`^(/subscriptions/[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}|/providers/Microsoft\.Management/managementGroups/[^/]+)$`)
+	excludedScopeRegexp = regexp.MustCompile(`(?i)^(/subscriptions/[0-9A-F]{8}-([0-9A-F]{4}-){3}[0-9A-F]{12}|/providers/Microsoft\.Management/managementGroups/[^/]+)$`)
 )
 
 // GovernanceRuleResource manages a Defender for Cloud governance rule.
@@ -81,7 +81,7 @@ type ruleConditionModel struct {
 
 func (r *GovernanceRuleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	stable := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	sameIDOrReplace := []planmodifier.String{sameIDPlan, stringplanmodifier.RequiresReplace()}
 	days := make([]int64, len(RemediationTimeframeDays))
 	copy(days, RemediationTimeframeDays)
 	resp.Schema = schema.Schema{
@@ -93,13 +93,14 @@ func (r *GovernanceRuleResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"id": schema.StringAttribute{Computed: true, PlanModifiers: stable,
 				MarkdownDescription: "The rule's Azure Resource Manager id, e.g. `/subscriptions/{subscription_id}/providers/Microsoft.Security/governanceRules/{rule_id}`; the import id."},
 			"rule_id": schema.StringAttribute{Optional: true, Computed: true,
-				Validators:          []validator.String{stringvalidator.RegexMatches(guidRegexp, "must be a GUID")},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
-				MarkdownDescription: "The rule's key, a GUID. Generated when omitted. Changing it replaces the rule."},
-			"subscription_id": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.SubscriptionID()}, PlanModifiers: replace,
-				MarkdownDescription: "The subscription the rule applies to. Exactly one of `subscription_id` and `management_group_id`. Changing it replaces the rule."},
-			"management_group_id": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 90)}, PlanModifiers: replace,
-				MarkdownDescription: "The management group (its id, not its display name) whose subscriptions the rule applies to. Changing it replaces the rule."},
+				Validators:    []validator.String{stringvalidator.RegexMatches(guidRegexp, "must be a GUID")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), sameIDPlan, stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "The rule's key, a GUID. When omitted, the plan derives it from the scope and the settings (a name-based UUID), " +
+					"so that a create whose answer was lost finds its own rule on the next apply instead of creating a second one. Changing it replaces the rule."},
+			"subscription_id": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.SubscriptionID()}, PlanModifiers: sameIDOrReplace,
+				MarkdownDescription: "The subscription the rule applies to (its GUID). Exactly one of `subscription_id` and `management_group_id`. Changing it replaces the rule; a change of case alone does not."},
+			"management_group_id": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 90)}, PlanModifiers: sameIDOrReplace,
+				MarkdownDescription: "The management group (its id, not its display name) whose subscriptions the rule applies to. Changing it replaces the rule; a change of case alone does not."},
 			"display_name": schema.StringAttribute{Required: true, Validators: []validator.String{stringvalidator.LengthBetween(1, 256)},
 				MarkdownDescription: "The rule's name in the portal."},
 			"description": schema.StringAttribute{Optional: true, Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
@@ -130,8 +131,10 @@ func (r *GovernanceRuleResource) Schema(ctx context.Context, _ resource.SchemaRe
 				}},
 			"excluded_scopes": schema.SetAttribute{Optional: true, ElementType: types.StringType,
 				Validators: []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ConflictsWith(path.MatchRoot("subscription_id")),
-					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(excludedScopeRegexp, "must be /subscriptions/{subscription_id} or /providers/Microsoft.Management/managementGroups/{id}"))},
-				MarkdownDescription: "Subscriptions (`/subscriptions/{id}`) or child management groups the rule leaves out. Only with `management_group_id`."},
+					setvalidator.ValueStringsAre(excludedScopeValidator)},
+				PlanModifiers: []planmodifier.Set{sameIDsPlan{}},
+				MarkdownDescription: "The scopes the rule leaves out, as scope ids: a subscription as `/subscriptions/{subscription_id}`, a child management group as " +
+					"`/providers/Microsoft.Management/managementGroups/{management_group_id}`. Only with `management_group_id`."},
 			"disabled": defaultedBool(false, "Whether the rule is inactive."),
 			"created_date_time": schema.StringAttribute{Computed: true, PlanModifiers: stable,
 				MarkdownDescription: "When the rule was created (RFC 3339, UTC)."},
@@ -190,89 +193,182 @@ func ruleScope(m governanceRuleModel) string {
 	return client.SubscriptionScope(m.SubscriptionID.ValueString())
 }
 
-// ModifyPlan refuses, at plan time, a priority another rule of the scope
-// already has: the service would refuse it at apply.
+// ModifyPlan gives a new rule its key, and refuses at plan time a priority
+// another rule of the scope already has: the service would refuse it at
+// apply. A destroy is not checked.
 func (r *GovernanceRuleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.Client == nil {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan governanceRuleModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.Priority.IsUnknown() || plan.SubscriptionID.IsUnknown() || plan.ManagementGroupID.IsUnknown() {
+	if resp.Diagnostics.HasError() || plan.SubscriptionID.IsUnknown() || plan.ManagementGroupID.IsUnknown() {
 		return
 	}
 	if plan.SubscriptionID.IsNull() == plan.ManagementGroupID.IsNull() {
 		return // ExactlyOneOf says so
 	}
+	var state *governanceRuleModel
 	if !req.State.Raw.IsNull() {
-		var state governanceRuleModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if state.Priority.Equal(plan.Priority) && ruleScope(state) == ruleScope(plan) {
-			return
+		state = &governanceRuleModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	// The settings, when the configuration gives them all at plan time.
+	var want *client.GovernanceRule
+	if req.Config.Raw.IsFullyKnown() {
+		var diags diag.Diagnostics
+		if rule, ok := ruleFromPlan(ctx, plan, ruleScope(plan), &diags); ok {
+			want = &rule
 		}
+	}
+	if state == nil && plan.RuleID.IsUnknown() && want != nil {
+		plan.RuleID = types.StringValue(RuleKey(*want))
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("rule_id"), plan.RuleID)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), ruleID(plan))...)
+	}
+	if state != nil {
+		keepUpdatedDateTime(ctx, *state, req, resp)
+	}
+	if r.Client == nil || plan.Priority.IsUnknown() || resp.Diagnostics.HasError() {
+		return
+	}
+	if state != nil && state.Priority.Equal(plan.Priority) && sameID(ruleScope(*state), ruleScope(plan)) {
+		return
 	}
 	scope := ruleScope(plan)
 	rules, err := r.Client.GovernanceRules(ctx, scope)
 	if err != nil {
-		resp.Diagnostics.AddWarning("Priority not checked",
-			fmt.Sprintf("The rules of %s could not be listed to check that priority %d is free, so the service will decide at apply: %v", scope, plan.Priority.ValueInt64(), err))
+		detail := fmt.Sprintf("The rules of %s could not be listed to check that priority %d is free, so the service will decide at apply: %v", scope, plan.Priority.ValueInt64(), err)
+		if apiStatus(err) == http.StatusForbidden && !plan.ManagementGroupID.IsNull() {
+			detail += "\n\n" + managementGroupHint(plan.ManagementGroupID.ValueString())
+		}
+		resp.Diagnostics.AddWarning("Priority not checked", detail)
 		return
 	}
-	ruleID := ""
-	if !plan.RuleID.IsUnknown() {
-		ruleID = plan.RuleID.ValueString()
+	// The rule this plan updates is not a clash, nor the rule it replaces
+	// when Terraform says which (a change of rule_id). A replacement's
+	// create (taint, -replace) is planned without the prior state, so a
+	// holder with this configuration's very settings may be the rule it
+	// replaces: the apply checks again once that rule is deleted.
+	exclude := []string{plan.RuleID.ValueString()}
+	if state != nil {
+		exclude = append(exclude, state.RuleID.ValueString())
 	}
-	if holder := PriorityHolder(rules, ruleID, int32(plan.Priority.ValueInt64())); holder != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("priority"), "Governance rule priority already used",
-			fmt.Sprintf("Priority %d is already used by governance rule %q (%s) in %s. Priorities are unique within a scope: choose another (0-1000; the lowest number wins when several rules select a recommendation), or change that rule first.",
-				plan.Priority.ValueInt64(), holder.DisplayName, holder.ID, scope))
+	holder := PriorityHolder(rules, int32(plan.Priority.ValueInt64()), exclude...)
+	if holder == nil {
+		return
+	}
+	if state == nil && want != nil && len(RuleDifferences(*want, *holder)) == 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("priority"), "Governance rule priority used by a rule with these settings",
+			priorityClash(plan.Priority.ValueInt64(), *holder, scope, true)+
+				" If this plan replaces that rule (taint, -replace), the apply deletes it first and goes on; otherwise the apply refuses this create before sending it.")
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("priority"), "Governance rule priority already used", priorityClash(plan.Priority.ValueInt64(), *holder, scope, false))
+}
+
+// keepUpdatedDateTime plans the prior updated_date_time when nothing else
+// changes: the framework plans it unknown as soon as the configuration
+// differs from the state, which a spelling the plan modifiers keep (an id
+// in another case) does, so the plan would show an update with no change.
+func keepUpdatedDateTime(ctx context.Context, state governanceRuleModel, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	at := path.Root("updated_date_time")
+	var planned types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, at, &planned)...)
+	if !planned.IsUnknown() || resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, at, state.UpdatedDateTime)...)
+	if !resp.Plan.Raw.Equal(req.State.Raw) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, at, planned)...)
 	}
 }
 
+// priorityClash says which rule holds a priority and what to do;
+// sameSettings when that rule has the settings being written.
+func priorityClash(priority int64, holder client.GovernanceRule, scope string, sameSettings bool) string {
+	msg := fmt.Sprintf("Priority %d is already used by governance rule %q (%s) in %s. Priorities are unique within a scope: choose another (0-1000; the lowest number wins when several rules select a recommendation), or change that rule first.",
+		priority, holder.DisplayName, holder.ID, scope)
+	if sameSettings {
+		msg += fmt.Sprintf(" That rule has this configuration's settings: if an earlier apply left it behind, import it instead: terraform import <address> %s", holder.ID)
+	}
+	return msg
+}
+
+// ruleID is the rule's ARM id, from its scope and key.
+func ruleID(m governanceRuleModel) types.String {
+	return types.StringValue(ruleScope(m) + "/providers/Microsoft.Security/governanceRules/" + m.RuleID.ValueString())
+}
+
+// access reads and writes the rule m names.
+func (r *GovernanceRuleResource) access(m governanceRuleModel) objectAccess[client.GovernanceRule] {
+	scope, key := ruleScope(m), m.RuleID.ValueString()
+	return objectAccess[client.GovernanceRule]{
+		id: ruleID(m).ValueString(),
+		get: func(ctx context.Context) (*client.GovernanceRule, error) {
+			return r.Client.GovernanceRule(ctx, scope, key)
+		},
+		put:               r.Client.PutGovernanceRule,
+		remove:            func(ctx context.Context) error { return r.Client.DeleteGovernanceRule(ctx, scope, key) },
+		managementGroupID: m.ManagementGroupID.ValueString(),
+	}
+}
+
+// Create writes the rule under its planned key (derived from its settings
+// when the plan could not), adopting a rule an earlier apply stored there.
 func (r *GovernanceRuleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	ruleObject.apply(ctx, &r.Resource, req.Plan, timeouts.Value.Create, &resp.State, &resp.Diagnostics, r.newRule, r.write)
+	ruleObject.within(ctx, &r.Resource, req.Plan.Get, timeouts.Value.Create, &resp.Diagnostics, func(ctx context.Context, plan governanceRuleModel) {
+		want, ok := ruleFromPlan(ctx, plan, ruleScope(plan), &resp.Diagnostics)
+		if !ok {
+			return
+		}
+		if plan.RuleID.IsUnknown() || plan.RuleID.IsNull() {
+			plan.RuleID = types.StringValue(RuleKey(want))
+		}
+		want.Name = plan.RuleID.ValueString()
+		ruleObject.create(ctx, plan, want, r.access(plan), func(diags *diag.Diagnostics) bool { return r.priorityFree(ctx, want, diags) }, &resp.State, &resp.Diagnostics)
+	})
 }
 
-func (r *GovernanceRuleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	ruleObject.apply(ctx, &r.Resource, req.Plan, timeouts.Value.Update, &resp.State, &resp.Diagnostics, r.changedRule, r.write)
-}
-
-// newRule is the rule a create sends, under a new key or the planned one
-// when no rule has it yet.
-func (r *GovernanceRuleResource) newRule(ctx context.Context, plan *governanceRuleModel, diags *diag.Diagnostics) (client.GovernanceRule, bool) {
-	scope := ruleScope(*plan)
-	get := func(id string) (*client.GovernanceRule, error) { return r.Client.GovernanceRule(ctx, scope, id) }
-	describe := func(g *client.GovernanceRule) (string, string) { return g.ID, fmt.Sprintf("%q", g.DisplayName) }
-	if !newObjectKey(&plan.RuleID, "rule_id", "rule", get, describe, diags) {
-		return client.GovernanceRule{}, false
-	}
-	return ruleFromPlan(ctx, *plan, scope, diags)
-}
-
-// changedRule is the rule an update sends: the plan, keeping what this
-// resource does not manage (the rule type, member scopes).
-func (r *GovernanceRuleResource) changedRule(ctx context.Context, plan *governanceRuleModel, diags *diag.Diagnostics) (client.GovernanceRule, bool) {
-	scope := ruleScope(*plan)
-	rule, ok := ruleFromPlan(ctx, *plan, scope, diags)
-	if !ok {
-		return rule, false
-	}
-	current, err := r.Client.GovernanceRule(ctx, scope, plan.RuleID.ValueString())
+// priorityFree checks, just before a create's write, that no other rule of
+// the scope has its priority (the rule a replacement deletes is gone by
+// then).
+func (r *GovernanceRuleResource) priorityFree(ctx context.Context, want client.GovernanceRule, diags *diag.Diagnostics) bool {
+	rules, err := r.Client.GovernanceRules(ctx, want.Scope)
 	if err != nil {
-		diags.Append(governanceReadError("rule", err, "governance rule "+plan.ID.ValueString()+" (deleted outside Terraform? run terraform apply again to re-create it)"))
-		return rule, false
+		return true // the service decides
 	}
-	rule.RuleType, rule.IncludeMemberScopes = current.RuleType, current.IncludeMemberScopes
-	return rule, true
+	holder := PriorityHolder(rules, want.Priority, want.Name)
+	if holder == nil {
+		return true
+	}
+	diags.AddAttributeError(path.Root("priority"), "Governance rule priority already used",
+		priorityClash(int64(want.Priority), *holder, want.Scope, len(RuleDifferences(want, *holder)) == 0)+" Nothing was written.")
+	return false
 }
 
-// write sends rule and saves the state only when the service took it.
-func (r *GovernanceRuleResource) write(ctx context.Context, plan governanceRuleModel, rule client.GovernanceRule, state *tfsdk.State, diags *diag.Diagnostics) {
-	ruleObject.write(ctx, plan, rule, r.Client.PutGovernanceRule, !plan.ManagementGroupID.IsNull(), "", state, diags)
+// Update writes the plan once the rule is found as the prior state
+// recorded it, keeping what this resource does not manage (the rule type,
+// member scopes).
+func (r *GovernanceRuleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var state governanceRuleModel
+	if !r.Load(ctx, req.State.Get, &state, &resp.Diagnostics) {
+		return
+	}
+	ruleObject.within(ctx, &r.Resource, req.Plan.Get, timeouts.Value.Update, &resp.Diagnostics, func(ctx context.Context, plan governanceRuleModel) {
+		want, ok := ruleFromPlan(ctx, plan, ruleScope(plan), &resp.Diagnostics)
+		prior, priorOK := ruleFromPlan(ctx, state, ruleScope(state), &resp.Diagnostics)
+		if !ok || !priorOK {
+			return
+		}
+		ruleObject.update(ctx, plan, prior, want, r.access(plan), func(current client.GovernanceRule, want *client.GovernanceRule) {
+			want.RuleType, want.IncludeMemberScopes = current.RuleType, current.IncludeMemberScopes
+		}, &resp.State, &resp.Diagnostics)
+	})
 }
 
 // ruleObject is what the rule resource shares with the assignment resource.
-var ruleObject = governanceObject[governanceRuleModel, client.GovernanceRule]{what: "rule", fill: fillRule,
+var ruleObject = governanceObject[governanceRuleModel, client.GovernanceRule]{what: "rule", key: "rule_id", fill: fillRule, differences: RuleDifferences, lastChange: RuleLastChange,
 	timeouts: func(m governanceRuleModel) timeouts.Value { return m.Timeouts }}
 
 func ruleFromPlan(ctx context.Context, m governanceRuleModel, scope string, diags *diag.Diagnostics) (client.GovernanceRule, bool) {
@@ -327,9 +423,10 @@ func timeString(t *time.Time) types.String {
 
 // fillRule sets every attribute from what the service stored.
 func fillRule(m *governanceRuleModel, rule client.GovernanceRule, diags *diag.Diagnostics) bool {
-	m.ID = types.StringValue(rule.ID)
-	m.RuleID = types.StringValue(rule.Name)
-	m.SubscriptionID, m.ManagementGroupID = scopeIDs(rule.Scope)
+	m.ID = keepID(m.ID, types.StringValue(rule.ID))
+	m.RuleID = keepID(m.RuleID, types.StringValue(rule.Name))
+	subscriptionID, managementGroupID := scopeIDs(rule.Scope)
+	m.SubscriptionID, m.ManagementGroupID = keepID(m.SubscriptionID, subscriptionID), keepID(m.ManagementGroupID, managementGroupID)
 	m.DisplayName = types.StringValue(rule.DisplayName)
 	m.Description = nullableString(rule.Description)
 	m.Priority = types.Int64Value(int64(rule.Priority))
@@ -358,7 +455,7 @@ func fillRule(m *governanceRuleModel, rule client.GovernanceRule, diags *diag.Di
 		}
 		m.Conditions = append(m.Conditions, ruleConditionModel{Severities: nullableSet(s.Severities), AssessmentKeys: nullableSet(s.AssessmentKeys)})
 	}
-	m.ExcludedScopes = nullableSet(rule.ExcludedScopes)
+	m.ExcludedScopes = keepIDs(m.ExcludedScopes, rule.ExcludedScopes)
 	m.CreatedDateTime = timeString(rule.CreatedOn)
 	m.UpdatedDateTime = timeString(rule.UpdatedOn)
 	return true
@@ -372,10 +469,11 @@ func (r *GovernanceRuleResource) Read(ctx context.Context, req resource.ReadRequ
 	})
 }
 
+// Delete deletes the rule once it is found as the prior state recorded it.
 func (r *GovernanceRuleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	ruleObject.within(ctx, &r.Resource, req.State.Get, timeouts.Value.Delete, &resp.Diagnostics, func(ctx context.Context, state governanceRuleModel) {
-		if err := r.Client.DeleteGovernanceRule(ctx, ruleScope(state), state.RuleID.ValueString()); err != nil {
-			resp.Diagnostics.Append(governanceWriteError("Deleting the governance rule", err, !state.ManagementGroupID.IsNull(), ""))
+		if prior, ok := ruleFromPlan(ctx, state, ruleScope(state), &resp.Diagnostics); ok {
+			ruleObject.remove(ctx, prior, r.access(state), &resp.Diagnostics)
 		}
 	})
 }
@@ -387,6 +485,21 @@ func (r *GovernanceRuleResource) ImportState(ctx context.Context, req resource.I
 	importAttributes(ctx, err, map[string]any{"subscription_id": subscriptionID, "management_group_id": managementGroupID, "rule_id": ruleID,
 		"id": scope + "/providers/Microsoft.Security/governanceRules/" + ruleID}, resp)
 }
+
+// excludedScopeValidator refuses a value that is not a scope id, saying
+// how to write the scope it most likely names.
+var excludedScopeValidator = validators.StringFunc("must be /subscriptions/{subscription_id} or /providers/Microsoft.Management/managementGroups/{management_group_id}", "Invalid excluded scope",
+	func(_ path.Path, value string) string {
+		if excludedScopeRegexp.MatchString(value) {
+			return ""
+		}
+		if guidRegexp.MatchString(value) {
+			return fmt.Sprintf("%q is a bare subscription id: excluded_scopes takes scope ids, so write it as %q "+
+				"(subscription_id takes the bare id because it names only a subscription; excluded_scopes may also name management groups).", value, "/subscriptions/"+value)
+		}
+		return fmt.Sprintf("%q is not a scope id: write a subscription as /subscriptions/{subscription_id} and a management group as "+
+			"/providers/Microsoft.Management/managementGroups/{management_group_id} (its id, not its display name).", value)
+	})
 
 // emailValidator refuses a value that is not a bare email address; the
 // validators library has none.

@@ -391,6 +391,13 @@ func TestAccGovernanceRulePlanTimeRefusals(t *testing.T) {
 		{"excluded scopes at subscription scope", refused(attributes{"excluded_scopes": `["/subscriptions/` + emulator.DefaultSubscriptionID + `"]`}),
 			[]string{"Invalid Attribute Combination", "subscription_id"}},
 		{"unknown severity", refused(attributes{"conditions": `[{ severities = ["Critical"] }]`}), []string{"severities", "Critical"}},
+		// excluded_scopes takes scope ids where subscription_id takes the bare GUID.
+		{"excluded scope a bare subscription id", refused(attributes{"subscription_id": "", "management_group_id": strconv.Quote(emulator.ManagementGroupID),
+			"excluded_scopes": `["` + emulator.DefaultSubscriptionID + `"]`}),
+			[]string{"Invalid excluded scope", `"` + emulator.DefaultSubscriptionID + `" is a bare subscription id`, `write it as "/subscriptions/` + emulator.DefaultSubscriptionID + `"`}},
+		{"excluded scope a management group name", refused(attributes{"subscription_id": "", "management_group_id": strconv.Quote(emulator.ManagementGroupID),
+			"excluded_scopes": `["contoso-sandbox"]`}),
+			[]string{"Invalid excluded scope", `"contoso-sandbox" is not a scope id`, "/providers/Microsoft.Management/managementGroups/{management_group_id}"}},
 		{"empty condition", refused(attributes{"conditions": "[{}]"}),
 			[]string{"Empty condition", "conditions[0] selects nothing: give severities, assessment_keys or both"}},
 	})
@@ -438,4 +445,16 @@ func TestAccGovernanceRuleRemovedOutOfBand(t *testing.T) {
 			},
 		},
 	})
+}
+
+func TestAccGovernanceRuleManagementGroupMisspelt(t *testing.T) {
+	reset(t)
+	// Azure answers 403 for a management group that does not exist: the
+	// error says to check the id before the role.
+	expectWriteRefused(t, acctest.ProviderConfig()+governanceRule("test", attributes{"subscription_id": "", "management_group_id": `"contoso-prodution"`}),
+		"Reading the governance rule failed (HTTP 403)", "no management group has that id",
+		`Check that management_group_id "contoso-prodution" is the group's id, not its display name`, "az account management-group list")
+	if n := acctest.Emu.Count(emulator.RouteARMGovernanceRulePut); n != 0 {
+		t.Errorf("%d PUT requests were sent for a group that does not exist, want none", n)
+	}
 }
