@@ -192,3 +192,38 @@ func TestKQLSummarize(t *testing.T) {
 		}
 	}
 }
+
+// Contoso Production has Defender CSPM: its just-in-time recommendation
+// (High) on vm-web-01 is Critical with one attack path; Contoso Shared
+// Services has not: no risk. "Container hosts should be configured
+// securely" is a preview recommendation in its control. Production's
+// vm-web-02 turned unhealthy for it 6 days ago.
+func TestAssessmentInsights(t *testing.T) {
+	e := New(Options{})
+	find := func(sub, name string, r int) *Assessment {
+		for _, a := range e.Assessments(sub) {
+			if a.DisplayName == name && a.ResourceID == resourceOf(sub, r) {
+				return &a
+			}
+		}
+		t.Fatalf("%s on resource %d of %s not found", name, r, sub)
+		return nil
+	}
+	jit := "Management ports of virtual machines should be protected with just-in-time network access control"
+	if a := find(DefaultSubscriptionID, jit, 0); a.RiskLevel != "Critical" || len(a.AttackPaths) != 1 || a.Preview {
+		t.Errorf("Production vm-web-01: %+v", a)
+	}
+	if a := find(DefaultSubscriptionID, jit, 1); !a.StatusChangeDate.Equal(e.today.AddDate(0, 0, -6)) || a.RiskLevel != "Low" {
+		t.Errorf("Production vm-web-02: %+v", a)
+	}
+	shared := guidFrom("subscription:contoso:shared")
+	if a := find(shared, "Machines should have vulnerability findings resolved", 0); a.RiskLevel != "" || a.Status != "Unhealthy" {
+		t.Errorf("Shared Services without Defender CSPM: %+v", a)
+	}
+	if a := find(shared, "Container hosts should be configured securely", 3); !a.Preview || a.ControlName == "" {
+		t.Errorf("preview in a control: %+v", a)
+	}
+	if a := find(shared, "Machines should have secrets findings resolved", 0); !a.Preview || a.ControlName != "" {
+		t.Errorf("preview outside every control: %+v", a)
+	}
+}

@@ -306,6 +306,9 @@ func parseKQLFor(src string, tables ...string) (*kqlQuery, error) {
 
 // path is a column with optional dynamic member access: properties.score.max.
 func (p *kqlParser) parsePath() ([]string, error) {
+	if path, ok, err := p.parseConversion(); ok {
+		return path, err
+	}
 	t := p.next()
 	if t.kind != "ident" {
 		return nil, fmt.Errorf("expected a column name at position %d, found %s", t.pos, describe(t))
