@@ -294,6 +294,8 @@ func (c *Client) QueryRecommendationSummary(ctx context.Context, q Recommendatio
 		}
 		stats.Rows += len(rows)
 		for _, r := range rows {
+			// make_list of the subscriptions' lists holds up to the limit of each
+			r.AffectedResourceIDs = r.AffectedResourceIDs[:min(len(r.AffectedResourceIDs), q.ResourceIDLimit)]
 			k := strings.ToLower(r.AssessmentKey)
 			if prev := byKey[k]; prev != nil {
 				prev.addUp(r, q.ResourceIDLimit)

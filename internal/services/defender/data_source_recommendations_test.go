@@ -299,9 +299,17 @@ func TestAccDefenderRecommendations_estate(t *testing.T) {
 	reset(t)
 	runConfig(t, `
 data "securescore_defender_recommendations" "test" {
-  management_group_ids = ["contoso-production"]
+  management_group_ids       = ["contoso-production"]
+  affected_resource_id_limit = 3
 }`, []statecheck.StateCheck{
 		acctest.Expect(recommendationsAddress, "group_by", knownvalue.StringExact("recommendation")),
+		// Up to 3 ids of the scope, sorted: Contoso Production's (7444…)
+		// before Data Platform's (7c6d…), rg-data before rg-web.
+		expectRecommendation(0, "affected_resource_ids", knownvalue.ListExact([]knownvalue.Check{
+			knownvalue.StringExact("/subscriptions/7444d220-dc62-4eed-8552-76d7697c3f78/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/stdata7444d220dc62"),
+			knownvalue.StringExact("/subscriptions/7444d220-dc62-4eed-8552-76d7697c3f78/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-01"),
+			knownvalue.StringExact("/subscriptions/7444d220-dc62-4eed-8552-76d7697c3f78/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-02"),
+		})),
 		acctest.Expect(recommendationsAddress, "order_by", knownvalue.StringExact("gain")),
 		acctest.Expect(recommendationsAddress, "include_preview", knownvalue.Bool(true)),
 		acctest.Expect(recommendationsAddress, "recommendation_count", knownvalue.Int64Exact(40)),
