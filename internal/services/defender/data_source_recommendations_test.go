@@ -450,3 +450,26 @@ data "securescore_defender_recommendations" "test" {
 		expectRecommendation(3, "subscription_count", knownvalue.Int64Exact(1)),
 	})
 }
+
+// A read of 1,000 subscriptions through Terraform writes one entry per
+// recommendation: the emulator's generated subscriptions hold the 16
+// built-in controls' 63 recommendations, each unhealthy in some of them,
+// so 63 entries, not one per recommendation and subscription. It takes
+// the controls' pages (one row per control and subscription, 1,000 a
+// page), one summarised request and one for the scores' weights.
+func TestAccDefenderRecommendations_estateAtScale(t *testing.T) {
+	reset(t)
+	ids := generatedSubscriptions(t, 1000)
+	controls := 0
+	for _, id := range ids {
+		controls += len(subscriptionByID(t, id).Scores[0].Controls)
+	}
+	runConfig(t, fmt.Sprintf(`
+data "securescore_defender_recommendations" "test" {
+  subscription_ids = %s
+}`, hclList(ids)), []statecheck.StateCheck{
+		acctest.Expect(recommendationsAddress, "group_by", knownvalue.StringExact("recommendation")),
+		acctest.Expect(recommendationsAddress, "recommendation_count", knownvalue.Int64Exact(63)),
+	})
+	checkRequestsPerRead(t, pages(controls, 1000)+2)
+}
