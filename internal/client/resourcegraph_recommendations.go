@@ -112,7 +112,17 @@ func (c *Client) QueryRecommendations(ctx context.Context, q RecommendationQuery
 	var stats QueryStats
 	seen := map[string]bool{}
 	var out []Recommendation
-	err := c.queryResourceGraph(ctx, q.Scope, recommendationsKQL(q), &stats, func(data any) error {
+	summary := SummaryQuery{
+		Name: "the recommendations by subscription", KQL: recommendationsKQL(q),
+		// Defender assesses at most a few hundred recommendations per
+		// subscription; an estimate too low costs a split, never a row.
+		RowsPerSubscription: 100,
+		Narrow:              "set `severities` or `assessment_keys`",
+	}
+	if n := len(q.AssessmentKeys); n > 0 {
+		summary.RowsPerSubscription = n
+	}
+	err := c.querySummary(ctx, q.Scope, summary, &stats, func(data any) error {
 		rows, err := decodeRows(data, "summarised assessments", recommendationFromRow)
 		if err != nil {
 			return err
@@ -208,9 +218,9 @@ func controlsKQL(scoreName string) string {
 	return "securityresources\n" +
 		"| where type == 'microsoft.security/securescores/securescorecontrols'\n" +
 		"| where id contains " + kqlQuote("/securescores/"+scoreName+"/securescorecontrols/") + "\n" +
-		"| project subscriptionId, name, displayName = properties.displayName, current = properties.score.current,\n" +
+		"| project id, subscriptionId, name, displayName = properties.displayName, current = properties.score.current,\n" +
 		"    max = properties.score.max, assessments = properties.definition.properties.assessmentDefinitions\n" +
-		"| order by subscriptionId asc, name asc"
+		"| order by id asc"
 }
 
 // QueryControlPoints reads the controls of scoreName ("" = ascScore) in scope.
@@ -260,38 +270,4 @@ func controlPointsFromRow(row map[string]any) (ControlPoints, error) {
 		return c, fmt.Errorf("assessments is %s, not an array", jsonKind(list))
 	}
 	return c, nil
-}
-
-// VisibleSubscription is a subscription Resource Graph lets the identity read.
-type VisibleSubscription struct {
-	SubscriptionID string
-	DisplayName    string
-}
-
-const visibleSubscriptionsKQL = "resourcecontainers\n" +
-	"| where type == 'microsoft.resources/subscriptions'\n" +
-	"| project subscriptionId, name\n" +
-	"| order by subscriptionId asc"
-
-// QueryVisibleSubscriptions lists the subscriptions of scope the identity
-// can read (resourcecontainers), to tell a subscription without a secure
-// score from one that cannot be read.
-func (c *Client) QueryVisibleSubscriptions(ctx context.Context, scope ResourceGraphScope) ([]VisibleSubscription, QueryStats, error) {
-	var stats QueryStats
-	var out []VisibleSubscription
-	err := c.queryResourceGraph(ctx, scope, visibleSubscriptionsKQL, &stats, func(data any) error {
-		rows, err := decodeRows(data, "subscriptions", func(row map[string]any) (VisibleSubscription, error) {
-			var v VisibleSubscription
-			var err error
-			if v.SubscriptionID, err = rowString(row, "subscriptionId"); err != nil {
-				return v, err
-			}
-			v.DisplayName, err = rowString(row, "name")
-			return v, err
-		})
-		stats.Rows += len(rows)
-		out = append(out, rows...)
-		return err
-	})
-	return out, stats, err
 }
