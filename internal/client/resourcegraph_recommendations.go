@@ -211,63 +211,44 @@ func statusFilterKQL(statuses []string) string {
 //
 // A summarised answer is not paged by Resource Graph, so the query runs
 // over batches of subscriptions small enough that each answer fits one
-// page: a subscription has at most as many rows as there are distinct
-// recommendations (counted first), so a batch holds 1,000 ÷ that many
-// subscriptions. A scope of management groups is resolved to its
-// subscriptions first.
+// page (querySummary): a subscription has at most as many rows as there are
+// distinct recommendations, counted first in one summarised request, so a
+// batch holds 1,000 ÷ that many subscriptions.
 func (c *Client) QueryRecommendations(ctx context.Context, q RecommendationQuery) ([]Recommendation, QueryStats, error) {
 	var stats QueryStats
-	ids := q.Scope.SubscriptionIDs
-	if len(ids) == 0 {
-		subs, s, err := c.QueryVisibleSubscriptions(ctx, q.Scope)
-		stats.Batches, stats.Requests, stats.Rows = stats.Batches+s.Batches, stats.Requests+s.Requests, stats.Rows+s.Rows
-		if err != nil {
-			return nil, stats, err
-		}
-		for _, v := range subs {
-			ids = append(ids, v.SubscriptionID)
-		}
-	}
-	ids = uniqueFold(ids)
-	if len(ids) == 0 {
-		return nil, stats, nil
-	}
 	var keys int64
-	err := c.queryResourceGraph(ctx, ResourceGraphScope{SubscriptionIDs: ids}, recommendationKeysKQL(q), &stats, func(data any) error {
+	err := c.queryResourceGraph(ctx, q.Scope, recommendationKeysKQL(q), &stats, func(data any) error {
 		rows, err := decodeRows(data, "recommendation counts", func(row map[string]any) (int64, error) { return rowInteger(row, "recommendations") })
 		for _, n := range rows {
 			keys = max(keys, n)
 		}
 		return err
 	})
-	if err != nil {
+	if err != nil || keys == 0 {
 		return nil, stats, err
 	}
-	batch := resourceGraphPageSize
-	if keys > 0 {
-		batch = max(1, resourceGraphPageSize/int(keys))
+	summary := SummaryQuery{
+		Name: "the recommendations by subscription", KQL: recommendationsKQL(q), RowsPerSubscription: int(keys),
+		Narrow: "set `severities` or `control_names`, or use `group_by = \"recommendation\"`",
 	}
 	seen := map[string]bool{}
 	var out []Recommendation
-	for start := 0; start < len(ids); start += batch {
-		scope := ResourceGraphScope{SubscriptionIDs: ids[start:min(start+batch, len(ids))]}
-		err := c.queryResourceGraph(ctx, scope, recommendationsKQL(q), &stats, func(data any) error {
-			rows, err := decodeRows(data, "summarised assessments", recommendationFromRow)
-			if err != nil {
-				return err
-			}
-			stats.Rows += len(rows)
-			for _, r := range rows {
-				if k := strings.ToLower(r.SubscriptionID + "/" + r.AssessmentKey); !seen[k] {
-					seen[k] = true
-					out = append(out, r)
-				}
-			}
-			return nil
-		})
+	err = c.querySummary(ctx, q.Scope, summary, &stats, func(data any) error {
+		rows, err := decodeRows(data, "summarised assessments", recommendationFromRow)
 		if err != nil {
-			return nil, stats, err
+			return err
 		}
+		stats.Rows += len(rows)
+		for _, r := range rows {
+			if k := strings.ToLower(r.SubscriptionID + "/" + r.AssessmentKey); !seen[k] {
+				seen[k] = true
+				out = append(out, r)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, stats, err
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := strings.ToLower(out[i].SubscriptionID), strings.ToLower(out[j].SubscriptionID)
@@ -281,13 +262,18 @@ func (c *Client) QueryRecommendations(ctx context.Context, q RecommendationQuery
 
 // QueryRecommendationSummary reads the recommendations of q's scope, one
 // per assessment key across every subscription of the scope, sorted by
-// key. Scopes of more than 1,000 subscriptions take one request each 1,000,
-// whose rows are added up here.
+// key: a few hundred rows whatever the number of subscriptions, so one
+// page. The scope is resolved to its subscriptions and asked 1,000 at a
+// time (querySummary); the rows of each request are added up here.
 func (c *Client) QueryRecommendationSummary(ctx context.Context, q RecommendationQuery) ([]Recommendation, QueryStats, error) {
 	var stats QueryStats
 	byKey := map[string]*Recommendation{}
 	var keys []string
-	err := c.queryResourceGraph(ctx, q.Scope, recommendationSummaryKQL(q), &stats, func(data any) error {
+	summary := SummaryQuery{
+		Name: "the recommendations across the scope", KQL: recommendationSummaryKQL(q),
+		Narrow: "set `severities` or `control_names`",
+	}
+	err := c.querySummary(ctx, q.Scope, summary, &stats, func(data any) error {
 		rows, err := decodeRows(data, "summarised recommendations", recommendationFromRow)
 		if err != nil {
 			return err
@@ -481,9 +467,9 @@ func controlsKQL(scoreName string) string {
 	return "securityresources\n" +
 		"| where type == 'microsoft.security/securescores/securescorecontrols'\n" +
 		"| where id contains " + kqlQuote("/securescores/"+scoreName+"/securescorecontrols/") + "\n" +
-		"| project subscriptionId, name, displayName = properties.displayName, current = properties.score.current,\n" +
+		"| project id, subscriptionId, name, displayName = properties.displayName, current = properties.score.current,\n" +
 		"    max = properties.score.max, assessments = properties.definition.properties.assessmentDefinitions\n" +
-		"| order by subscriptionId asc, name asc"
+		"| order by id asc"
 }
 
 // QueryControlPoints reads the controls of scoreName ("" = ascScore) in scope.
@@ -533,38 +519,4 @@ func controlPointsFromRow(row map[string]any) (ControlPoints, error) {
 		return c, fmt.Errorf("assessments is %s, not an array", jsonKind(list))
 	}
 	return c, nil
-}
-
-// VisibleSubscription is a subscription Resource Graph lets the identity read.
-type VisibleSubscription struct {
-	SubscriptionID string
-	DisplayName    string
-}
-
-const visibleSubscriptionsKQL = "resourcecontainers\n" +
-	"| where type == 'microsoft.resources/subscriptions'\n" +
-	"| project subscriptionId, name\n" +
-	"| order by subscriptionId asc"
-
-// QueryVisibleSubscriptions lists the subscriptions of scope the identity
-// can read (resourcecontainers), to tell a subscription without a secure
-// score from one that cannot be read.
-func (c *Client) QueryVisibleSubscriptions(ctx context.Context, scope ResourceGraphScope) ([]VisibleSubscription, QueryStats, error) {
-	var stats QueryStats
-	var out []VisibleSubscription
-	err := c.queryResourceGraph(ctx, scope, visibleSubscriptionsKQL, &stats, func(data any) error {
-		rows, err := decodeRows(data, "subscriptions", func(row map[string]any) (VisibleSubscription, error) {
-			var v VisibleSubscription
-			var err error
-			if v.SubscriptionID, err = rowString(row, "subscriptionId"); err != nil {
-				return v, err
-			}
-			v.DisplayName, err = rowString(row, "name")
-			return v, err
-		})
-		stats.Rows += len(rows)
-		out = append(out, rows...)
-		return err
-	})
-	return out, stats, err
 }

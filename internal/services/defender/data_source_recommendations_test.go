@@ -242,8 +242,8 @@ func TestAccDefenderRecommendations_planTimeValidation(t *testing.T) {
 }
 
 // TestAccDefenderRecommendations_scale reads the recommendations of 100
-// generated subscriptions (about 60 each) through the client: one request
-// per 1,000 summarised rows of each query, whatever the resources assessed,
+// generated subscriptions (about 60 each) through the client: a number of
+// requests that does not grow with the resources assessed,
 // and the time of one read (logged; timings belong to make bench).
 func TestAccDefenderRecommendations_scale(t *testing.T) {
 	reset(t)
@@ -263,9 +263,10 @@ func TestAccDefenderRecommendations_scale(t *testing.T) {
 		t.Fatal(err)
 	}
 	elapsed := time.Since(start)
-	// The 16 built-in controls hold 63 recommendations, so a summarised
-	// batch holds 1000 / 63 = 15 subscriptions: 7 batches for 100, after
-	// the one request that counts the recommendations.
+	// The controls page (one request per 1,000 rows); the summarised
+	// recommendations are never paged: one request counts them (the 16
+	// built-in controls hold 63), so a batch holds 1000 / 63 = 15
+	// subscriptions: 7 batches for 100.
 	if want := pages(len(controls), 1000) + 1 + pages(100, 15); cstats.Requests+rstats.Requests != want ||
 		acctest.Emu.Count(emulator.RouteResourceGraph)-before != want {
 		t.Errorf("%d controls and %d recommendations took %d requests; want %d", len(controls), len(recs), cstats.Requests+rstats.Requests, want)
