@@ -435,14 +435,30 @@ data "securescore_defender_recommendations" "subscription" {
 // group_by = "subscription" over a management group: each entry's gain on
 // the group's aggregate is its own subscription's: Production's management
 // ports, 100 × 67 × 3.26 / 60 / 120 = 3.03. The order stays by points:
-// Data Platform's "Enable MFA" (10 - 3.33 = 6.67 points) first.
+// Data Platform's "Enable MFA" (10 - 3.33 = 6.67 points) first. Ordered by
+// risk, Production's Critical recommendations come first by points: the
+// management ports' (3.26), the vulnerabilities' (6 - 3.23 = 2.77), data
+// in transit's (4 - 2.89 = 1.11), then its High ones.
 func TestAccDefenderRecommendations_bySubscription(t *testing.T) {
 	reset(t)
+	byRisk := func(i int, attribute string, check knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("data.securescore_defender_recommendations.risk", recommendation(i).AtMapKey(attribute), check)
+	}
 	runConfig(t, `
 data "securescore_defender_recommendations" "test" {
   management_group_ids = ["contoso-production"]
   group_by             = "subscription"
+}
+
+data "securescore_defender_recommendations" "risk" {
+  subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]
+  order_by         = "risk"
 }`, []statecheck.StateCheck{
+		byRisk(0, "potential_score_increase", knownvalue.Float64Exact(3.26)),
+		byRisk(1, "potential_score_increase", knownvalue.Float64Exact(2.77)),
+		byRisk(2, "display_name", knownvalue.StringExact("Secure transfer to storage accounts should be enabled")),
+		byRisk(2, "potential_score_increase", knownvalue.Float64Exact(1.11)),
+		byRisk(2, "risk_level", knownvalue.StringExact("Critical")),
 		expectRecommendation(0, "subscription_id", knownvalue.StringExact("7c6dd033-15b6-4569-b4b2-a72ab936647d")),
 		expectRecommendation(0, "potential_score_increase", knownvalue.Float64Exact(6.67)),
 		expectRecommendation(0, "potential_aggregate_increase", knownvalue.Float64Exact(1.19)),
