@@ -168,6 +168,11 @@ func TestKQLSummarize(t *testing.T) {
 		{"securityresources | where t >= datetime('2026-11-02T00:00:00Z') | summarize c = count()", func(out []row) bool {
 			return len(out) == 1 && out[0]["c"] == 2.0
 		}},
+		// todatetime() around a column; a summary of a summary.
+		{"securityresources | summarize late = countif(todatetime(t) >= datetime('2026-11-02T00:00:00Z')) by s, k | summarize n = sum(late), subs = make_list_if(s, late > 0) by k | order by k asc", func(out []row) bool {
+			subs, _ := out[0]["subs"].([]any)
+			return len(out) == 2 && out[0]["n"] == 1.0 && len(subs) == 1 && subs[0] == "b" && out[1]["n"] == 1.0
+		}},
 		{"securityresources | where k == 'nothing' | summarize c = count()", func(out []row) bool {
 			return len(out) == 1 && out[0]["c"] == 0.0
 		}},
@@ -225,5 +230,18 @@ func TestAssessmentInsights(t *testing.T) {
 	}
 	if a := find(shared, "Machines should have secrets findings resolved", 0); !a.Preview || a.ControlName != "" {
 		t.Errorf("preview outside every control: %+v", a)
+	}
+	// A status set now changed today.
+	key := ""
+	for _, a := range e.Assessments(DefaultSubscriptionID) {
+		if a.DisplayName == jit {
+			key = a.Key
+		}
+	}
+	if !e.SetAssessmentStatus(resourceOf(DefaultSubscriptionID, 0), key, "Healthy") {
+		t.Fatal("assessment not found")
+	}
+	if a := find(DefaultSubscriptionID, jit, 0); !a.StatusChangeDate.Equal(e.today) || a.RiskLevel != "" {
+		t.Errorf("after the fix: %+v", a)
 	}
 }
