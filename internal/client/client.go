@@ -164,7 +164,10 @@ func (c *Client) resourceGraphClient() (*armresourcegraph.Client, error) {
 	if c.resourceGraph != nil {
 		return c.resourceGraph, nil
 	}
-	rg, err := armresourcegraph.NewClient(c.credential, c.armOptions(ServiceResourceGraph))
+	o := c.armOptions(ServiceResourceGraph)
+	o.PerCallPolicies = append(o.PerCallPolicies, &quotaGate{})
+	o.PerRetryPolicies = append(o.PerRetryPolicies, quotaRetryAfterPolicy{})
+	rg, err := armresourcegraph.NewClient(c.credential, o)
 	if err != nil {
 		return nil, fmt.Errorf("building the Resource Graph client: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -147,10 +148,13 @@ func queryHistoryTable[T any](ctx context.Context, c *Client, q ScoreHistoryQuer
 // decodeTable reads every row by column name; the first cell that is
 // missing or of the wrong kind is the error, naming its row and column.
 func decodeTable[T any](t *azquery.Table, decode func(*rowReader) T) ([]T, error) {
-	r := &rowReader{index: map[string]int{}, probe: true}
+	r := &rowReader{index: map[string]int{}, types: map[string]azquery.LogsColumnType{}, probe: true}
 	for i, col := range t.Columns {
 		if col != nil && col.Name != nil {
 			r.index[*col.Name] = i
+			if col.Type != nil {
+				r.types[*col.Name] = *col.Type
+			}
 		}
 	}
 	if decode(r); r.err != nil { // a column the query should have projected
@@ -173,6 +177,7 @@ func decodeTable[T any](t *azquery.Table, decode func(*rowReader) T) ([]T, error
 // error; a probe only checks that the columns exist.
 type rowReader struct {
 	index map[string]int
+	types map[string]azquery.LogsColumnType // as the answer's columns give them
 	row   azquery.Row
 	err   error
 	probe bool
@@ -237,6 +242,15 @@ func (r *rowReader) number(name string) float64 {
 			r.fail(fmt.Errorf("%s is not a finite number", name))
 		}
 		return n
+	case string:
+		// Microsoft's example answer of the query API writes long and real
+		// cells as JSON strings ("1", "1.286"): a numeric column's string
+		// cell is read as the number it writes.
+		f, err := strconv.ParseFloat(strings.TrimSpace(n), 64)
+		if !numericColumn(r.types[name]) || err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			r.fail(fmt.Errorf("%s is the string %q, not a number (column type %s)", name, n, columnType(r.types[name])))
+		}
+		return f
 	case nil:
 		r.fail(fmt.Errorf("%s is null", name))
 	default:
@@ -249,4 +263,21 @@ func (r *rowReader) number(name string) float64 {
 // arrive as JSON numbers).
 func (r *rowReader) integer(name string) int64 {
 	return int64(math.Round(r.number(name)))
+}
+
+// numericColumn reports whether a column's type holds numbers; a column the
+// answer gives no type is taken at its cell's word.
+func numericColumn(t azquery.LogsColumnType) bool {
+	switch t {
+	case "", azquery.LogsColumnTypeInt, azquery.LogsColumnTypeLong, azquery.LogsColumnTypeReal, azquery.LogsColumnTypeDecimal:
+		return true
+	}
+	return false
+}
+
+func columnType(t azquery.LogsColumnType) string {
+	if t == "" {
+		return "not given"
+	}
+	return string(t)
 }

@@ -98,3 +98,47 @@ func TestDecodeControlPoint(t *testing.T) {
 		t.Errorf("a null score: %v", err)
 	}
 }
+
+// Microsoft's example answer of the query API writes long and real cells as
+// JSON strings ("1", "1.286"): they read as the numbers their column types
+// say; a string that is no number, or a string in a column typed string,
+// is an error naming the column and the row.
+func TestDecodeStringNumberCells(t *testing.T) {
+	typed := func(cols ...[2]string) []*azquery.Column {
+		out := make([]*azquery.Column, len(cols))
+		for i, c := range cols {
+			out[i] = &azquery.Column{Name: to.Ptr(c[0]), Type: to.Ptr(azquery.LogsColumnType(c[1]))}
+		}
+		return out
+	}
+	columns := typed([2]string{"Day", "datetime"}, [2]string{"SecureScoresSubscriptionId", "string"}, [2]string{"TimeGenerated", "datetime"},
+		[2]string{"CurrentScore", "real"}, [2]string{"MaxScore", "long"}, [2]string{"PercentageScore", "real"}, [2]string{"Weight", "long"})
+	points, err := decodeTable(&azquery.Table{Columns: columns, Rows: []azquery.Row{
+		{"2026-11-02T00:00:00Z", "s", "2026-11-02T03:00:00Z", "1.286", "2", "0.643", "7"},
+	}}, decodeScorePoint)
+	if err != nil || len(points) != 1 {
+		t.Fatalf("%+v %v", points, err)
+	}
+	if p := points[0]; p.Current != 1.286 || p.Max != 2 || p.Percentage != 0.643 || p.Weight != 7 {
+		t.Errorf("string cells: %+v", p)
+	}
+	for _, tc := range []struct {
+		columns []*azquery.Column
+		cell    any
+		want    string
+	}{
+		{columns, "1,5", `row 2: CurrentScore is the string "1,5", not a number (column type real)`},
+		{columns, "NaN", `row 2: CurrentScore is the string "NaN", not a number`},
+		{typed([2]string{"Day", "datetime"}, [2]string{"SecureScoresSubscriptionId", "string"}, [2]string{"TimeGenerated", "datetime"},
+			[2]string{"CurrentScore", "string"}, [2]string{"MaxScore", "long"}, [2]string{"PercentageScore", "real"}, [2]string{"Weight", "long"}),
+			"1", `row 1: CurrentScore is the string "1", not a number (column type string)`},
+	} {
+		_, err := decodeTable(&azquery.Table{Columns: tc.columns, Rows: []azquery.Row{
+			{"2026-11-02T00:00:00Z", "s", "2026-11-02T03:00:00Z", "1", "2", "0.5", "7"},
+			{"2026-11-03T00:00:00Z", "s", "2026-11-03T03:00:00Z", tc.cell, "2", "0.5", "7"},
+		}}, decodeScorePoint)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want %q", tc.cell, err, tc.want)
+		}
+	}
+}

@@ -127,9 +127,17 @@ func queryDistinct[T any](ctx context.Context, c *Client, scope ResourceGraphSco
 
 // queryPages runs one request and follows $skipToken to the last page,
 // handing each page's rows to collect. A failure on any page fails the whole
-// query: never a silently shorter result.
+// query: never a silently shorter result. So does an answer Resource Graph
+// truncated without a $skipToken (a *TruncatedError, which querySummary
+// resolves by splitting the subscriptions), and a paged answer without `id`
+// in its rows, whose pages Resource Graph does not keep in a stable order
+// (https://learn.microsoft.com/azure/governance/resource-graph/concepts/paging-results).
 func queryPages(ctx context.Context, rg *armresourcegraph.Client, request armresourcegraph.QueryRequest, stats *QueryStats, collect func(data any) error) error {
 	var skipToken *string
+	query := ""
+	if request.Query != nil {
+		query = *request.Query
+	}
 	for page := 1; ; page++ {
 		r := request
 		r.Options = &armresourcegraph.QueryRequestOptions{
@@ -146,14 +154,51 @@ func queryPages(ctx context.Context, rg *armresourcegraph.Client, request armres
 		if resp.Data == nil {
 			return pageError(page, c.shapeError(ServiceResourceGraph, "/providers/Microsoft.ResourceGraph/resources", "the answer has no `data`"))
 		}
+		more := resp.SkipToken != nil && *resp.SkipToken != ""
+		if !more && resp.ResultTruncated != nil && *resp.ResultTruncated == armresourcegraph.ResultTruncatedTrue {
+			return &TruncatedError{Query: queryLabel(query), Subscriptions: len(request.Subscriptions),
+				Returned: deref(resp.Count), Total: deref(resp.TotalRecords), RequestID: c.requestID()}
+		}
+		if more && !rowsHaveID(resp.Data) {
+			return pageError(page, c.shapeError(ServiceResourceGraph, "/providers/Microsoft.ResourceGraph/resources",
+				"the query %s is paged but its rows have no `id`, without which Resource Graph does not keep its pages in a stable order", queryLabel(query)))
+		}
 		if err := collect(resp.Data); err != nil {
 			return pageError(page, &DecodeError{Service: ServiceResourceGraph, URL: c.url("/providers/Microsoft.ResourceGraph/resources"), RequestID: c.requestID(), Err: err})
 		}
-		if resp.SkipToken == nil || *resp.SkipToken == "" {
+		if !more {
 			return nil
 		}
 		skipToken = resp.SkipToken
 	}
+}
+
+// rowsHaveID reports whether the rows of a page (objectArray) carry `id`.
+func rowsHaveID(data any) bool {
+	rows, ok := data.([]any)
+	if !ok || len(rows) == 0 {
+		return true
+	}
+	first, ok := rows[0].(map[string]any)
+	if !ok {
+		return true // decodeRows reports the shape
+	}
+	_, ok = first["id"]
+	return ok
+}
+
+// queryLabel names a query in errors by its table and the resource type its
+// leading `where type == '…'` selects.
+func queryLabel(query string) string {
+	lines := strings.Split(strings.TrimSpace(query), "\n")
+	label := strings.TrimSpace(lines[0])
+	for _, l := range lines[1:] {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "| where type ") {
+			return "`" + label + " " + l + "`"
+		}
+	}
+	return "`" + label + "`"
 }
 
 // decodeRows maps the SDK's decoded `data` (an array of objects, the

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestStatusFilterKQL(t *testing.T) {
@@ -52,5 +53,30 @@ func TestRecommendationFromRow(t *testing.T) {
 	}
 	if _, err := recommendationFromRow(map[string]any{"resourceIds": "x"}); err == nil {
 		t.Error("resourceIds that is not an array must be an error")
+	}
+}
+
+// The summary over the scope summarises the per-subscription rows again,
+// by name; a window adds the counts of what changed and keeps the rows
+// with a change.
+func TestRecommendationSummaryKQL(t *testing.T) {
+	q := recommendationSummaryKQL(RecommendationQuery{Statuses: []string{"Unhealthy"}, ChangedSince: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)})
+	for _, want := range []string{"by subscriptionId, name\n| summarize", "unhealthySubscriptions = make_list_if(subscriptionId, unhealthy > 0)\n    by name",
+		"todatetime(properties.status.statusChangeDate) >= datetime('2026-11-30T00:00:00Z')", "| where changed > 0\n| where unhealthy > 0"} {
+		if !strings.Contains(q, want) {
+			t.Errorf("query lacks %q:\n%s", want, q)
+		}
+	}
+}
+
+// make_set of an array column may nest arrays: their strings are read,
+// distinct and sorted.
+func TestStringLeaves(t *testing.T) {
+	got, err := stringLeaves(map[string]any{"f": []any{[]any{"b", "a"}, "c", []any{"a"}, nil}}, "f")
+	if err != nil || !reflect.DeepEqual(got, []string{"a", "b", "c"}) {
+		t.Errorf("got %v, %v", got, err)
+	}
+	if _, err := stringLeaves(map[string]any{"f": []any{1.0}}, "f"); err == nil {
+		t.Error("a number must be an error")
 	}
 }

@@ -31,7 +31,15 @@ type Assessment struct {
 	Status            string // Healthy, Unhealthy or NotApplicable
 	StatusCause       string // set for NotApplicable, e.g. OffByPolicy
 	StatusDescription string
-	ControlName       string // the control definition whose assessmentDefinitions hold Key
+	ControlName       string // the control definition whose assessmentDefinitions hold Key; "" outside every control
+	Preview           bool   // the recommendation is in preview: it counts in no score
+	// RiskLevel, RiskFactors and AttackPaths are the Defender CSPM risk of
+	// an unhealthy assessment; RiskLevel is "" without the plan.
+	RiskLevel           string
+	RiskFactors         []string
+	AttackPaths         []string
+	FirstEvaluationDate time.Time
+	StatusChangeDate    time.Time
 }
 
 // controlCounts are a control's resource counts as seeded.
@@ -166,6 +174,9 @@ var recommendationsByControl = map[string][]recommendation{
 	"Tag resources with a data owner": {
 		{"Resources should carry a DataOwner tag", "Low"},
 	},
+	outsideControlsName: {
+		{"Machines should have secrets findings resolved", "High"},
+	},
 }
 
 func recommendationOf(c *ARMControl, j int) recommendation {
@@ -242,7 +253,8 @@ func baseStatus(c controlCounts, k, j, r int) string {
 // assessedControls are the controls whose assessments a subscription has:
 // ascScore's, then any other initiative's control of a definition ascScore
 // lacks (a custom one), or the pending controls of a subscription whose
-// score is not calculated yet.
+// score is not calculated yet; then, for some, the recommendations outside
+// every control (outsideControls).
 func (e *Emulator) assessedControlsLocked(s *Subscription) []*ARMControl {
 	if pending := e.assessLocked().pending[strings.ToLower(s.ID)]; pending != nil {
 		return pending
@@ -256,6 +268,9 @@ func (e *Emulator) assessedControlsLocked(s *Subscription) []*ARMControl {
 				out = append(out, c)
 			}
 		}
+	}
+	if outsideControlsSubscriptions[strings.ToLower(s.ID)] {
+		out = append(out, outsideControls)
 	}
 	return out
 }
@@ -283,26 +298,37 @@ func (e *Emulator) eachAssessmentLocked(s *Subscription, needID bool, f func(c *
 		return resources[r]
 	}
 	var a Assessment
+	sub := strings.ToLower(s.ID)
+	cspm, changes := cspmSubscriptions[sub], recentChanges[sub]
 	for _, c := range e.assessedControlsLocked(s) {
 		k := len(c.Definition.AssessmentDefinitions)
 		counts := e.baseCountsLocked(c)
 		n := counts.healthy + counts.unhealthy + counts.notApplicable
+		controlName := c.Name
+		if c == outsideControls {
+			controlName = ""
+		}
 		for j, def := range c.Definition.AssessmentDefinitions {
 			key := assessmentKey(def)
 			rec := recommendationOf(c, j)
 			for r := range n {
 				res := resource(r)
 				a = Assessment{
-					Key: key, ResourceID: res,
-					SubscriptionID: s.ID, DisplayName: rec.name, Severity: rec.severity, Status: baseStatus(counts, k, j, r), ControlName: c.Name,
+					Key: key, ResourceID: res, SubscriptionID: s.ID, DisplayName: rec.name, Severity: rec.severity,
+					Status: baseStatus(counts, k, j, r), ControlName: controlName, Preview: previewRecommendations[rec.name],
 				}
 				if needID {
 					a.ID = res + "/providers/Microsoft.Security/assessments/" + key
 				}
+				overridden := false
 				if len(overrides) > 0 {
 					if o, ok := overrides[strings.ToLower(res+"|"+key)]; ok {
-						a.Status = o
+						a.Status, overridden = o, true
 					}
+				}
+				a.FirstEvaluationDate, a.StatusChangeDate = statusDates(e.today, changes[c.DisplayName], overridden, a.Status, r, counts.unhealthy)
+				if cspm && a.Status == "Unhealthy" {
+					a.RiskLevel, a.RiskFactors, a.AttackPaths = riskOf(s.ID, key, a.Severity, r)
 				}
 				if a.Status == "NotApplicable" {
 					cause := notApplicableCauses[(r+j)%len(notApplicableCauses)]
@@ -403,6 +429,9 @@ func (e *Emulator) recountLocked(s *Subscription) {
 			st = &resourceState{}
 			states[c][r] = st
 		}
+		if a.Preview { // counts in no score
+			return true
+		}
 		st.unhealthy = st.unhealthy || a.Status == "Unhealthy"
 		st.healthy = st.healthy || a.Status == "Healthy"
 		return true
@@ -468,7 +497,8 @@ func alignInitiatives(s *Subscription) {
 }
 
 // assessmentStatusObjects are the shared, read-only status members of rows,
-// by status and cause, evaluated 30 days before day.
+// by status and cause, evaluated 30 days before day (statusDates' default;
+// statusObject builds the others).
 func assessmentStatusObjects(day time.Time) map[string]map[string]any {
 	evaluated := day.AddDate(0, 0, -30).Format(time.RFC3339)
 	with := func(m map[string]any) map[string]any {
@@ -483,6 +513,31 @@ func assessmentStatusObjects(day time.Time) map[string]map[string]any {
 		m["NotApplicable/"+c.cause] = with(map[string]any{"code": "NotApplicable", "cause": c.cause, "description": c.description})
 	}
 	return m
+}
+
+// statusObject is the status member of a's row: a shared one when a was
+// evaluated and last changed 30 days before day, else its own.
+func statusObject(shared map[string]map[string]any, day time.Time, a *Assessment) map[string]any {
+	key := a.Status
+	if a.StatusCause != "" {
+		key += "/" + a.StatusCause
+	}
+	old := day.AddDate(0, 0, -30)
+	if a.FirstEvaluationDate.Equal(old) && a.StatusChangeDate.Equal(old) {
+		return shared[key]
+	}
+	m := cloneMap(shared[key])
+	m["firstEvaluationDate"], m["statusChangeDate"] = a.FirstEvaluationDate.Format(time.RFC3339), a.StatusChangeDate.Format(time.RFC3339)
+	return m
+}
+
+// assessmentProperties is the properties member of a's row.
+func assessmentProperties(a *Assessment, status, details, metadata, links map[string]any) map[string]any {
+	p := map[string]any{"displayName": a.DisplayName, "status": status, "resourceDetails": details, "metadata": metadata, "links": links}
+	if risk := riskObject(a); risk != nil {
+		p["risk"] = risk
+	}
+	return p
 }
 
 // assessmentRowsLocked yields the securityresources rows of s's
@@ -510,6 +565,9 @@ func (e *Emulator) assessmentRowsLocked(s *Subscription, columns map[string]bool
 				kind = "CustomPolicy"
 			}
 			md = map[string]any{"displayName": a.DisplayName, "severity": a.Severity, "assessmentType": kind}
+			if a.Preview {
+				md["preview"] = true
+			}
 			metadata[a.Key] = md
 			// The service's portal links carry no scheme.
 			links[a.Key] = map[string]any{"azurePortal": "portal.azure.com/#blade/Microsoft_Azure_Security/RecommendationsBlade/assessmentKey/" + a.Key}
@@ -520,18 +578,12 @@ func (e *Emulator) assessmentRowsLocked(s *Subscription, columns map[string]bool
 		if resources[r].details == nil {
 			resources[r] = resourceInfo{map[string]any{"Source": "Azure", "Id": a.ResourceID}, resourceGroupOf(a.ResourceID)}
 		}
-		statusKey := a.Status
-		if a.StatusCause != "" {
-			statusKey += "/" + a.StatusCause
-		}
 		if columns == nil {
 			ok = yield(row{
 				"id": a.ID, "name": a.Key, "type": "microsoft.security/assessments", "tenantId": s.TenantID, "kind": "", "location": "",
 				"resourceGroup": resources[r].group, "subscriptionId": s.ID, "managedBy": "", "sku": nil, "plan": nil,
-				"properties": map[string]any{
-					"displayName": a.DisplayName, "status": statuses[statusKey], "resourceDetails": resources[r].details, "metadata": md, "links": links[a.Key],
-				},
-				"tags": nil, "identity": nil, "zones": nil, "extendedLocation": nil,
+				"properties": assessmentProperties(a, statusObject(statuses, e.today, a), resources[r].details, md, links[a.Key]),
+				"tags":       nil, "identity": nil, "zones": nil, "extendedLocation": nil,
 			})
 			return ok
 		}
@@ -551,9 +603,7 @@ func (e *Emulator) assessmentRowsLocked(s *Subscription, columns map[string]bool
 			case "subscriptionId":
 				out[c] = s.ID
 			case "properties":
-				out[c] = map[string]any{
-					"displayName": a.DisplayName, "status": statuses[statusKey], "resourceDetails": resources[r].details, "metadata": md, "links": links[a.Key],
-				}
+				out[c] = assessmentProperties(a, statusObject(statuses, e.today, a), resources[r].details, md, links[a.Key])
 			case "kind", "location", "managedBy":
 				out[c] = ""
 			case "sku", "plan", "tags", "identity", "zones", "extendedLocation":

@@ -168,6 +168,11 @@ func TestKQLSummarize(t *testing.T) {
 		{"securityresources | where t >= datetime('2026-11-02T00:00:00Z') | summarize c = count()", func(out []row) bool {
 			return len(out) == 1 && out[0]["c"] == 2.0
 		}},
+		// todatetime() around a column; a summary of a summary.
+		{"securityresources | summarize late = countif(todatetime(t) >= datetime('2026-11-02T00:00:00Z')) by s, k | summarize n = sum(late), subs = make_list_if(s, late > 0) by k | order by k asc", func(out []row) bool {
+			subs, _ := out[0]["subs"].([]any)
+			return len(out) == 2 && out[0]["n"] == 1.0 && len(subs) == 1 && subs[0] == "b" && out[1]["n"] == 1.0
+		}},
 		{"securityresources | where k == 'nothing' | summarize c = count()", func(out []row) bool {
 			return len(out) == 1 && out[0]["c"] == 0.0
 		}},
@@ -190,5 +195,53 @@ func TestKQLSummarize(t *testing.T) {
 		if err != nil || !tc.check(out) {
 			t.Errorf("%s: %v %v", tc.query, out, err)
 		}
+	}
+}
+
+// Contoso Production has Defender CSPM: its just-in-time recommendation
+// (High) on vm-web-01 is Critical with one attack path; Contoso Shared
+// Services has not: no risk. "Container hosts should be configured
+// securely" is a preview recommendation in its control. Production's
+// vm-web-02 turned unhealthy for it 6 days ago.
+func TestAssessmentInsights(t *testing.T) {
+	e := New(Options{})
+	find := func(sub, name string, r int) *Assessment {
+		for _, a := range e.Assessments(sub) {
+			if a.DisplayName == name && a.ResourceID == resourceOf(sub, r) {
+				return &a
+			}
+		}
+		t.Fatalf("%s on resource %d of %s not found", name, r, sub)
+		return nil
+	}
+	jit := "Management ports of virtual machines should be protected with just-in-time network access control"
+	if a := find(DefaultSubscriptionID, jit, 0); a.RiskLevel != "Critical" || len(a.AttackPaths) != 1 || a.Preview {
+		t.Errorf("Production vm-web-01: %+v", a)
+	}
+	if a := find(DefaultSubscriptionID, jit, 1); !a.StatusChangeDate.Equal(e.today.AddDate(0, 0, -6)) || a.RiskLevel != "Low" {
+		t.Errorf("Production vm-web-02: %+v", a)
+	}
+	shared := guidFrom("subscription:contoso:shared")
+	if a := find(shared, "Machines should have vulnerability findings resolved", 0); a.RiskLevel != "" || a.Status != "Unhealthy" {
+		t.Errorf("Shared Services without Defender CSPM: %+v", a)
+	}
+	if a := find(shared, "Container hosts should be configured securely", 3); !a.Preview || a.ControlName == "" {
+		t.Errorf("preview in a control: %+v", a)
+	}
+	if a := find(shared, "Machines should have secrets findings resolved", 0); !a.Preview || a.ControlName != "" {
+		t.Errorf("preview outside every control: %+v", a)
+	}
+	// A status set now changed today.
+	key := ""
+	for _, a := range e.Assessments(DefaultSubscriptionID) {
+		if a.DisplayName == jit {
+			key = a.Key
+		}
+	}
+	if !e.SetAssessmentStatus(resourceOf(DefaultSubscriptionID, 0), key, "Healthy") {
+		t.Fatal("assessment not found")
+	}
+	if a := find(DefaultSubscriptionID, jit, 0); !a.StatusChangeDate.Equal(e.today) || a.RiskLevel != "" {
+		t.Errorf("after the fix: %+v", a)
 	}
 }

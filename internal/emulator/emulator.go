@@ -71,6 +71,7 @@ type Emulator struct {
 	generated   int // sequence for AddSubscriptions/AddProfiles
 	gov         governanceStore
 	defender    defenderStore
+	rgQuota     resourceGraphQuota // resourcegraph_limits.go
 
 	caPEM      []byte
 	serverCert tls.Certificate

@@ -33,6 +33,10 @@ type kqlQuery struct {
 	// columns are the columns the query names when a project or summarize
 	// drops all others (nil otherwise): a table may leave the rest out.
 	columns map[string]bool
+	// summarized and limited say the result cannot be paged: Resource
+	// Graph answers a summarize with its first page only, and a take or
+	// limit without $skipToken (resourcegraph_limits.go).
+	summarized, limited bool
 }
 
 // kqlOp is one tabular operator; a row-wise one (where, project, extend)
@@ -215,6 +219,9 @@ func parseKQLFor(src string, tables ...string) (*kqlQuery, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkOperatorLimits(toks); err != nil {
+		return nil, err
+	}
 	p := &kqlParser{toks: toks, refs: map[string]bool{}}
 	table := p.next()
 	if table.kind != "ident" {
@@ -273,6 +280,7 @@ func parseKQLFor(src string, tables ...string) (*kqlQuery, error) {
 				return nil, err
 			}
 			q.ops = append(q.ops, kqlOp{false, f})
+			q.summarized = true
 		case "order", "sort":
 			if !p.isWord("by") {
 				return nil, fmt.Errorf("expected 'by' after '%s' at position %d", op.text, p.peek().pos)
@@ -290,6 +298,7 @@ func parseKQLFor(src string, tables ...string) (*kqlQuery, error) {
 				return nil, fmt.Errorf("'%s' needs a row count, found %s", op.text, describe(n))
 			}
 			q.ops = append(q.ops, kqlOp{false, func(rows []row) ([]row, error) { return rows[:min(count, len(rows))], nil }})
+			q.limited = true
 		default:
 			return nil, fmt.Errorf("the operator '%s' is not supported by the emulator", op.text)
 		}
@@ -306,6 +315,9 @@ func parseKQLFor(src string, tables ...string) (*kqlQuery, error) {
 
 // path is a column with optional dynamic member access: properties.score.max.
 func (p *kqlParser) parsePath() ([]string, error) {
+	if path, ok, err := p.parseConversion(); ok {
+		return path, err
+	}
 	t := p.next()
 	if t.kind != "ident" {
 		return nil, fmt.Errorf("expected a column name at position %d, found %s", t.pos, describe(t))

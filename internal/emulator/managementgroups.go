@@ -98,3 +98,13 @@ func (e *Emulator) subscriptionContainerRowLocked(s *Subscription) row {
 		},
 	}
 }
+
+// AddManagementGroup creates (or replaces) management group id in tenantID
+// holding subscriptionIDs, for tests of scale at management-group scope.
+func (e *Emulator) AddManagementGroup(tenantID, id string, subscriptionIDs ...string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if t := e.tenants[strings.ToLower(tenantID)]; t != nil {
+		t.ManagementGroups[id] = append([]string(nil), subscriptionIDs...)
+	}
+}

@@ -11,6 +11,8 @@ import (
 
 var resourceGraphAPIVersions = []string{"2021-03-01", "2022-10-01", "2024-04-01"}
 
+// The most subscriptions one request may list
+// (https://learn.microsoft.com/azure/governance/resource-graph/concepts/work-with-data).
 const maxResourceGraphSubscriptions = 1000
 
 type resourceGraphRequest struct {
@@ -43,9 +45,15 @@ func (e *Emulator) handleResourceGraph(rc *reqCtx) {
 		rc.rgInvalidQuery("the query is empty")
 		return
 	}
+	if !e.spendQuota(rc.w, rc.token.tenantID+"/"+rc.token.clientID) {
+		// The body's code and message are a choice; the status and the
+		// headers are documented (resourcegraph_limits.go).
+		rc.fail(http.StatusTooManyRequests, "RateLimiting", "The user's Resource Graph quota is spent; retry after the time x-ms-user-quota-resets-after gives.")
+		return
+	}
 	o := req.Options
-	if o.Top != nil && (*o.Top < 1 || *o.Top > 1000) {
-		rc.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("options.$top must be between 1 and 1000, not %d.", *o.Top))
+	if o.Top != nil && (*o.Top < 1 || *o.Top > resourceGraphMaxTop) {
+		rc.fail(http.StatusBadRequest, "BadRequest", fmt.Sprintf("options.$top must be between 1 and %d, not %d.", resourceGraphMaxTop, *o.Top))
 		return
 	}
 	if o.Skip != nil && *o.Skip < 0 {
@@ -95,14 +103,25 @@ func (e *Emulator) handleResourceGraph(rc *reqCtx) {
 			return
 		}
 	}
+	if o.SkipToken != "" && !q.pageable() {
+		rc.fail(http.StatusBadRequest, "BadRequest", "options.$skipToken is invalid: this query's result is not paged.")
+		return
+	}
 	offset = min(offset, len(rows))
 	end := min(offset+size, len(rows))
+	if end < len(rows) && q.pageable() {
+		rows = unstableOrder(rows, page)
+	}
 	pageRows := rows[offset:end]
 
+	truncated := "false"
+	if end < len(rows) && !q.pageable() {
+		truncated = "true"
+	}
 	resp := map[string]any{
 		"totalRecords":    len(rows),
 		"count":           len(pageRows),
-		"resultTruncated": "false",
+		"resultTruncated": truncated,
 		"facets":          []any{},
 	}
 	if format == "table" {
@@ -110,11 +129,9 @@ func (e *Emulator) handleResourceGraph(rc *reqCtx) {
 	} else {
 		resp["data"] = pageRows
 	}
-	if end < len(rows) {
+	if end < len(rows) && q.pageable() {
 		resp["$skipToken"] = encodeSkip(page+1, end)
 	}
-	rc.w.Header().Set("x-ms-user-quota-remaining", "14")
-	rc.w.Header().Set("x-ms-user-quota-resets-after", "00:00:05")
 	rc.writeJSON(http.StatusOK, resp)
 }
 

@@ -2,7 +2,6 @@ package defender_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"regexp"
 	"sort"
@@ -199,31 +198,6 @@ func stringChecks(values []string) []knownvalue.Check {
 	}
 	return checks
 }
-
-// float64Near accepts a number within tolerance of want, for aggregates over
-// generated data where summation order may move the last rounded digit.
-func float64Near(want, tolerance float64) knownvalue.Check {
-	return nearCheck{want: want, tolerance: tolerance}
-}
-
-type nearCheck struct{ want, tolerance float64 }
-
-func (c nearCheck) CheckValue(other any) error {
-	n, ok := other.(json.Number)
-	if !ok {
-		return fmt.Errorf("expected json.Number value for float64Near check, got: %T", other)
-	}
-	v, err := n.Float64()
-	if err != nil {
-		return err
-	}
-	if math.Abs(v-c.want) > c.tolerance {
-		return fmt.Errorf("expected value %v within %v for float64Near check, got: %v", c.want, c.tolerance, v)
-	}
-	return nil
-}
-
-func (c nearCheck) String() string { return fmt.Sprintf("%v±%v", c.want, c.tolerance) }
 
 func pages(items, size int) int {
 	if items == 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -61,54 +60,61 @@ func subscriptionsByID(t *testing.T, ids []string) []*emulator.Subscription {
 	return out
 }
 
-// scoresChecks expects rows ordered by percentage ascending, then
-// subscription id, and the weighted aggregate over positive weights.
-// tolerance 0 compares the aggregate exactly.
-func scoresChecks(name string, rows []expectedScore, tolerance float64) []statecheck.StateCheck {
-	sorted := append([]expectedScore(nil), rows...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		a, b := sorted[i], sorted[j]
-		if a.sc.Percentage != b.sc.Percentage {
-			return a.sc.Percentage < b.sc.Percentage
-		}
-		return strings.ToLower(a.sub.ID) < strings.ToLower(b.sub.ID)
+// scoreEntry is the state entry of one row, from the emulator's values.
+func scoreEntry(r expectedScore) knownvalue.Check {
+	return knownvalue.ObjectExact(map[string]knownvalue.Check{
+		"subscription_id": knownvalue.StringExact(r.sub.ID),
+		"display_name":    knownvalue.StringExact(r.sc.DisplayName),
+		"current_score":   knownvalue.Float64Exact(r.sc.Current),
+		"max_score":       knownvalue.Int64Exact(int64(r.sc.Max)),
+		"percentage":      knownvalue.Float64Exact(r.sc.Percentage),
+		"weight":          knownvalue.Int64Exact(int64(r.sc.Weight)),
 	})
-	items := make([]knownvalue.Check, 0, len(sorted))
-	byID := make(map[string]knownvalue.Check, len(sorted))
-	var weighted, weights float64
-	for _, r := range sorted {
-		entry := map[string]knownvalue.Check{
-			"subscription_id": knownvalue.StringExact(r.sub.ID),
-			"display_name":    knownvalue.StringExact(r.sc.DisplayName),
-			"current_score":   knownvalue.Float64Exact(r.sc.Current),
-			"max_score":       knownvalue.Int64Exact(int64(r.sc.Max)),
-			"percentage":      knownvalue.Float64Exact(r.sc.Percentage),
-			"weight":          knownvalue.Int64Exact(int64(r.sc.Weight)),
-		}
-		items = append(items, knownvalue.ObjectExact(entry))
-		byID[strings.ToLower(r.sub.ID)] = knownvalue.ObjectExact(entry)
-		if r.sc.Weight > 0 {
-			weighted += r.sc.Percentage * float64(r.sc.Weight)
-			weights += float64(r.sc.Weight)
-		}
+}
+
+// scoresChecks expects the rows in the order given (worked by hand by the
+// caller: percentage ascending, then subscription id) and the aggregate the
+// caller worked by hand.
+func scoresChecks(name string, ordered []expectedScore, aggregate knownvalue.Check) []statecheck.StateCheck {
+	items := make([]knownvalue.Check, 0, len(ordered))
+	for _, r := range ordered {
+		items = append(items, scoreEntry(r))
 	}
-	// No subscription with a positive weight is no data: null, not 0.
-	var aggregateCheck knownvalue.Check = knownvalue.Null()
-	if weights > 0 {
-		aggregate := roundTo4(weighted / weights)
-		aggregateCheck = knownvalue.Float64Exact(aggregate)
-		if tolerance > 0 {
-			aggregateCheck = float64Near(aggregate, tolerance)
-		}
+	return append(scoresContentChecks(name, ordered),
+		acctest.Expect(scoresAddress, "scores", knownvalue.ListExact(items)),
+		acctest.Expect(scoresAddress, "aggregate_percentage", aggregate))
+}
+
+// scoresContentChecks expects every row once, whatever the order, for reads
+// whose subscriptions vary with the tests run before (every visible
+// subscription, generated ones included): the order and the aggregate are
+// checked on hand-worked cases (scoresChecks).
+func scoresContentChecks(name string, rows []expectedScore) []statecheck.StateCheck {
+	items := make([]knownvalue.Check, 0, len(rows))
+	byID := make(map[string]knownvalue.Check, len(rows))
+	for _, r := range rows {
+		items = append(items, scoreEntry(r))
+		byID[strings.ToLower(r.sub.ID)] = scoreEntry(r)
 	}
 	attr := acctest.ExpectOf(scoresAddress)
 	return []statecheck.StateCheck{
 		attr("score_name", knownvalue.StringExact(name)),
-		attr("scores", knownvalue.ListExact(items)),
+		attr("scores", knownvalue.SetExact(items)),
 		attr("scores_by_subscription_id", knownvalue.MapExact(byID)),
 		attr("subscription_count", knownvalue.Int64Exact(int64(len(rows)))),
-		attr("aggregate_percentage", aggregateCheck),
 	}
+}
+
+// seededScores are the named seeded subscriptions' rows of score name, in
+// the order given.
+func seededScores(t *testing.T, name string, displayNames ...string) []expectedScore {
+	t.Helper()
+	out := make([]expectedScore, 0, len(displayNames))
+	for _, n := range displayNames {
+		s := subscriptionByName(t, n)
+		out = append(out, expectedScore{s, mustScore(t, s, name)})
+	}
+	return out
 }
 
 // checkRequestsPerRead asserts that the Resource Graph requests of a test
@@ -141,7 +147,7 @@ func readableCount(t *testing.T) int {
 func TestAccDefenderScores_allVisible(t *testing.T) {
 	reset(t)
 	rows := expectedScores(visibleSubscriptions(t), "ascScore")
-	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
+	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresContentChecks("ascScore", rows))
 	checkRequestsPerRead(t, pages(len(rows), 1000)+pages(readableCount(t), 1000))
 }
 
@@ -154,42 +160,60 @@ func TestAccDefenderScores_subscriptionIDs(t *testing.T) {
 		emulator.DefaultSubscriptionID,
 		emulator.DefaultSubscriptionID, // duplicates are read once
 	}
-	rows := expectedScores(subscriptionsByID(t, ids[:4]), "ascScore")
-	if len(rows) != 3 {
-		t.Fatalf("expected 3 subscriptions with a score, got %d", len(rows))
-	}
+	// By hand from the seed: Sandbox 0 % (weight 0), Development 0.5912
+	// (23), Production 0.8492 (67), in that order; the aggregate over the
+	// positive weights is (0.5912 × 23 + 0.8492 × 67) / 90 = (13.5976 +
+	// 56.8964) / 90 = 0.78327 → 0.7833.
+	rows := seededScores(t, "ascScore", "Contoso Sandbox", "Contoso Development", "Contoso Production")
 	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
   subscription_ids = %s
-}`, hclList(ids)), scoresChecks("ascScore", rows, 0))
+}`, hclList(ids)), scoresChecks("ascScore", rows, knownvalue.Float64Exact(0.7833)))
 	checkRequestsPerRead(t, 2) // the scores, then whether the one without a score can be read
 }
 
 func TestAccDefenderScores_managementGroup(t *testing.T) {
 	reset(t)
-	members := defaultTenant(t).ManagementGroups[emulator.ManagementGroupID]
-	if len(members) == 0 {
-		t.Fatalf("management group %s has no subscriptions", emulator.ManagementGroupID)
-	}
-	rows := expectedScores(subscriptionsByID(t, members), "ascScore")
+	// By hand from the seed: the group holds Data Platform 0.7559 (weight
+	// 12), Production 0.8492 (67) and Shared Services 0.9041 (41), in that
+	// order; (9.0708 + 56.8964 + 37.0681) / 120 = 103.0353 / 120 = 0.85863
+	// → 0.8586.
+	rows := seededScores(t, "ascScore", "Contoso Data Platform", "Contoso Production", "Contoso Shared Services")
 	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
   management_group_ids = [%q]
-}`, emulator.ManagementGroupID), scoresChecks("ascScore", rows, 0))
+}`, emulator.ManagementGroupID), scoresChecks("ascScore", rows, knownvalue.Float64Exact(0.8586)))
 	checkRequestsPerRead(t, 2) // the group's scores and its readable subscriptions
+}
+
+// The five seeded subscriptions with a score, worked by hand: ordered by
+// percentage ascending, Sandbox 0 (weight 0), Development 0.5912 (23), Data
+// Platform 0.7559 (12), Production 0.8492 (67), Shared Services 0.9041
+// (41); the aggregate over the positive weights is (13.5976 + 9.0708 +
+// 56.8964 + 37.0681) / 143 = 116.6329 / 143 = 0.81561 → 0.8156.
+func TestAccDefenderScores_orderAndAggregate(t *testing.T) {
+	reset(t)
+	rows := seededScores(t, "ascScore", "Contoso Sandbox", "Contoso Development", "Contoso Data Platform", "Contoso Production", "Contoso Shared Services")
+	ids := make([]string, 0, len(rows))
+	for i := len(rows) - 1; i >= 0; i-- { // listed in another order than the answer's
+		ids = append(ids, rows[i].sub.ID)
+	}
+	runConfig(t, fmt.Sprintf(`
+data "securescore_defender_scores" "test" {
+  subscription_ids = %s
+}`, hclList(ids)), scoresChecks("ascScore", rows, knownvalue.Float64Exact(0.8156)))
 }
 
 func TestAccDefenderScores_explicitName(t *testing.T) {
 	reset(t)
+	// By hand from the seed: only Contoso Production has the custom
+	// initiative, 14.51 of 17 = 0.8535 (weight 67), which is the aggregate.
 	custom := customScore(t, subscriptionByID(t, emulator.DefaultSubscriptionID))
-	rows := expectedScores(visibleSubscriptions(t), custom.Name)
-	if len(rows) == 0 {
-		t.Fatal("no subscription has the custom initiative")
-	}
+	rows := seededScores(t, custom.Name, "Contoso Production")
 	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
   score_name = %q
-}`, custom.Name), scoresChecks(custom.Name, rows, 0))
+}`, custom.Name), scoresChecks(custom.Name, rows, knownvalue.Float64Exact(0.8535)))
 }
 
 func TestAccDefenderScores_unknownNameListsExisting(t *testing.T) {
@@ -208,7 +232,7 @@ func TestAccDefenderScores_noDefenderDataIsEmpty(t *testing.T) {
 	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
   subscription_ids = [%q]
-}`, legacy.ID), scoresChecks("ascScore", nil, 0))
+}`, legacy.ID), scoresChecks("ascScore", nil, knownvalue.Null()))
 }
 
 // An explicitly empty list reads nothing; it must not mean "every subscription".
@@ -217,7 +241,7 @@ func TestAccDefenderScores_emptyListReadsNothing(t *testing.T) {
 	runConfig(t, `
 data "securescore_defender_scores" "test" {
   subscription_ids = []
-}`, scoresChecks("ascScore", nil, 0))
+}`, scoresChecks("ascScore", nil, knownvalue.Null()))
 	if n := acctest.Emu.Count(emulator.RouteResourceGraph); n != 0 {
 		t.Errorf("an empty subscription_ids made %d Resource Graph requests", n)
 	}
@@ -227,7 +251,7 @@ func TestAccDefenderScores_paging(t *testing.T) {
 	reset(t)
 	acctest.Emu.SetPageSizes(0, 0, 2)
 	rows := expectedScores(visibleSubscriptions(t), "ascScore")
-	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0))
+	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresContentChecks("ascScore", rows))
 	perRead := pages(len(rows), 2) + pages(readableCount(t), 2)
 	n := checkRequestsPerRead(t, perRead)
 	t.Logf("%d subscriptions, page size 2: %d pages a read, %d requests in the test", len(rows), perRead, n)
@@ -238,7 +262,7 @@ func TestAccDefenderScores_throttledOnSecondPage(t *testing.T) {
 	acctest.Emu.SetPageSizes(0, 0, 2)
 	rows := expectedScores(visibleSubscriptions(t), "ascScore")
 	expectSecondPageRetried(t, emulator.RouteResourceGraph, `data "securescore_defender_scores" "test" {}`,
-		scoresChecks("ascScore", rows, 0), pages(len(rows), 2)+pages(readableCount(t), 2))
+		scoresContentChecks("ascScore", rows), pages(len(rows), 2)+pages(readableCount(t), 2))
 }
 
 func TestAccDefenderScores_forbiddenNamesRole(t *testing.T) {
@@ -337,7 +361,7 @@ func TestAccDefenderScores_1500Subscriptions(t *testing.T) {
 	runConfig(t, fmt.Sprintf(`
 data "securescore_defender_scores" "test" {
   subscription_ids = %s
-}`, hclList(ids)), scoresChecks("ascScore", rows, 0.0001))
+}`, hclList(ids)), scoresContentChecks("ascScore", rows))
 	n := checkRequestsPerRead(t, pages(1000, 400)+pages(500, 400))
 	t.Logf("1500 subscriptions through Terraform, 400 rows a page: %d Resource Graph requests in the test (%d a read)", n, pages(1000, 400)+pages(500, 400))
 }
@@ -351,7 +375,7 @@ func TestAccDefenderScores_allVisibleOver1000(t *testing.T) {
 	if len(rows) <= 1000 {
 		t.Fatalf("want more than 1000 visible subscriptions, have %d", len(rows))
 	}
-	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresChecks("ascScore", rows, 0.0001))
+	runConfig(t, `data "securescore_defender_scores" "test" {}`, scoresContentChecks("ascScore", rows))
 	n := checkRequestsPerRead(t, pages(len(rows), 1000))
 	t.Logf("%d visible subscriptions: %d pages a read, %d Resource Graph requests in the test", len(rows), pages(len(rows), 1000), n)
 }
@@ -386,7 +410,7 @@ data "securescore_defender_scores" "test" {
 
 			acctest.Emu.ResetCounts()
 			start = time.Now()
-			runConfig(t, config, scoresChecks("ascScore", rows, 0.0001))
+			runConfig(t, config, scoresContentChecks("ascScore", rows))
 			fullTime, fullRequests := time.Since(start), acctest.Emu.Count(emulator.RouteResourceGraph)
 
 			wantPerRead := (n + 999) / 1000

@@ -1,6 +1,8 @@
 package defender
 
 import (
+	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,21 +16,36 @@ import (
 
 // rankedRecommendation is a recommendation with the control of the
 // initiative that holds it in its subscription (nil when none does, or when
-// the subscription's score is not calculated yet).
+// the subscription's score is not calculated yet), or, summarised over the
+// scope, in any subscription (its points are then per subscription and
+// left out), and its gain on the scope's aggregate.
 type rankedRecommendation struct {
 	client.Recommendation
 	Control *client.ControlPoints
+	// AggregateGain is potential_aggregate_increase, in percentage points.
+	AggregateGain *float64
+	estate        bool
 }
 
 // potential is the points the control would add to its subscription's
 // score once every resource in it is healthy (max - current); nil without
-// a control.
+// a control, for a preview recommendation (it counts in no score) and in a
+// summary over the scope (the points differ by subscription).
 func (r rankedRecommendation) potential() *float64 {
-	if r.Control == nil {
+	if r.Control == nil || r.Preview || r.estate {
 		return nil
 	}
 	p := scoremath.RoundPoints(float64(r.Control.Max) - r.Control.Current)
 	return &p
+}
+
+// gain is what order_by = "gain" orders by: the points of the subscription,
+// or the gain on the aggregate in a summary over the scope.
+func (r rankedRecommendation) gain() *float64 {
+	if r.estate {
+		return r.AggregateGain
+	}
+	return r.potential()
 }
 
 // controlIndex finds a subscription's control by assessment key.
@@ -43,31 +60,130 @@ func indexControls(controls []client.ControlPoints) controlIndex {
 			if idx[k] == nil {
 				idx[k] = c
 			}
+			if k := strings.ToLower("/" + key); idx[k] == nil { // any subscription's
+				idx[k] = c
+			}
 		}
 	}
 	return idx
 }
 
-// rankRecommendations joins recommendations to their controls and orders
-// them: potential_score_increase descending (recommendations outside any
-// control last), then unhealthy resources descending, then severity (High,
-// Medium, Low), display name, subscription and key.
-func rankRecommendations(recs []client.Recommendation, controls []client.ControlPoints) []rankedRecommendation {
+// scopeWeights are the secure scores' weights and maxima of the scope's
+// subscriptions with a positive weight: the terms of the weighted
+// aggregate Σ wᵢ·currentᵢ/maxᵢ ÷ Σ wᵢ (see aggregatePercentage).
+type scopeWeights struct {
+	total  float64
+	weight map[string]float64 // lower(subscription id)
+	max    map[string]float64
+}
+
+func newScopeWeights(scores []client.DefenderScore) scopeWeights {
+	w := scopeWeights{weight: map[string]float64{}, max: map[string]float64{}}
+	for _, s := range scores {
+		k := strings.ToLower(s.SubscriptionID)
+		if s.Weight <= 0 || s.Max <= 0 || w.weight[k] > 0 {
+			continue
+		}
+		w.weight[k], w.max[k] = float64(s.Weight), float64(s.Max)
+		w.total += float64(s.Weight)
+	}
+	return w
+}
+
+// term is what the control adds to the aggregate's numerator Σ wᵢ·currentᵢ/maxᵢ
+// once fully healthy in its subscription: wᵢ·(max − current)/maxᵢ.
+func (w scopeWeights) term(c *client.ControlPoints) float64 {
+	k := strings.ToLower(c.SubscriptionID)
+	if w.max[k] == 0 {
+		return 0
+	}
+	return w.weight[k] * (float64(c.Max) - c.Current) / w.max[k]
+}
+
+// gain is the rise of the aggregate percentage, in percentage points (2
+// decimals), from the numerator's rise; nil without a positive weight.
+func (w scopeWeights) gain(numerator float64) *float64 {
+	if w.total == 0 {
+		return nil
+	}
+	g := math.Round(numerator/w.total*100*100) / 100
+	return &g
+}
+
+// rankRecommendations joins recommendations of one subscription each to
+// their controls, gives each its gain on the scope's aggregate, and orders
+// them (see orderRecommendations).
+func rankRecommendations(recs []client.Recommendation, controls []client.ControlPoints, weights scopeWeights, byRisk bool) []rankedRecommendation {
 	idx := indexControls(controls)
 	out := make([]rankedRecommendation, 0, len(recs))
 	for _, r := range recs {
-		out = append(out, rankedRecommendation{Recommendation: r, Control: idx[strings.ToLower(r.SubscriptionID+"/"+r.AssessmentKey)]})
+		rr := rankedRecommendation{Recommendation: r, Control: idx[strings.ToLower(r.SubscriptionID+"/"+r.AssessmentKey)]}
+		if rr.Control != nil && !r.Preview {
+			var term float64
+			if r.UnhealthyResourceCount > 0 {
+				term = weights.term(rr.Control)
+			}
+			rr.AggregateGain = weights.gain(term)
+		}
+		out = append(out, rr)
+	}
+	orderRecommendations(out, byRisk)
+	return out
+}
+
+// summarizeRecommendations gives recommendations summarised over the scope
+// their control (any subscription's: every subscription's definition holds
+// the same assessments) and their gain on the aggregate: the sum, over the
+// subscriptions where the recommendation is unhealthy and has a control,
+// of what that control adds once fully healthy. Ordered like
+// rankRecommendations.
+func summarizeRecommendations(recs []client.Recommendation, controls []client.ControlPoints, weights scopeWeights, byRisk bool) []rankedRecommendation {
+	idx := indexControls(controls)
+	out := make([]rankedRecommendation, 0, len(recs))
+	for _, r := range recs {
+		rr := rankedRecommendation{Recommendation: r, Control: idx[strings.ToLower("/"+r.AssessmentKey)], estate: true}
+		if rr.Control != nil && !r.Preview {
+			var term float64
+			for _, sub := range r.UnhealthySubscriptionIDs {
+				if c := idx[strings.ToLower(sub+"/"+r.AssessmentKey)]; c != nil {
+					term += weights.term(c)
+				}
+			}
+			rr.AggregateGain = weights.gain(term)
+		}
+		out = append(out, rr)
+	}
+	orderRecommendations(out, byRisk)
+	return out
+}
+
+// orderRecommendations orders by gain descending, the recommendations
+// without a gain after, and the preview ones after those; then unhealthy
+// resources descending, severity (High, Medium, Low), display name,
+// subscription and key. byRisk puts the risk level first (Critical to
+// Low, none last).
+func orderRecommendations(out []rankedRecommendation, byRisk bool) {
+	unscored := func(r rankedRecommendation) int {
+		switch {
+		case r.Preview:
+			return 2
+		case r.gain() == nil:
+			return 1
+		}
+		return 0
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		pa, pb := a.potential(), b.potential()
-		switch {
-		case pa != nil && pb == nil:
-			return true
-		case pa == nil && pb != nil:
-			return false
-		case pa != nil && *pa != *pb:
-			return *pa > *pb
+		if byRisk {
+			if ra, rb := riskRank(a.RiskLevel()), riskRank(b.RiskLevel()); ra != rb {
+				return ra < rb
+			}
+		}
+		if ua, ub := unscored(a), unscored(b); ua != ub {
+			return ua < ub
+		}
+		if ga, gb := a.gain(), b.gain(); ga != nil && gb != nil && *ga != *gb {
+			return *ga > *gb
 		}
 		if a.UnhealthyResourceCount != b.UnhealthyResourceCount {
 			return a.UnhealthyResourceCount > b.UnhealthyResourceCount
@@ -83,6 +199,31 @@ func rankRecommendations(recs []client.Recommendation, controls []client.Control
 		}
 		return strings.ToLower(a.AssessmentKey) < strings.ToLower(b.AssessmentKey)
 	})
+}
+
+// riskRank orders risk levels, Critical first, none last.
+func riskRank(level string) int {
+	for i, l := range client.RiskLevels {
+		if strings.EqualFold(l, level) {
+			return i
+		}
+	}
+	return len(client.RiskLevels)
+}
+
+// keepRecommendations drops the preview recommendations unless
+// includePreview, and keeps only the risk levels given (all when none).
+func keepRecommendations(recs []client.Recommendation, includePreview bool, riskLevels []string) []client.Recommendation {
+	out := recs[:0:0]
+	for _, r := range recs {
+		if r.Preview && !includePreview {
+			continue
+		}
+		if len(riskLevels) > 0 && !slices.ContainsFunc(riskLevels, func(l string) bool { return strings.EqualFold(l, r.RiskLevel()) }) {
+			continue
+		}
+		out = append(out, r)
+	}
 	return out
 }
 
@@ -152,4 +293,17 @@ func unscoredWithRecommendations(recs []client.Recommendation, controls []client
 		}
 	}
 	return sortedKeys(set)
+}
+
+// unscoredInSummary are the subscriptions of a summary over the scope that
+// have unhealthy recommendations but no control of the initiative (see
+// unscoredWithRecommendations). Sorted, lower case.
+func unscoredInSummary(recs []client.Recommendation, controls []client.ControlPoints) []string {
+	var perSubscription []client.Recommendation
+	for _, r := range recs {
+		for _, id := range r.UnhealthySubscriptionIDs {
+			perSubscription = append(perSubscription, client.Recommendation{SubscriptionID: id})
+		}
+	}
+	return unscoredWithRecommendations(perSubscription, controls)
 }

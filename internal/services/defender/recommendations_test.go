@@ -1,6 +1,7 @@
 package defender
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -22,7 +23,7 @@ func TestRankRecommendations(t *testing.T) {
 		rec("s1", "k2", "Close ports", "Medium", 4),
 		rec("s1", "k1", "Just-in-time", "High", 4),
 		rec("s2", "K1", "Just-in-time", "High", 1), // keys compare case-insensitively
-	}, controls)
+	}, controls, scopeWeights{}, false)
 	var order []string
 	for _, r := range ranked {
 		order = append(order, r.SubscriptionID+"/"+r.DisplayName)
@@ -64,5 +65,58 @@ func TestUnscoredWithRecommendations(t *testing.T) {
 	)
 	if !reflect.DeepEqual(got, []string{"b", "c"}) {
 		t.Errorf("got %v, want [b c]", got)
+	}
+}
+
+// The docs' two-subscription example: A (weight 3, 60 points) and B
+// (weight 1, 40 points); "Secure management ports" (max 8) has 4 points in
+// A (4 to gain) and 6 in B (2 to gain). Fixing it where the recommendation
+// is unhealthy, in both: 100 × (3 × 4 / 60 + 1 × 2 / 40) / 4 = 100 × 0.25
+// / 4 = 6.25 points of aggregate (A 45 → 49 of 60 and B 30 → 32 of 40 move
+// the aggregate from 0.75 to (3 × 0.8167 + 0.8) / 4 = 0.8125). Unhealthy in
+// B only: 100 × 0.05 / 4 = 1.25. A preview recommendation of the control
+// gains nothing, and one outside every control has no gain.
+func TestSummarizeRecommendationsGain(t *testing.T) {
+	controls := []client.ControlPoints{
+		{SubscriptionID: "A", Name: "ports", DisplayName: "Secure management ports", Max: 8, Current: 4, AssessmentKeys: []string{"k1", "k2", "kp"}},
+		{SubscriptionID: "B", Name: "ports", DisplayName: "Secure management ports", Max: 8, Current: 6, AssessmentKeys: []string{"k1", "k2", "kp"}},
+	}
+	weights := newScopeWeights([]client.DefenderScore{{SubscriptionID: "a", Weight: 3, Max: 60}, {SubscriptionID: "b", Weight: 1, Max: 40}})
+	ranked := summarizeRecommendations([]client.Recommendation{
+		{AssessmentKey: "k2", DisplayName: "Only in B", UnhealthyResourceCount: 1, UnhealthySubscriptionIDs: []string{"b"}},
+		{AssessmentKey: "kp", DisplayName: "Preview", Preview: true, UnhealthyResourceCount: 9, UnhealthySubscriptionIDs: []string{"a", "b"}},
+		{AssessmentKey: "k9", DisplayName: "Outside", UnhealthyResourceCount: 9, UnhealthySubscriptionIDs: []string{"a"}},
+		{AssessmentKey: "k1", DisplayName: "Both", UnhealthyResourceCount: 2, UnhealthySubscriptionIDs: []string{"a", "b"}},
+	}, controls, weights, false)
+	var got []string
+	for _, r := range ranked {
+		g := "null"
+		if r.AggregateGain != nil {
+			g = fmt.Sprint(*r.AggregateGain)
+		}
+		got = append(got, r.DisplayName+" "+g)
+	}
+	want := []string{"Both 6.25", "Only in B 1.25", "Outside null", "Preview null"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// order_by = "risk": Critical before High before none, then by gain.
+func TestOrderRecommendationsByRisk(t *testing.T) {
+	gain := func(g float64) *float64 { return &g }
+	recs := []rankedRecommendation{
+		{Recommendation: client.Recommendation{DisplayName: "none"}, AggregateGain: gain(9), estate: true},
+		{Recommendation: client.Recommendation{DisplayName: "high", RiskCounts: [4]int64{0, 1, 0, 0}}, AggregateGain: gain(5), estate: true},
+		{Recommendation: client.Recommendation{DisplayName: "critical small", RiskCounts: [4]int64{1, 0, 0, 3}}, AggregateGain: gain(1), estate: true},
+		{Recommendation: client.Recommendation{DisplayName: "critical big", RiskCounts: [4]int64{2, 0, 0, 0}}, AggregateGain: gain(2), estate: true},
+	}
+	orderRecommendations(recs, true)
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.DisplayName)
+	}
+	if want := []string{"critical big", "critical small", "high", "none"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
 	}
 }

@@ -133,7 +133,8 @@ func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest
 			"id":                computed.String("The newest score's id, `{tenant id}_{date}`."),
 			"created_date_time": computed.String("When the newest score was computed (RFC 3339, UTC)."),
 			"current_license_score": computed.Float64("The portal's *current license score*, \"the score that can be achieved with your current Microsoft license\": Σ `max_score` of the improvement actions `in_score`. " +
-				"Graph's `maxScore` is the same sum as Microsoft computed it for the newest daily score; the two differ only when Microsoft changed an action's `maxScore` or retired it since."),
+				"Graph's `maxScore` is the same sum as Microsoft computed it for the newest daily score; the two differ only when Microsoft changed an action's `maxScore` or retired it since. " +
+				"When `maxScore` is the larger (an action that counts is missing from Graph's list), it is `maxScore`, with a warning, so that this total and `achievable_score` are never below `current_score`."),
 			"in_score_count":      computed.Int64("How many improvement actions count in the score (`in_score`); the `status_counts` add up to it."),
 			"active_user_count":   computed.Int64("Active users in the tenant."),
 			"licensed_user_count": computed.Int64("Licensed users in the tenant."),
@@ -197,6 +198,9 @@ func (d *ScoreDataSource) read(ctx context.Context, data *scoreDataSourceModel, 
 	}
 	actions := NewActions(tenant.Profiles, newest)
 	summary := Summarize(*newest, actions)
+	if summary.Warning != "" {
+		diags.AddWarning("License total from Microsoft Graph's maxScore", summary.Warning)
+	}
 
 	data.TenantID = tenantValue(g, data.TenantID)
 	data.HistoryDays = types.Int64Value(int64(historyDays))

@@ -1,6 +1,7 @@
 package microsoft365
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -28,6 +29,9 @@ type ScoreSummary struct {
 	AchievableScore float64
 	// InScoreCount is how many actions count; the status counts add up to it.
 	InScoreCount int64
+	// Warning, when set, says the license total is Graph's maxScore, not Σ
+	// the actions' max scores (see Summarize).
+	Warning string
 }
 
 // CategoryScore is one control category's share of the score.
@@ -121,6 +125,16 @@ func Summarize(snapshot client.SecureScore, actions []Action) ScoreSummary {
 	}
 	s.PointsAvailable = scoremath.RoundPoints(s.PointsAvailable)
 	s.CurrentLicenseScore = scoremath.RoundPoints(s.CurrentLicenseScore)
+	// Graph's maxScore above Σ the listed actions' max scores means an
+	// action that counts is missing from the list (a profile Graph does not
+	// list): the listed sum could then fall below the points already
+	// earned, so the license total is maxScore, with a warning.
+	if graphMax := scoremath.RoundPoints(snapshot.MaxScore.Float64()); graphMax > s.CurrentLicenseScore {
+		s.Warning = fmt.Sprintf("Microsoft Graph's maxScore (%g) is more than the max scores of the improvement actions it lists in the score add up to (%g): "+
+			"an action that counts is missing from the list. current_license_score and achievable_score use maxScore as the license total; "+
+			"points_available, planned_score and the categories cover the listed actions only.", graphMax, s.CurrentLicenseScore)
+		s.CurrentLicenseScore = graphMax
+	}
 	s.PlannedScore = scoremath.RoundPoints(snapshot.CurrentScore.Float64() + planned)
 	s.AchievableScore = scoremath.RoundPoints(s.CurrentLicenseScore - riskAccepted)
 	return s

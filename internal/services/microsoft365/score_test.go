@@ -173,3 +173,28 @@ func TestNewestFirst(t *testing.T) {
 		t.Errorf("%+v", got)
 	}
 }
+
+// Shaped as Microsoft's example of GET /security/secureScores: maxScore 697
+// and currentScore 387, with two controls listed. Worked by hand: the two
+// listed actions' max scores add up to 50 + 20 = 70, far below the 387
+// points earned; the license total is Graph's 697 instead, so
+// current_license_score is 697 and achievable_score 697 − 0 (no action
+// risk accepted) = 697, never below current_score; a warning says so.
+func TestSummarizeMaxScoreAboveListedActions(t *testing.T) {
+	profiles := []client.ControlProfile{
+		{ID: "AdminMFA", ControlCategory: "Identity", MaxScore: client.Number(50)},
+		{ID: "BlockLegacyAuthentication", ControlCategory: "Identity", MaxScore: client.Number(20)},
+	}
+	snapshot := client.SecureScore{CurrentScore: client.Number(387), MaxScore: client.Number(697), ControlScores: []client.ControlScore{
+		{ControlName: "AdminMFA", ControlCategory: "Identity", Score: client.Number(50)},
+		{ControlName: "BlockLegacyAuthentication", ControlCategory: "Identity", Score: client.Number(10)},
+	}}
+	got := Summarize(snapshot, NewActions(profiles, &snapshot))
+	if got.CurrentLicenseScore != 697 || got.AchievableScore != 697 || got.Warning == "" {
+		t.Errorf("current_license_score %v, achievable_score %v, warning %q; want 697, 697 and a warning", got.CurrentLicenseScore, got.AchievableScore, got.Warning)
+	}
+	// The categories still cover the listed actions: 50 + 10 of 70.
+	if c := got.Categories["Identity"]; c.CurrentScore != 60 || c.MaxScore != 70 {
+		t.Errorf("Identity: %+v", c)
+	}
+}
