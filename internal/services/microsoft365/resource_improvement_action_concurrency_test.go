@@ -286,3 +286,37 @@ func applyCreateStoppedDuringPatch(t *testing.T, id string) *tfprotov6.ApplyReso
 	}
 	return applied
 }
+
+// A saved destroy plan never resets a decision recorded after it: refused,
+// nothing sent.
+func TestAccImprovementActionDestroyRefusesALaterDecision(t *testing.T) {
+	id := openAction(t)
+	var patches int
+	keep := resourceConfig(id, "risk_accepted", `  notes = "`+cisoNotes+`"
+  on_destroy = "keep"`)
+	acctest.Test(t, resource.TestCase{
+		CheckDestroy: expectServiceState(id, "Ignored", cisoNotes, ""),
+		Steps: []resource.TestStep{
+			{Config: resourceConfig(id, "planned", `  notes = "Q3 rollout"`)},
+			{
+				PreConfig: func() { acctest.Emu.ResetCounts() },
+				Config:    resourceConfig(id, "planned", `  notes = "Q3 rollout"`),
+				Destroy:   true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(actionAddress, plancheck.ResourceActionDestroy),
+					recordBetweenPlanAndApply(id),
+				}},
+				ExpectError: acctest.Wrapped(`(?s)Improvement action changed since the plan.*RISK ACCEPTED by CISO.*Resetting it \(the destroy\) would overwrite that change unseen, so nothing was sent`),
+			},
+			{
+				PreConfig:          func() { patches = acctest.Emu.Count(emulator.RouteGraphProfilePatch) },
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+			},
+			{Config: keep, Check: expectServiceState(id, "Ignored", cisoNotes, "")},
+		},
+	})
+	if patches != 0 {
+		t.Errorf("the refused destroy sent %d PATCH requests", patches)
+	}
+}
