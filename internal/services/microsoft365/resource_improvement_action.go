@@ -105,7 +105,8 @@ func (r *ImprovementActionResource) Schema(ctx context.Context, _ resource.Schem
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the status, notes and assignee of a Microsoft 365 Secure Score improvement action " +
 			"(`PATCH /security/secureScoreControlProfiles/{id}`). Needs the Microsoft Graph application permission `SecurityEvents.ReadWrite.All`. " +
-			"Every action already exists in the service: a create adopts an action that carries no decision, and refuses, at plan time, one that does (import it instead). " +
+			"Every action already exists in the service: a create adopts an action that carries no decision, or already the planned one, and refuses, at plan time, one that carries another (import it instead). " +
+			"An update or a destroy is refused, with nothing sent, when the action's decision changed after the plan. " +
 			"A destroy returns the action to `to_address` with no notes and no assignee, unless `on_destroy = \"keep\"`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true,
@@ -132,7 +133,8 @@ func (r *ImprovementActionResource) Schema(ctx context.Context, _ resource.Schem
 			"on_destroy": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(OnDestroyReset),
 				Validators: []validator.String{stringvalidator.OneOf(OnDestroyReset, OnDestroyKeep)},
 				MarkdownDescription: "What `terraform destroy` (or removing the resource) does to the action: `reset` (default) returns it to `to_address` with no notes and no assignee; " +
-					"`keep` leaves the decision in place and only forgets the resource. Changing it sends no request."},
+					"`keep` leaves the decision in place and only forgets the resource. Changing it sends no request. " +
+					"The plan of a destroy warns when `reset` would reset a decision this provider's application did not write."},
 			"title":    computed("The action's title."),
 			"category": computed("The control category as Graph sends it, e.g. `Identity`, `Data`, `Apps`."),
 			"service":  computed("The service the action belongs to, as Graph sends it, e.g. `AzureAD`, `EXO`, `MS Teams`."),
