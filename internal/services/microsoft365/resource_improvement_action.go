@@ -286,45 +286,8 @@ func (r *ImprovementActionResource) Delete(ctx context.Context, req resource.Del
 		return
 	}
 	r.inTenant(ctx, state.Timeouts.Delete, state.TenantID, &resp.Diagnostics, func(ctx context.Context, g *client.GraphClient) {
-		nothingToReset := func(p client.ControlProfile) bool { return RecordedDecision(p) == nil }
-		profile, ok := r.unchangedProfile(ctx, g, controlID, state, "Resetting it (the destroy)", nothingToReset, &resp.Diagnostics)
-		if !ok || profile == nil || RecordedDecision(*profile) == nil {
-			return // refused, gone already, or nothing recorded: nothing to reset
-		}
-		reset := client.ControlProfileUpdate{State: StateDefault, VendorInformation: client.SecureScoreVendor}
-		if ctx.Err() != nil {
-			resp.Diagnostics.AddError("Improvement action not reset", fmt.Sprintf("%s before the reset of %q in tenant %s was sent: nothing was sent.", endedBy(ctx), controlID, g.TenantID))
-			return
-		}
-		wctx, cancel := withStopGrace(ctx)
-		defer cancel()
-		err := g.UpdateControlProfile(wctx, controlID, reset)
-		if client.IsNotFound(err) {
-			return // gone already: nothing to reset
-		}
-		if err != nil {
-			resp.Diagnostics.Append(resetError(ctx, g, controlID, reset, err))
-		}
+		r.reset(ctx, g, state, &resp.Diagnostics)
 	})
-}
-
-// resetError is the diagnostic of a destroy's failed reset. A reset that
-// may have landed is read back once: if it did, the destroy succeeded.
-func resetError(ctx context.Context, g *client.GraphClient, controlID string, reset client.ControlProfileUpdate, err error) diag.Diagnostic {
-	if !refused(err) {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopGrace)
-		defer cancel()
-		profile, _, readErr := g.ReadControlProfile(rctx, controlID)
-		if readErr == nil && profile != nil && sameDecision(profile.LatestStateUpdate(), reset) {
-			return nil
-		}
-	}
-	d := patchError(controlID, g.TenantID, reset, err)
-	if refused(err) {
-		return d
-	}
-	return diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\nThe reset may have landed: its answer was lost, and reading the action back did not show it. "+
-		"The resource stays in the state; the next destroy refreshes the action and sends the reset only if the action still carries a decision.")
 }
 
 // ImportState takes `<control_id>` (the provider's tenant) or

@@ -97,45 +97,98 @@ func (r *ImprovementActionResource) unchangedProfile(ctx context.Context, g *cli
 	return profile, true
 }
 
-// send PATCHes the decision, reads it back and fills m from the service. A
-// write under way when Terraform stops (or the timeout ends it) may finish
-// within stopGrace, so that what landed reaches the state.
+// send PATCHes the decision, reads it back and fills m from the service.
 func (r *ImprovementActionResource) send(ctx context.Context, g *client.GraphClient, m *improvementActionModel, creating bool, update client.ControlProfileUpdate, diags *diag.Diagnostics) bool {
 	controlID := m.ControlID.ValueString()
-	if err := ctx.Err(); err != nil {
-		diags.AddError("Improvement action not updated", fmt.Sprintf("%s before the update of %q in tenant %s was sent: nothing was sent.", endedBy(ctx), controlID, g.TenantID))
+	return graced(ctx, controlID, g.TenantID, "update", diags, func(wctx context.Context) bool {
+		if err := g.UpdateControlProfile(wctx, controlID, update); err != nil {
+			return r.afterFailedWrite(ctx, g, m, creating, update, err, diags)
+		}
+		fresh, shown := r.readBack(wctx, g, controlID, update, diags)
+		if fresh == nil {
+			return false
+		}
+		written := *m
+		if !r.fillFromService(wctx, g, m, *fresh, diags) {
+			return false
+		}
+		if !shown {
+			// The state keeps what was written, so this apply matches its
+			// plan; the next refresh shows the service's value as drift.
+			shown := "nothing recorded"
+			if latest := fresh.LatestStateUpdate(); latest != nil {
+				shown = describeDecision(*latest)
+			}
+			diags.AddWarning("The improvement action does not show the update",
+				fmt.Sprintf("Microsoft Graph accepted the update of %q in tenant %s (status %s), but after %s of reading back it still shows %s. "+
+					"The state records what was written; the next plan shows the difference if the service does not apply it. "+
+					"Check the action in the Microsoft Defender portal (Secure Score > Recommended actions).",
+					controlID, g.TenantID, written.Status.ValueString(), readBackWindow(), shown))
+			m.Status, m.Notes, m.AssignedTo = written.Status, written.Notes, written.AssignedTo
+			m.UpdatedBy = types.StringNull()
+			m.UpdatedDateTime = types.StringNull()
+		}
+		return true
+	})
+}
+
+// reset is a destroy's write: the action back to the portal's default (to
+// address, no notes, nobody assigned), checked against the state first.
+// An action that carries no decision, or no longer exists, needs none.
+func (r *ImprovementActionResource) reset(ctx context.Context, g *client.GraphClient, state improvementActionModel, diags *diag.Diagnostics) {
+	controlID := state.ControlID.ValueString()
+	nothingToReset := func(p client.ControlProfile) bool { return RecordedDecision(p) == nil }
+	profile, ok := r.unchangedProfile(ctx, g, controlID, state, "Resetting it (the destroy)", nothingToReset, diags)
+	if !ok || profile == nil || nothingToReset(*profile) {
+		return
+	}
+	reset := client.ControlProfileUpdate{State: StateDefault, VendorInformation: client.SecureScoreVendor}
+	graced(ctx, controlID, g.TenantID, "reset", diags, func(wctx context.Context) bool {
+		err := g.UpdateControlProfile(wctx, controlID, reset)
+		switch {
+		case err == nil || client.IsNotFound(err):
+			return true // a 404: gone already, nothing to reset
+		case refused(err):
+			diags.Append(patchError(controlID, g.TenantID, reset, err))
+		case landed(ctx, g, controlID, reset) != nil:
+			return true
+		default:
+			diags.Append(withLanding(patchError(controlID, g.TenantID, reset, err), "The reset may have landed: its answer was lost, and reading the action back did not show it. "+
+				"The resource stays in the state; the next destroy refreshes the action and sends the reset only if the action still carries a decision."))
+		}
+		return false
+	})
+}
+
+// graced runs write, a write to the service, with a context that outlives
+// ctx by stopGrace (withStopGrace); when ctx has already ended nothing is
+// sent, and the diagnostic says so. what names the write.
+func graced(ctx context.Context, controlID, tenantID, what string, diags *diag.Diagnostics, write func(context.Context) bool) bool {
+	if ctx.Err() != nil {
+		diags.AddError("Improvement action not changed", fmt.Sprintf("%s before the %s of %q in tenant %s was sent: nothing was sent.", endedBy(ctx), what, controlID, tenantID))
 		return false
 	}
 	wctx, cancel := withStopGrace(ctx)
 	defer cancel()
-	if err := g.UpdateControlProfile(wctx, controlID, update); err != nil {
-		return r.afterFailedWrite(ctx, g, m, creating, update, err, diags)
+	return write(wctx)
+}
+
+// landed reads the action once, within stopGrace even after ctx ended, and
+// returns it when it shows update: the service stored a write whose answer
+// was lost. nil when it does not show it, or cannot be read.
+func landed(ctx context.Context, g *client.GraphClient, controlID string, update client.ControlProfileUpdate) *client.ControlProfile {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopGrace)
+	defer cancel()
+	profile, _, err := g.ReadControlProfile(rctx, controlID)
+	if err != nil || profile == nil || !sameDecision(profile.LatestStateUpdate(), update) {
+		return nil
 	}
-	fresh, shown := r.readBack(wctx, g, controlID, update, diags)
-	if fresh == nil {
-		return false
-	}
-	written := *m
-	if !r.fillFromService(wctx, g, m, *fresh, diags) {
-		return false
-	}
-	if !shown {
-		// The state keeps what was written, so this apply matches its plan;
-		// the next refresh shows the service's value as drift.
-		shown := "nothing recorded"
-		if latest := fresh.LatestStateUpdate(); latest != nil {
-			shown = describeDecision(*latest)
-		}
-		diags.AddWarning("The improvement action does not show the update",
-			fmt.Sprintf("Microsoft Graph accepted the update of %q in tenant %s (status %s), but after %s of reading back it still shows %s. "+
-				"The state records what was written; the next plan shows the difference if the service does not apply it. "+
-				"Check the action in the Microsoft Defender portal (Secure Score > Recommended actions).",
-				controlID, g.TenantID, written.Status.ValueString(), readBackWindow(), shown))
-		m.Status, m.Notes, m.AssignedTo = written.Status, written.Notes, written.AssignedTo
-		m.UpdatedBy = types.StringNull()
-		m.UpdatedDateTime = types.StringNull()
-	}
-	return true
+	return profile
+}
+
+// withLanding is d with what a write that may have landed means added.
+func withLanding(d diag.Diagnostic, landing string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(d.Summary(), d.Detail()+"\n\n"+landing)
 }
 
 // afterFailedWrite handles a PATCH that failed without a refusal from the
@@ -150,14 +203,15 @@ func (r *ImprovementActionResource) afterFailedWrite(ctx context.Context, g *cli
 		diags.Append(patchError(controlID, g.TenantID, update, err))
 		return false
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopGrace)
-	defer cancel()
-	var readDiags diag.Diagnostics
-	profile, ok := readProfile(rctx, g.ReadControlProfile, controlID, "Reading back the improvement action", &readDiags)
-	if ok && profile != nil && sameDecision(profile.LatestStateUpdate(), update) && r.fillFromService(rctx, g, m, *profile, &readDiags) {
-		diags.AddWarning("The improvement action shows the update despite an error",
-			fmt.Sprintf("The update of %q in tenant %s ended with an error, but reading the action back shows it: the service stored it, and the state records it.\n\n%v", controlID, g.TenantID, err))
-		return true
+	if profile := landed(ctx, g, controlID, update); profile != nil {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopGrace)
+		defer cancel()
+		var fillDiags diag.Diagnostics
+		if r.fillFromService(fctx, g, m, *profile, &fillDiags) {
+			diags.AddWarning("The improvement action shows the update despite an error",
+				fmt.Sprintf("The update of %q in tenant %s ended with an error, but reading the action back shows it: the service stored it, and the state records it.\n\n%v", controlID, g.TenantID, err))
+			return true
+		}
 	}
 	next := "The next apply reads the action first: if it shows this decision, the create adopts it and sends nothing; otherwise the create sends it again."
 	if !creating {
@@ -170,8 +224,7 @@ func (r *ImprovementActionResource) afterFailedWrite(ctx context.Context, g *cli
 			fmt.Sprintf("Terraform was stopped while the update of %q in tenant %s was in flight, and it did not finish within %s.\n\n%s", controlID, g.TenantID, stopGrace, landing))
 		return false
 	}
-	d := patchError(controlID, g.TenantID, update, err)
-	diags.AddError(d.Summary(), d.Detail()+"\n\n"+landing)
+	diags.Append(withLanding(patchError(controlID, g.TenantID, update, err), landing))
 	return false
 }
 
