@@ -112,13 +112,19 @@ var transientRecorder = recorderPolicy{key: lastTransientKey{}, keep: func(resp 
 
 // deadlinePolicy sits outside the retry loop: when the operation's deadline
 // (the `timeouts` block) ends the retries, it keeps the last transient answer
-// in the error instead of a bare "context deadline exceeded".
+// in the error instead of a bare "context deadline exceeded". A stop
+// (the context cancelled, not timed out) says so instead.
 type deadlinePolicy struct{}
 
 func (deadlinePolicy) Do(req *policy.Request) (*http.Response, error) {
 	req, last := withLastAnswer(req, lastTransientKey{})
 	resp, err := req.Next()
 	if err != nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+		if cause := context.Cause(req.Raw().Context()); errors.Is(cause, context.Canceled) && !errors.Is(cause, context.DeadlineExceeded) {
+			// Terraform's stop signal (Ctrl-C), not the timeout: the
+			// `timeouts` block had nothing to do with it.
+			return resp, fmt.Errorf("stopped before the service answered (Terraform was interrupted): %w", err)
+		}
 		if status, id, _ := last.get(); status != 0 {
 			return resp, fmt.Errorf("gave up when the operation's time ran out; the last attempt answered HTTP %d %s (request id %s): raise the `timeouts` of this block or retry later: %w",
 				status, http.StatusText(status), id, err)

@@ -123,6 +123,11 @@ func TestAccFaultMatrix(t *testing.T) {
 }
 
 func runCase(t *testing.T, tg target, fc faultCase) {
+	if fc.want == decode && tg.route == emulator.RouteGraphProfilePatch && fc.name == "malformed JSON" {
+		// The emulator truncates the answer of a write it stored: the
+		// provider reads the action back, finds the write, and keeps it.
+		fc.want = success
+	}
 	acctest.Emu.ClearFaults()
 	acctest.Emu.ResetCounts()
 	t.Cleanup(acctest.Emu.ClearFaults)

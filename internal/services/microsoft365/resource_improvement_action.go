@@ -41,11 +41,6 @@ const (
 	OnDestroyKeep  = "keep"
 )
 
-// readBackDelays are the waits before each read-back of a write: Graph
-// answers a PATCH 2xx and may show it only later (users report reads that
-// lag, and writes that never stick).
-var readBackDelays = []time.Duration{0, time.Second, 3 * time.Second}
-
 // ImprovementActionResource manages an improvement action's status, notes
 // and assignee (PATCH /security/secureScoreControlProfiles/{id}).
 type ImprovementActionResource struct {
@@ -92,6 +87,17 @@ func (m improvementActionModel) sameDecisionAs(o improvementActionModel) bool {
 	return m.Status.Equal(o.Status) && m.Notes.Equal(o.Notes) && m.AssignedTo.Equal(o.AssignedTo)
 }
 
+// recorded is the decision a state of the resource records.
+func (m improvementActionModel) recorded() recordedDecision {
+	return recordedDecision{Status: m.Status.ValueString(), Notes: m.Notes.ValueString(), AssignedTo: m.AssignedTo.ValueString(), UpdatedDateTime: m.UpdatedDateTime.ValueString()}
+}
+
+// describeRecorded words the decision a state records as describeDecision
+// words the service's.
+func (m improvementActionModel) describeRecorded() string {
+	return "status " + m.Status.ValueString() + describeAuthorship(m.Notes.ValueString(), m.AssignedTo.ValueString(), m.UpdatedBy.ValueString(), m.UpdatedDateTime.ValueString())
+}
+
 func (r *ImprovementActionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	computed := func(description string) schema.StringAttribute {
 		return schema.StringAttribute{Computed: true, MarkdownDescription: description}
@@ -99,7 +105,8 @@ func (r *ImprovementActionResource) Schema(ctx context.Context, _ resource.Schem
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages the status, notes and assignee of a Microsoft 365 Secure Score improvement action " +
 			"(`PATCH /security/secureScoreControlProfiles/{id}`). Needs the Microsoft Graph application permission `SecurityEvents.ReadWrite.All`. " +
-			"Every action already exists in the service: a create adopts an action that carries no decision, and refuses, at plan time, one that does (import it instead). " +
+			"Every action already exists in the service: a create adopts an action that carries no decision, or already the planned one, and refuses, at plan time, one that carries another (import it instead). " +
+			"An update or a destroy is refused, with nothing sent, when the action's decision changed after the plan. " +
 			"A destroy returns the action to `to_address` with no notes and no assignee, unless `on_destroy = \"keep\"`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true,
@@ -126,7 +133,8 @@ func (r *ImprovementActionResource) Schema(ctx context.Context, _ resource.Schem
 			"on_destroy": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(OnDestroyReset),
 				Validators: []validator.String{stringvalidator.OneOf(OnDestroyReset, OnDestroyKeep)},
 				MarkdownDescription: "What `terraform destroy` (or removing the resource) does to the action: `reset` (default) returns it to `to_address` with no notes and no assignee; " +
-					"`keep` leaves the decision in place and only forgets the resource. Changing it sends no request."},
+					"`keep` leaves the decision in place and only forgets the resource. Changing it sends no request. " +
+					"The plan of a destroy warns when `reset` would reset a decision this provider's application did not write."},
 			"title":    computed("The action's title."),
 			"category": computed("The control category as Graph sends it, e.g. `Identity`, `Data`, `Apps`."),
 			"service":  computed("The service the action belongs to, as Graph sends it, e.g. `AzureAD`, `EXO`, `MS Teams`."),
@@ -192,97 +200,6 @@ func (r *ImprovementActionResource) inTenant(ctx context.Context, timeout func(c
 	if g := tenantGraph(r.Client, tenantID, diags); g != nil {
 		do(ctx, g)
 	}
-}
-
-// write re-checks at apply time what the plan checked (the service may have
-// changed since, or the plan was saved), PATCHes the decision unless only
-// Terraform-side settings changed, and fills every computed attribute from
-// a fresh read. It reports whether m may be saved as the new state.
-func (r *ImprovementActionResource) write(ctx context.Context, g *client.GraphClient, m *improvementActionModel, prior *improvementActionModel, diags *diag.Diagnostics) bool {
-	m.TenantID = types.StringValue(g.TenantID)
-	m.ID = types.StringValue(resourceID(g.TenantID, m.ControlID.ValueString()))
-	controlID := m.ControlID.ValueString()
-	profile, ok := r.manageableProfile(ctx, g, controlID, path.Root("control_id"), diags)
-	if !ok {
-		return false
-	}
-	if prior == nil {
-		if decision := RecordedDecision(*profile); decision != nil {
-			diags.Append(decisionRecorded(g.TenantID, *profile, *decision, "since the plan was made"))
-			return false
-		}
-	}
-	if prior != nil && m.sameDecisionAs(*prior) {
-		// Only on_destroy or timeouts changed: nothing to send.
-		return r.fillFromService(ctx, g, m, *profile, diags)
-	}
-	update := m.decision()
-	if err := g.UpdateControlProfile(ctx, controlID, update); err != nil {
-		diags.Append(patchError(controlID, g.TenantID, update, err))
-		return false
-	}
-	fresh, shown := r.readBack(ctx, g, controlID, update, diags)
-	if fresh == nil {
-		return false
-	}
-	written := *m
-	if !r.fillFromService(ctx, g, m, *fresh, diags) {
-		return false
-	}
-	if !shown {
-		// The state keeps what was written, so this apply matches its plan;
-		// the next refresh shows the service's value as drift.
-		shown := "nothing recorded"
-		if latest := fresh.LatestStateUpdate(); latest != nil {
-			shown = describeDecision(*latest)
-		}
-		diags.AddWarning("The improvement action does not show the update",
-			fmt.Sprintf("Microsoft Graph accepted the update of %q in tenant %s (status %s), but after %s of reading back it still shows %s. "+
-				"The state records what was written; the next plan shows the difference if the service does not apply it. "+
-				"Check the action in the Microsoft Defender portal (Secure Score > Recommended actions).",
-				controlID, g.TenantID, written.Status.ValueString(), readBackWindow(), shown))
-		m.Status, m.Notes, m.AssignedTo = written.Status, written.Notes, written.AssignedTo
-		m.UpdatedBy = types.StringNull()
-		m.UpdatedDateTime = types.StringNull()
-	}
-	return true
-}
-
-// readBack reads the written action until it shows the update or the
-// read-back window ends; shown reports whether it showed it.
-func (r *ImprovementActionResource) readBack(ctx context.Context, g *client.GraphClient, controlID string, sent client.ControlProfileUpdate, diags *diag.Diagnostics) (*client.ControlProfile, bool) {
-	var fresh *client.ControlProfile
-	for _, delay := range readBackDelays {
-		if delay > 0 {
-			select {
-			case <-time.After(delay):
-			case <-ctx.Done():
-				return fresh, false
-			}
-		}
-		profile, ok := readProfile(ctx, g.ReadControlProfile, controlID, "Reading back the improvement action", diags)
-		if !ok {
-			return nil, false
-		}
-		if profile == nil {
-			diags.AddError("Improvement action vanished", fmt.Sprintf("%q was updated but can no longer be read back; run terraform refresh.", controlID))
-			return nil, false
-		}
-		fresh = profile
-		if sameDecision(profile.LatestStateUpdate(), sent) {
-			return fresh, true
-		}
-		tflog.Debug(ctx, "read-back does not show the update yet", map[string]any{"control_id": controlID})
-	}
-	return fresh, false
-}
-
-func readBackWindow() time.Duration {
-	var total time.Duration
-	for _, d := range readBackDelays {
-		total += d
-	}
-	return total
 }
 
 // fillFromService sets every attribute the service owns from profile and
@@ -369,14 +286,7 @@ func (r *ImprovementActionResource) Delete(ctx context.Context, req resource.Del
 		return
 	}
 	r.inTenant(ctx, state.Timeouts.Delete, state.TenantID, &resp.Diagnostics, func(ctx context.Context, g *client.GraphClient) {
-		reset := client.ControlProfileUpdate{State: StateDefault, VendorInformation: client.SecureScoreVendor}
-		err := g.UpdateControlProfile(ctx, controlID, reset)
-		if client.IsNotFound(err) {
-			return // gone already: nothing to reset
-		}
-		if err != nil {
-			resp.Diagnostics.Append(patchError(controlID, g.TenantID, reset, err))
-		}
+		r.reset(ctx, g, state, &resp.Diagnostics)
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
@@ -24,8 +25,12 @@ const chinaGraphEndpoint = "https://microsoftgraph.chinacloudapi.cn"
 // never sends a request: unknown or unmanageable actions, and a create over
 // a decision someone already recorded.
 func (r *ImprovementActionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.Client == nil {
-		return // destroy, or the provider's settings are not known yet: apply checks again
+	if req.Plan.Raw.IsNull() {
+		resp.Diagnostics.Append(r.destroyWarning(ctx, req.State)...)
+		return
+	}
+	if r.Client == nil {
+		return // the provider's settings are not known yet: apply checks again
 	}
 	plan, diags := modelFromTerraform(ctx, req.Plan.Raw)
 	resp.Diagnostics.Append(diags...)
@@ -76,7 +81,9 @@ func (r *ImprovementActionResource) ModifyPlan(ctx context.Context, req resource
 		return
 	}
 	if state == nil || replacing {
-		if decision := RecordedDecision(*profile); decision != nil {
+		// A decision equal to the planned one is adopted at apply: typically
+		// this provider's own write that never reached the state.
+		if decision := RecordedDecision(*profile); decision != nil && !plannedAlready(plan, decision) {
 			resp.Diagnostics.Append(decisionRecorded(g.TenantID, *profile, *decision, ""))
 			return
 		}
@@ -160,6 +167,59 @@ func decisionRecorded(tenantID string, p client.ControlProfile, u client.Control
 			"  import {\n    to = securescore_microsoft365_improvement_action.<name>\n    id = %q\n  }\n\n"+
 			"or: terraform import securescore_microsoft365_improvement_action.<name> %s",
 			p.ID, p.Title, tenantID, when, describeDecision(u), resourceID(tenantID, p.ID), resourceID(tenantID, p.ID)))
+}
+
+// plannedAlready reports whether the service's decision is the one plan
+// writes (every member known).
+func plannedAlready(plan improvementActionModel, decision *client.ControlStateUpdate) bool {
+	return !plan.Notes.IsUnknown() && !plan.AssignedTo.IsUnknown() && sameDecision(decision, plan.decision())
+}
+
+// changedSincePlan refuses an update or a destroy's reset over a decision
+// the prior state does not record: made after the plan, or hidden from it
+// by -refresh=false. doing names the write ("Updating it").
+func changedSincePlan(tenantID string, p client.ControlProfile, latest *client.ControlStateUpdate, prior improvementActionModel, doing string) diag.Diagnostic {
+	shows := "nothing recorded (to_address, no notes, nobody assigned)"
+	if latest != nil {
+		shows = describeDecision(*latest)
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("control_id"), "Improvement action changed since the plan",
+		fmt.Sprintf("%q (%s) in tenant %s now shows %s, but the state this apply was planned from records %s. %s would overwrite that change unseen, so nothing was sent.\n\n"+
+			"Run `terraform apply -refresh-only` to record what the service shows, then plan again: the new plan shows what applying would change. "+
+			"To keep the change, write it in the configuration (or, before a destroy, set `on_destroy = \"keep\"`).",
+			p.ID, p.Title, tenantID, shows, prior.describeRecorded(), doing))
+}
+
+// destroyWarning is the destroy plan's warning when the destroy would reset
+// a decision someone else recorded: on_destroy is "reset", the state's
+// decision is not "to address, no notes, nobody assigned", and it was not
+// set by this provider's application (updated_by is not its client id). The
+// provider's own decisions come from the configuration being destroyed;
+// any other (imported, recorded in the portal, or by an unknown author) is
+// a team's, and the plan is the last moment to keep it.
+func (r *ImprovementActionResource) destroyWarning(ctx context.Context, prior tfsdk.State) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if prior.Raw.IsNull() {
+		return diags
+	}
+	state, ds := modelFromTerraform(ctx, prior.Raw)
+	if ds.HasError() || state.OnDestroy.ValueString() == OnDestroyKeep {
+		return diags
+	}
+	if state.Status.ValueString() == StatusToAddress && state.Notes.IsNull() && state.AssignedTo.IsNull() {
+		return diags // nothing to reset
+	}
+	if r.Client != nil && r.Client.ClientID != "" && strings.EqualFold(state.UpdatedBy.ValueString(), r.Client.ClientID) {
+		return diags
+	}
+	diags.AddWarning("Destroying resets a decision recorded by someone else",
+		fmt.Sprintf("Destroying the resource of improvement action %q in tenant %s returns it to to_address with no notes and nobody assigned (on_destroy = \"reset\"). "+
+			"It carries %s, which this provider's application did not write.\n\n"+
+			"To keep the decision in the service and only stop managing it, either set `on_destroy = \"keep\"` on the resource and apply before destroying, "+
+			"or (Terraform 1.7 and later) replace the resource block with:\n\n"+
+			"  removed {\n    from = securescore_microsoft365_improvement_action.<name>\n    lifecycle {\n      destroy = false\n    }\n  }",
+			state.ControlID.ValueString(), state.TenantID.ValueString(), state.describeRecorded()))
+	return diags
 }
 
 // pointsWarnings say what a status does to the action's points (Microsoft:
