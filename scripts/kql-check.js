@@ -3,8 +3,8 @@
 // client's TestKQLCatalogIsComplete) with Microsoft's Kusto language service
 // (@kusto/language-service-next: its parser and semantic analyser), against
 // the tables' schemas as Microsoft documents them. Exits 1 on any
-// diagnostic, or on a Resource Graph query using a tabular operator
-// Resource Graph does not support.
+// diagnostic, on a Resource Graph query using a tabular operator Resource
+// Graph does not support, or reading a property its type does not document.
 //
 // usage: node scripts/kql-check.js <path to @kusto/language-service-next> <catalog.json>
 "use strict";
@@ -82,6 +82,53 @@ const resourceGraphOperators = new Set([
   "SampleDistinctOperator", "SummarizeOperator", "TopOperator", "UnionOperator", "FilterOperator",
 ]);
 
+// The properties each Resource Graph type documents, as the queries may
+// read them (dynamic member names are case-sensitive): a path must be one of
+// these or lead to one. From the REST references of the same objects:
+// https://learn.microsoft.com/rest/api/defenderforcloud/secure-scores/get,
+// https://learn.microsoft.com/rest/api/defenderforcloud/secure-score-controls/list,
+// https://learn.microsoft.com/rest/api/defenderforcloud/assessments/get
+// (Resource Graph's rows name the portal link links.azurePortal, the REST
+// answer links.azurePortalUri; risk from api-version 2025-05-04-preview),
+// https://learn.microsoft.com/rest/api/defenderforcloud/governance-assignments/get.
+const documentedProperties = {
+  "microsoft.security/securescores": [
+    "displayName", "score.current", "score.max", "score.percentage", "weight",
+  ],
+  "microsoft.security/securescores/securescorecontrols": [
+    "displayName", "score.current", "score.max", "score.percentage", "healthyResourceCount", "unhealthyResourceCount",
+    "notApplicableResourceCount", "weight", "definition.id", "definition.name", "definition.properties.displayName",
+    "definition.properties.description", "definition.properties.maxScore", "definition.properties.source.sourceType",
+    "definition.properties.assessmentDefinitions",
+  ],
+  "microsoft.security/assessments": [
+    "displayName", "resourceDetails.Source", "resourceDetails.Id", "status.code", "status.cause",
+    "status.description", "status.firstEvaluationDate", "status.statusChangeDate", "additionalData", "links.azurePortal",
+    "links.azurePortalUri", "metadata.displayName", "metadata.severity", "metadata.description", "metadata.categories",
+    "metadata.preview", "metadata.assessmentType", "metadata.policyDefinitionId", "metadata.remediationDescription",
+    "metadata.userImpact", "metadata.implementationEffort", "metadata.threats", "risk.level", "risk.riskFactors",
+    "risk.attackPathsReferences", "risk.isContextualRisk",
+  ],
+  "microsoft.security/assessments/governanceassignments": [
+    "owner", "remediationDueDate", "remediationEta.eta", "remediationEta.justification", "isGracePeriod",
+    "governanceEmailNotification.disableManagerEmailNotification", "governanceEmailNotification.disableOwnerEmailNotification",
+    "additionalData.ticketNumber", "additionalData.ticketLink", "additionalData.ticketStatus",
+  ],
+};
+
+// undocumentedPaths lists the properties.… paths of a Resource Graph query
+// that its type (its `where type == '…'`) does not document.
+function undocumentedPaths(text) {
+  const type = /where\s+type\s*=[=~]\s*'([^']+)'/.exec(text);
+  const paths = [...text.matchAll(/\bproperties((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)].map((m) => m[1].slice(1));
+  if (paths.length === 0) return [];
+  const documented = type && documentedProperties[type[1].toLowerCase()];
+  if (!documented) return [`properties read from type ${type ? type[1] : "(none)"}, whose properties this check does not know`];
+  return [...new Set(paths)]
+    .filter((p) => !documented.some((d) => d === p || d.startsWith(p + ".")))
+    .map((p) => `properties.${p} is not a documented property of ${type[1]} (names are case-sensitive)`);
+}
+
 function operators(node, out) {
   if (!node) return out;
   if (Bridge.is(node, K.Syntax.QueryOperator)) {
@@ -109,6 +156,7 @@ for (const q of catalog) {
       for (const op of operators(code.Syntax, [])) {
         if (!resourceGraphOperators.has(op)) problems.push(`operator ${op} is not one Resource Graph supports`);
       }
+      problems.push(...undocumentedPaths(q.text));
     }
   }
   if (problems.length > 0) {
