@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every KQL text the client can send, for Microsoft's Kusto parser
@@ -27,7 +28,7 @@ type kqlText struct {
 
 // kqlFragments build part of a query only; the queries that use them are
 // in the catalog.
-var kqlFragments = map[string]bool{"historyKQL": true, "statusFilterKQL": true}
+var kqlFragments = map[string]bool{"historyKQL": true, "statusFilterKQL": true, "assessmentsKQL": true}
 
 // subsets is every subset of values, the empty one first.
 func subsets(values []string) [][]string {
@@ -60,10 +61,15 @@ func kqlCatalog() []kqlText {
 		for _, severities := range [][]string{nil, {"High", "Low"}} {
 			for _, keys := range [][]string{nil, {"4fb67663-9ab9-475d-b026-8c544cced439"}} {
 				for _, limit := range []int{0, 5} {
-					q := RecommendationQuery{Statuses: statuses, Severities: severities, AssessmentKeys: keys, ResourceIDLimit: limit}
-					add(rg, "recommendationsKQL", strings.Join([]string{strings.Join(statuses, "+"), strings.Join(severities, "+"), strings.Join(keys, "+"), strconv.Itoa(limit)}, "/"),
-						recommendationsKQL(q))
+					for _, since := range []time.Time{{}, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)} {
+						q := RecommendationQuery{Statuses: statuses, Severities: severities, AssessmentKeys: keys, ResourceIDLimit: limit, ChangedSince: since}
+						c := strings.Join([]string{strings.Join(statuses, "+"), strings.Join(severities, "+"), strings.Join(keys, "+"), strconv.Itoa(limit), strconv.FormatBool(!since.IsZero())}, "/")
+						add(rg, "recommendationsKQL", c, recommendationsKQL(q))
+						add(rg, "recommendationSummaryKQL", c, recommendationSummaryKQL(q))
+					}
 				}
+				q := RecommendationQuery{Severities: severities, AssessmentKeys: keys}
+				add(rg, "recommendationKeysKQL", strings.Join(severities, "+")+"/"+strings.Join(keys, "+"), recommendationKeysKQL(q))
 			}
 		}
 	}
