@@ -244,8 +244,9 @@ func (r *rowReader) number(name string) float64 {
 		return n
 	case string:
 		// Microsoft's example answer of the query API writes long and real
-		// cells as JSON strings ("1", "1.286"): a numeric column's string
-		// cell is read as the number it writes.
+		// cells as JSON strings ("1", "1.286",
+		// https://learn.microsoft.com/rest/api/loganalytics/dataaccess/query/execute):
+		// a numeric column's string cell is read as the number it writes.
 		f, err := strconv.ParseFloat(strings.TrimSpace(n), 64)
 		if !numericColumn(r.types[name]) || err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			r.fail(fmt.Errorf("%s is the string %q, not a number (column type %s)", name, n, columnType(r.types[name])))

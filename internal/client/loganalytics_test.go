@@ -1,11 +1,17 @@
 package client
 
 import (
+	"crypto/tls"
+	"crypto/x509"
+	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/monitor/azquery"
+
+	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
 
 func TestLogAnalyticsEndpointsPerCloud(t *testing.T) {
@@ -140,5 +146,41 @@ func TestDecodeStringNumberCells(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: err = %v, want %q", tc.cell, err, tc.want)
 		}
+	}
+}
+
+// The same history, whether the query API writes its numeric cells as JSON
+// numbers or, as Microsoft's example answer does, as strings.
+func TestHistoryWithStringCells(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(e.CACertPEM())
+	c, err := New(Config{
+		Auth: AuthConfig{TenantID: emulator.DefaultTenantID, ClientID: emulator.ClientID, ClientSecret: emulator.ClientSecret},
+		Endpoints: EndpointOverrides{AuthorityHost: e.AuthorityURL(), ResourceManagerEndpoint: e.ARMURL(), GraphEndpoint: e.GraphURL(),
+			LogAnalyticsEndpoint: e.LogAnalyticsURL()},
+		HTTPClient: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := testContext(t)
+	q := ScoreHistoryQuery{WorkspaceID: emulator.LogAnalyticsWorkspaceID, Days: 7}
+	read := func() ([]ScoreHistoryPoint, []ControlHistoryPoint) {
+		points, err := c.QueryScoreHistory(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		controls, err := c.QueryControlHistory(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return points, controls
+	}
+	points, controls := read()
+	e.SetLogAnalyticsStringCells(true)
+	asStrings, controlsAsStrings := read()
+	if len(points) == 0 || len(controls) == 0 || !reflect.DeepEqual(points, asStrings) || !reflect.DeepEqual(controls, controlsAsStrings) {
+		t.Errorf("%d points and %d control points with number cells; with string cells %d and %d, or different values", len(points), len(controls), len(asStrings), len(controlsAsStrings))
 	}
 }

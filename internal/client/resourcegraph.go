@@ -17,8 +17,10 @@ import (
 // decoded. A query (scores, recommendations, governance) is a small file
 // that builds its KQL and maps its rows with the readers below.
 
-// Resource Graph limits: rows per page and subscriptions per request
-// (https://learn.microsoft.com/azure/governance/resource-graph/concepts/work-with-data).
+// Resource Graph limits: rows per page
+// (https://learn.microsoft.com/azure/governance/resource-graph/concepts/work-with-data)
+// and subscriptions per request
+// (https://learn.microsoft.com/azure/governance/resource-graph/troubleshoot/general).
 const (
 	resourceGraphPageSize      = 1000
 	resourceGraphMaxScopeCount = 1000

@@ -12,13 +12,13 @@ import (
 
 // At 1, 100, 1,000 and 5,000 generated subscriptions, the secure scores (by
 // subscription ids and by a management group holding them) and the
-// governance assignments (one per subscription) read through Resource Graph
-// are exactly the emulator's: every subscription once, each with the
-// emulator's values. The requests are worked by hand from the limits: a
-// request lists at most 1,000 subscriptions and a page holds 1,000 rows, so
-// n subscriptions with one score (or one assignment) each take ⌈n/1000⌉
-// requests, by ids (one page a batch) or by management group (one page per
-// 1,000 rows).
+// governance assignments (one on every tenth subscription) read through
+// Resource Graph are exactly the emulator's: every subscription's score
+// once with the emulator's values, every assignment once with its owner and
+// due date. The requests are worked by hand from the limits: a request
+// lists at most 1,000 subscriptions and a page holds 1,000 rows, so n
+// subscriptions take ⌈n/1000⌉ requests, by ids (one page a batch) or by
+// management group (one page per 1,000 rows).
 func TestResourceGraphScale(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	c := emulatorClient(t, e, emulator.ClientSecret)
@@ -30,7 +30,10 @@ func TestResourceGraphScale(t *testing.T) {
 	owners := map[string]string{} // assignment id -> owner
 	for _, n := range []int{1, 100, 1000, 5000} {
 		added := e.AddSubscriptions(emulator.DefaultTenantID, n-len(ids))
-		for _, id := range added {
+		for i, id := range added {
+			if (len(ids)+i)%10 != 0 { // every tenth subscription: listing assessments is the slow part
+				continue
+			}
 			for _, a := range e.Assessments(id) {
 				if a.Status == "Unhealthy" {
 					owner := "owner-" + id[:8] + "@contoso.com"
@@ -71,7 +74,7 @@ func TestResourceGraphScale(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(assignments) != len(owners) || len(owners) != n || stats.Requests != requests {
+		if len(assignments) != len(owners) || len(owners) != (n+9)/10 || stats.Requests != requests {
 			t.Errorf("%d subscriptions: %d assignments in %d requests; want %d in %d", n, len(assignments), stats.Requests, len(owners), requests)
 		}
 		for _, a := range assignments {

@@ -72,6 +72,7 @@ type Emulator struct {
 	gov         governanceStore
 	defender    defenderStore
 	rgQuota     resourceGraphQuota // resourcegraph_limits.go
+	laStrings   bool               // Log Analytics cells as strings (loganalytics_tables.go)
 
 	caPEM      []byte
 	serverCert tls.Certificate

@@ -144,7 +144,14 @@ func (e *Emulator) handleLogAnalyticsQuery(rc *reqCtx) {
 		semantic(err.Error())
 		return
 	}
-	rc.writeJSON(http.StatusOK, map[string]any{"tables": []any{tableOf(rows)}})
+	table := tableOf(rows)
+	e.mu.Lock()
+	asStrings := e.laStrings
+	e.mu.Unlock()
+	if asStrings {
+		table = withStringCells(table)
+	}
+	rc.writeJSON(http.StatusOK, map[string]any{"tables": []any{table}})
 }
 
 // parseTimespan reads an ISO 8601 interval (start/end) or a duration

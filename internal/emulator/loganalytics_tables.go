@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -179,4 +180,41 @@ func tableOf(rows []row) map[string]any {
 		return typ
 	})
 	return map[string]any{"name": "PrimaryResult", "columns": columns, "rows": data}
+}
+
+// SetLogAnalyticsStringCells makes the query API write the cells of long,
+// int, real and bool columns as JSON strings ("1", "1.286", "true"), as
+// Microsoft's example answer of the query API does
+// (https://learn.microsoft.com/rest/api/loganalytics/dataaccess/query/execute);
+// off, they are JSON numbers and booleans, as the response-format page shows
+// (https://learn.microsoft.com/azure/azure-monitor/logs/api/response-format).
+func (e *Emulator) SetLogAnalyticsStringCells(on bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.laStrings = on
+}
+
+// withStringCells rewrites table's numeric and boolean cells as strings.
+func withStringCells(table map[string]any) map[string]any {
+	columns, _ := table["columns"].([]any)
+	rows, _ := table["rows"].([]any)
+	for j, c := range columns {
+		switch c.(map[string]any)["type"] {
+		case "long", "int", "real", "bool":
+		default:
+			continue
+		}
+		for _, r := range rows {
+			cells := r.([]any)
+			switch v := cells[j].(type) {
+			case float64:
+				cells[j] = strconv.FormatFloat(v, 'f', -1, 64)
+			case int:
+				cells[j] = strconv.Itoa(v)
+			case bool:
+				cells[j] = strconv.FormatBool(v)
+			}
+		}
+	}
+	return table
 }

@@ -11,8 +11,9 @@ import (
 
 var resourceGraphAPIVersions = []string{"2021-03-01", "2022-10-01", "2024-04-01"}
 
-// The most subscriptions one request may list
-// (https://learn.microsoft.com/azure/governance/resource-graph/concepts/work-with-data).
+// The most subscriptions one request may list: "batch requests for the
+// query with a subset of subscriptions to stay under the 1,000 subscription
+// limit" (https://learn.microsoft.com/azure/governance/resource-graph/troubleshoot/general).
 const maxResourceGraphSubscriptions = 1000
 
 type resourceGraphRequest struct {

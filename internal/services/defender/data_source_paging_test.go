@@ -37,3 +37,14 @@ func TestAccDefenderLaterPageFails(t *testing.T) {
 		})
 	}
 }
+
+// Resource Graph answers a summarised query with its first page only: with
+// pages of 5 rows, one subscription's 60 or so recommendations cannot be
+// read in one answer, and no split of the subscriptions helps, so the read
+// fails saying so, never with the first 5.
+func TestAccDefenderTruncatedAnswerFails(t *testing.T) {
+	reset(t)
+	acctest.Emu.SetPageSizes(0, 0, 5)
+	expectConfigError(t, fmt.Sprintf("data \"securescore_defender_recommendations\" \"test\" {\n  subscription_ids = [%q]\n}", emulator.DefaultSubscriptionID),
+		expectAll(`(?i)truncated\s+the\s+answer`, `refuses\s+a\s+shorter\s+list`, emulator.DefaultSubscriptionID))
+}
