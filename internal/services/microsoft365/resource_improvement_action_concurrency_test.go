@@ -123,8 +123,8 @@ func TestAccImprovementActionStrandedWriteIsAdopted(t *testing.T) {
 					// action the apply reads alone fails before its write, the
 					// others' writes land unseen.
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planCheck(func() error {
-						acctest.Emu.SetFault(emulator.RouteGraphProfilePatch, emulator.Fault{AfterStore: true, Status: 503})
-						acctest.Emu.SetFault(emulator.RouteGraphProfileGet, emulator.Fault{Status: 503})
+						acctest.Emu.SetFault(emulator.RouteGraphProfilePatch, emulator.Fault{AfterStore: true, Status: 503, RetryAfter: "0.1"})
+						acctest.Emu.SetFault(emulator.RouteGraphProfileGet, emulator.Fault{Status: 503, RetryAfter: "0.1"})
 						return nil
 					})}},
 					ExpectError: acctest.Wrapped(`(?s)Updating the improvement action failed \(HTTP 503\).*may have landed.*` +

@@ -89,8 +89,8 @@ func everyFourth(faults map[emulator.Route]emulator.Fault) map[emulator.Route]em
 }
 
 var (
-	throttled   = emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: "1"}
-	unavailable = emulator.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "1"}
+	throttled   = emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: "0.2"}
+	unavailable = emulator.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "0.2"}
 	reset       = emulator.Fault{Reset: true}
 )
 
@@ -175,7 +175,7 @@ func TestAccSoakImprovementActions(t *testing.T) {
 				// refused, the others applied.
 				PreConfig: func() {
 					s.use("round 2: updates, second writer", everyFourth(map[emulator.Route]emulator.Fault{
-						emulator.RouteGraphProfilePatch: {AfterStore: true, Status: http.StatusServiceUnavailable, RetryAfter: "1"},
+						emulator.RouteGraphProfilePatch: {AfterStore: true, Status: http.StatusServiceUnavailable, RetryAfter: "0.2"},
 						emulator.RouteGraphProfileGet:   reset,
 						emulator.RouteGraphProfileList:  throttled,
 						emulator.RouteGraphBatch:        unavailable,
@@ -206,7 +206,7 @@ func TestAccSoakImprovementActions(t *testing.T) {
 				// A plain apply converges, faults still on.
 				PreConfig: func() {
 					s.use("round 3 again: converges", everyFourth(map[emulator.Route]emulator.Fault{
-						emulator.RouteGraphProfilePatch: {AfterStore: true, Status: http.StatusServiceUnavailable, RetryAfter: "1"},
+						emulator.RouteGraphProfilePatch: {AfterStore: true, Status: http.StatusServiceUnavailable, RetryAfter: "0.2"},
 						emulator.RouteGraphProfileGet:   unavailable,
 						emulator.RouteGraphProfileList:  reset,
 						emulator.RouteGraphBatch:        throttled,
