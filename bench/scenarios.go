@@ -15,15 +15,11 @@ import (
 type variant string
 
 const (
-	release       variant = ""
-	naive         variant = "naive"           // -tags securescore_bench_naive: one GET and one score request per action
-	noMemoryLimit variant = "no memory limit" // GOMEMLIMIT=off GOGC=100: Go's defaults instead of memory.go's
-	loudLogs      variant = "TRACE logs"      // TF_LOG_SDK_PROTO=TRACE: logging.go's quiet default off
-	// -tags securescore_bench_framework_reads: data sources read through the
-	// framework's ReadDataSource, not the provider's own (data_source_read.go)
-	frameworkReads variant = "framework reads"
-	// -tags securescore_bench_floor: the provider's schema served by a
-	// server that answers a plan from what Terraform sent (floor_bench.go)
+	release  variant = ""
+	naive    variant = "naive"      // bench/naive: one GET and one score request per action
+	loudLogs variant = "TRACE logs" // TF_LOG_SDK_PROTO=TRACE: main.go's quiet default off
+	// bench/floor: the provider's schema served by a server that answers a
+	// plan from what Terraform sent
 	floor variant = "floor"
 )
 
@@ -45,33 +41,11 @@ type scenario struct {
 	instances   int // resource or data source instances: the Terraform-alone reference has as many
 }
 
-// memoryVariants is the release build and, when with is true, the same
-// scenario with Go's collector defaults instead of memory.go's.
-func memoryVariants(with bool) []variant {
-	if with {
-		return []variant{release, noMemoryLimit}
-	}
-	return []variant{release}
-}
-
-// dataSourceVariants are memoryVariants(memory) and, when framework is
-// true, the same scenario read through the framework's ReadDataSource.
-func dataSourceVariants(memory, framework bool) []variant {
-	if framework {
-		return append(memoryVariants(memory), frameworkReads)
-	}
-	return memoryVariants(memory)
-}
-
 // variantName is a scenario's name with what its variant changes.
 func variantName(name string, v variant) string {
 	switch v {
-	case noMemoryLimit:
-		return name + ", without memory.go's settings (GOMEMLIMIT=off GOGC=100)"
-	case frameworkReads:
-		return name + ", read through the framework's ReadDataSource (the build before data_source_read.go)"
 	case floor:
-		return name + ", Terraform's floor: the same schema served by a provider that does no work (floor_bench.go: no request, no framework)"
+		return name + ", Terraform's floor: the same schema served by a provider that does no work (bench/floor: no request, no framework)"
 	}
 	return name
 }
@@ -97,12 +71,8 @@ func (b *bench) variantEnv(v variant) []string {
 	switch v {
 	case naive:
 		return []string{wrapProviderEnv + "=" + b.naiveProvider}
-	case frameworkReads:
-		return []string{wrapProviderEnv + "=" + b.frameworkProvider}
 	case floor:
 		return []string{wrapProviderEnv + "=" + b.floorProvider, "SECURESCORE_BENCH_FLOOR_DIR=" + filepath.Join(b.work, "floor")}
-	case noMemoryLimit:
-		return []string{"GOMEMLIMIT=off", "GOGC=100"}
 	case loudLogs:
 		return []string{"TF_LOG_SDK_PROTO=TRACE"}
 	}
@@ -170,8 +140,9 @@ func (b *bench) scenarios() []scenario {
 		config := b.actionsConfig(b.actions[:n])
 		variants := []variant{release, naive, floor}
 		if n == 300 {
-			// memory.go was written for this plan: measured with and without.
-			variants = append(variants, loudLogs, noMemoryLimit)
+			// The quiet default logging was written for this plan: measured
+			// with and without.
+			variants = append(variants, loudLogs)
 		}
 		for _, v := range variants {
 			name := variantName(plural(n, "managed action"), v)
@@ -179,7 +150,7 @@ func (b *bench) scenarios() []scenario {
 			case naive:
 				name += ", naive baseline (one GET and one score request per action)"
 			case loudLogs:
-				name += ", provider logs at TRACE (logging.go off)"
+				name += ", provider logs at TRACE (main.go's quiet default off)"
 			}
 			ids := b.actions[:n]
 			out = append(out, scenario{
@@ -213,18 +184,15 @@ func (b *bench) scenarios() []scenario {
 		if n == 1000 {
 			tenant = largeTenantID
 		}
-		for _, v := range memoryVariants(n == 1000 && !b.o.quick) {
-			name := variantName(fmt.Sprintf("securescore_microsoft365_improvement_actions, %s", plural(n, "profile")), v)
-			out = append(out, scenario{
-				group: "Improvement actions list", name: name, key: fmt.Sprintf("list-%d", n), variant: v,
-				config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_microsoft365_improvement_actions\" \"all\" {\n  tenant_id = %q\n}\n", tenant),
-				runs:   b.o.runs, instances: 1,
-			})
-		}
+		out = append(out, scenario{
+			group: "Improvement actions list", name: fmt.Sprintf("securescore_microsoft365_improvement_actions, %s", plural(n, "profile")), key: fmt.Sprintf("list-%d", n),
+			config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_microsoft365_improvement_actions\" \"all\" {\n  tenant_id = %q\n}\n", tenant),
+			runs:   b.o.runs, instances: 1,
+		})
 	}
 
 	for _, n := range subCounts {
-		variants := dataSourceVariants(n == 5000, n == 5000)
+		variants := []variant{release}
 		if n == 1 || n == 1000 {
 			variants = append(variants, floor)
 		}
@@ -256,7 +224,7 @@ func (b *bench) scenarios() []scenario {
 	// Recommendations: requests grow with the summarised rows (about 60 a
 	// subscription), not with the resources assessed.
 	for _, n := range recCounts {
-		variants := dataSourceVariants(n == 100, n == 100)
+		variants := []variant{release}
 		if n == 1000 {
 			variants = append(variants, floor)
 		}
