@@ -43,8 +43,7 @@ type scenario struct {
 
 // variantName is a scenario's name with what its variant changes.
 func variantName(name string, v variant) string {
-	switch v {
-	case floor:
+	if v == floor {
 		return name + ", Terraform's floor: the same schema served by a provider that does no work (bench/floor: no request, no framework)"
 	}
 	return name
@@ -251,7 +250,7 @@ func (b *bench) scenarios() []scenario {
 	for _, n := range []int{1, 100} {
 		out = append(out, scenario{
 			group: "Defender score history", name: "securescore_defender_score_history, 90 days of " + plural(n, "subscription"), key: fmt.Sprintf("history-90x%d", n),
-			config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_score_history\" \"this\" {\n  workspace_id = %q\n  days = 90\n  subscription_ids = %s\n}\n", emulator.LogAnalyticsWorkspaceID, hclList(b.subscriptions[:n])),
+			config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_score_history\" \"this\" {\n  workspace_id = %q\n  history_days = 90\n  subscription_ids = %s\n}\n", emulator.LogAnalyticsWorkspaceID, hclList(b.subscriptions[:n])),
 			runs:   b.o.runs, instances: 1,
 		})
 	}
