@@ -50,6 +50,10 @@ const (
 	largeTenantID     = "5ec0e5c0-0000-4000-8000-000000001000" // 1,000 profiles: the 1,000-profile list
 )
 
+// benchManagementGroupID holds the first 1,000 subscriptions of the default
+// tenant.
+const benchManagementGroupID = "bench-1000"
+
 func main() {
 	if os.Getenv(wrapProviderEnv) != "" {
 		os.Exit(wrap())
@@ -242,7 +246,13 @@ func newBench(o options, work string) (*bench, error) {
 		}
 	}
 	b.subscriptions = append(b.subscriptions, b.emu.AddSubscriptions(emulator.DefaultTenantID, 5000-len(b.subscriptions))...)
-	b.emu.ExportHistory(b.subscriptions[:100]...) // continuous export of 100 subscriptions (history scenarios)
+	// Continuous export of 100 subscriptions (the history scenarios; the
+	// 1,000-subscription ones export more), and a management group of the
+	// first 1,000 (the per-group aggregate).
+	b.emu.ExportHistory(b.subscriptions[:100]...)
+	b.emu.Mutate(emulator.DefaultTenantID, func(t *emulator.Tenant) {
+		t.ManagementGroups[benchManagementGroupID] = slices.Clone(b.subscriptions[:1000])
+	})
 	b.actions = b.emu.AddTenant(actionsTenantID, "Bench Actions", actionsTenantSize)
 	// A third of the generated actions carry a team's decision, which a
 	// create refuses to overwrite: the managed ones start undecided.

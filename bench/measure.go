@@ -138,6 +138,9 @@ type timing struct {
 
 func (b *bench) setUp(s scenario) (*timing, error) {
 	t := &timing{r: result{s: s}, dir: filepath.Join(b.work, s.key)}
+	if s.setUp != nil {
+		s.setUp()
+	}
 	if err := os.MkdirAll(t.dir, 0o755); err != nil {
 		return nil, err
 	}
