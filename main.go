@@ -2,11 +2,13 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"log"
+	"os"
+	"strings"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/securescore/terraform-provider-securescore/internal/provider"
 )
@@ -14,35 +16,35 @@ import (
 // version is set at build time: -ldflags "-X main.version=1.2.3".
 var version = "dev"
 
-// afterServe runs when Terraform has stopped the provider. Only the
-// benchmark's profiling build sets it (profile_bench.go).
-var afterServe = func() {}
-
-// wrapServer wraps the provider's gRPC server. Only the benchmark's floor
-// build sets it (floor_bench.go).
-var wrapServer = func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer { return s }
-
 func main() {
 	var debug bool
-	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
+	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	var opts []tf6server.ServeOpt
-	if debug {
-		opts = append(opts, tf6server.WithManagedDebug())
-	}
-	// provider.NewServer is the framework's server with the provider's own
-	// data source reads (internal/provider/data_source_read.go).
-	newServer := provider.NewServer(version)
-	err := tf6server.Serve("registry.terraform.io/securescore/securescore", func() tfprotov6.ProviderServer {
-		s, err := newServer()
-		if err != nil {
-			log.Fatal(err.Error())
+	// Terraform throws provider logs away unless a TF_LOG* variable asks for
+	// them, yet terraform-plugin-log formats every TRACE line the framework
+	// writes: without such a variable, write warnings and errors only.
+	if !logsRequested() {
+		for _, name := range []string{"TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO", "TF_LOG_PROVIDER_SECURESCORE"} {
+			_ = os.Setenv(name, "WARN")
 		}
-		return wrapServer(s)
-	}, opts...)
-	afterServe()
+	}
+
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+		Address: "registry.terraform.io/securescore/securescore",
+		Debug:   debug,
+	})
 	if err != nil {
 		log.Fatal(err.Error())
 	}
+}
+
+func logsRequested() bool {
+	for _, kv := range os.Environ() {
+		name, value, _ := strings.Cut(kv, "=")
+		if value != "" && (strings.HasPrefix(name, "TF_LOG") || name == "TF_ACC_LOG_PATH") {
+			return true
+		}
+	}
+	return false
 }

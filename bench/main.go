@@ -5,7 +5,7 @@
 // the HTTP requests of one run by route, the median wall time, the time the
 // provider adds above Terraform alone, the CPU time of Terraform and of the
 // provider (and of the provider's garbage collector), and the provider's
-// peak RSS; it checks the targets of issue 13 and writes the table with the
+// peak RSS; it checks the performance targets and writes the table with the
 // machine it ran on (bench/RESULTS.md).
 //
 //	go run ./bench -provider bin/terraform-provider-securescore -out bench/RESULTS.md
@@ -16,11 +16,13 @@
 // provider as its child, passes the plugin handshake through, and records
 // the child's rusage when it exits (wrapper.go).
 //
-// The same run measures variants built or configured by this program only:
-// the naive baseline (-tags securescore_bench_naive: one GET and one secure
-// score request per action), the provider without its soft memory limit
-// (GOMEMLIMIT=off, GOGC=100: Go's defaults) and without its quiet logging
-// (TF_LOG_SDK_PROTO=TRACE, a variable only plugins read).
+// The same run measures programs of its own under bench/, each a main
+// package importing what it measures: the naive baseline (bench/naive: one
+// GET and one secure score request per action), Terraform's floor for the
+// provider's schema (bench/floor: no request, no framework) and, for
+// -cpuprofile, the release provider with profiling (bench/profiled). It also
+// runs the release without its quiet default logging (TF_LOG_SDK_PROTO=TRACE,
+// a variable only plugins read).
 package main
 
 import (
@@ -47,6 +49,10 @@ const (
 	actionsTenantID   = "5ec0e5c0-0000-4000-8000-000000000420" // the resource scenarios and the 420-profile list
 	largeTenantID     = "5ec0e5c0-0000-4000-8000-000000001000" // 1,000 profiles: the 1,000-profile list
 )
+
+// benchManagementGroupID holds the first 1,000 subscriptions of the default
+// tenant.
+const benchManagementGroupID = "bench-1000"
 
 func main() {
 	if os.Getenv(wrapProviderEnv) != "" {
@@ -81,7 +87,7 @@ func run() error {
 	flag.DurationVar(&o.naiveTimeBox, "naive-time-box", 3*time.Minute, "a naive plan running longer is stopped and reported as such")
 	flag.BoolVar(&o.quick, "quick", false, "smoke test: one run, small sizes")
 	flag.StringVar(&o.only, "only", "", "run only the scenarios whose id matches this regular expression: the directory name, then /variant for a variant (e.g. aggregate-1000, refresh-300/naive)")
-	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "profile the provider processes of every timed run (a build with -tags securescore_bench_pprof) into DIR/<scenario>/cpu-<pid>.pprof, for go tool pprof; the timings then include the profiler's cost")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "profile the provider processes of every timed run (the release as bench/profiled, and the other bench programs) into DIR/<scenario>/cpu-<pid>.pprof, for go tool pprof; the timings then include the profiler's cost")
 	flag.BoolVar(&o.noProfile, "no-profile", false, "skip the profiled 300-action plan at the end")
 	flag.StringVar(&o.providerEnv, "provider-env", "", "extra environment of every provider process, comma-separated NAME=VALUE pairs (experiments, e.g. GOGC=200)")
 	flag.Parse()
@@ -158,11 +164,8 @@ type bench struct {
 	work          string
 	env           []string
 	rssFile       string
-	naiveProvider string // the provider built with -tags securescore_bench_naive
-	// the provider built with -tags securescore_bench_framework_reads
-	frameworkProvider string
-	// the provider built with -tags securescore_bench_floor
-	floorProvider string
+	naiveProvider string // bench/naive, built
+	floorProvider string // bench/floor, built
 	subscriptions []string
 	actions       []string // the undecided profiles of actionsTenantID
 	tfVersion     string
@@ -177,7 +180,7 @@ func newBench(o options, work string) (*bench, error) {
 	}
 	if o.provider == "" {
 		o.provider = filepath.Join(work, "terraform-provider-securescore-real")
-		if err := buildVariant(o.provider, ""); err != nil {
+		if err := buildProgram(o.provider, "."); err != nil {
 			return nil, err
 		}
 	}
@@ -188,25 +191,20 @@ func newBench(o options, work string) (*bench, error) {
 		if o.cpuProfile, err = filepath.Abs(o.cpuProfile); err != nil {
 			return nil, err
 		}
-		o.provider = filepath.Join(work, "terraform-provider-securescore-pprof")
-		if err := buildVariant(o.provider, "securescore_bench_pprof"); err != nil {
+		o.provider = filepath.Join(work, "terraform-provider-securescore-profiled")
+		if err := buildProgram(o.provider, "./bench/profiled"); err != nil {
 			return nil, err
 		}
 	}
 	b.o = o
-	// The naive baseline is this provider built with its shared reads off
-	// (internal/provider/naive_bench.go), the build before the provider
-	// read data sources itself (framework_reads_bench.go), and the floor
-	// build that serves the schema and does no work (floor_bench.go):
-	// builds of their own, so the release binary carries no switch for them.
-	if b.naiveProvider, err = buildBenchVariant(work, "naive", o.cpuProfile != ""); err != nil {
+	// The naive baseline and Terraform's floor are programs of their own,
+	// so the release binary carries no switch for them.
+	b.naiveProvider = filepath.Join(work, "terraform-provider-securescore-naive")
+	if err := buildProgram(b.naiveProvider, "./bench/naive"); err != nil {
 		return nil, err
 	}
-	if b.frameworkProvider, err = buildBenchVariant(work, "framework_reads", o.cpuProfile != ""); err != nil {
-		return nil, err
-	}
-	// Terraform's floor for the provider's schema (floor_bench.go).
-	if b.floorProvider, err = buildBenchVariant(work, "floor", false); err != nil {
+	b.floorProvider = filepath.Join(work, "terraform-provider-securescore-floor")
+	if err := buildProgram(b.floorProvider, "./bench/floor"); err != nil {
 		return nil, err
 	}
 
@@ -216,7 +214,7 @@ func newBench(o options, work string) (*bench, error) {
 		return nil, err
 	}
 	pluginDir := filepath.Join(work, "plugins")
-	if err := os.MkdirAll(filepath.Join(work, "floor"), 0o755); err != nil { // floor_bench.go's data source states
+	if err := os.MkdirAll(filepath.Join(work, "floor"), 0o755); err != nil { // bench/floor's data source states
 		return nil, err
 	}
 	if err := os.MkdirAll(pluginDir, 0o755); err != nil {
@@ -248,7 +246,13 @@ func newBench(o options, work string) (*bench, error) {
 		}
 	}
 	b.subscriptions = append(b.subscriptions, b.emu.AddSubscriptions(emulator.DefaultTenantID, 5000-len(b.subscriptions))...)
-	b.emu.ExportHistory(b.subscriptions[:100]...) // continuous export of 100 subscriptions (history scenarios)
+	// Continuous export of 100 subscriptions (the history scenarios; the
+	// 1,000-subscription ones export more), and a management group of the
+	// first 1,000 (the per-group aggregate).
+	b.emu.ExportHistory(b.subscriptions[:100]...)
+	b.emu.Mutate(emulator.DefaultTenantID, func(t *emulator.Tenant) {
+		t.ManagementGroups[benchManagementGroupID] = slices.Clone(b.subscriptions[:1000])
+	})
 	b.actions = b.emu.AddTenant(actionsTenantID, "Bench Actions", actionsTenantSize)
 	// A third of the generated actions carry a team's decision, which a
 	// create refuses to overwrite: the managed ones start undecided.
@@ -258,8 +262,7 @@ func newBench(o options, work string) (*bench, error) {
 	b.emu.AddTenant(largeTenantID, "Bench Large", 1000)
 
 	// The provider's own defaults are measured, whatever the caller's shell
-	// sets (memory.go takes an empty GOMEMLIMIT as set): the variants set
-	// these themselves.
+	// sets: the variants set these themselves.
 	b.env = withoutVariables(os.Environ(), append([]string{"GOMEMLIMIT", "GOGC", "GODEBUG"}, logLevelVariables...)...)
 	b.env = append(b.env,
 		"TF_CLI_CONFIG_FILE="+rcPath, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_LOG=",
@@ -280,8 +283,8 @@ func newBench(o options, work string) (*bench, error) {
 	return b, nil
 }
 
-// logLevelVariables are the TF_LOG* variables a provider process reads
-// (main package's logging.go): any one set turns its quiet default off.
+// logLevelVariables are the TF_LOG* variables a provider process reads:
+// any one set turns the release's quiet default (main.go) off.
 var logLevelVariables = []string{
 	"TF_LOG_PROVIDER", "TF_LOG_PROVIDER_SECURESCORE", "TF_LOG_SDK", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO", "TF_ACC_LOG_PATH",
 }
@@ -312,29 +315,15 @@ func (b *bench) resetAction(id string) {
 	}
 }
 
-// buildVariant builds the provider from the working directory, with a
-// benchmark's build tag when tag is not empty.
-// buildBenchVariant builds the provider with -tags securescore_bench_<name>
-// (and the profiling tag when profiled) into work.
-func buildBenchVariant(work, name string, profiled bool) (string, error) {
-	bin := filepath.Join(work, "terraform-provider-securescore-"+strings.ReplaceAll(name, "_", "-"))
-	tags := "securescore_bench_" + name
-	if profiled {
-		tags += ",securescore_bench_pprof"
-	}
-	return bin, buildVariant(bin, tags)
-}
-
-func buildVariant(out, tag string) error {
-	args := []string{"build", "-trimpath", "-ldflags", "-s -w"}
-	if tag != "" {
-		args = append(args, "-tags", tag)
-	}
-	fmt.Fprintf(os.Stderr, "==> building the provider (tags: %q)\n", tag)
-	build := exec.Command("go", append(args, "-o", out, ".")...) //nolint:noctx // a build
+// buildProgram builds the main package pkg of the working directory's
+// module ("." is the release provider, "./bench/naive" a bench program)
+// into out.
+func buildProgram(out, pkg string) error {
+	fmt.Fprintf(os.Stderr, "==> building %s\n", pkg)
+	build := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg) //nolint:noctx,gosec // a build of this module's own programs
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
-		return fmt.Errorf("building the provider (tags %q): %w", tag, err)
+		return fmt.Errorf("building %s: %w", pkg, err)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/securescore/terraform-provider-securescore/bench/internal/serve"
 	"github.com/securescore/terraform-provider-securescore/internal/emulator"
 )
 
@@ -137,6 +138,9 @@ type timing struct {
 
 func (b *bench) setUp(s scenario) (*timing, error) {
 	t := &timing{r: result{s: s}, dir: filepath.Join(b.work, s.key)}
+	if s.setUp != nil {
+		s.setUp()
+	}
 	if err := os.MkdirAll(t.dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -178,7 +182,7 @@ func (b *bench) setUp(s scenario) (*timing, error) {
 		if err := os.MkdirAll(profiles, 0o755); err != nil {
 			return nil, err
 		}
-		t.timedEnv = append(append([]string{}, env...), "SECURESCORE_BENCH_PPROF_DIR="+profiles)
+		t.timedEnv = append(append([]string{}, env...), serve.ProfileDirEnv+"="+profiles)
 	}
 	return t, nil
 }
@@ -210,8 +214,7 @@ func (b *bench) timeOnce(t *timing) (done bool, err error) {
 }
 
 // measureTogether times scenarios that are compared with each other (the
-// variants of one configuration: release and naive, with and without
-// memory.go, ...) in turns, one run of each and again, so that a change in
+// variants of one configuration: release, naive, floor, ...) in turns, one run of each and again, so that a change in
 // the machine's load during the runs falls on all of them alike instead of
 // on whichever ran first.
 func (b *bench) measureTogether(scenarios []scenario) ([]result, error) {

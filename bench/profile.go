@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/securescore/terraform-provider-securescore/bench/internal/serve"
 )
 
 // profileSummary is where the provider's CPU time goes in one 300-action
@@ -48,15 +50,15 @@ func (b *bench) profile300() (*profileSummary, error) {
 	if _, err := os.Stat(filepath.Join(dir, "terraform.tfstate")); err != nil {
 		return nil, fmt.Errorf("the 300-action scenario has not run: %w", err)
 	}
-	bin := filepath.Join(b.work, "terraform-provider-securescore-pprof")
-	if err := buildVariant(bin, "securescore_bench_pprof"); err != nil {
+	bin := filepath.Join(b.work, "terraform-provider-securescore-profiled")
+	if err := buildProgram(bin, "./bench/profiled"); err != nil {
 		return nil, err
 	}
 	profiles := filepath.Join(b.work, "pprof-300")
 	if err := os.MkdirAll(profiles, 0o755); err != nil {
 		return nil, err
 	}
-	env := append(append([]string{}, b.env...), wrapProviderEnv+"="+bin, "SECURESCORE_BENCH_PPROF_DIR="+profiles)
+	env := append(append([]string{}, b.env...), wrapProviderEnv+"="+bin, serve.ProfileDirEnv+"="+profiles)
 	if _, _, err := b.terraform(dir, env, 0, "plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode"); err != nil {
 		return nil, err
 	}

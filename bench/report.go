@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -9,6 +10,10 @@ import (
 )
 
 const rssTargetMB = 80
+
+// defaultRSSTargetMB bounds the peak RSS of a Defender data source's default
+// configuration at 1,000 subscriptions (defaultTargets).
+const defaultRSSTargetMB = 120
 
 // servedPageSize is the page the service serves the provider's list of
 // profiles: the $top it asks (client.ProfilePageSize), which the service
@@ -23,7 +28,7 @@ func (b *bench) report(results []result, profile *profileSummary) string {
 	var w strings.Builder
 	fmt.Fprintf(&w, "# Benchmark results\n\n")
 	fmt.Fprintf(&w, "`make bench` (`go run ./bench`): the built provider under the real Terraform CLI against the in-process emulator, which adds **%s to every request** (token requests included). ", b.o.latency)
-	fmt.Fprintf(&w, "Each scenario runs `terraform plan` %d time(s) after one untimed warm-up run (and after one `terraform apply` where it manages resources); the create scenarios run `terraform apply` of a resource that does not exist yet instead, the action reset in between. A configuration's variants (the naive baseline, without memory.go's settings, logs at TRACE) take their timed runs in turns with it, one run of each and again, so that a change in the machine's load falls on both sides of a comparison. ", b.o.runs)
+	fmt.Fprintf(&w, "Each scenario runs `terraform plan` %d time(s) after one untimed warm-up run (and after one `terraform apply` where it manages resources); the create scenarios run `terraform apply` of a resource that does not exist yet instead, the action reset in between. A configuration's variants (the naive baseline, the floor, logs at TRACE) take their timed runs in turns with it, one run of each and again, so that a change in the machine's load falls on both sides of a comparison. ", b.o.runs)
 	fmt.Fprintf(&w, "The table gives the HTTP requests of one run by route and in all (a Microsoft Graph `$batch` is one request; what it held is named in brackets), the median wall time, the provider-attributable time (the median minus the median of Terraform alone with as many `terraform_data` instances, run the same way), the median CPU time of a run spent in Terraform itself and in the provider processes (rusage: user + system; GC: what the provider's garbage collector reports with `GODEBUG=gctrace=1`: its pauses, assists and background marking, then the marking it did on cores otherwise idle, which rusage counts too, and its cycles), and the highest peak RSS of any provider process Terraform started for them (the kernel's rusage maximum resident set size).\n\n")
 	fmt.Fprintf(&w, "## Machine\n\n%s\n\n", machine(b))
 	fmt.Fprintf(&w, "## Results\n\n| scenario | HTTP requests of one run, by route | requests | median | provider-attributable | CPU: Terraform / provider (GC) | runs | provider peak RSS (largest live heap) |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
@@ -57,13 +62,13 @@ func (b *bench) report(results []result, profile *profileSummary) string {
 		}
 		fmt.Fprintf(&w, "| %s | %s | %d | %s | %s | %s | %d | %s |\n", name, requests, allRequests(r.counts), wall, attributable, r.cpuSummary(), len(r.times), rss)
 	}
-	fmt.Fprintf(&w, "\n## Targets (issue 13)\n\n")
+	fmt.Fprintf(&w, "\n## Targets\n\n")
 	for _, t := range b.targets(byID, results) {
 		fmt.Fprintf(&w, "- %s\n", t)
 	}
 	if profile != nil {
 		fmt.Fprintf(&w, "\n## Where the provider's CPU goes: one 300-action plan, profiled\n\n")
-		fmt.Fprintf(&w, "The refresh-300 configuration planned once more with the profiling build (`-tags securescore_bench_pprof`; the plan's provider process, %s of CPU samples). Cumulative time of the functions that tell the parts apart (a part's time includes what it calls, so the rows overlap):\n\n", round(profile.total))
+		fmt.Fprintf(&w, "The refresh-300 configuration planned once more with the profiling build (`bench/profiled`; the plan's provider process, %s of CPU samples). Cumulative time of the functions that tell the parts apart (a part's time includes what it calls, so the rows overlap):\n\n", round(profile.total))
 		fmt.Fprintf(&w, "| part | CPU | share |\n| --- | --- | --- |\n")
 		for _, p := range profile.parts {
 			share := 0.0
@@ -76,12 +81,11 @@ func (b *bench) report(results []result, profile *profileSummary) string {
 	fmt.Fprintf(&w, "\n## Notes\n\n")
 	fmt.Fprintf(&w, "- Routes are the emulator's: `token` and `openid_configuration` are Microsoft Entra ID, `arm_*` and `resource_graph` are Azure Resource Manager, `graph_*` are Microsoft Graph, `log_analytics_query` is Log Analytics. Every `terraform plan` starts new provider processes, so each plan fetches its own tokens; a `terraform apply` starts one to plan and one to apply.\n")
 	fmt.Fprintf(&w, "- The improvement-action scenarios use a tenant of %d generated profiles, the size of recorded real tenants; the service pages them 200 at a time by default and honours `$top` up to 999. A third of the generated actions carry a decision; the managed ones are reset to none before the first apply (a create refuses to overwrite a decision). The 1-, 50- and 300-action configurations manage the first 1, 50 and 300; the create scenario creates the last one, reset between runs.\n", actionsTenantSize)
-	fmt.Fprintf(&w, "- The naive baseline is this provider built with `-tags securescore_bench_naive` (`internal/provider/naive_bench.go`): every resource sends its own GET and its own secure score request, as a generic Graph client does. No setting of the released provider turns its shared reads off.\n")
+	fmt.Fprintf(&w, "- The naive baseline is `bench/naive`, a program of its own: the release provider whose client has its shared reads off, so every resource sends its own GET and its own secure score request, as a generic Graph client does. No setting of the released provider turns its shared reads off.\n")
 	fmt.Fprintf(&w, "- Aggregate scenarios list explicit `subscription_ids` (the default tenant's subscriptions plus generated ones); Resource Graph takes 1,000 subscriptions a request, so 5,000 need 5. The naive for_each is slow enough to need limits to keep `make bench` near 20 minutes: over 1,000 subscriptions it is timed 3 times without a warm-up plan, over 5,000 once, stopped after %s (a stopped plan is reported as such, with the requests it had made).\n", b.o.naiveTimeBox)
 	fmt.Fprintf(&w, "- *Reference: Terraform alone* runs the same number of instances of Terraform's built-in `terraform_data` resource, which starts no provider and sends no request: what Terraform itself costs per instance on this machine. A data source scenario has one instance.\n")
-	fmt.Fprintf(&w, "- The provider's process defaults (`memory.go`, `logging.go`; the README's performance section) are measured against Go's and terraform-plugin-log's own defaults in the same run: *without memory.go's settings* sets `GOMEMLIMIT=off GOGC=100`, *provider logs at TRACE* sets `TF_LOG_SDK_PROTO=TRACE` (read only by the provider, so Terraform itself logs nothing more).\n")
-	fmt.Fprintf(&w, "- *Terraform's floor* is this provider built with `-tags securescore_bench_floor` (`floor_bench.go`): it serves the real schema and answers the resource RPCs of a plan from what Terraform sent (validation passes, the state read is the state given, the plan is the proposed new state), with no request and none of the framework's plan logic. Its time above *Terraform alone* is what Terraform and the plugin protocol cost for this resource's schema, whatever the provider does. For a data source it answers with the state the real provider read for the same configuration in the warm-up plan, so its timed plans are what Terraform does with that state.\n")
-	fmt.Fprintf(&w, "- *Read through the framework's ReadDataSource* is this provider built with `-tags securescore_bench_framework_reads` (`internal/provider/framework_reads_bench.go`): every data source read goes through the framework's server, as before the provider answered them itself (`internal/provider/data_source_read.go`).\n")
+	fmt.Fprintf(&w, "- The provider's one process default, its quiet logging when no `TF_LOG*` variable is set (`main.go`), is measured against terraform-plugin-log's own default in the same run: *provider logs at TRACE* sets `TF_LOG_SDK_PROTO=TRACE` (read only by the provider, so Terraform itself logs nothing more). The garbage collector runs with Go's defaults.\n")
+	fmt.Fprintf(&w, "- *Terraform's floor* is `bench/floor`, a program of its own: it serves the real schema and answers the resource RPCs of a plan from what Terraform sent (validation passes, the state read is the state given, the plan is the proposed new state), with no request and none of the framework's plan logic. Its time above *Terraform alone* is what Terraform and the plugin protocol cost for this resource's schema, whatever the provider does. For a data source it answers with the state the real provider read for the same configuration in the warm-up plan, so its timed plans are what Terraform does with that state.\n")
 	return w.String()
 }
 
@@ -162,7 +166,7 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 				if schemaCost > time.Second {
 					reach = "above the 1.0 s target before the provider does any work: no provider with this resource's schema meets it on this machine"
 				}
-				out = append(out, fmt.Sprintf("Terraform's floor for the resource's schema, 300 managed actions: a provider that serves the same schema and does no work (floor_bench.go) plans in %s, %s above Terraform alone: Terraform's work for the schema and the plugin protocol, %s. "+
+				out = append(out, fmt.Sprintf("Terraform's floor for the resource's schema, 300 managed actions: a provider that serves the same schema and does no work (bench/floor) plans in %s, %s above Terraform alone: Terraform's work for the schema and the plugin protocol, %s. "+
 					"Of the provider-attributable %s, %s is this provider's (its reads, the framework's plan logic). CPU: Terraform %s with the floor against %s with the release; the floor's provider process %s against the release's %s.",
 					round(f.median()), signed(schemaCost), reach, round(attributable), signed(r.median()-f.median()),
 					round(f.terraformCPU()), round(r.terraformCPU()), round(median(f.providerCPU)), round(median(r.providerCPU))))
@@ -192,9 +196,24 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 			if floorAbove > 200*time.Millisecond {
 				reach = "above the 200 ms target before the provider does any work"
 			}
-			out = append(out, fmt.Sprintf("Terraform's floor for the aggregate: a provider that answers each plan with the state the real provider read for the same configuration in the warm-up (floor_bench.go) plans 1,000 subscriptions in %s and 1 in %s, %s: Terraform's work for the larger state, %s. "+
+			out = append(out, fmt.Sprintf("Terraform's floor for the aggregate: a provider that answers each plan with the state the real provider read for the same configuration in the warm-up (bench/floor) plans 1,000 subscriptions in %s and 1 in %s, %s: Terraform's work for the larger state, %s. "+
 				"Of the %s above, the provider's reads account for %s. Terraform's CPU with the floor: %s for 1 subscription, %s for 1,000.",
 				round(f1000.median()), round(f1.median()), signed(floorAbove), reach, round(above), signed(above-floorAbove), round(f1.terraformCPU()), round(f1000.terraformCPU())))
+		}
+	}
+	for _, key := range defaultTargets {
+		r := byID[key]
+		if r == nil || !r.measured() {
+			continue
+		}
+		rss, cpu := float64(r.rssKiB)/1024, median(r.providerCPU)
+		out = append(out, fmt.Sprintf("Default configuration, %s: provider peak RSS %.1f MB, target ≤ %d MB: %s; provider CPU %s, target ≤ 1.5 s: %s.",
+			r.s.name, rss, defaultRSSTargetMB, verdict(rss <= defaultRSSTargetMB), round(cpu), verdict(cpu <= 1500*time.Millisecond)))
+	}
+	for _, r := range results {
+		if r.s.optIn && r.measured() {
+			out = append(out, fmt.Sprintf("Opt-in answer, %s (no target): provider peak RSS %.1f MB (live heap %d MB), provider CPU %s, plan %s.",
+				r.s.name, float64(r.rssKiB)/1024, r.liveMB, round(median(r.providerCPU)), round(r.median())))
 		}
 	}
 	var peak int64
@@ -205,17 +224,17 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 			stopped++
 			continue
 		}
-		if r.rssKiB > peak && !comparisonBuild(r.s.variant) {
+		if r.rssKiB > peak && heldToRSSTarget(r.s) {
 			peak, peakName = r.rssKiB, r.s.name
 		}
 	}
-	scope := "every scenario (the framework-reads and floor builds, there to compare with, left out)"
+	scope := fmt.Sprintf("every scenario (the floor build, there to compare with, the opt-in answers and the default configurations at 1,000 subscriptions, held to %d MB, left out)", defaultRSSTargetMB)
 	if stopped > 0 {
 		scope += ", whose runs ended (a stopped plan's provider is not measured)"
 	}
 	out = append(out, fmt.Sprintf("Provider peak RSS: at most %.1f MB (%s), target ≤ %d MB in %s: %s.", float64(peak)/1024, peakName, rssTargetMB, scope, verdict(peak <= rssTargetMB*1024)))
 	for _, r := range results {
-		if !r.timedOut && r.rssKiB > rssTargetMB*1024 && !comparisonBuild(r.s.variant) {
+		if !r.timedOut && r.rssKiB > rssTargetMB*1024 && heldToRSSTarget(r.s) {
 			line := fmt.Sprintf("Where it goes: %s peaks at %.1f MB with a live heap of %d MB (what the collector found reachable at its largest; the rest is the binary's pages, stacks and the heap's headroom).", r.s.name, float64(r.rssKiB)/1024, r.liveMB)
 			if f := byID[r.s.key+"/"+string(floor)]; f != nil && f.measured() {
 				line += fmt.Sprintf(" Its floor build, which only sends the same state (read from a file, a single message of the plugin protocol), peaks at %.1f MB (live heap %d MB).", float64(f.rssKiB)/1024, f.liveMB)
@@ -224,27 +243,8 @@ func (b *bench) targets(byID map[string]*result, results []result) []string {
 		}
 	}
 
-	for _, key := range []string{"refresh-300", "aggregate-5000", "list-1000", "recommendations-100"} {
-		with, without := byID[key], byID[key+"/"+string(noMemoryLimit)]
-		if with == nil || without == nil || !with.measured() || !without.measured() {
-			continue
-		}
-		out = append(out, fmt.Sprintf("memory.go at %s: peak RSS %.1f MB with it, %.1f MB without (GOMEMLIMIT=off GOGC=100); provider GC CPU %s + %s idle (%d cycles) with, %s + %s idle (%d cycles) without; provider CPU %s with, %s without; plan %s with, %s without.",
-			with.s.name, float64(with.rssKiB)/1024, float64(without.rssKiB)/1024,
-			round(median(with.gcCPU)), round(median(with.gcIdleCPU)), medianInt(with.gcCycles), round(median(without.gcCPU)), round(median(without.gcIdleCPU)), medianInt(without.gcCycles),
-			round(median(with.providerCPU)), round(median(without.providerCPU)), round(with.median()), round(without.median())))
-	}
-	for _, key := range []string{"aggregate-5000", "recommendations-100"} {
-		own, framework := byID[key], byID[key+"/"+string(frameworkReads)]
-		if own == nil || framework == nil || !own.measured() || !framework.measured() {
-			continue
-		}
-		out = append(out, fmt.Sprintf("The provider's own data source reads (internal/provider/data_source_read.go) at %s: peak RSS %.1f MB, against %.1f MB through the framework's ReadDataSource; provider CPU %s against %s (GC %s + %s idle against %s + %s idle); plan %s against %s.",
-			own.s.name, float64(own.rssKiB)/1024, float64(framework.rssKiB)/1024, round(median(own.providerCPU)), round(median(framework.providerCPU)),
-			round(median(own.gcCPU)), round(median(own.gcIdleCPU)), round(median(framework.gcCPU)), round(median(framework.gcIdleCPU)), round(own.median()), round(framework.median())))
-	}
 	if quiet, loud := byID["refresh-300"], byID["refresh-300/"+string(loudLogs)]; quiet != nil && loud != nil && quiet.measured() && loud.measured() {
-		out = append(out, fmt.Sprintf("logging.go at 300 managed actions: provider CPU %s quiet, %s at TRACE; Terraform CPU %s quiet, %s at TRACE (it reads every line the provider writes); plan %s quiet, %s at TRACE.",
+		out = append(out, fmt.Sprintf("The quiet default logging (main.go) at 300 managed actions: provider CPU %s quiet, %s at TRACE; Terraform CPU %s quiet, %s at TRACE (it reads every line the provider writes); plan %s quiet, %s at TRACE.",
 			round(median(quiet.providerCPU)), round(median(loud.providerCPU)), round(quiet.terraformCPU()), round(loud.terraformCPU()), round(quiet.median()), round(loud.median())))
 	}
 	if r := byID["recommendations-1000"]; r != nil {
@@ -264,6 +264,11 @@ func medianInt(values []int) int {
 	return int(median(d))
 }
 
+// heldToRSSTarget: the scenario's peak RSS counts against rssTargetMB.
+func heldToRSSTarget(s scenario) bool {
+	return !comparisonBuild(s.variant) && !s.optIn && !slices.Contains(defaultTargets, s.key)
+}
+
 // comparisonBuild is a variant built to compare with, not a way to run
 // the release: the peak RSS target does not apply to it.
-func comparisonBuild(v variant) bool { return v == frameworkReads || v == floor }
+func comparisonBuild(v variant) bool { return v == floor }

@@ -15,15 +15,11 @@ import (
 type variant string
 
 const (
-	release       variant = ""
-	naive         variant = "naive"           // -tags securescore_bench_naive: one GET and one score request per action
-	noMemoryLimit variant = "no memory limit" // GOMEMLIMIT=off GOGC=100: Go's defaults instead of memory.go's
-	loudLogs      variant = "TRACE logs"      // TF_LOG_SDK_PROTO=TRACE: logging.go's quiet default off
-	// -tags securescore_bench_framework_reads: data sources read through the
-	// framework's ReadDataSource, not the provider's own (data_source_read.go)
-	frameworkReads variant = "framework reads"
-	// -tags securescore_bench_floor: the provider's schema served by a
-	// server that answers a plan from what Terraform sent (floor_bench.go)
+	release  variant = ""
+	naive    variant = "naive"      // bench/naive: one GET and one score request per action
+	loudLogs variant = "TRACE logs" // TF_LOG_SDK_PROTO=TRACE: main.go's quiet default off
+	// bench/floor: the provider's schema served by a server that answers a
+	// plan from what Terraform sent
 	floor variant = "floor"
 )
 
@@ -38,40 +34,19 @@ type scenario struct {
 	creates     bool // each timed run is `terraform apply` of a create; reset runs before each
 	reset       func(dir string) error
 	beforeApply func() // before the one `terraform apply` of apply
+	setUp       func() // once, before anything else of the scenario runs
 	runs        int
 	cold        bool // no untimed warm-up run (the slow naive cases)
 	timeBox     time.Duration
 	note        string
-	instances   int // resource or data source instances: the Terraform-alone reference has as many
-}
-
-// memoryVariants is the release build and, when with is true, the same
-// scenario with Go's collector defaults instead of memory.go's.
-func memoryVariants(with bool) []variant {
-	if with {
-		return []variant{release, noMemoryLimit}
-	}
-	return []variant{release}
-}
-
-// dataSourceVariants are memoryVariants(memory) and, when framework is
-// true, the same scenario read through the framework's ReadDataSource.
-func dataSourceVariants(memory, framework bool) []variant {
-	if framework {
-		return append(memoryVariants(memory), frameworkReads)
-	}
-	return memoryVariants(memory)
+	instances   int  // resource or data source instances: the Terraform-alone reference has as many
+	optIn       bool // an answer a user asks for on purpose: measured and reported, held to no target
 }
 
 // variantName is a scenario's name with what its variant changes.
 func variantName(name string, v variant) string {
-	switch v {
-	case noMemoryLimit:
-		return name + ", without memory.go's settings (GOMEMLIMIT=off GOGC=100)"
-	case frameworkReads:
-		return name + ", read through the framework's ReadDataSource (the build before data_source_read.go)"
-	case floor:
-		return name + ", Terraform's floor: the same schema served by a provider that does no work (floor_bench.go: no request, no framework)"
+	if v == floor {
+		return name + ", Terraform's floor: the same schema served by a provider that does no work (bench/floor: no request, no framework)"
 	}
 	return name
 }
@@ -97,12 +72,8 @@ func (b *bench) variantEnv(v variant) []string {
 	switch v {
 	case naive:
 		return []string{wrapProviderEnv + "=" + b.naiveProvider}
-	case frameworkReads:
-		return []string{wrapProviderEnv + "=" + b.frameworkProvider}
 	case floor:
 		return []string{wrapProviderEnv + "=" + b.floorProvider, "SECURESCORE_BENCH_FLOOR_DIR=" + filepath.Join(b.work, "floor")}
-	case noMemoryLimit:
-		return []string{"GOMEMLIMIT=off", "GOGC=100"}
 	case loudLogs:
 		return []string{"TF_LOG_SDK_PROTO=TRACE"}
 	}
@@ -122,6 +93,58 @@ provider "securescore" {
 %s  auxiliary_tenant_ids = [%q, %q]
 }
 `, b.emu.ProviderEndpoint(""), actionsTenantID, largeTenantID)
+}
+
+// defaultConfigurations are the Defender data sources' default
+// configurations at 1,000 subscriptions, each held to the default-answer
+// targets (defaultTargets), and the opt-in per-subscription history,
+// measured without a target.
+func (b *bench) defaultConfigurations() []scenario {
+	ids := hclList(b.subscriptions[:1000])
+	thousand := func(group, name, key, config string) scenario {
+		return scenario{
+			group: group, name: name, key: key, config: b.providerBlock() + config,
+			runs: min(b.o.runs, 3), note: fmt.Sprintf("median of %d", min(b.o.runs, 3)), instances: 1,
+		}
+	}
+	points := thousand("Defender score history", "securescore_defender_score_history, 30 days of 1,000 subscriptions with include_points (opt-in, no target)", "history-30x1000-points",
+		b.historyBlock(30, 1000, true))
+	points.optIn = true
+	// Continuous export of the 1,000 subscriptions from here on: the
+	// emulator builds a workspace's rows for every exported subscription at
+	// each query, so the earlier history scenarios do not pay for them.
+	exportAll := func() { b.emu.ExportHistory(b.subscriptions[:1000]...) }
+	history := thousand("Defender score history", "securescore_defender_score_history, 30 days of 1,000 subscriptions (default: aggregates and latest)", "history-30x1000",
+		b.historyBlock(30, 1000, false))
+	history.setUp, points.setUp = exportAll, exportAll
+	// The generated subscriptions' unhealthy assessments have no owner: the
+	// unowned list is the larger part of this read, so it runs without a
+	// warm-up plan.
+	governance := thousand("Defender governance", "securescore_defender_governance_assignments, 1,000 subscriptions", "governance-1000",
+		fmt.Sprintf("\ndata \"securescore_defender_governance_assignments\" \"this\" {\n  subscription_ids = %s\n}\n", ids))
+	governance.cold, governance.note = true, governance.note+", no warm-up plan"
+	return []scenario{
+		thousand("Defender aggregate", "securescore_defender_scores, a management group of 1,000 subscriptions", "groups-1000",
+			fmt.Sprintf("\ndata \"securescore_defender_scores\" \"this\" {\n  management_group_ids = [%q]\n}\n", benchManagementGroupID)),
+		history,
+		points,
+		governance,
+	}
+}
+
+// defaultTargets are the keys of the default configurations at 1,000
+// subscriptions held to the peak RSS and CPU targets.
+var defaultTargets = []string{"groups-1000", "recommendations-1000", "history-30x1000", "governance-1000"}
+
+// historyBlock reads days of history of the first n subscriptions, with
+// one point per subscription and day when points is true.
+func (b *bench) historyBlock(days, n int, points bool) string {
+	extra := ""
+	if points {
+		extra = "  include_points = true\n"
+	}
+	return fmt.Sprintf("\ndata \"securescore_defender_score_history\" \"this\" {\n  workspace_id = %q\n  history_days = %d\n  subscription_ids = %s\n%s}\n",
+		emulator.LogAnalyticsWorkspaceID, days, hclList(b.subscriptions[:n]), extra)
 }
 
 func hclList(values []string) string {
@@ -170,8 +193,9 @@ func (b *bench) scenarios() []scenario {
 		config := b.actionsConfig(b.actions[:n])
 		variants := []variant{release, naive, floor}
 		if n == 300 {
-			// memory.go was written for this plan: measured with and without.
-			variants = append(variants, loudLogs, noMemoryLimit)
+			// The quiet default logging was written for this plan: measured
+			// with and without.
+			variants = append(variants, loudLogs)
 		}
 		for _, v := range variants {
 			name := variantName(plural(n, "managed action"), v)
@@ -179,7 +203,7 @@ func (b *bench) scenarios() []scenario {
 			case naive:
 				name += ", naive baseline (one GET and one score request per action)"
 			case loudLogs:
-				name += ", provider logs at TRACE (logging.go off)"
+				name += ", provider logs at TRACE (main.go's quiet default off)"
 			}
 			ids := b.actions[:n]
 			out = append(out, scenario{
@@ -213,18 +237,15 @@ func (b *bench) scenarios() []scenario {
 		if n == 1000 {
 			tenant = largeTenantID
 		}
-		for _, v := range memoryVariants(n == 1000 && !b.o.quick) {
-			name := variantName(fmt.Sprintf("securescore_microsoft365_improvement_actions, %s", plural(n, "profile")), v)
-			out = append(out, scenario{
-				group: "Improvement actions list", name: name, key: fmt.Sprintf("list-%d", n), variant: v,
-				config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_microsoft365_improvement_actions\" \"all\" {\n  tenant_id = %q\n}\n", tenant),
-				runs:   b.o.runs, instances: 1,
-			})
-		}
+		out = append(out, scenario{
+			group: "Improvement actions list", name: fmt.Sprintf("securescore_microsoft365_improvement_actions, %s", plural(n, "profile")), key: fmt.Sprintf("list-%d", n),
+			config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_microsoft365_improvement_actions\" \"all\" {\n  tenant_id = %q\n}\n", tenant),
+			runs:   b.o.runs, instances: 1,
+		})
 	}
 
 	for _, n := range subCounts {
-		variants := dataSourceVariants(n == 5000, n == 5000)
+		variants := []variant{release}
 		if n == 1 || n == 1000 {
 			variants = append(variants, floor)
 		}
@@ -256,7 +277,7 @@ func (b *bench) scenarios() []scenario {
 	// Recommendations: requests grow with the summarised rows (about 60 a
 	// subscription), not with the resources assessed.
 	for _, n := range recCounts {
-		variants := dataSourceVariants(n == 100, n == 100)
+		variants := []variant{release}
 		if n == 1000 {
 			variants = append(variants, floor)
 		}
@@ -283,9 +304,12 @@ func (b *bench) scenarios() []scenario {
 	for _, n := range []int{1, 100} {
 		out = append(out, scenario{
 			group: "Defender score history", name: "securescore_defender_score_history, 90 days of " + plural(n, "subscription"), key: fmt.Sprintf("history-90x%d", n),
-			config: b.providerBlock() + fmt.Sprintf("\ndata \"securescore_defender_score_history\" \"this\" {\n  workspace_id = %q\n  days = 90\n  subscription_ids = %s\n}\n", emulator.LogAnalyticsWorkspaceID, hclList(b.subscriptions[:n])),
+			config: b.providerBlock() + b.historyBlock(90, n, false),
 			runs:   b.o.runs, instances: 1,
 		})
+	}
+	if !b.o.quick {
+		out = append(out, b.defaultConfigurations()...)
 	}
 
 	// What Terraform itself costs for as many instances, with its built-in

@@ -28,8 +28,8 @@ import (
 //
 // It also remembers a failed token request for failedTokenMemory: azidentity
 // caches tokens, not failures, so with the identity platform unreachable each
-// of 300 resources would wait through the whole retry schedule in turn (a
-// plan took 4.6 minutes to fail); now the first failure answers the rest.
+// of hundreds of resources would wait through the whole retry schedule in
+// turn; now the first failure answers the rest.
 type refreshingCredential struct {
 	build func() (azcore.TokenCredential, error)
 	now   func() time.Time

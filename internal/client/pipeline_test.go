@@ -352,7 +352,7 @@ func refusedAddress(t *testing.T) string {
 }
 
 // A refused connection or an untrusted certificate answers the same on every
-// attempt: one connection, then the error (it took 25 s of retries before).
+// attempt: one connection, then the error, without retries.
 // Attempts are counted, not timed.
 func TestUnreachableEndpointsAreNotRetried(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})

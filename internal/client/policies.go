@@ -191,7 +191,7 @@ func hostOf(rawURL string) string {
 // refused connection (nothing listens at the address) and a TLS certificate
 // the machine does not trust get the same answer on every attempt, so it
 // marks them not to be retried: azcore's retry policy retries every other
-// transport error, which made a wrong endpoint fail after 25 s of retries.
+// transport error, so a wrong endpoint would fail only after every retry.
 // A reset connection, a timeout or a DNS failure stay retried: they pass.
 type unreachablePolicy struct{}
 

@@ -10,7 +10,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -35,20 +34,9 @@ var _ provider.Provider = &SecureScoreProvider{}
 // maxAuxiliaryTenants bounds auxiliary_tenant_ids.
 const maxAuxiliaryTenants = 50
 
-// naiveProfileReads turns the shared improvement-action reads off: one GET
-// and one secure score request per resource, what a generic Graph client
-// does. It is true only in the benchmark's naive build (naive_bench.go,
-// build tag securescore_bench_naive), never in a release: no setting or
-// environment variable of the released provider changes how it reads.
-var naiveProfileReads bool
-
 // SecureScoreProvider is the provider implementation.
 type SecureScoreProvider struct {
 	version string
-	// client is what Configure handed the data sources and resources, for
-	// the data source reads the provider's server answers itself
-	// (data_source_read.go); nil until Configure succeeds.
-	client atomic.Pointer[client.Client]
 }
 
 // New returns the provider factory for providerserver.Serve and tests.
@@ -240,7 +228,6 @@ func (p *SecureScoreProvider) Configure(ctx context.Context, req provider.Config
 	})
 	resp.DataSourceData = c
 	resp.ResourceData = c
-	p.client.Store(c)
 }
 
 type unknownSetting struct {
@@ -337,10 +324,9 @@ func (m providerModel) clientConfig(version string) (client.Config, error) {
 			UseMSI:                 boolean(m.UseMSI, "use_msi", "ARM_USE_MSI", false),
 			UseCLI:                 boolean(m.UseCLI, "use_cli", "ARM_USE_CLI", true),
 		},
-		Environment:         strings.ToLower(str(m.Environment, "ARM_ENVIRONMENT")),
-		SubscriptionID:      str(m.SubscriptionID, "ARM_SUBSCRIPTION_ID"),
-		ProviderVersion:     version,
-		DisableProfileCache: naiveProfileReads,
+		Environment:     strings.ToLower(str(m.Environment, "ARM_ENVIRONMENT")),
+		SubscriptionID:  str(m.SubscriptionID, "ARM_SUBSCRIPTION_ID"),
+		ProviderVersion: version,
 	}
 	resolved, err := client.ResolveAuth(cfg.Auth, str(m.ClientIDFilePath, "ARM_CLIENT_ID_FILE_PATH"), str(m.ClientSecretFilePath, "ARM_CLIENT_SECRET_FILE_PATH"), os.Getenv)
 	if err != nil {

@@ -81,27 +81,8 @@ func Schema(ctx context.Context, description string, attributes map[string]schem
 // Read runs the data source's read between the steps every read shares.
 func (d *DataSource[M]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	if data, ok := d.readModel(ctx, req, &resp.Diagnostics); ok {
-		resp.Diagnostics.Append(SetState(ctx, &resp.State, data)...)
+		resp.Diagnostics.Append(resp.State.Set(ctx, data)...)
 	}
-}
-
-// ReadMsgPack is Read for the provider's server (internal/provider): it
-// gives the state as the protocol's msgpack (see EncodeState), and nil
-// where the read failed; resp.State stays the configuration.
-func (d *DataSource[M]) ReadMsgPack(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) []byte {
-	data, ok := d.readModel(ctx, req, &resp.Diagnostics)
-	if !ok {
-		return nil
-	}
-	typ := resp.State.Schema.Type().TerraformType(ctx)
-	state, diags := EncodeState(ctx, typ, data)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return nil
-	}
-	if verifyState.Load() {
-		resp.Diagnostics.Append(verifyEncoding(ctx, &resp.State, data, typ, state)...)
-	}
-	return state
 }
 
 // readModel loads the configuration into an M, bounds the context by the

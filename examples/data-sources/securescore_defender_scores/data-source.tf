@@ -30,10 +30,14 @@ output "weakest_subscription" {
   value = try(data.securescore_defender_scores.all.scores[0].subscription_id, null)
 }
 
-# scores_by_subscription_id finds one subscription whatever its rank
-# (keys are lower case).
+# A for expression keys the list by subscription, to find one whatever its
+# rank (ids are lower case).
+locals {
+  selected_by_id = { for s in data.securescore_defender_scores.selected.scores : s.subscription_id => s }
+}
+
 output "selected_percentage" {
-  value = try(data.securescore_defender_scores.selected.scores_by_subscription_id["da33051b-d48d-4764-a425-4063eca91a0d"].percentage, null)
+  value = try(local.selected_by_id["da33051b-d48d-4764-a425-4063eca91a0d"].percentage, null)
 }
 
 # One aggregate per management group; a group the identity cannot read is
@@ -44,8 +48,8 @@ data "securescore_defender_scores" "groups" {
 
 output "group_scores" {
   value = {
-    for id, g in data.securescore_defender_scores.groups.management_groups_by_id :
-    id => g.restricted ? "restricted" : (g.aggregate_percentage == null ? "no score yet" : format("%.1f%%", g.aggregate_percentage * 100))
+    for g in data.securescore_defender_scores.groups.management_groups :
+    g.management_group_id => g.restricted ? "restricted" : (g.aggregate_percentage == null ? "no score yet" : format("%.1f%%", g.aggregate_percentage * 100))
   }
 }
 

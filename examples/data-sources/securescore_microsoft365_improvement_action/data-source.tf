@@ -15,6 +15,6 @@ output "admin_mfa" {
 output "admin_mfa_history" {
   value = [
     for h in data.securescore_microsoft365_improvement_action.admin_mfa.history :
-    "${h.updated_date_time} ${h.status} by ${coalesce(h.updated_by, "unknown")}: ${coalesce(h.comment, "-")}"
+    "${h.updated_date_time} ${h.status} by ${coalesce(h.updated_by, "unknown")}: ${coalesce(h.notes, "-")}"
   ]
 }

@@ -61,7 +61,7 @@ data "securescore_defender_recommendations" "changed" {
 # A week and a day of history, so every day of the week has a point.
 data "securescore_defender_score_history" "week" {
   workspace_id = var.workspace_id
-  days         = 8
+  history_days = 8
 }
 
 locals {
@@ -70,8 +70,8 @@ locals {
 
   # Percentage points lost over 7 days, per subscription (ratios x 100).
   drops = {
-    for id, s in data.securescore_defender_score_history.week.latest_by_subscription_id :
-    id => tonumber(format("%.2f", -s.percentage_change_7_days * 100)) if s.percentage_change_7_days != null
+    for s in data.securescore_defender_score_history.week.latest :
+    s.subscription_id => tonumber(format("%.2f", -s.percentage_change_7_days * 100)) if s.percentage_change_7_days != null
   }
   dropped = { for id, d in local.drops : id => d if d > var.max_drop_points }
 

@@ -49,7 +49,8 @@ func (d *ControlDefinitionsDataSource) Schema(ctx context.Context, _ datasource.
 	resp.Schema = providerdata.Schema(ctx, "Reads Microsoft Defender for Cloud's security control definitions: the built-in catalogue of the tenant "+
 		"(`GET /providers/Microsoft.Security/secureScoreControlDefinitions`, api-version 2020-01-01) or, with `subscription_id`, "+
 		"the definitions available to one subscription, custom ones included (`GET /subscriptions/{id}/providers/Microsoft.Security/secureScoreControlDefinitions`). "+
-		"A subscription without Defender for Cloud data gives an empty list.",
+		"A subscription without Defender for Cloud data gives an empty list. "+
+		"State size: one entry per control definition of the catalogue, whatever the number of subscriptions the tenant has.",
 		map[string]schema.Attribute{
 			"subscription_id": schema.StringAttribute{Optional: true, Validators: []validator.String{validators.SubscriptionID()},
 				MarkdownDescription: "The subscription whose definitions are read. When omitted, the tenant-wide list is read; " +

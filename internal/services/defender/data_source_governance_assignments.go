@@ -78,7 +78,9 @@ func (d *GovernanceAssignmentsDataSource) Schema(ctx context.Context, _ datasour
 	resp.Schema = providerdata.Schema(ctx, "Reads the Microsoft Defender for Cloud governance assignments of subscriptions or management groups with Azure Resource Graph "+
 		"(`securityresources | where type == 'microsoft.security/assessments/governanceassignments'`), and the unhealthy recommendations nobody owns, "+
 		"with counts a pipeline can gate on, e.g. `overdue_beyond_threshold_count == 0` with `overdue_threshold_days = 14`. "+
-		"Needs the Security Reader role on the subscriptions or management groups; Resource Graph leaves out what the identity cannot read.",
+		"Needs the Security Reader role on the subscriptions or management groups; Resource Graph leaves out what the identity cannot read. "+
+		"State size: one entry per assignment in `assignments` and one per unhealthy recommendation on a resource without an owner in `unowned_recommendations`; "+
+		"it grows with assignments and unhealthy resources, not with subscriptions: 1,000 subscriptions with 10 unowned unhealthy resource recommendations each write 10,000 `unowned_recommendations` entries.",
 		withScope("governance assignments and unhealthy recommendations", map[string]schema.Attribute{
 			"overdue_threshold_days": schema.Int64Attribute{Optional: true, Validators: []validator.Int64{int64validator.Between(0, 3650)},
 				MarkdownDescription: "How many days past its due date an assignment may be before `overdue_beyond_threshold_count` counts it. Default 0: every overdue assignment counts."},

@@ -40,7 +40,8 @@ type scoreModel struct {
 
 func (d *ScoreDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = providerdata.Schema(ctx, "Reads a subscription's Microsoft Defender for Cloud secure score (`GET /subscriptions/{id}/providers/Microsoft.Security/secureScores/{name}`, api-version 2020-01-01). "+
-		"Needs the Security Reader role on the subscription. For many subscriptions or a management group use `securescore_defender_scores`, which makes one Resource Graph query instead of one call per subscription.",
+		"Needs the Security Reader role on the subscription. For many subscriptions or a management group use `securescore_defender_scores`, which makes one Resource Graph query instead of one call per subscription. "+
+		"State size: one object per subscription; 1,000 subscriptions read with `for_each` are 1,000 instances of this data source and 1,000 requests, where `securescore_defender_scores` writes the same 1,000 entries in one read.",
 		withScorePoints(map[string]schema.Attribute{
 			"subscription_id": subscriptionIDAttribute(),
 			"score_name":      scoreNameAttribute("The secure score initiative. Defaults to `ascScore`, Defender for Cloud's default initiative."),

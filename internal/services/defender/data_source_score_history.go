@@ -47,23 +47,24 @@ func NewScoreHistoryDataSource() datasource.DataSource {
 
 type scoreHistoryModel struct {
 	providerdata.ReadTimeout
-	WorkspaceID          types.String                  `tfsdk:"workspace_id"`
-	Days                 types.Int64                   `tfsdk:"days"`
-	SubscriptionIDs      types.List                    `tfsdk:"subscription_ids"`
-	ScoreName            types.String                  `tfsdk:"score_name"`
-	Points               []historyPointModel           `tfsdk:"points"`
-	Aggregates           []historyAggregateModel       `tfsdk:"aggregates"`
-	LatestBySubscription map[string]historyLatestModel `tfsdk:"latest_by_subscription_id"`
-	IncludeControls      types.Bool                    `tfsdk:"include_controls"`
-	ControlPoints        []historyControlPointModel    `tfsdk:"control_points"`  // nil (null) without include_controls
-	ControlChanges       []historyControlChangeModel   `tfsdk:"control_changes"` // likewise
-	Change7              types.Float64                 `tfsdk:"percentage_change_7_days"`
-	Change30             types.Float64                 `tfsdk:"percentage_change_30_days"`
+	WorkspaceID     types.String                `tfsdk:"workspace_id"`
+	HistoryDays     types.Int64                 `tfsdk:"history_days"`
+	SubscriptionIDs types.List                  `tfsdk:"subscription_ids"`
+	ScoreName       types.String                `tfsdk:"score_name"`
+	Aggregates      []historyAggregateModel     `tfsdk:"aggregates"`
+	Latest          []historyLatestModel        `tfsdk:"latest"`
+	IncludePoints   types.Bool                  `tfsdk:"include_points"`
+	Points          []historyPointModel         `tfsdk:"points"` // nil (null) without include_points
+	IncludeControls types.Bool                  `tfsdk:"include_controls"`
+	ControlPoints   []historyControlPointModel  `tfsdk:"control_points"`  // nil (null) without include_controls
+	ControlChanges  []historyControlChangeModel `tfsdk:"control_changes"` // likewise
+	Change7         types.Float64               `tfsdk:"percentage_change_7_days"`
+	Change30        types.Float64               `tfsdk:"percentage_change_30_days"`
 }
 
 // historyPointModel is an element of points.
 type historyPointModel struct {
-	DayDateTime    types.String `tfsdk:"day_date_time"`
+	Date           types.String `tfsdk:"date"`
 	SubscriptionID types.String `tfsdk:"subscription_id"`
 	pointsModel
 	Weight            types.Int64  `tfsdk:"weight"`
@@ -72,25 +73,26 @@ type historyPointModel struct {
 
 // historyAggregateModel is an element of aggregates.
 type historyAggregateModel struct {
-	DayDateTime       types.String  `tfsdk:"day_date_time"`
+	Date              types.String  `tfsdk:"date"`
 	Percentage        types.Float64 `tfsdk:"percentage"`
 	SubscriptionCount types.Int64   `tfsdk:"subscription_count"`
 }
 
-// historyLatestModel is a value of latest_by_subscription_id.
+// historyLatestModel is an element of latest.
 type historyLatestModel struct {
-	DayDateTime   types.String  `tfsdk:"day_date_time"`
-	CurrentScore  types.Float64 `tfsdk:"current_score"`
-	Percentage    types.Float64 `tfsdk:"percentage"`
-	ScoreChange7  types.Float64 `tfsdk:"current_score_change_7_days"`
-	ScoreChange30 types.Float64 `tfsdk:"current_score_change_30_days"`
-	Change7       types.Float64 `tfsdk:"percentage_change_7_days"`
-	Change30      types.Float64 `tfsdk:"percentage_change_30_days"`
+	SubscriptionID types.String  `tfsdk:"subscription_id"`
+	Date           types.String  `tfsdk:"date"`
+	CurrentScore   types.Float64 `tfsdk:"current_score"`
+	Percentage     types.Float64 `tfsdk:"percentage"`
+	ScoreChange7   types.Float64 `tfsdk:"current_score_change_7_days"`
+	ScoreChange30  types.Float64 `tfsdk:"current_score_change_30_days"`
+	Change7        types.Float64 `tfsdk:"percentage_change_7_days"`
+	Change30       types.Float64 `tfsdk:"percentage_change_30_days"`
 }
 
 // historyControlPointModel is an element of control_points.
 type historyControlPointModel struct {
-	DayDateTime    types.String `tfsdk:"day_date_time"`
+	Date           types.String `tfsdk:"date"`
 	SubscriptionID types.String `tfsdk:"subscription_id"`
 	Name           types.String `tfsdk:"name"`
 	DisplayName    types.String `tfsdk:"display_name"`
@@ -104,46 +106,52 @@ type historyControlChangeModel struct {
 	SubscriptionID types.String `tfsdk:"subscription_id"`
 	Name           types.String `tfsdk:"name"`
 	DisplayName    types.String `tfsdk:"display_name"`
-	DayDateTime    types.String `tfsdk:"day_date_time"`
+	Date           types.String `tfsdk:"date"`
 	pointsModel
 	ScoreChange7  types.Float64 `tfsdk:"current_score_change_7_days"`
 	ScoreChange30 types.Float64 `tfsdk:"current_score_change_30_days"`
 }
 
 func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	day := computed.String("The UTC day, as its midnight in RFC 3339 (e.g. `2026-11-30T00:00:00Z`).")
+	day := computed.String("The day, `YYYY-MM-DD` (UTC).")
 	const percentage = "`current_score / max_score` as the service reports it: between 0 and 1, 4 decimals."
 	resp.Schema = providerdata.Schema(ctx, "Reads the daily Microsoft Defender for Cloud secure scores of subscriptions from a Log Analytics workspace that continuous export fills (table `SecureScores`), "+
-		"through the Azure Monitor Log Analytics query API: one point a day per subscription, the weighted aggregate per day and the change over 7 and 30 days. "+
+		"through the Azure Monitor Log Analytics query API: the weighted aggregate per day, each subscription's newest point and its change over 7 and 30 days, "+
+		"and with `include_points` one point a day per subscription. "+
 		"Needs the Log Analytics Reader role (or Reader) on the workspace.",
 		map[string]schema.Attribute{
 			"workspace_id": schema.StringAttribute{Required: true,
 				Validators: []validator.String{stringvalidator.RegexMatches(client.GUIDPattern,
 					"must be the workspace's Workspace ID (a GUID, shown on the workspace's Overview page), not its Azure resource id")},
 				MarkdownDescription: "The Log Analytics workspace that continuous export writes secure scores to: its Workspace ID (a GUID), not its resource id."},
-			"days": schema.Int64Attribute{Optional: true, Computed: true, Validators: []validator.Int64{int64validator.Between(1, client.MaxHistoryDays)},
+			"history_days": schema.Int64Attribute{Optional: true, Computed: true, Validators: []validator.Int64{int64validator.Between(1, client.MaxHistoryDays)},
 				MarkdownDescription: fmt.Sprintf("Days of history, today (UTC) included: 1 to %d, default 30. The workspace's retention bounds what it holds; a shorter history than asked is a warning.", client.MaxHistoryDays)},
 			"subscription_ids": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 				Validators:          []validator.List{listvalidator.SizeAtLeast(1), listvalidator.ValueStringsAre(validators.SubscriptionID())},
 				MarkdownDescription: "Only these subscriptions. Every subscription the workspace holds scores of when unset; a listed one without history is a warning."},
 			"score_name": scoreNameAttribute("The secure score initiative. Defaults to `ascScore`."),
-			"points": computed.ObjectList("One entry per subscription and day, oldest day first, then by `subscription_id`: the day's last record. "+
-				"Continuous export writes a score when it changes and a snapshot weekly, so a day without a record keeps the day before's score (`generated_date_time` says when it was written).", merged(
+			"include_points": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "Also write `points`, one entry per subscription and day (for 1,000 subscriptions over 30 days, 30,000 entries in the state). Default `false`: `aggregates` and `latest` answer most questions."},
+			"points": computed.ObjectList("With `include_points`: one entry per subscription and day, oldest day first, then by `subscription_id`: the day's last record. "+
+				"Continuous export writes a score when it changes and a snapshot weekly, so a day without a record keeps the day before's score (`generated_date_time` says when it was written). Null otherwise.", merged(
 				pointsAttributes("The score, in points.", "The maximum score, in points.", percentage),
 				map[string]schema.Attribute{
-					"day_date_time":       day,
+					"date":                day,
 					"subscription_id":     computed.String("The subscription, in lower case."),
 					"weight":              computed.Int64("The subscription's weight in the aggregate."),
 					"generated_date_time": computed.String("When continuous export wrote the record (`TimeGenerated`), RFC 3339 UTC."),
 				})),
 			"aggregates": computed.ObjectList("One entry per day of the window, oldest first: the weighted score of the subscriptions with a point that day, as `securescore_defender_scores` computes it.", map[string]schema.Attribute{
-				"day_date_time": day,
+				"date": day,
 				"percentage": schema.Float64Attribute{Computed: true,
 					MarkdownDescription: "`sum(percentage_i * weight_i) / sum(weight_i)` over the subscriptions with a positive weight, 4 decimals; null without one."},
 				"subscription_count": computed.Int64("Subscriptions with a point that day."),
 			}),
-			"latest_by_subscription_id": computed.ObjectMap("Each subscription's newest point and its change, keyed by subscription id in lower case. A change is the newest day's value minus that of 7 (or 30) days before; null when either day has no point.", map[string]schema.Attribute{
-				"day_date_time":                day,
+			"latest": computed.ObjectList("One entry per subscription with a point, ordered by `subscription_id`: its newest point and its change. "+
+				"A change is the newest day's value minus that of 7 (or 30) days before; null when either day has no point. "+
+				"Keyed by subscription: `{ for s in data.securescore_defender_score_history.this.latest : s.subscription_id => s }`.", map[string]schema.Attribute{
+				"subscription_id":              computed.String("The subscription, in lower case."),
+				"date":                         day,
 				"current_score":                computed.Float64("The newest score, in points."),
 				"percentage":                   computed.Float64("The newest percentage (0 to 1)."),
 				"current_score_change_7_days":  computed.Float64("Points gained (negative: lost) over the last 7 days."),
@@ -159,7 +167,7 @@ func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.Schema
 				pointsAttributes("The points the control contributed that day.", "The most points the control can contribute.", percentage),
 				resourceCountsAttributes("Healthy resources that day.", "Unhealthy resources that day.", "Resources the control did not apply to that day."),
 				map[string]schema.Attribute{
-					"day_date_time":       day,
+					"date":                day,
 					"subscription_id":     computed.String("The subscription, in lower case."),
 					"name":                computed.String("The control's name: the name (a GUID) of its control definition, as in `securescore_defender_controls`."),
 					"display_name":        computed.String("The control's display name, e.g. `Enable MFA`."),
@@ -172,22 +180,22 @@ func (d *ScoreHistoryDataSource) Schema(ctx context.Context, _ datasource.Schema
 					"subscription_id":              computed.String("The subscription, in lower case."),
 					"name":                         computed.String("The control's name (a GUID)."),
 					"display_name":                 computed.String("The control's display name."),
-					"day_date_time":                day,
+					"date":                         day,
 					"current_score_change_7_days":  computed.Float64("Points gained (negative: lost) over the last 7 days; null when either day has no point."),
 					"current_score_change_30_days": computed.Float64("Points gained over the last 30 days; null when either day has no point."),
 				})),
 			"percentage_change_7_days": schema.Float64Attribute{Computed: true,
-				MarkdownDescription: "The newest day's aggregate `percentage` minus that of 7 days before (-0.05 is 5 percentage points lost); null when either is unknown or `days` is 7 or fewer."},
+				MarkdownDescription: "The newest day's aggregate `percentage` minus that of 7 days before (-0.05 is 5 percentage points lost); null when either is unknown or `history_days` is 7 or fewer."},
 			"percentage_change_30_days": schema.Float64Attribute{Computed: true,
-				MarkdownDescription: "The same over 30 days; null when `days` is 30 or fewer."},
+				MarkdownDescription: "The same over 30 days; null when `history_days` is 30 or fewer."},
 		})
 }
 
 // read fills data from the workspace (see providerdata.DataSource).
 func (d *ScoreHistoryDataSource) read(ctx context.Context, data *scoreHistoryModel, diags *diag.Diagnostics) {
 	q := client.ScoreHistoryQuery{WorkspaceID: data.WorkspaceID.ValueString(), Days: 30, ScoreName: data.ScoreName.ValueString(), Now: d.now()}
-	if !data.Days.IsNull() && !data.Days.IsUnknown() {
-		q.Days = int(data.Days.ValueInt64())
+	if !data.HistoryDays.IsNull() && !data.HistoryDays.IsUnknown() {
+		q.Days = int(data.HistoryDays.ValueInt64())
 	}
 	diags.Append(tfvalues.Strings(ctx, data.SubscriptionIDs, &q.SubscriptionIDs)...)
 	if diags.HasError() {
@@ -202,7 +210,7 @@ func (d *ScoreHistoryDataSource) read(ctx context.Context, data *scoreHistoryMod
 	start := time.Now()
 	records, err := d.Client.QueryScoreHistory(ctx, q)
 	tflog.Debug(ctx, "Log Analytics secure score history query", map[string]any{
-		"days": days, "subscriptions": len(q.SubscriptionIDs), "rows": len(records), "duration_ms": time.Since(start).Milliseconds(),
+		"history_days": days, "subscriptions": len(q.SubscriptionIDs), "rows": len(records), "duration_ms": time.Since(start).Milliseconds(),
 	})
 	var noTable *client.NoHistoryTableError
 	switch {
@@ -226,14 +234,18 @@ func (d *ScoreHistoryDataSource) read(ctx context.Context, data *scoreHistoryMod
 				q.ScoreName, len(missing), abbreviate(missing, maxListedNames)))
 	}
 	if windowStart := h.days[0]; h.firstData.After(windowStart.Add(24 * time.Hour)) {
-		diags.AddAttributeWarning(path.Root("days"), "Shorter history than asked",
+		diags.AddAttributeWarning(path.Root("history_days"), "Shorter history than asked",
 			fmt.Sprintf("The workspace's oldest record is from %s, after the first day asked (%s): its retention is shorter than %d days, or continuous export started later. The days before have no points.",
 				h.firstData.Format(time.RFC3339), windowStart.Format("2006-01-02"), days))
 	}
 
-	data.Days = types.Int64Value(int64(days))
+	data.HistoryDays = types.Int64Value(int64(days))
 	data.ScoreName = types.StringValue(q.ScoreName)
-	data.Points, data.Aggregates, data.LatestBySubscription = historyValues(h)
+	data.Aggregates, data.Latest = historyAggregates(h), historyLatest(h)
+	data.Points = nil
+	if data.IncludePoints.ValueBool() {
+		data.Points = historyPoints(h)
+	}
 	data.Change7 = types.Float64PointerValue(h.aggregateChange(7))
 	data.Change30 = types.Float64PointerValue(h.aggregateChange(30))
 	data.ControlPoints, data.ControlChanges = nil, nil
@@ -241,7 +253,7 @@ func (d *ScoreHistoryDataSource) read(ctx context.Context, data *scoreHistoryMod
 		start = time.Now()
 		controls, err := d.Client.QueryControlHistory(ctx, q)
 		tflog.Debug(ctx, "Log Analytics secure score control history query", map[string]any{
-			"days": days, "subscriptions": len(q.SubscriptionIDs), "rows": len(controls), "duration_ms": time.Since(start).Milliseconds(),
+			"history_days": days, "subscriptions": len(q.SubscriptionIDs), "rows": len(controls), "duration_ms": time.Since(start).Milliseconds(),
 		})
 		switch {
 		case errors.As(err, &noTable):
@@ -273,21 +285,31 @@ func missingHistory(requested, have []string) []string {
 	return out
 }
 
-func historyValues(h dailyHistory) ([]historyPointModel, []historyAggregateModel, map[string]historyLatestModel) {
+func historyPoints(h dailyHistory) []historyPointModel {
 	points := make([]historyPointModel, 0, len(h.points))
 	for _, p := range h.points {
 		points = append(points, historyPointModel{
-			DayDateTime: stamp(p.Day), SubscriptionID: types.StringValue(strings.ToLower(p.SubscriptionID)),
+			Date: date(p.Day), SubscriptionID: types.StringValue(strings.ToLower(p.SubscriptionID)),
 			pointsModel: newPoints(p.Current, p.Max, p.Percentage), Weight: types.Int64Value(p.Weight), GeneratedDateTime: stamp(p.Generated),
 		})
 	}
+	return points
+}
+
+func historyAggregates(h dailyHistory) []historyAggregateModel {
 	aggregates := make([]historyAggregateModel, 0, len(h.aggregates))
 	for _, a := range h.aggregates {
 		aggregates = append(aggregates, historyAggregateModel{
-			DayDateTime: stamp(a.day), Percentage: types.Float64PointerValue(a.percentage), SubscriptionCount: types.Int64Value(int64(a.subscriptions)),
+			Date: date(a.day), Percentage: types.Float64PointerValue(a.percentage), SubscriptionCount: types.Int64Value(int64(a.subscriptions)),
 		})
 	}
-	latest := map[string]historyLatestModel{}
+	return aggregates
+}
+
+// historyLatest is each subscription's newest point and change, in the
+// order of h.subs (by subscription id).
+func historyLatest(h dailyHistory) []historyLatestModel {
+	latest := make([]historyLatestModel, 0, len(h.subs))
 	for _, k := range h.subs {
 		p := h.latest(k)
 		if p == nil {
@@ -295,20 +317,20 @@ func historyValues(h dailyHistory) ([]historyPointModel, []historyAggregateModel
 		}
 		points7, pct7 := h.subscriptionChange(k, 7)
 		points30, pct30 := h.subscriptionChange(k, 30)
-		latest[k] = historyLatestModel{
-			DayDateTime: stamp(p.Day), CurrentScore: types.Float64Value(p.Current), Percentage: types.Float64Value(p.Percentage),
+		latest = append(latest, historyLatestModel{
+			SubscriptionID: types.StringValue(k), Date: date(p.Day), CurrentScore: types.Float64Value(p.Current), Percentage: types.Float64Value(p.Percentage),
 			ScoreChange7: types.Float64PointerValue(points7), ScoreChange30: types.Float64PointerValue(points30),
 			Change7: types.Float64PointerValue(pct7), Change30: types.Float64PointerValue(pct30),
-		}
+		})
 	}
-	return points, aggregates, latest
+	return latest
 }
 
 func controlHistoryValues(h controlHistory) ([]historyControlPointModel, []historyControlChangeModel) {
 	points := make([]historyControlPointModel, 0, len(h.points))
 	for _, p := range h.points {
 		points = append(points, historyControlPointModel{
-			DayDateTime: stamp(p.Day), SubscriptionID: types.StringValue(strings.ToLower(p.SubscriptionID)),
+			Date: date(p.Day), SubscriptionID: types.StringValue(strings.ToLower(p.SubscriptionID)),
 			Name: types.StringValue(p.Name), DisplayName: types.StringValue(p.DisplayName),
 			pointsModel: newPoints(p.Current, p.Max, p.Percentage), resourceCountsModel: newResourceCounts(p.Healthy, p.Unhealthy, p.NotApplicable),
 			GeneratedDateTime: stamp(p.Generated),
@@ -319,7 +341,7 @@ func controlHistoryValues(h controlHistory) ([]historyControlPointModel, []histo
 		p := c.latest
 		changes = append(changes, historyControlChangeModel{
 			SubscriptionID: types.StringValue(strings.ToLower(p.SubscriptionID)), Name: types.StringValue(p.Name),
-			DisplayName: types.StringValue(p.DisplayName), DayDateTime: stamp(p.Day),
+			DisplayName: types.StringValue(p.DisplayName), Date: date(p.Day),
 			pointsModel:  newPoints(p.Current, p.Max, p.Percentage),
 			ScoreChange7: types.Float64PointerValue(c.change7), ScoreChange30: types.Float64PointerValue(c.change30),
 		})
@@ -327,5 +349,8 @@ func controlHistoryValues(h controlHistory) ([]historyControlPointModel, []histo
 	return points, changes
 }
 
-// stamp is a day or record time as the schema writes it (RFC 3339, UTC).
+// stamp is a record's time as the schema writes it (RFC 3339, UTC).
 func stamp(t time.Time) types.String { return types.StringValue(t.UTC().Format(time.RFC3339)) }
+
+// date is a day as the schema writes it (YYYY-MM-DD, UTC).
+func date(t time.Time) types.String { return types.StringValue(t.UTC().Format(time.DateOnly)) }

@@ -18,7 +18,7 @@ import (
 const historyAddress = "data.securescore_defender_score_history.test"
 
 func utcDay(daysAgo int) string {
-	return time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -daysAgo).Format(time.RFC3339)
+	return time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -daysAgo).Format(time.DateOnly)
 }
 
 // Hand-written from the emulator's history: Contoso Production scored 56.95
@@ -27,11 +27,11 @@ func utcDay(daysAgo int) string {
 // streamed record (0.50 points lower).
 func TestAccDefenderScoreHistory_sevenDayDrop(t *testing.T) {
 	reset(t)
-	production := tfjsonpath.New("latest_by_subscription_id").AtMapKey("7444d220-dc62-4eed-8552-76d7697c3f78")
-	runConfig(t, historyConfig(emulator.LogAnalyticsWorkspaceID, "days = 8", `subscription_ids = ["7444D220-DC62-4EED-8552-76D7697C3F78"]`), []statecheck.StateCheck{
+	production := tfjsonpath.New("latest").AtSliceIndex(0)
+	runConfig(t, historyConfig(emulator.LogAnalyticsWorkspaceID, "history_days = 8", `subscription_ids = ["7444D220-DC62-4EED-8552-76D7697C3F78"]`, "include_points = true"), []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("points"), knownvalue.ListSizeExact(8)),
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("points").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"day_date_time":       knownvalue.StringExact(utcDay(7)),
+			"date":                knownvalue.StringExact(utcDay(7)),
 			"subscription_id":     knownvalue.StringExact("7444d220-dc62-4eed-8552-76d7697c3f78"),
 			"current_score":       knownvalue.Float64Exact(56.95),
 			"max_score":           knownvalue.Int64Exact(60),
@@ -40,8 +40,10 @@ func TestAccDefenderScoreHistory_sevenDayDrop(t *testing.T) {
 			"generated_date_time": knownvalue.StringExact(utcDay(7)[:10] + "T03:00:00Z"),
 		})),
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("points").AtSliceIndex(1).AtMapKey("current_score"), knownvalue.Float64Exact(50.95)),
+		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("latest"), knownvalue.ListSizeExact(1)),
 		statecheck.ExpectKnownValue(historyAddress, production, knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"day_date_time":                knownvalue.StringExact(utcDay(0)),
+			"subscription_id":              knownvalue.StringExact("7444d220-dc62-4eed-8552-76d7697c3f78"),
+			"date":                         knownvalue.StringExact(utcDay(0)),
 			"current_score":                knownvalue.Float64Exact(50.95),
 			"percentage":                   knownvalue.Float64Exact(0.8492),
 			"current_score_change_7_days":  knownvalue.Float64Exact(-6),
@@ -59,21 +61,23 @@ func TestAccDefenderScoreHistory_sevenDayDrop(t *testing.T) {
 // weight 0). Seven days ago Production was at 0.9492 and the others 0.35
 // points lower (0.05 a day): Development 33.94 / 58 → 0.5852, Shared
 // Services 39.43 / 44 → 0.8961, Data Platform 41.98 / 56 → 0.7496, so
-// 122.7913 / 143 → 0.8587; the change is -0.0431.
+// 122.7913 / 143 → 0.8587; the change is -0.0431. Without include_points,
+// points is null; latest holds the 5 subscriptions with a point.
 func TestAccDefenderScoreHistory_aggregate(t *testing.T) {
 	reset(t)
 	last := tfjsonpath.New("aggregates").AtSliceIndex(7)
-	runConfig(t, historyConfig(emulator.LogAnalyticsWorkspaceID, "days = 8"), []statecheck.StateCheck{
+	runConfig(t, historyConfig(emulator.LogAnalyticsWorkspaceID, "history_days = 8"), []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("aggregates"), knownvalue.ListSizeExact(8)),
 		statecheck.ExpectKnownValue(historyAddress, last, knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"day_date_time":      knownvalue.StringExact(utcDay(0)),
+			"date":               knownvalue.StringExact(utcDay(0)),
 			"percentage":         knownvalue.Float64Exact(0.8156),
 			"subscription_count": knownvalue.Int64Exact(5),
 		})),
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("aggregates").AtSliceIndex(0).AtMapKey("percentage"), knownvalue.Float64Exact(0.8587)),
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("percentage_change_7_days"), knownvalue.Float64Exact(-0.0431)),
-		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("points"), knownvalue.ListSizeExact(40)),
-		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("days"), knownvalue.Int64Exact(8)),
+		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("points"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("latest"), knownvalue.ListSizeExact(5)),
+		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("history_days"), knownvalue.Int64Exact(8)),
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("score_name"), knownvalue.StringExact("ascScore")),
 	})
 	if n := acctest.Emu.Count(emulator.RouteLogAnalyticsQuery); n == 0 || n > 6 {
@@ -90,13 +94,13 @@ func TestAccDefenderScoreHistory_aggregate(t *testing.T) {
 func TestAccDefenderScoreHistory_controls(t *testing.T) {
 	reset(t)
 	changes := tfjsonpath.New("control_changes")
-	runConfig(t, historyConfig(emulator.LogAnalyticsWorkspaceID, "days = 8", `subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]`, "include_controls = true"), []statecheck.StateCheck{
+	runConfig(t, historyConfig(emulator.LogAnalyticsWorkspaceID, "history_days = 8", `subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]`, "include_controls = true"), []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(historyAddress, changes, knownvalue.ListSizeExact(14)),
 		statecheck.ExpectKnownValue(historyAddress, changes.AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"subscription_id":              knownvalue.StringExact("7444d220-dc62-4eed-8552-76d7697c3f78"),
 			"name":                         knownvalue.StringExact("366b404e-11bc-4a08-9aa8-6a99f18bfdd4"),
 			"display_name":                 knownvalue.StringExact("Secure management ports"),
-			"day_date_time":                knownvalue.StringExact(utcDay(0)),
+			"date":                         knownvalue.StringExact(utcDay(0)),
 			"current_score":                knownvalue.Float64Exact(4.74),
 			"max_score":                    knownvalue.Int64Exact(8),
 			"percentage":                   knownvalue.Float64Exact(0.5925),
@@ -110,7 +114,7 @@ func TestAccDefenderScoreHistory_controls(t *testing.T) {
 		statecheck.ExpectKnownValue(historyAddress, changes.AtSliceIndex(2).AtMapKey("current_score_change_7_days"), knownvalue.Float64Exact(0)),
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("control_points"), knownvalue.ListSizeExact(8*14)),
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("control_points").AtSliceIndex(4), knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"day_date_time":                 knownvalue.StringExact(utcDay(7)),
+			"date":                          knownvalue.StringExact(utcDay(7)),
 			"subscription_id":               knownvalue.StringExact("7444d220-dc62-4eed-8552-76d7697c3f78"),
 			"name":                          knownvalue.StringExact("366b404e-11bc-4a08-9aa8-6a99f18bfdd4"),
 			"display_name":                  knownvalue.StringExact("Secure management ports"),
@@ -130,7 +134,7 @@ func TestAccDefenderScoreHistory_controls(t *testing.T) {
 // Without include_controls the control lists are null and one query runs.
 func TestAccDefenderScoreHistory_controlsOff(t *testing.T) {
 	reset(t)
-	runConfig(t, historyConfig(emulator.LogAnalyticsWorkspaceID, "days = 2", `subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]`), []statecheck.StateCheck{
+	runConfig(t, historyConfig(emulator.LogAnalyticsWorkspaceID, "history_days = 2", `subscription_ids = ["7444d220-dc62-4eed-8552-76d7697c3f78"]`), []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("control_points"), knownvalue.Null()),
 		statecheck.ExpectKnownValue(historyAddress, tfjsonpath.New("control_changes"), knownvalue.Null()),
 	})
@@ -168,7 +172,7 @@ func TestAccDefenderScoreHistory_planTimeValidation(t *testing.T) {
 	for _, tc := range []struct{ body, expect string }{
 		{`workspace_id = "not-a-guid"`, "must be the workspace's Workspace ID (a GUID"},
 		{`workspace_id = "/subscriptions/7444d220-dc62-4eed-8552-76d7697c3f78/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/ws"`, "not its Azure resource id"},
-		{fmt.Sprintf("workspace_id = %q\n  days = 366", emulator.LogAnalyticsWorkspaceID), "must be between 1 and 365"},
+		{fmt.Sprintf("workspace_id = %q\n  history_days = 366", emulator.LogAnalyticsWorkspaceID), "must be between 1 and 365"},
 	} {
 		resource.Test(t, resource.TestCase{
 			PreCheck:                 func() { acctest.PreCheck(t) },

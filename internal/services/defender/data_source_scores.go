@@ -40,14 +40,12 @@ func NewScoresDataSource() datasource.DataSource {
 type scoresModel struct {
 	providerdata.ReadTimeout
 	scopeModel
-	ScoreName            types.String               `tfsdk:"score_name"`
-	Scores               []scoreEntryModel          `tfsdk:"scores"`
-	ScoresBySubscription map[string]scoreEntryModel `tfsdk:"scores_by_subscription_id"`
-	SubscriptionCount    types.Int64                `tfsdk:"subscription_count"`
-	AggregatePercentage  types.Float64              `tfsdk:"aggregate_percentage"`
-	NotCalculated        types.List                 `tfsdk:"not_calculated_subscription_ids"`
-	ManagementGroups     []groupEntryModel          `tfsdk:"management_groups"`
-	ManagementGroupsByID map[string]groupEntryModel `tfsdk:"management_groups_by_id"`
+	ScoreName           types.String      `tfsdk:"score_name"`
+	Scores              []scoreEntryModel `tfsdk:"scores"`
+	SubscriptionCount   types.Int64       `tfsdk:"subscription_count"`
+	AggregatePercentage types.Float64     `tfsdk:"aggregate_percentage"`
+	NotCalculated       types.List        `tfsdk:"not_calculated_subscription_ids"`
+	ManagementGroups    []groupEntryModel `tfsdk:"management_groups"`
 }
 
 func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -58,12 +56,9 @@ func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 			"score_name": scoreNameAttribute("The secure score initiative. Defaults to `ascScore`, Defender for Cloud's default initiative. " +
 				"A name no subscription in scope has is an error that lists the names found."),
 			"scores": schema.ListNestedAttribute{Computed: true,
-				MarkdownDescription: "One entry per subscription with a score, ordered by `percentage` ascending (the weakest first), then `subscription_id`.",
-				NestedObject:        scoreEntrySchema(),
-			},
-			"scores_by_subscription_id": schema.MapNestedAttribute{Computed: true,
-				MarkdownDescription: "The entries of `scores` keyed by `subscription_id` in lower case (Resource Graph's spelling), for lookups that do not move when the order does: " +
-					"`scores_by_subscription_id[lower(var.subscription_id)]`.",
+				MarkdownDescription: "One entry per subscription with a score, ordered by `percentage` ascending (the weakest first), then `subscription_id`. " +
+					"`subscription_id` is in lower case (Resource Graph's spelling); for lookups by subscription, key the list with a `for` expression: " +
+					"`{ for s in data.securescore_defender_scores.this.scores : s.subscription_id => s }[lower(var.subscription_id)]`.",
 				NestedObject: scoreEntrySchema(),
 			},
 			"subscription_count": computed.Int64("The number of subscriptions in `scores`."),
@@ -73,12 +68,9 @@ func (d *ScoresDataSource) Schema(ctx context.Context, _ datasource.SchemaReques
 				"they are named in a warning and left out of `scores` and the aggregate, never counted as 0 %. Null for an initiative other than `ascScore`, where a subscription without it simply does not use it."),
 			"management_groups": schema.ListNestedAttribute{Computed: true,
 				MarkdownDescription: "With `management_group_ids`, one entry per management group, in the order given: each group is read on its own, so a group the identity cannot read is `restricted` " +
-					"(with a warning) and hides none of the others. Null without `management_group_ids`.",
+					"(with a warning) and hides none of the others. Null without `management_group_ids`. Keyed by group: " +
+					"`{ for g in data.securescore_defender_scores.this.management_groups : g.management_group_id => g }`.",
 				NestedObject: groupEntrySchema(),
-			},
-			"management_groups_by_id": schema.MapNestedAttribute{Computed: true,
-				MarkdownDescription: "The entries of `management_groups` keyed by `management_group_id` as given.",
-				NestedObject:        groupEntrySchema(),
 			},
 		}))
 }
@@ -125,11 +117,11 @@ func (d *ScoresDataSource) read(ctx context.Context, data *scoresModel, diags *d
 	scores := result.scores
 	sortScores(scores)
 	data.ScoreName = types.StringValue(q.Name)
-	data.Scores, data.ScoresBySubscription = scoreEntries(scores)
+	data.Scores = scoreEntries(scores)
 	data.SubscriptionCount = types.Int64Value(int64(len(scores)))
 	data.AggregatePercentage = types.Float64PointerValue(aggregatePercentage(scores))
 	data.NotCalculated = stringListOrNull(result.notCalculated)
-	data.ManagementGroups, data.ManagementGroupsByID = groupEntries(result.groups, !data.ManagementGroupIDs.IsNull())
+	data.ManagementGroups = groupEntries(result.groups, !data.ManagementGroupIDs.IsNull())
 }
 
 // warn explains what the scores leave out: subscriptions not calculated

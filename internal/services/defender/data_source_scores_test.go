@@ -91,16 +91,13 @@ func scoresChecks(name string, ordered []expectedScore, aggregate knownvalue.Che
 // checked on hand-worked cases (scoresChecks).
 func scoresContentChecks(name string, rows []expectedScore) []statecheck.StateCheck {
 	items := make([]knownvalue.Check, 0, len(rows))
-	byID := make(map[string]knownvalue.Check, len(rows))
 	for _, r := range rows {
 		items = append(items, scoreEntry(r))
-		byID[strings.ToLower(r.sub.ID)] = scoreEntry(r)
 	}
 	attr := acctest.ExpectOf(scoresAddress)
 	return []statecheck.StateCheck{
 		attr("score_name", knownvalue.StringExact(name)),
 		attr("scores", knownvalue.SetExact(items)),
-		attr("scores_by_subscription_id", knownvalue.MapExact(byID)),
 		attr("subscription_count", knownvalue.Int64Exact(int64(len(rows)))),
 	}
 }
@@ -427,9 +424,10 @@ data "securescore_defender_scores" "test" {
 // Hand-written from the emulator's seed: Contoso Production scores 50.95 of
 // 60 (0.8492, weight 67), Contoso Development 34.29 of 58 (0.5912, weight
 // 23). The aggregate is (0.8492 × 67 + 0.5912 × 23) / 90 = 70.494 / 90 =
-// 0.78327, 0.7833 at 4 decimals. The map finds a subscription by its id
-// whatever its place in the ordered list.
-func TestAccDefenderScores_bySubscriptionID(t *testing.T) {
+// 0.78327, 0.7833 at 4 decimals. Development is the weaker, so it comes
+// first and Production second, its id in lower case as Resource Graph
+// spells it.
+func TestAccDefenderScores_weakestFirst(t *testing.T) {
 	reset(t)
 	runConfig(t, `
 data "securescore_defender_scores" "test" {
@@ -438,7 +436,7 @@ data "securescore_defender_scores" "test" {
 		acctest.Expect(scoresAddress, "aggregate_percentage", knownvalue.Float64Exact(0.7833)),
 		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("scores").AtSliceIndex(0).AtMapKey("subscription_id"),
 			knownvalue.StringExact("da33051b-d48d-4764-a425-4063eca91a0d")),
-		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("scores_by_subscription_id").AtMapKey("7444d220-dc62-4eed-8552-76d7697c3f78"),
+		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("scores").AtSliceIndex(1),
 			knownvalue.ObjectExact(map[string]knownvalue.Check{
 				"subscription_id": knownvalue.StringExact("7444d220-dc62-4eed-8552-76d7697c3f78"),
 				"display_name":    knownvalue.StringExact("ASC score"),
@@ -497,7 +495,8 @@ data "securescore_defender_scores" "test" {
 // = 0.81561 → 0.8156.
 func TestAccDefenderScores_managementGroups(t *testing.T) {
 	reset(t)
-	group := func(id string) tfjsonpath.Path { return tfjsonpath.New("management_groups_by_id").AtMapKey(id) }
+	// management_groups keeps the order of management_group_ids.
+	groups := tfjsonpath.New("management_groups")
 	runConfig(t, `
 data "securescore_defender_scores" "test" {
   management_group_ids = ["contoso-production", "contoso-nonproduction", "contoso-restricted"]
@@ -507,14 +506,14 @@ data "securescore_defender_scores" "test" {
 		acctest.Expect(scoresAddress, "not_calculated_subscription_ids", knownvalue.ListExact([]knownvalue.Check{
 			knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96"),
 		})),
-		statecheck.ExpectKnownValue(scoresAddress, group("contoso-production"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+		statecheck.ExpectKnownValue(scoresAddress, groups.AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"management_group_id":             knownvalue.StringExact("contoso-production"),
 			"restricted":                      knownvalue.Bool(false),
 			"subscription_count":              knownvalue.Int64Exact(3),
 			"aggregate_percentage":            knownvalue.Float64Exact(0.8586),
 			"not_calculated_subscription_ids": knownvalue.ListExact([]knownvalue.Check{}),
 		})),
-		statecheck.ExpectKnownValue(scoresAddress, group("contoso-nonproduction"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+		statecheck.ExpectKnownValue(scoresAddress, groups.AtSliceIndex(1), knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"management_group_id":  knownvalue.StringExact("contoso-nonproduction"),
 			"restricted":           knownvalue.Bool(false),
 			"subscription_count":   knownvalue.Int64Exact(2),
@@ -523,14 +522,12 @@ data "securescore_defender_scores" "test" {
 				knownvalue.StringExact("15ffcc73-95fd-429d-bc17-a98c9a6d8d96"),
 			}),
 		})),
-		statecheck.ExpectKnownValue(scoresAddress, group("contoso-restricted"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+		statecheck.ExpectKnownValue(scoresAddress, groups.AtSliceIndex(2), knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"management_group_id":             knownvalue.StringExact("contoso-restricted"),
 			"restricted":                      knownvalue.Bool(true),
 			"subscription_count":              knownvalue.Null(),
 			"aggregate_percentage":            knownvalue.Null(),
 			"not_calculated_subscription_ids": knownvalue.Null(),
 		})),
-		statecheck.ExpectKnownValue(scoresAddress, tfjsonpath.New("management_groups").AtSliceIndex(2).AtMapKey("management_group_id"),
-			knownvalue.StringExact("contoso-restricted")),
 	})
 }

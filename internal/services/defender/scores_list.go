@@ -1,18 +1,15 @@
 package defender
 
 import (
-	"strings"
-
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/securescore/terraform-provider-securescore/internal/client"
 	"github.com/securescore/terraform-provider-securescore/internal/computed"
 	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
-	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
 )
 
-// scoreEntryModel is an element of scores and scores_by_subscription_id.
+// scoreEntryModel is an element of scores.
 type scoreEntryModel struct {
 	SubscriptionID types.String `tfsdk:"subscription_id"`
 	DisplayName    types.String `tfsdk:"display_name"`
@@ -20,7 +17,7 @@ type scoreEntryModel struct {
 	Weight types.Int64 `tfsdk:"weight"`
 }
 
-// scoreEntrySchema is an element of scores and scores_by_subscription_id.
+// scoreEntrySchema is an element of scores.
 func scoreEntrySchema() schema.NestedAttributeObject {
 	return schema.NestedAttributeObject{Attributes: withScorePoints(map[string]schema.Attribute{
 		"subscription_id": computed.String("The subscription."),
@@ -28,14 +25,8 @@ func scoreEntrySchema() schema.NestedAttributeObject {
 	})}
 }
 
-// subscriptionKey is the key of scores_by_subscription_id: Resource Graph
-// spells subscription ids in lower case, and so do the keys, whatever case
-// the row had.
-func subscriptionKey(id string) string { return strings.ToLower(id) }
-
-// scoreEntries builds the scores list and its map by subscription id; both
-// hold the same objects.
-func scoreEntries(scores []client.DefenderScore) ([]scoreEntryModel, map[string]scoreEntryModel) {
+// scoreEntries builds the scores list, in the order of scores.
+func scoreEntries(scores []client.DefenderScore) []scoreEntryModel {
 	entries := make([]scoreEntryModel, 0, len(scores))
 	for _, s := range scores {
 		entries = append(entries, scoreEntryModel{
@@ -45,11 +36,10 @@ func scoreEntries(scores []client.DefenderScore) ([]scoreEntryModel, map[string]
 			Weight:         types.Int64Value(s.Weight),
 		})
 	}
-	return entries, tfvalues.Keyed(entries, func(e scoreEntryModel) string { return subscriptionKey(e.SubscriptionID.ValueString()) })
+	return entries
 }
 
-// groupEntryModel is an element of management_groups and
-// management_groups_by_id.
+// groupEntryModel is an element of management_groups.
 type groupEntryModel struct {
 	ManagementGroupID types.String  `tfsdk:"management_group_id"`
 	Restricted        types.Bool    `tfsdk:"restricted"`
@@ -68,11 +58,11 @@ func groupEntrySchema() schema.NestedAttributeObject {
 	}}
 }
 
-// groupEntries builds management_groups and its map; both null (nil)
+// groupEntries builds management_groups, in the order given; null (nil)
 // without management_group_ids.
-func groupEntries(groups []groupResult, requested bool) ([]groupEntryModel, map[string]groupEntryModel) {
+func groupEntries(groups []groupResult, requested bool) []groupEntryModel {
 	if !requested {
-		return nil, nil
+		return nil
 	}
 	entries := make([]groupEntryModel, 0, len(groups))
 	for _, g := range groups {
@@ -90,5 +80,5 @@ func groupEntries(groups []groupResult, requested bool) ([]groupEntryModel, map[
 		}
 		entries = append(entries, entry)
 	}
-	return entries, tfvalues.Keyed(entries, func(e groupEntryModel) string { return e.ManagementGroupID.ValueString() })
+	return entries
 }

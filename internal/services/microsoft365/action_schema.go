@@ -47,7 +47,7 @@ type complianceModel struct {
 type stateChangeModel struct {
 	State           types.String `tfsdk:"state"`
 	Status          types.String `tfsdk:"status"`
-	Comment         types.String `tfsdk:"comment"`
+	Notes           types.String `tfsdk:"notes"`
 	AssignedTo      types.String `tfsdk:"assigned_to"`
 	UpdatedBy       types.String `tfsdk:"updated_by"`
 	UpdatedDateTime types.String `tfsdk:"updated_date_time"`
@@ -106,7 +106,7 @@ func newStateChangeModels(history []StateChange) []stateChangeModel {
 		out = append(out, stateChangeModel{
 			State:           types.StringValue(h.State),
 			Status:          types.StringValue(h.Status),
-			Comment:         nullIfEmpty(h.Comment),
+			Notes:           nullIfEmpty(h.Comment),
 			AssignedTo:      nullIfEmpty(h.AssignedTo),
 			UpdatedBy:       nullIfEmpty(h.UpdatedBy),
 			UpdatedDateTime: rfc3339(h.UpdatedDateTime),
@@ -166,7 +166,7 @@ func stateChangeAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"state":             computed.String("Graph's state, e.g. `Default`, `Reviewed`, `Ignored`, `ThirdParty`."),
 		"status":            computed.String("The state in the portal's words (never `completed` or `in_progress`, which depend on points, not on updates)."),
-		"comment":           computed.String("The update's comment (the action's notes); null when it has none."),
+		"notes":             computed.String("The update's notes (Graph's `comment`); null when it has none."),
 		"assigned_to":       computed.String("Who the update assigned the action to; null when nobody."),
 		"updated_by":        computed.String("Who made the update; null when the service does not say."),
 		"updated_date_time": computed.String("When the update was made (RFC 3339, UTC)."),

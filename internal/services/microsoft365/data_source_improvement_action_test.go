@@ -33,9 +33,9 @@ func singularChecks(name string, a workedAction, configuredID string, history kn
 	return checks
 }
 
-func update(state, status, comment, assignedTo, updated string) knownvalue.Check {
+func update(state, status, notes, assignedTo, updated string) knownvalue.Check {
 	return knownvalue.ObjectExact(map[string]knownvalue.Check{
-		"state": knownvalue.StringExact(state), "status": knownvalue.StringExact(status), "comment": stringOrNull(comment),
+		"state": knownvalue.StringExact(state), "status": knownvalue.StringExact(status), "notes": stringOrNull(notes),
 		"assigned_to": stringOrNull(assignedTo), "updated_by": knownvalue.StringExact(woodgroveAdmin), "updated_date_time": knownvalue.StringExact(updated),
 	})
 }

@@ -23,7 +23,6 @@ import (
 	"github.com/securescore/terraform-provider-securescore/internal/diagnostics"
 	"github.com/securescore/terraform-provider-securescore/internal/providerdata"
 	"github.com/securescore/terraform-provider-securescore/internal/scoremath"
-	"github.com/securescore/terraform-provider-securescore/internal/tfvalues"
 	"github.com/securescore/terraform-provider-securescore/internal/validators"
 )
 
@@ -46,15 +45,14 @@ func NewTenantScoresDataSource() datasource.DataSource {
 
 type tenantScoresModel struct {
 	providerdata.ReadTimeout
-	TenantIDs           types.Set                   `tfsdk:"tenant_ids"`
-	HistoryDays         types.Int64                 `tfsdk:"history_days"`
-	FailOnError         types.Bool                  `tfsdk:"fail_on_error"`
-	Tenants             []tenantScoreModel          `tfsdk:"tenants"`
-	TenantsByTenantID   map[string]tenantScoreModel `tfsdk:"tenants_by_tenant_id"`
-	TenantCount         types.Int64                 `tfsdk:"tenant_count"`
-	FailedTenantCount   types.Int64                 `tfsdk:"failed_tenant_count"`
-	PortfolioPercentage types.Float64               `tfsdk:"portfolio_percentage"`
-	MedianPercentage    types.Float64               `tfsdk:"median_percentage"`
+	TenantIDs           types.Set          `tfsdk:"tenant_ids"`
+	HistoryDays         types.Int64        `tfsdk:"history_days"`
+	FailOnError         types.Bool         `tfsdk:"fail_on_error"`
+	Tenants             []tenantScoreModel `tfsdk:"tenants"`
+	TenantCount         types.Int64        `tfsdk:"tenant_count"`
+	FailedTenantCount   types.Int64        `tfsdk:"failed_tenant_count"`
+	PortfolioPercentage types.Float64      `tfsdk:"portfolio_percentage"`
+	MedianPercentage    types.Float64      `tfsdk:"median_percentage"`
 }
 
 type tenantScoreModel struct {
@@ -77,8 +75,9 @@ func (d *TenantScoresDataSource) Schema(ctx context.Context, _ datasource.Schema
 				MarkdownDescription: fmt.Sprintf("How many daily scores each tenant's `history` holds, 0 to 90. Defaults to %d.", defaultHistoryDays)},
 			"fail_on_error": schema.BoolAttribute{Optional: true,
 				MarkdownDescription: "Fail the read when any tenant cannot be read. Defaults to `false`: failures stay visible in each tenant's `error` and in one warning."},
-			"tenants":              computed.ObjectList("One entry per tenant, the weakest `percentage` first; tenants that could not be read come last. The order changes with the scores: look a tenant up in `tenants_by_tenant_id`.", tenantScoreAttributes()),
-			"tenants_by_tenant_id": computed.ObjectMap("The same entries as `tenants`, keyed by tenant id (as listed in `tenant_ids`, or the provider's tenants).", tenantScoreAttributes()),
+			"tenants": computed.ObjectList("One entry per tenant, the weakest `percentage` first, then by `tenant_id`; tenants that could not be read come last, by `tenant_id`. "+
+				"The order changes with the scores: to look a tenant up, key the list with a `for` expression: "+
+				"`{ for t in data.securescore_microsoft365_tenant_scores.this.tenants : t.tenant_id => t }`.", tenantScoreAttributes()),
 			"tenant_count":         computed.Int64("How many tenants were asked for."),
 			"failed_tenant_count":  computed.Int64("How many of them could not be read."),
 			"portfolio_percentage": computed.Float64("Σ `current_score` / Σ `max_score` over the tenants read: the portfolio's score as one ratio, 0 to 1; null when no tenant was read."),
@@ -109,7 +108,6 @@ func (d *TenantScoresDataSource) read(ctx context.Context, data *tenantScoresMod
 	_ = group.Wait() // readTenant records each tenant's error in its result
 
 	data.Tenants = orderTenants(results)
-	data.TenantsByTenantID = tfvalues.Keyed(results, func(t tenantScoreModel) string { return t.TenantID.ValueString() })
 	data.TenantCount = types.Int64Value(int64(len(results)))
 	var failed []string
 	var percentages []float64
@@ -239,7 +237,7 @@ func median(values []float64) float64 {
 	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
-// tenantScoreAttributes are one tenant's attributes, in the list and the map.
+// tenantScoreAttributes are one tenant's attributes, an element of tenants.
 func tenantScoreAttributes() map[string]schema.Attribute {
 	return withPoints(map[string]schema.Attribute{
 		"tenant_id":                 computed.String("The tenant."),

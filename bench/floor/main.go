@@ -1,5 +1,16 @@
-//go:build securescore_bench_floor
-
+// Command floor is the benchmark's floor: what Terraform itself costs with
+// a provider of this provider's schema that does no work. It serves the
+// real schema and answers the resource RPCs of a plan from what Terraform
+// sent: validation passes, the stored state is the upgraded state, a read
+// returns the state it was given and a plan the proposed new state. It
+// sends no request and runs none of the framework's plan logic, so that a
+// plan's time above Terraform's terraform_data reference splits into
+// Terraform's work for the schema (this program's) and the provider's (the
+// release's minus this one). A data source's state is the one the real
+// provider read for the same configuration in an earlier process (the
+// untimed warm-up plan), kept in $SECURESCORE_BENCH_FLOOR_DIR, so that the
+// timed plans measure what Terraform does with that state. Only for
+// `terraform plan` of resources already in state and of data sources.
 package main
 
 import (
@@ -11,26 +22,20 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/securescore/terraform-provider-securescore/bench/internal/serve"
+	"github.com/securescore/terraform-provider-securescore/internal/provider"
 )
 
-// The benchmark's floor build (`make bench` builds it with -tags
-// securescore_bench_floor): what Terraform itself costs with a provider of
-// this provider's schema that does no work. It serves the real schema and
-// answers the resource RPCs of a plan from what Terraform sent: validation
-// passes, the stored state is the upgraded state, a read returns the state
-// it was given and a plan the proposed new state. It sends no request and
-// runs none of the framework's plan logic, so that a plan's time above
-// Terraform's terraform_data reference splits into Terraform's work for the
-// schema (this build's) and the provider's (the release's minus this one).
-// A data source's state is the one the real provider read for the same
-// configuration in an earlier process (the untimed warm-up plan), kept in
-// $SECURESCORE_BENCH_FLOOR_DIR, so that the timed plans measure what
-// Terraform does with that state. Only for `terraform plan` of resources
-// already in state and of data sources; a release build has none of this.
-func init() {
-	wrapServer = func(s tfprotov6.ProviderServer) tfprotov6.ProviderServer { return &floorServer{ProviderServer: s} }
+func main() {
+	framework := providerserver.NewProtocol6WithError(provider.New("bench-floor")())
+	serve.Serve(func() (tfprotov6.ProviderServer, error) {
+		s, err := framework()
+		return &floorServer{ProviderServer: s}, err
+	})
 }
 
 type floorServer struct {
