@@ -35,7 +35,7 @@ type soak struct {
 func (s *soak) use(phase string, faults map[emulator.Route]emulator.Fault) {
 	if s.phase != "" {
 		var parts []string
-		for _, route := range soakRoutes {
+		for _, route := range append(append([]emulator.Route{}, soakRoutes...), soakGovernanceRoutes...) {
 			injected, requests := acctest.Emu.FaultApplied(route), acctest.Emu.Count(route)
 			s.injected[route] += injected
 			s.requests[route] += requests
@@ -46,30 +46,47 @@ func (s *soak) use(phase string, faults map[emulator.Route]emulator.Fault) {
 	s.phase = phase
 	acctest.Emu.ClearFaults()
 	acctest.Emu.ResetCounts()
+	s.add(faults)
+}
+
+// add sets faults in the middle of a phase, next to the phase's own.
+func (s *soak) add(faults map[emulator.Route]emulator.Fault) {
 	for route, f := range faults {
 		acctest.Emu.SetFault(route, f)
 	}
 }
 
-// report logs the phases, the totals, and how many state updates the
-// service stored for ids (a write stored and then retried stores twice).
-func (s *soak) report(t *testing.T, ids []string) {
-	s.use("", nil)
-	var totals []string
-	faults, requests := 0, 0
-	for _, route := range soakRoutes {
-		totals = append(totals, fmt.Sprintf("%s %d/%d", route, s.injected[route], s.requests[route]))
+// totals sums the faults and requests of routes over the phases.
+func (s *soak) totals(routes []emulator.Route) (lines string, faults, requests int) {
+	var parts []string
+	for _, route := range routes {
+		parts = append(parts, fmt.Sprintf("%s %d/%d", route, s.injected[route], s.requests[route]))
 		faults += s.injected[route]
 		requests += s.requests[route]
 	}
+	return strings.Join(parts, ", "), faults, requests
+}
+
+// report logs the phases, the totals, how many state updates the service
+// stored for ids (a write stored and then retried stores twice) and how
+// many governance writes were sent for the soak's five governance objects
+// (a write retried is sent twice).
+func (s *soak) report(t *testing.T, ids []string) {
+	s.use("", nil)
+	totals, faults, requests := s.totals(soakRoutes)
+	governance, governanceFaults, governanceRequests := s.totals(soakGovernanceRoutes)
 	stored := 0
 	for _, p := range acctest.Emu.Tenant(home).Profiles {
 		if slices.Contains(ids, p.ID) {
 			stored += len(p.ControlStateUpdates)
 		}
 	}
-	t.Logf("soak of %d actions:\n  %s\n  total faults/requests: %s (%d of %d Graph requests faulted)\n  state updates stored on the service for them: %d",
-		len(ids), strings.Join(s.lines, "\n  "), strings.Join(totals, ", "), faults, requests, stored)
+	t.Logf("soak of %d actions, %d governance rules and %d assignments:\n  %s\n  total faults/requests: %s (%d of %d Graph requests faulted)\n"+
+		"  governance faults/requests: %s (%d of %d faulted)\n  state updates stored on the service for the actions: %d\n"+
+		"  governance writes sent: %d rule PUTs, %d assignment PUTs",
+		len(ids), len(soakRules), soakAssignments, strings.Join(s.lines, "\n  "), totals, faults, requests,
+		governance, governanceFaults, governanceRequests, stored,
+		s.requests[emulator.RouteARMGovernanceRulePut], s.requests[emulator.RouteARMGovernanceAssignmentPut])
 }
 
 // everyFourth faults about a quarter of the Graph requests, each route
@@ -96,8 +113,8 @@ var (
 
 // soakConfig manages many (95 actions) with status and notes, and team (5
 // actions a second writer decides on) with teamBlock's arguments; extra
-// goes into many's block.
-func soakConfig(many, team []string, status, notes, teamArguments, extra string) string {
+// goes into many's block; governance is the governance objects' part.
+func soakConfig(many, team []string, status, notes, teamArguments, extra, governance string) string {
 	list := func(ids []string) string {
 		quoted := make([]string, len(ids))
 		for i, id := range ids {
@@ -125,21 +142,29 @@ resource "securescore_microsoft365_improvement_action" "team" {
   control_id = local.team[count.index]
 %s
 }
-`, list(many), list(team), status, notes, extra, teamArguments)
+`, list(many), list(team), status, notes, extra, teamArguments) + governance
 }
 
 // TestAccSoakImprovementActions applies 100 actions while a quarter of the
 // Graph requests fail (429 with Retry-After, 503, connection resets, before
 // and after the service stored a write), a second writer decides on five
 // of them between a plan and its apply, and an apply is cut short by its
-// timeout while writes hang; a plain apply then converges. It asserts
-// outcomes only: every action's state equals what the service holds, the
-// next plan is empty, and the second writer's decisions are unchanged.
+// timeout while writes hang; a plain apply then converges. Next to them it
+// manages two Defender governance rules and three governance assignments
+// under faults on their Azure Resource Manager routes: creates and updates
+// stored and then answered 503 or reset, reads throttled, unavailable or
+// reset, and, in the interrupted apply, a rule and an assignment whose
+// creates are stored, hang past their timeout and cannot be read back, so
+// that the converging apply must find them under their planned keys. It
+// asserts outcomes only: every action's state equals what the service
+// holds, so do the governance objects', the next plan is empty, the second
+// writer's decisions are unchanged, and no governance object exists twice.
 func TestAccSoakImprovementActions(t *testing.T) {
 	resetEmulator(t)
 	open, completed := freshActions(t, 100)
 	ids := append(append([]string{}, open...), completed...)
 	many, team := ids[5:], ids[:5]
+	g := newSoakGovernance(t)
 	s := &soak{injected: map[emulator.Route]int{}, requests: map[emulator.Route]int{}}
 	defer s.report(t, ids)
 
@@ -149,22 +174,28 @@ func TestAccSoakImprovementActions(t *testing.T) {
 	// The team adopts the second writer's decision into the configuration,
 	// and keeps it on destroy.
 	cisoKept := fmt.Sprintf("  status     = \"risk_accepted\"\n  notes      = %q\n  on_destroy = \"keep\"", cisoNotes)
-	round3 := soakConfig(many, team, "resolved_through_third_party", "soak round 3", cisoKept, "")
+	round3 := soakConfig(many, team, "resolved_through_third_party", "soak round 3", cisoKept, "", g.config(3, ""))
 	acctest.Test(t, resource.TestCase{
-		// Afterwards the 95 are reset, the second writer's five untouched.
-		CheckDestroy: func(*terraform.State) error { return expectActions(many, "Default", "", team, "Ignored", cisoNotes) },
+		// Afterwards the 95 are reset, the second writer's five untouched,
+		// the governance objects gone.
+		CheckDestroy: func(*terraform.State) error {
+			if err := expectActions(many, "Default", "", team, "Ignored", cisoNotes); err != nil {
+				return err
+			}
+			return g.gone()
+		},
 		Steps: []resource.TestStep{
 			{
 				// Creates, answers lost after the store, reads throttled.
 				PreConfig: func() {
-					s.use("round 1: creates", everyFourth(map[emulator.Route]emulator.Fault{
+					s.use("round 1: creates", with(everyFourth(map[emulator.Route]emulator.Fault{
 						emulator.RouteGraphProfilePatch: {AfterStore: true, Reset: true},
 						emulator.RouteGraphProfileGet:   throttled,
 						emulator.RouteGraphProfileList:  unavailable,
 						emulator.RouteGraphBatch:        reset,
-					}))
+					}), governanceCreateFaults))
 				},
-				Config: soakConfig(many, team, "planned", "soak round 1", sameTeam("planned", "soak round 1"), ""),
+				Config: soakConfig(many, team, "planned", "soak round 1", sameTeam("planned", "soak round 1"), "", g.config(1, "")),
 				ConfigStateChecks: []statecheck.StateCheck{serviceCheck(func() error {
 					return expectActions(ids, "Reviewed", "soak round 1", nil, "", "")
 				})},
@@ -174,20 +205,21 @@ func TestAccSoakImprovementActions(t *testing.T) {
 				// team's five between the plan and its apply: those are
 				// refused, the others applied.
 				PreConfig: func() {
-					s.use("round 2: updates, second writer", everyFourth(map[emulator.Route]emulator.Fault{
+					s.use("round 2: updates, second writer", with(everyFourth(map[emulator.Route]emulator.Fault{
 						emulator.RouteGraphProfilePatch: {AfterStore: true, Status: http.StatusServiceUnavailable, RetryAfter: "0.2"},
 						emulator.RouteGraphProfileGet:   reset,
 						emulator.RouteGraphProfileList:  throttled,
 						emulator.RouteGraphBatch:        unavailable,
-					}))
+					}), governanceUpdateFaults))
 				},
-				Config:           soakConfig(many, team, "risk_accepted", "soak round 2", sameTeam("risk_accepted", "soak round 2"), ""),
+				Config:           soakConfig(many, team, "risk_accepted", "soak round 2", sameTeam("risk_accepted", "soak round 2"), "", g.config(2, "")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{recordBetweenPlanAndApply(team...)}},
 				ExpectError:      acctest.Wrapped(`(?s)Improvement action changed since the plan.*RISK ACCEPTED by CISO.*nothing was sent`),
 			},
 			{
 				// Interrupted: every fourth write hangs, unstored, past the
-				// update's two seconds.
+				// update's two seconds; the governance creates are stored,
+				// hang past theirs, and their read-back is refused.
 				PreConfig: func() {
 					if err := expectActions(many, "Ignored", "soak round 2", team, "Ignored", cisoNotes); err != nil {
 						t.Errorf("after the refused apply: %v", err)
@@ -199,18 +231,26 @@ func TestAccSoakImprovementActions(t *testing.T) {
 						emulator.RouteGraphBatch:        throttled,
 					}))
 				},
-				Config:      soakConfig(many, team, "resolved_through_third_party", "soak round 3", cisoKept, "  timeouts {\n    update = \"2s\"\n  }"),
+				Config: soakConfig(many, team, "resolved_through_third_party", "soak round 3", cisoKept, "  timeouts {\n    update = \"2s\"\n  }", g.config(3, "2s")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planCheck(func() error {
+					s.add(governanceInterruptedFaults)
+					return nil
+				})}},
 				ExpectError: acctest.Wrapped(`(?s)Updating the improvement action failed.*time ran out.*may have landed`),
 			},
 			{
-				// A plain apply converges, faults still on.
+				// A plain apply converges, faults still on; it adopts the
+				// governance objects the interrupted apply stored.
 				PreConfig: func() {
-					s.use("round 3 again: converges", everyFourth(map[emulator.Route]emulator.Fault{
+					if err := g.stranded(); err != nil {
+						t.Errorf("after the interrupted apply: %v", err)
+					}
+					s.use("round 3 again: converges", with(everyFourth(map[emulator.Route]emulator.Fault{
 						emulator.RouteGraphProfilePatch: {AfterStore: true, Status: http.StatusServiceUnavailable, RetryAfter: "0.2"},
 						emulator.RouteGraphProfileGet:   unavailable,
 						emulator.RouteGraphProfileList:  reset,
 						emulator.RouteGraphBatch:        throttled,
-					}))
+					}), governanceConvergeFaults))
 				},
 				Config: round3,
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -218,6 +258,8 @@ func TestAccSoakImprovementActions(t *testing.T) {
 					serviceCheck(func() error {
 						return expectActions(many, "ThirdParty", "soak round 3", team, "Ignored", cisoNotes)
 					}),
+					g.stateEqualsService(),
+					g.onceEach(),
 				},
 			},
 			{PreConfig: func() { s.use("second plan, destroy (no faults)", nil) }, Config: round3, PlanOnly: true},
