@@ -29,6 +29,14 @@ locals {
         "All subscriptions", local.defender_scores.aggregate_percentage * 100,
         local.defender_scores.subscription_count,
       ),
+    ],
+    # Subscriptions Defender for Cloud assesses but has not scored yet are
+    # named, not counted as 0 %: they are left out of the aggregate.
+    [
+      for id in local.defender_scores.not_calculated_subscription_ids :
+      format("  %-28s %s (first score not calculated yet: not in the aggregate)", "Not calculated", id)
+    ],
+    [
       "  Weakest controls (points to gain):",
     ],
     [
