@@ -3,7 +3,6 @@ package defender_test
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -12,8 +11,6 @@ import (
 
 	"github.com/securescore/terraform-provider-securescore/internal/acctest"
 )
-
-var importLine = regexp.MustCompile(`(?m)^terraform import (\S+) (\S+)$`)
 
 // TestAccGovernanceDocumentedImports runs every `terraform import` of the
 // governance resources' pages (their import.sh) against the emulator's
@@ -27,8 +24,8 @@ func TestAccGovernanceDocumentedImports(t *testing.T) {
 	for _, name := range []string{"securescore_defender_governance_rule", "securescore_defender_governance_assignment"} {
 		folder := filepath.Join("examples", "resources", name)
 		config := acctest.ProviderConfig() + exampleConfig(t, folder, "resource.tf")
-		for _, m := range importLine.FindAllStringSubmatch(exampleConfig(t, folder, "import.sh"), -1) {
-			address, id := m[1], m[2]
+		for _, line := range acctest.DocumentedImports(t, name) {
+			address, id := line.Address, line.ID
 			imports++
 			t.Run(address, func(t *testing.T) {
 				acctest.Test(t, resource.TestCase{

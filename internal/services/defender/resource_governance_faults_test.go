@@ -31,22 +31,11 @@ func (w secondWriter) CheckPlan(context.Context, plancheck.CheckPlanRequest, *pl
 	w()
 }
 
-// rulesWithPriority lists the ids of the rules of scope that have priority.
-func rulesWithPriority(scope string, priority int) []string {
-	var ids []string
-	for _, id := range acctest.Emu.GovernanceRuleIDs(scope) {
-		if p, _ := acctest.Emu.GovernanceRuleProperties(scope, id)["rulePriority"].(float64); int(p) == priority {
-			ids = append(ids, id)
-		}
-	}
-	return ids
-}
-
 // expectOneRule checks that scope holds exactly one rule of priority, the
 // one in state.
 func expectOneRule(scope string, priority int) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		ids := rulesWithPriority(scope, priority)
+		ids := acctest.Emu.GovernanceRulesWithPriority(scope, priority)
 		rs, ok := s.RootModule().Resources[ruleAddress]
 		if !ok {
 			return fmt.Errorf("%s is not in state", ruleAddress)
@@ -179,7 +168,7 @@ func TestAccGovernanceRuleCreateAdoptedNextApply(t *testing.T) {
 				// The next apply finds the rule under its planned key and adopts it.
 				PreConfig: func() {
 					acctest.Emu.ClearFaults()
-					if ids := rulesWithPriority(subscriptionScope(sub), 420); len(ids) != 1 {
+					if ids := acctest.Emu.GovernanceRulesWithPriority(subscriptionScope(sub), 420); len(ids) != 1 {
 						t.Fatalf("rules of priority 420 after the failed apply: %v, want the one stored", ids)
 					}
 					acctest.Emu.ResetCounts()
@@ -423,7 +412,7 @@ func TestAccGovernanceRuleChangedBetweenPlanAndApply(t *testing.T) {
 			{
 				Config: acctest.ProviderConfig() + governanceRule("test", attributes{"subscription_id": strconv.Quote(sub), "priority": "460", "display_name": `"Renamed by Terraform"`}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{secondWriter(func() {
-					ids := rulesWithPriority(scope, 460)
+					ids := acctest.Emu.GovernanceRulesWithPriority(scope, 460)
 					if len(ids) != 1 || !acctest.Emu.UpdateGovernanceRule(scope, ids[0], "ciso@contoso.com", map[string]any{"displayName": "Set by the CISO"}) {
 						t.Errorf("no rule to change: %v", ids)
 					}
@@ -438,7 +427,7 @@ func TestAccGovernanceRuleChangedBetweenPlanAndApply(t *testing.T) {
 					if n := acctest.Emu.Count(emulator.RouteARMGovernanceRulePut); n != putsBefore {
 						t.Errorf("the refused update sent %d PUT requests", n-putsBefore)
 					}
-					ids := rulesWithPriority(scope, 460)
+					ids := acctest.Emu.GovernanceRulesWithPriority(scope, 460)
 					if len(ids) != 1 || acctest.Emu.GovernanceRuleProperties(scope, ids[0])["displayName"] != "Set by the CISO" {
 						t.Errorf("the second writer's display name is gone: %v", ids)
 					}
@@ -506,7 +495,7 @@ func TestAccGovernanceRuleDestroyRefusedWhenChanged(t *testing.T) {
 				Config:  config,
 				Destroy: true,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{secondWriter(func() {
-					ids := rulesWithPriority(scope, 470)
+					ids := acctest.Emu.GovernanceRulesWithPriority(scope, 470)
 					if len(ids) != 1 || !acctest.Emu.PatchGovernanceRule(scope, ids[0], map[string]any{"isDisabled": true}) {
 						t.Errorf("no rule to change: %v", ids)
 					}
@@ -515,7 +504,7 @@ func TestAccGovernanceRuleDestroyRefusedWhenChanged(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if ids := rulesWithPriority(scope, 470); len(ids) != 1 {
+					if ids := acctest.Emu.GovernanceRulesWithPriority(scope, 470); len(ids) != 1 {
 						t.Errorf("rules of priority 470 after the refused destroy: %v, want the one changed", ids)
 					}
 				},

@@ -3,8 +3,6 @@ package microsoft365_test
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -68,16 +66,12 @@ func TestAccImprovementActionImportSuggestsImportable(t *testing.T) {
 // auxiliary_tenant_ids).
 func TestAccImprovementActionDocumentedImports(t *testing.T) {
 	resetEmulator(t)
-	raw, err := os.ReadFile(filepath.Join("..", "..", "..", "examples", "resources", "securescore_microsoft365_improvement_action", "import.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := regexp.MustCompile(`(?m)^terraform import (\S+) (\S+)$`).FindAllStringSubmatch(string(raw), -1)
+	lines := acctest.DocumentedImports(t, "securescore_microsoft365_improvement_action")
 	if len(lines) != 2 {
 		t.Fatalf("found %d documented imports, want 2", len(lines))
 	}
-	for _, m := range lines {
-		address, id := m[1], m[2]
+	for _, line := range lines {
+		address, id := line.Address, line.ID
 		t.Run(address, func(t *testing.T) {
 			typ, name, _ := strings.Cut(address, ".")
 			tenant, control, found := strings.Cut(id, "/")

@@ -59,7 +59,7 @@ func newSoakGovernance(t *testing.T) soakGovernance {
 		t.Fatalf("subscription %s has %d unhealthy assessments without an assignment, the soak needs %d", g.subscription, len(g.assessments), soakAssignments)
 	}
 	for _, r := range soakRules {
-		if ids := rulesWithPriority(g.scope(), r.priority); len(ids) != 0 {
+		if ids := acctest.Emu.GovernanceRulesWithPriority(g.scope(), r.priority); len(ids) != 0 {
 			t.Fatalf("rules of priority %d before the soak: %v", r.priority, ids)
 		}
 	}
@@ -177,7 +177,7 @@ func with(faults, more map[emulator.Route]emulator.Fault) map[emulator.Route]emu
 // left rule B and assignment c stored on the service: the case where the
 // next apply must adopt them rather than write them again.
 func (g soakGovernance) stranded() error {
-	if ids := rulesWithPriority(g.scope(), soakRules[1].priority); len(ids) != 1 {
+	if ids := acctest.Emu.GovernanceRulesWithPriority(g.scope(), soakRules[1].priority); len(ids) != 1 {
 		return fmt.Errorf("rules of priority %d after the interrupted apply: %v, want the one it stored", soakRules[1].priority, ids)
 	}
 	a := g.assessments[2]
@@ -185,17 +185,6 @@ func (g soakGovernance) stranded() error {
 		return fmt.Errorf("assignments of %s on %s after the interrupted apply: %v, want the one it stored", a.Key, a.ResourceID, ids)
 	}
 	return nil
-}
-
-// rulesWithPriority lists the ids of the rules of scope that have priority.
-func rulesWithPriority(scope string, priority int) []string {
-	var ids []string
-	for _, id := range acctest.Emu.GovernanceRuleIDs(scope) {
-		if p, _ := acctest.Emu.GovernanceRuleProperties(scope, id)["rulePriority"].(float64); int(p) == priority {
-			ids = append(ids, id)
-		}
-	}
-	return ids
 }
 
 // rulesNamed lists the ids of the rules of scope whose display name starts with prefix.
@@ -233,7 +222,7 @@ func (g soakGovernance) onceEach() statecheck.StateCheck {
 			return fmt.Errorf("rules named Soak rule in %s: %v, want %d", g.scope(), ids, len(soakRules))
 		}
 		for _, r := range soakRules {
-			ids := rulesWithPriority(g.scope(), r.priority)
+			ids := acctest.Emu.GovernanceRulesWithPriority(g.scope(), r.priority)
 			if len(ids) != 1 || !inState[strings.ToLower(ids[0])] {
 				return fmt.Errorf("rules of priority %d in %s: %v, want one, the state's", r.priority, g.scope(), ids)
 			}
