@@ -57,6 +57,11 @@ func kqlCatalog() []kqlText {
 	add(rg, "visibleSubscriptionsKQL", "", visibleSubscriptionsKQL)
 	add(rg, "governanceAssignmentsKQL", "", governanceAssignmentsKQL)
 	add(rg, "unhealthyAssessmentsKQL", "", unhealthyAssessmentsKQL)
+	add(rg, "unhealthyCountKQL", "", unhealthyCountKQL)
+	for _, ids := range [][]string{{"/subscriptions/7444d220-dc62-4eed-8552-76d7697c3f78/resourceGroups/rg-web/providers/Microsoft.Compute/virtualMachines/vm-web-01/providers/Microsoft.Security/assessments/ac21c637-d558-482c-9d11-d6d9033e834e"},
+		{"/subscriptions/da33051b-d48d-4764-a425-4063eca91a0d/providers/Microsoft.Security/assessments/4fb67663-9ab9-475d-b026-8c544cced439", "/subscriptions/x/resourceGroups/it's/providers/Microsoft.Security/assessments/y"}} {
+		add(rg, "unhealthyAssessmentsOfKQL", strconv.Itoa(len(ids)), unhealthyAssessmentsOfKQL(ids))
+	}
 	for _, statuses := range subsets([]string{StatusUnhealthy, StatusHealthy, StatusNotApplicable}) {
 		for _, severities := range [][]string{nil, {"High", "Low"}} {
 			for _, keys := range [][]string{nil, {"4fb67663-9ab9-475d-b026-8c544cced439"}} {

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -39,11 +40,28 @@ const governanceAssignmentsKQL = "securityresources\n" +
 	"| project id, name, subscriptionId, properties\n" +
 	"| order by id asc"
 
-const unhealthyAssessmentsKQL = "securityresources\n" +
+// unhealthyAssessments is the start of every query of unhealthy assessments.
+const unhealthyAssessments = "securityresources\n" +
 	"| where type == 'microsoft.security/assessments'\n" +
-	"| where properties.status.code =~ 'Unhealthy'\n" +
-	"| project id, name, subscriptionId, properties\n" +
+	"| where properties.status.code =~ 'Unhealthy'\n"
+
+const assessmentColumnsInOrder = "| project id, name, subscriptionId, properties\n" +
 	"| order by id asc"
+
+const unhealthyAssessmentsKQL = unhealthyAssessments + assessmentColumnsInOrder
+
+// unhealthyCountKQL counts the unhealthy assessments: one row whatever the
+// number of subscriptions.
+const unhealthyCountKQL = unhealthyAssessments + "| summarize unhealthy = count()"
+
+// unhealthyAssessmentsOfKQL reads the unhealthy assessments among ids.
+func unhealthyAssessmentsOfKQL(ids []string) string {
+	return unhealthyAssessments + "| where id in~ " + kqlList(ids) + "\n" + assessmentColumnsInOrder
+}
+
+// assessmentIDsPerQuery is how many assessment ids one query of
+// unhealthyAssessmentsOfKQL names, so that its text stays short.
+const assessmentIDsPerQuery = 100
 
 // QueryGovernanceAssignments reads the governance assignments of scope,
 // sorted by id, each once whatever the batching.
@@ -56,6 +74,56 @@ func (c *Client) QueryGovernanceAssignments(ctx context.Context, scope ResourceG
 func (c *Client) QueryUnhealthyAssessments(ctx context.Context, scope ResourceGraphScope) ([]AssessmentRow, QueryStats, error) {
 	return queryDistinct(ctx, c, scope, unhealthyAssessmentsKQL, "assessments", assessmentFromRow,
 		func(r AssessmentRow) string { return r.ID })
+}
+
+// QueryUnhealthyAssessmentCount counts the unhealthy assessments of scope
+// without reading them: a summarised query asked once per batch of
+// subscriptions (querySummary), whose counts are added up.
+func (c *Client) QueryUnhealthyAssessmentCount(ctx context.Context, scope ResourceGraphScope) (int64, QueryStats, error) {
+	var stats QueryStats
+	var total int64
+	summary := SummaryQuery{Name: "the count of unhealthy assessments", KQL: unhealthyCountKQL}
+	err := c.querySummary(ctx, scope, summary, &stats, func(data any) error {
+		rows, err := decodeRows(data, "unhealthy assessment counts", func(row map[string]any) (int64, error) { return rowInteger(row, "unhealthy") })
+		stats.Rows += len(rows)
+		for _, n := range rows {
+			total += n
+		}
+		return err
+	})
+	return total, stats, err
+}
+
+// QueryUnhealthyAssessmentsOf reads the assessments among ids (assessment
+// ids, any case) that are unhealthy, sorted by id: as many rows as ids at
+// most, whatever the number of unhealthy assessments around them. Each
+// request names up to assessmentIDsPerQuery ids and covers only their
+// subscriptions, so it is one page.
+func (c *Client) QueryUnhealthyAssessmentsOf(ctx context.Context, ids []string) ([]AssessmentRow, QueryStats, error) {
+	var stats QueryStats
+	ids = uniqueFold(ids)
+	sort.Slice(ids, func(i, j int) bool { return strings.ToLower(ids[i]) < strings.ToLower(ids[j]) })
+	var out []AssessmentRow
+	for start := 0; start < len(ids); start += assessmentIDsPerQuery {
+		chunk := ids[start:min(start+assessmentIDsPerQuery, len(ids))]
+		var subscriptions []string
+		for _, id := range chunk {
+			if parts := strings.Split(id, "/"); len(parts) > 2 && strings.EqualFold(parts[1], "subscriptions") {
+				subscriptions = append(subscriptions, parts[2])
+			}
+		}
+		if len(subscriptions) == 0 { // an empty scope would be every visible subscription
+			continue
+		}
+		rows, more, err := queryDistinct(ctx, c, ResourceGraphScope{SubscriptionIDs: uniqueFold(subscriptions)}, unhealthyAssessmentsOfKQL(chunk), "assessments", assessmentFromRow,
+			func(r AssessmentRow) string { return r.ID })
+		stats.add(more)
+		if err != nil {
+			return nil, stats, err
+		}
+		out = append(out, rows...)
+	}
+	return out, stats, nil
 }
 
 func assignmentFromRow(row map[string]any) (GovernanceAssignmentRow, error) {

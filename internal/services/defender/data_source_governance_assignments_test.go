@@ -2,6 +2,7 @@ package defender_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +17,10 @@ import (
 )
 
 const assignmentsAddress = "data.securescore_defender_governance_assignments.test"
+
+// seededSharedUnhealthy is the number of unhealthy assessments the emulator
+// seeds in Contoso Shared Services (counted from Emu.Assessments' statuses).
+const seededSharedUnhealthy = 64
 
 func TestAccGovernanceAssignmentsDataSource(t *testing.T) {
 	reset(t)
@@ -43,13 +48,18 @@ func TestAccGovernanceAssignmentsDataSource(t *testing.T) {
 	if overdue20 == "" || overdue3 == "" || upcoming == "" {
 		t.Fatal("AddGovernanceAssignment made nothing")
 	}
-	config := func(scope string, threshold int) string {
+	if unhealthy != seededSharedUnhealthy {
+		t.Fatalf("%s has %d unhealthy assessments, the counts below are worked for %d", sub, unhealthy, seededSharedUnhealthy)
+	}
+	t.Cleanup(func() { acctest.Emu.SetAssessmentStatus(as[1].ResourceID, as[1].Key, "Unhealthy") })
+	config := func(scope string, threshold int, extra ...string) string {
 		return acctest.ProviderConfig() + fmt.Sprintf(`
 data "securescore_defender_governance_assignments" "test" {
   %s
   overdue_threshold_days = %d
+  %s
 }
-`, scope, threshold)
+`, scope, threshold, strings.Join(extra, "\n"))
 	}
 	bySubscription := fmt.Sprintf("subscription_ids = [%q]", sub)
 	first := tfjsonpath.New("assignments").AtSliceIndex(0)
@@ -59,13 +69,16 @@ data "securescore_defender_governance_assignments" "test" {
 			{
 				Config: config(bySubscription, 14),
 				ConfigStateChecks: []statecheck.StateCheck{
+					// Counted, not listed, by default.
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("unowned_recommendations"), knownvalue.Null()),
 					acctest.Expect(assignmentsAddress, "assignment_count", knownvalue.Int64Exact(3)),
 					acctest.Expect(assignmentsAddress, "overdue_count", knownvalue.Int64Exact(2)),
 					acctest.Expect(assignmentsAddress, "overdue_beyond_threshold_count", knownvalue.Int64Exact(1)),
 					acctest.Expect(assignmentsAddress, "in_grace_period_count", knownvalue.Int64Exact(1)),
-					acctest.Expect(assignmentsAddress, "unhealthy_recommendation_count", knownvalue.Int64Exact(int64(unhealthy))),
-					// Every unhealthy recommendation but the two with an owner.
-					acctest.Expect(assignmentsAddress, "unowned_unhealthy_count", knownvalue.Int64Exact(int64(unhealthy-2))),
+					acctest.Expect(assignmentsAddress, "unhealthy_recommendation_count", knownvalue.Int64Exact(seededSharedUnhealthy)),
+					// Every unhealthy recommendation but the two with an owner
+					// (as[0] and as[1]; as[2]'s assignment names none).
+					acctest.Expect(assignmentsAddress, "unowned_unhealthy_count", knownvalue.Int64Exact(seededSharedUnhealthy-2)),
 					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("id"), knownvalue.StringExact(overdue20)),
 					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("days_overdue"), knownvalue.Int64Exact(20)),
 					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("overdue"), knownvalue.Bool(true)),
@@ -80,6 +93,16 @@ data "securescore_defender_governance_assignments" "test" {
 					statecheck.ExpectKnownValue(assignmentsAddress, third.AtMapKey("days_overdue"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(assignmentsAddress, third.AtMapKey("in_grace_period"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(assignmentsAddress, third.AtMapKey("owner_email"), knownvalue.Null()),
+				},
+			},
+			{
+				// Listed on request: the same counts, and one entry per unowned recommendation.
+				Config: config(bySubscription, 14, "include_unowned_recommendations = true"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.Expect(assignmentsAddress, "unhealthy_recommendation_count", knownvalue.Int64Exact(seededSharedUnhealthy)),
+					acctest.Expect(assignmentsAddress, "unowned_unhealthy_count", knownvalue.Int64Exact(seededSharedUnhealthy-2)),
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("unowned_recommendations"), knownvalue.ListSizeExact(seededSharedUnhealthy-2)),
+					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("recommendation_display_name"), knownvalue.StringExact(as[0].DisplayName)),
 				},
 				Check: func(s *terraform.State) error {
 					// The assignment without an owner leaves its recommendation unowned; the owned ones are not listed.
@@ -108,6 +131,25 @@ data "securescore_defender_governance_assignments" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					acctest.Expect(assignmentsAddress, "assignment_count", knownvalue.Int64Exact(3)),
 					acctest.Expect(assignmentsAddress, "overdue_beyond_threshold_count", knownvalue.Int64Exact(2)),
+				},
+			},
+			{
+				// as[1] is fixed: one unhealthy recommendation fewer, and its
+				// assignment goes with it, so the unowned count stays at
+				// 64 - 1 - 1 = 62 (as[0] alone is owned).
+				PreConfig: func() {
+					if !acctest.Emu.SetAssessmentStatus(as[1].ResourceID, as[1].Key, "Healthy") {
+						t.Fatal("no assessment to fix")
+					}
+				},
+				Config: config(bySubscription, 14),
+				ConfigStateChecks: []statecheck.StateCheck{
+					acctest.Expect(assignmentsAddress, "assignment_count", knownvalue.Int64Exact(2)),
+					acctest.Expect(assignmentsAddress, "unhealthy_recommendation_count", knownvalue.Int64Exact(seededSharedUnhealthy-1)),
+					acctest.Expect(assignmentsAddress, "unowned_unhealthy_count", knownvalue.Int64Exact(seededSharedUnhealthy-2)),
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("assignments").AtSliceIndex(1).AtMapKey("id"), knownvalue.StringExact(upcoming)),
+					statecheck.ExpectKnownValue(assignmentsAddress, tfjsonpath.New("assignments").AtSliceIndex(1).AtMapKey("recommendation_display_name"), knownvalue.StringExact(as[2].DisplayName)),
+					statecheck.ExpectKnownValue(assignmentsAddress, first.AtMapKey("recommendation_display_name"), knownvalue.StringExact(as[0].DisplayName)),
 				},
 			},
 			{

@@ -105,6 +105,17 @@ func TestSummarizeGovernance(t *testing.T) {
 	if len(s.Unowned) != 1 || s.Unowned[0].ID != unhealthy[2].ID {
 		t.Errorf("unowned: %+v", s.Unowned)
 	}
+	// vm1/k1 and vm2/k1 are the unhealthy ones an owner follows.
+	if s.OwnedUnhealthy != 2 {
+		t.Errorf("owned unhealthy %d, want 2", s.OwnedUnhealthy)
+	}
+	// A second owner of vm1/k1 and an owner of vm4/k3, which is not unhealthy
+	// (not among the rows), own no unhealthy recommendation more: still 2.
+	more := append(append([]client.GovernanceAssignmentRow(nil), assignments...),
+		assign(unhealthy[0], "c@contoso.com", now, false), assign(assessment("vm4", "k3"), "d@contoso.com", now, false))
+	if n := SummarizeGovernance(more, unhealthy, 14, now).OwnedUnhealthy; n != 2 {
+		t.Errorf("owned unhealthy with a second owner and a healthy one %d, want 2", n)
+	}
 	if zero := SummarizeGovernance(assignments, unhealthy, 0, now); zero.OverdueBeyondThreshold != 2 {
 		t.Errorf("threshold 0 counts %d overdue, want 2", zero.OverdueBeyondThreshold)
 	}
