@@ -28,12 +28,20 @@ type Fault struct {
 	// such writes is to read the resource back before retrying
 	// (https://learn.microsoft.com/azure/architecture/best-practices/retry-service-specific#general-rest-and-retry-guidelines).
 	AfterStore bool
+	// Transient never faults two requests in a row for the same method and
+	// URL: a retry of a faulted request gets through, as Azure describes
+	// transient faults, "typically self-correcting"
+	// (https://learn.microsoft.com/azure/architecture/best-practices/transient-faults).
+	// Without it, parallel requests sharing an EveryNth count can leave one
+	// request faulted on every attempt, which is a persistent fault.
+	Transient bool
 }
 
 type faultState struct {
 	Fault
 	seen    int // requests that matched Page
 	applied int
+	faulted map[string]bool // with Transient: method and URL whose last request was faulted
 }
 
 // SetFault replaces the fault on route.
@@ -50,12 +58,16 @@ func (e *Emulator) ClearFaults() {
 	e.faults = map[Route]*faultState{}
 }
 
-func (e *Emulator) takeFaultLocked(route Route, page int) (Fault, bool) {
+func (e *Emulator) takeFaultLocked(route Route, page int, request string) (Fault, bool) {
 	fs := e.faults[route]
 	if fs == nil || (fs.Page != 0 && fs.Page != page) {
 		return Fault{}, false
 	}
 	fs.seen++
+	if fs.Transient && fs.faulted[request] {
+		delete(fs.faulted, request)
+		return Fault{}, false
+	}
 	if fs.EveryNth > 1 && fs.seen%fs.EveryNth != 0 {
 		return Fault{}, false
 	}
@@ -63,6 +75,12 @@ func (e *Emulator) takeFaultLocked(route Route, page int) (Fault, bool) {
 		return Fault{}, false
 	}
 	fs.applied++
+	if fs.Transient {
+		if fs.faulted == nil {
+			fs.faulted = map[string]bool{}
+		}
+		fs.faulted[request] = true
+	}
 	return fs.Fault, true
 }
 

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +175,24 @@ func TestFaultAfterStore(t *testing.T) {
 			t.Fatalf("%+v: the write was not stored: %d updates, newest %+v", f, len(p.ControlStateUpdates), after)
 		}
 		e.ClearFaults()
+	}
+}
+
+// A transient fault never hits the same request twice in a row: its retry
+// gets through, whatever the other requests on the route.
+func TestFaultTransient(t *testing.T) {
+	e := start(t, Options{})
+	c := clientFor(t, e)
+	tok := armToken(t, e, c, DefaultTenantID)
+	asc := secURL(e, DefaultSubscriptionID, "secureScores/ascScore")
+	e.SetFault(RouteARMSecureScoreGet, Fault{Status: http.StatusServiceUnavailable, Transient: true})
+	defer e.ClearFaults()
+	// Every request is due a fault; the same URL alternates fault and pass.
+	var got []int
+	for range 4 {
+		got = append(got, get(t, c, asc, tok).status)
+	}
+	if want := []int{503, 200, 503, 200}; !slices.Equal(got, want) {
+		t.Fatalf("statuses %v, want %v", got, want)
 	}
 }

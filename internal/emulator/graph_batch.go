@@ -108,7 +108,7 @@ func (rc *reqCtx) serveBatched(req batchRequest) batchResponse {
 		irc.route, irc.params = found.route, params
 		e.mu.Lock()
 		e.batched[irc.route]++
-		fault, faulted := e.takeFaultLocked(irc.route, irc.page())
+		fault, faulted := e.takeFaultLocked(irc.route, irc.page(), inner.Method+" "+inner.URL.String())
 		e.mu.Unlock()
 		if !faulted || !irc.applyFault(fault, found.handle) {
 			found.handle(irc)

@@ -220,7 +220,7 @@ func (e *Emulator) handler(f family) http.Handler {
 			e.inflight[tenantKey]++
 			e.maxInflight[tenantKey] = max(e.maxInflight[tenantKey], e.inflight[tenantKey])
 		}
-		fault, faulted := e.takeFaultLocked(rc.route, rc.page())
+		fault, faulted := e.takeFaultLocked(rc.route, rc.page(), r.Method+" "+r.URL.String())
 		e.mu.Unlock()
 		if tenantKey != "" {
 			defer func() {

@@ -49,9 +49,14 @@ func (s *soak) use(phase string, faults map[emulator.Route]emulator.Fault) {
 	s.add(faults)
 }
 
-// add sets faults in the middle of a phase, next to the phase's own.
+// add sets faults in the middle of a phase, next to the phase's own. Every
+// fault is transient: a request's retry gets through, so a write or read
+// fails only where the phase means it to (a hang, a refusal); a request
+// faulted on every attempt is a persistent fault, which the stranded-write
+// and fault-matrix tests cover.
 func (s *soak) add(faults map[emulator.Route]emulator.Fault) {
 	for route, f := range faults {
+		f.Transient = true
 		acctest.Emu.SetFault(route, f)
 	}
 }
@@ -89,14 +94,15 @@ func (s *soak) report(t *testing.T, ids []string) {
 		s.requests[emulator.RouteARMGovernanceRulePut], s.requests[emulator.RouteARMGovernanceAssignmentPut])
 }
 
-// everyFourth faults about a quarter of the Graph requests, each route
-// with the fault given for it: every fourth read of one action and every
-// fourth write, and every second page of the list and batch, which a
-// Terraform command sends only a few of.
-func everyFourth(faults map[emulator.Route]emulator.Fault) map[emulator.Route]emulator.Fault {
+// aQuarter faults about a quarter of the Graph requests, each route with
+// the fault given for it: every third read of one action and every third
+// write (fewer in the end, since a retry of a faulted request gets
+// through), and every second page of the list and batch, which a Terraform
+// command sends only a few of.
+func aQuarter(faults map[emulator.Route]emulator.Fault) map[emulator.Route]emulator.Fault {
 	out := map[emulator.Route]emulator.Fault{}
 	for route, f := range faults {
-		f.EveryNth = 4
+		f.EveryNth = 3
 		if route == emulator.RouteGraphProfileList || route == emulator.RouteGraphBatch {
 			f.EveryNth = 2
 		}
@@ -188,7 +194,7 @@ func TestAccSoakImprovementActions(t *testing.T) {
 			{
 				// Creates, answers lost after the store, reads throttled.
 				PreConfig: func() {
-					s.use("round 1: creates", with(everyFourth(map[emulator.Route]emulator.Fault{
+					s.use("round 1: creates", with(aQuarter(map[emulator.Route]emulator.Fault{
 						emulator.RouteGraphProfilePatch: {AfterStore: true, Reset: true},
 						emulator.RouteGraphProfileGet:   throttled,
 						emulator.RouteGraphProfileList:  unavailable,
@@ -205,7 +211,7 @@ func TestAccSoakImprovementActions(t *testing.T) {
 				// team's five between the plan and its apply: those are
 				// refused, the others applied.
 				PreConfig: func() {
-					s.use("round 2: updates, second writer", with(everyFourth(map[emulator.Route]emulator.Fault{
+					s.use("round 2: updates, second writer", with(aQuarter(map[emulator.Route]emulator.Fault{
 						emulator.RouteGraphProfilePatch: {AfterStore: true, Status: http.StatusServiceUnavailable, RetryAfter: "0.2"},
 						emulator.RouteGraphProfileGet:   reset,
 						emulator.RouteGraphProfileList:  throttled,
@@ -224,7 +230,7 @@ func TestAccSoakImprovementActions(t *testing.T) {
 					if err := expectActions(many, "Ignored", "soak round 2", team, "Ignored", cisoNotes); err != nil {
 						t.Errorf("after the refused apply: %v", err)
 					}
-					s.use("round 3: interrupted", everyFourth(map[emulator.Route]emulator.Fault{
+					s.use("round 3: interrupted", aQuarter(map[emulator.Route]emulator.Fault{
 						emulator.RouteGraphProfilePatch: {Hang: true},
 						emulator.RouteGraphProfileGet:   throttled,
 						emulator.RouteGraphProfileList:  throttled,
@@ -245,7 +251,7 @@ func TestAccSoakImprovementActions(t *testing.T) {
 					if err := g.stranded(); err != nil {
 						t.Errorf("after the interrupted apply: %v", err)
 					}
-					s.use("round 3 again: converges", with(everyFourth(map[emulator.Route]emulator.Fault{
+					s.use("round 3 again: converges", with(aQuarter(map[emulator.Route]emulator.Fault{
 						emulator.RouteGraphProfilePatch: {AfterStore: true, Status: http.StatusServiceUnavailable, RetryAfter: "0.2"},
 						emulator.RouteGraphProfileGet:   unavailable,
 						emulator.RouteGraphProfileList:  reset,
