@@ -32,10 +32,6 @@ type Config struct {
 	ProviderVersion string
 	// MaxRetries bounds the retries of one request (default 4).
 	MaxRetries int
-	// DisableProfileCache makes every improvement-action read its own GET and
-	// secure score request, as a generic Graph client does: the benchmark's
-	// naive baseline (a build of its own; no user setting reaches it).
-	DisableProfileCache bool
 	// HTTPClient replaces the transport (tests); nil uses azcore's default,
 	// which verifies TLS against the system roots (SSL_CERT_FILE).
 	HTTPClient *http.Client
@@ -58,9 +54,8 @@ type Client struct {
 	resourceGraph *armresourcegraph.Client
 	logAnalytics  *azquery.LogsClient
 
-	graphMu             sync.Mutex
-	msGraph             map[string]*GraphClient
-	disableProfileCache bool
+	graphMu sync.Mutex
+	msGraph map[string]*GraphClient
 }
 
 // New validates cfg and builds the credential and pipelines. It makes no
@@ -125,7 +120,6 @@ func New(cfg Config) (*Client, error) {
 		clientOptions:         clientOptions,
 		armFactories:          map[string]*armsecurity.ClientFactory{},
 		msGraph:               map[string]*GraphClient{},
-		disableProfileCache:   cfg.DisableProfileCache,
 	}, nil
 }
 

@@ -31,10 +31,9 @@ type GraphClient struct {
 	baseURL  *url.URL // e.g. https://graph.microsoft.com/v1.0
 	pipeline runtime.Pipeline
 
-	cacheDisabled bool
-	flight        singleflight.Group
-	mu            sync.Mutex
-	profiles      *profileSnapshot
+	flight   singleflight.Group
+	mu       sync.Mutex
+	profiles *profileSnapshot
 	// singles are the actions read one by one before any list (lower-cased
 	// id), and singleIDs those read or being read so; listing is set once a
 	// reader asked for the list instead.
@@ -76,14 +75,13 @@ func (c *Client) Graph(tenantID string) (*GraphClient, error) {
 	options.PerRetryPolicies = append(options.PerRetryPolicies, newConcurrencyPolicy(GraphConcurrency))
 	bearer := runtime.NewBearerTokenPolicy(cred, []string{c.Endpoints.GraphScope()}, nil)
 	g := &GraphClient{
-		TenantID:      firstNonEmpty(tenantID, c.HomeTenantID),
-		client:        c,
-		baseURL:       base,
-		pipeline:      runtime.NewPipeline("securescore", "v1", runtime.PipelineOptions{PerRetry: []policy.Policy{bearer}}, &options),
-		cacheDisabled: c.disableProfileCache,
-		stale:         map[string]int{},
-		singles:       map[string]singleRead{},
-		singleIDs:     map[string]bool{},
+		TenantID:  firstNonEmpty(tenantID, c.HomeTenantID),
+		client:    c,
+		baseURL:   base,
+		pipeline:  runtime.NewPipeline("securescore", "v1", runtime.PipelineOptions{PerRetry: []policy.Policy{bearer}}, &options),
+		stale:     map[string]int{},
+		singles:   map[string]singleRead{},
+		singleIDs: map[string]bool{},
 	}
 	c.msGraph[key] = g
 	return g, nil

@@ -22,14 +22,6 @@ func (g *GraphClient) LatestSecureScore(ctx context.Context) (*SecureScore, []st
 		}
 		return s, nil
 	}
-	if g.cacheDisabled {
-		v, err := fetch(ctx)
-		if err != nil {
-			return nil, nil, err
-		}
-		s := v.(*latestScoreSnapshot)
-		return s.score, s.warnings, nil
-	}
 	g.mu.Lock()
 	cached := g.latestScore
 	g.mu.Unlock()

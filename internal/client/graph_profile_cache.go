@@ -90,9 +90,6 @@ func (g *GraphClient) ControlProfiles(ctx context.Context) ([]ControlProfile, []
 			snapshot = snapshot.with(fresh)
 		}
 	}
-	if g.cacheDisabled {
-		return snapshot.ordered, warnings, nil
-	}
 	g.mu.Lock()
 	current := g.profiles
 	g.mu.Unlock()
@@ -120,9 +117,6 @@ type singleRead struct {
 // own while it is the only action asked for (singleReadLimit), else the
 // shared list. ids match case-insensitively, as Graph's GET does.
 func (g *GraphClient) ControlProfile(ctx context.Context, id string) (*ControlProfile, []string, error) {
-	if g.cacheDisabled {
-		return g.getIfExists(ctx, id)
-	}
 	if fresh, ok, warnings, err := g.freshIfStale(ctx, id); err != nil || ok {
 		if IsNotFound(err) {
 			return nil, warnings, nil
@@ -268,13 +262,6 @@ func (g *GraphClient) StaleCount() int {
 }
 
 func (g *GraphClient) snapshot(ctx context.Context) (*profileSnapshot, error) {
-	if g.cacheDisabled {
-		profiles, warnings, err := g.ListControlProfiles(ctx)
-		if err != nil {
-			return nil, err
-		}
-		return newProfileSnapshot(profiles, warnings), nil
-	}
 	g.mu.Lock()
 	if s := g.profiles; s != nil {
 		g.mu.Unlock()
