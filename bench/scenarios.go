@@ -43,6 +43,35 @@ type scenario struct {
 	optIn       bool // an answer a user asks for on purpose: measured and reported, held to no target
 }
 
+// withFloors gives every plan of the release build its floor (bench/floor)
+// right after it, timed in turns with it, so that the provider's own share
+// of each plan is measured in the same run. A create has none (the floor
+// answers plans only), nor do the time-boxed or cold for_each cases, whose
+// floor would double the slowest minutes of the run.
+func withFloors(scenarios []scenario) []scenario {
+	hasFloor := map[string]bool{}
+	for _, s := range scenarios {
+		if s.variant == floor {
+			hasFloor[s.key] = true
+		}
+	}
+	out := make([]scenario, 0, 2*len(scenarios))
+	for _, s := range scenarios {
+		out = append(out, s)
+		if s.variant != release || s.creates || s.timeBox > 0 || (s.cold && s.instances > 1) || hasFloor[s.key] {
+			continue
+		}
+		f := s
+		f.variant, f.name, f.apply, f.beforeApply, f.optIn = floor, variantName(s.name, floor), false, nil, false
+		if f.cold {
+			// The floor's warm-up is the real read whose state its timed runs send.
+			f.cold, f.note = false, fmt.Sprintf("median of %d", f.runs)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
 // variantName is a scenario's name with what its variant changes.
 func variantName(name string, v variant) string {
 	if v == floor {
@@ -311,6 +340,7 @@ func (b *bench) scenarios() []scenario {
 	if !b.o.quick {
 		out = append(out, b.defaultConfigurations()...)
 	}
+	out = withFloors(out)
 
 	// What Terraform itself costs for as many instances, with its built-in
 	// terraform_data (no provider process, no request): the floor every
