@@ -13,12 +13,13 @@ import (
 
 // The resource's model to and from Terraform values, by hand, for the calls
 // every plan makes once per resource (Read, ModifyPlan). The framework's Get
-// and Set reflect on the struct on every call and compile a regular
-// expression per field each time (terraform-plugin-framework v1.19.0,
-// internal/reflect isValidFieldName): in a 300-action plan that was about an
-// eighth of the provider's CPU. The rarer Create, Update and Delete keep the
-// framework's. resource_improvement_action_values_test.go checks both agree
-// on every attribute of the schema.
+// and Set reflect on the struct on every call and check every field's name
+// against a regular expression, a cost that grows with the number of managed
+// actions; bench/README.md says what converting by hand saves. Only the
+// framework's and terraform-plugin-go's public value types are used. The
+// rarer Create, Update and Delete keep the framework's Get and Set.
+// resource_improvement_action_values_test.go checks both agree on every
+// attribute of the schema.
 
 func (m *improvementActionModel) stringFields() []stringField {
 	return []stringField{
